@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/annex-grc/annex/assessments"
+)
+
+var resultFields = []string{"status", "maturity", "notes", "owner", "target_date", "justification", "reasons", "needs_review", "provenance"}
+
+func resultMap(r assessments.Result) map[string]string {
+	reasons := make([]string, len(r.Reasons))
+	for i, x := range r.Reasons {
+		reasons[i] = string(x)
+	}
+	return map[string]string{
+		"status": string(r.EffectiveStatus()), "maturity": strconv.Itoa(r.Maturity), "notes": r.Notes,
+		"owner": r.Owner, "target_date": r.TargetDate, "justification": r.Justification,
+		"reasons": strings.Join(reasons, ","), "needs_review": strconv.FormatBool(r.NeedsReview), "provenance": r.Provenance,
+	}
+}
+
+// ResultEntityID is how the change history names a result.
+func ResultEntityID(k assessments.Key) string { return k.Standard + ":" + k.Ref }
+
+// SaveResult writes the fields that differ between before (what the caller showed) and
+// after, with their change rows, in one transaction. A field another process changed
+// meanwhile is refused with a *ConflictError, and nothing is written.
+func (s *Store) SaveResult(ctx context.Context, before, after assessments.Result) (assessments.Result, error) {
+	if before.Key() != after.Key() {
+		return before, errors.New("save result: before and after name different requirements")
+	}
+	if err := after.Validate(); err != nil {
+		return before, err
+	}
+	diffs := Diff(resultFields, resultMap(before), resultMap(after))
+	if len(diffs) == 0 {
+		return before, nil
+	}
+	var saved assessments.Result
+	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		saved, err = s.saveResultTx(ctx, tx, after.Key(), diffs)
+		return err
+	})
+	return saved, err
+}
+
+// saveResultTx applies diffs to the stored result inside tx and records them.
+func (s *Store) saveResultTx(ctx context.Context, tx Handler, k assessments.Key, diffs []FieldDiff) (assessments.Result, error) {
+	cur, err := s.result(ctx, tx, k)
+	if err != nil {
+		return cur, err
+	}
+	curMap := resultMap(cur)
+	if err := CheckFresh("requirement "+k.Ref, diffs, curMap); err != nil {
+		return cur, err
+	}
+	for _, d := range diffs {
+		curMap[d.Field] = d.New
+	}
+	next, err := resultFromMap(k, curMap)
+	if err != nil {
+		return cur, err
+	}
+	if err := next.Validate(); err != nil {
+		return cur, err
+	}
+	now := s.stamp()
+	_, err = tx.ExecContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, maturity, notes, owner, target_date, justification, reasons, needs_review, provenance, updated_at, updated_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (engagement_id, standard, ref) DO UPDATE SET status=excluded.status, maturity=excluded.maturity, notes=excluded.notes,
+		owner=excluded.owner, target_date=excluded.target_date, justification=excluded.justification, reasons=excluded.reasons,
+		needs_review=excluded.needs_review, provenance=excluded.provenance, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
+		k.EngagementID, k.Standard, k.Ref, curMap["status"], next.Maturity, next.Notes, next.Owner, next.TargetDate, next.Justification,
+		curMap["reasons"], boolInt(next.NeedsReview), next.Provenance, now, s.author)
+	if err != nil {
+		return cur, fmt.Errorf("save %s %s: %w", k.Standard, k.Ref, err)
+	}
+	if err := s.Record(ctx, tx, k.EngagementID, "result", ResultEntityID(k), diffs); err != nil {
+		return cur, err
+	}
+	return s.result(ctx, tx, k)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func resultFromMap(k assessments.Key, m map[string]string) (assessments.Result, error) {
+	r := assessments.Result{EngagementID: k.EngagementID, Standard: k.Standard, Ref: k.Ref,
+		Status: assessments.Status(m["status"]), Notes: m["notes"], Owner: m["owner"], TargetDate: m["target_date"],
+		Justification: m["justification"], Provenance: m["provenance"], NeedsReview: m["needs_review"] == "true"}
+	var err error
+	if r.Maturity, err = strconv.Atoi(m["maturity"]); err != nil {
+		return r, fmt.Errorf("maturity %q is not a number", m["maturity"])
+	}
+	if m["reasons"] != "" {
+		for _, x := range strings.Split(m["reasons"], ",") {
+			r.Reasons = append(r.Reasons, assessments.InclusionReason(x))
+		}
+	}
+	return r, nil
+}
+
+// Result loads one result; a requirement never answered reads as not assessed.
+func (s *Store) Result(ctx context.Context, k assessments.Key) (assessments.Result, error) {
+	return s.result(ctx, s.db, k)
+}
+
+func (s *Store) result(ctx context.Context, h Handler, k assessments.Key) (assessments.Result, error) {
+	rows, err := s.queryResults(ctx, h, "WHERE engagement_id = ? AND standard = ? AND ref = ?", k.EngagementID, k.Standard, k.Ref)
+	if err != nil {
+		return assessments.Result{}, err
+	}
+	if len(rows) == 0 {
+		return assessments.Result{EngagementID: k.EngagementID, Standard: k.Standard, Ref: k.Ref, Status: assessments.NotAssessed}, nil
+	}
+	return rows[0], nil
+}
+
+// Results lists the stored results of an engagement (all standards), keyed by standard then ref.
+func (s *Store) Results(ctx context.Context, engagementID string) (map[string]map[string]assessments.Result, error) {
+	list, err := s.queryResults(ctx, s.db, "WHERE engagement_id = ?", engagementID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]assessments.Result{}
+	for _, r := range list {
+		if out[r.Standard] == nil {
+			out[r.Standard] = map[string]assessments.Result{}
+		}
+		out[r.Standard][r.Ref] = r
+	}
+	return out, nil
+}
+
+func (s *Store) queryResults(ctx context.Context, h Handler, where string, args ...any) ([]assessments.Result, error) {
+	rows, err := h.QueryContext(ctx, `SELECT engagement_id, standard, ref, status, maturity, notes, owner, target_date, justification, reasons,
+		needs_review, provenance, updated_at, updated_by FROM results `+where+` ORDER BY standard, ref`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	defer rows.Close()
+	var out []assessments.Result
+	for rows.Next() {
+		var r assessments.Result
+		var status, reasons, updated string
+		var review int
+		if err := rows.Scan(&r.EngagementID, &r.Standard, &r.Ref, &status, &r.Maturity, &r.Notes, &r.Owner, &r.TargetDate, &r.Justification,
+			&reasons, &review, &r.Provenance, &updated, &r.UpdatedBy); err != nil {
+			return nil, err
+		}
+		r.Status = assessments.Status(status)
+		r.NeedsReview = review == 1
+		r.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
+		if reasons != "" {
+			for _, x := range strings.Split(reasons, ",") {
+				r.Reasons = append(r.Reasons, assessments.InclusionReason(x))
+			}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
