@@ -1,0 +1,82 @@
+// Package demo fills a workspace with a realistic sample engagement: Medivance Health, a
+// fictional health-tech company that trains an AI diagnostic model on patient data. All
+// names, people and notes are invented and written in annex's own words.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
+)
+
+// Options shape the demo.
+type Options struct {
+	// Size is "normal" (default) or "large" (for benchmarks: thousands of rows).
+	Size string
+	// Dir is where demo evidence files are written; defaults to a folder beside the workspace.
+	Dir string
+}
+
+// Step adds one part of the demo (results, risks, AI systems, evidence...) to the engagement.
+type Step struct {
+	Order int
+	Name  string
+	Run   func(ctx context.Context, s *store.Store, set *catalogs.Set, e assessments.Engagement, opt Options) error
+}
+
+var steps []Step
+
+// register adds a step; the files of this package call it from init.
+func register(st Step) {
+	steps = append(steps, st)
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Order < steps[j].Order })
+}
+
+// Name is the demo engagement's name.
+const Name = "Medivance Health — ISMS & AIMS readiness"
+
+// Create adds the demo engagement and runs every step.
+func Create(ctx context.Context, s *store.Store, set *catalogs.Set, opt Options) (assessments.Engagement, error) {
+	if opt.Size == "" {
+		opt.Size = "normal"
+	}
+	if opt.Size != "normal" && opt.Size != "large" {
+		return assessments.Engagement{}, fmt.Errorf("demo size %q: use normal or large", opt.Size)
+	}
+	today := s.Now()
+	e := assessments.Engagement{
+		Name:         Name,
+		Organisation: "Medivance Health Ltd",
+		Scope: "Design, training and operation of the Medivance Lens diagnostic model (chest X-ray triage) " +
+			"and the patient support chatbot, including the cloud platform, data pipelines and the " +
+			"London and Leeds offices.",
+		Standards: []string{catalogs.ISO27001, catalogs.ISO42001},
+		Lead:      "Priya Raman",
+		StartDate: today.AddDate(0, -2, 0).Format(assessments.DateLayout),
+		EndDate:   today.AddDate(0, 4, 0).Format(assessments.DateLayout),
+		Status:    assessments.EngagementActive,
+	}
+	if opt.Size == "large" {
+		e.Name = Name + " (large)"
+	}
+	if err := e.Validate(func(id string) bool { _, ok := set.Get(id); return ok }); err != nil {
+		return e, err
+	}
+	e, err := s.CreateEngagement(ctx, e)
+	if err != nil {
+		return e, err
+	}
+	for _, st := range steps {
+		if err := st.Run(ctx, s, set, e, opt); err != nil {
+			return e, fmt.Errorf("demo %s: %w", st.Name, err)
+		}
+	}
+	return e, nil
+}
+
+func dateIn(now time.Time, days int) string { return now.AddDate(0, 0, days).Format(assessments.DateLayout) }

@@ -1,0 +1,79 @@
+// Package common is what every screen of the workbench shares: the Screen contract, the
+// Common handle (store, catalogs, styles, keys, size, clock), and the messages that cross
+// screens. It holds no mutable package state.
+package common
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
+)
+
+// Common is handed to every screen. Screens read it; only the root model changes Width,
+// Height and Styles (on resize and background detection).
+type Common struct {
+	Ctx      context.Context
+	Store    *store.Store
+	Catalogs *catalogs.Set
+	Styles   *Styles
+	Keys     KeyMap
+	Width    int
+	Height   int
+	Now      func() time.Time
+}
+
+// Screen is a component of the workbench.
+type Screen interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) (Screen, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	KeyMap() help.KeyMap
+}
+
+// Tab is a screen that lives inside an engagement (dashboard, gap analysis, risks...).
+type Tab interface {
+	Screen
+	// Title is the tab's label.
+	Title() string
+	// Activate is called each time the tab becomes visible; it returns a command that
+	// reloads the tab's data from the store, so edits made in other tabs show.
+	Activate() tea.Cmd
+	// Capturing is true while a text field or dialog inside the tab has the keyboard;
+	// the engagement screen then passes every key (q, tab, 1..9) to the tab.
+	Capturing() bool
+}
+
+// TabFactory builds a tab for an engagement.
+type TabFactory func(c *Common, e assessments.Engagement) Tab
+
+// ErrMsg carries an error to show in the status line. Screens return it from commands.
+type ErrMsg struct{ Err error }
+
+// InfoMsg carries a short confirmation for the status line ("Saved", "Exported to ...").
+type InfoMsg struct{ Text string }
+
+// ErrCmd wraps an error into a command.
+func ErrCmd(err error) tea.Cmd { return func() tea.Msg { return ErrMsg{Err: err} } }
+
+// InfoCmd wraps a confirmation into a command.
+func InfoCmd(text string) tea.Cmd { return func() tea.Msg { return InfoMsg{Text: text} } }
+
+// OpenEngagementMsg asks the root to open an engagement.
+type OpenEngagementMsg struct{ Engagement assessments.Engagement }
+
+// BackMsg asks the root to leave the current screen.
+type BackMsg struct{}
+
+// DataChangedMsg tells every open screen that the workspace changed (for example after a
+// risk was created from the AI screen); screens reload what they show.
+type DataChangedMsg struct{}
+
+// GotoRequirementMsg asks the engagement screen to show a requirement in its gap tab.
+type GotoRequirementMsg struct{ Standard, Ref string }

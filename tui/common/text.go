@@ -1,0 +1,73 @@
+package common
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Inert makes user text safe to draw: escape sequences and control characters are shown
+// as visible text instead of being sent to the terminal. The stored text is unchanged.
+func Inert(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r == 0x1b:
+			b.WriteString("^[")
+		case r < 0x20:
+			b.WriteString("^" + string(rune(r+'@')))
+		case r == 0x7f:
+			b.WriteString("^?")
+		case r >= 0x80 && r < 0xa0:
+			fmt.Fprintf(&b, "<U+%04X>", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// OneLine is Inert text folded to one line (newlines shown as ⏎) for list cells.
+func OneLine(s string) string {
+	return strings.ReplaceAll(Inert(strings.ReplaceAll(s, "\r\n", "\n")), "\n", " ⏎ ")
+}
+
+// Truncate cuts styled or plain text to width cells, with an ellipsis.
+func Truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// Pad fills plain or styled text with spaces to exactly width cells (truncating if longer).
+func Pad(s string, width int) string {
+	w := lipgloss.Width(s)
+	if w > width {
+		return Truncate(s, width)
+	}
+	return s + strings.Repeat(" ", width-w)
+}
+
+// Bar draws a horizontal bar of width cells filled to pct (0..100).
+func (s *Styles) Bar(pct float64, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	full := int(pct/100*float64(width) + 0.5)
+	full = max(0, min(width, full))
+	return s.BarFull.Render(strings.Repeat("█", full)) + s.BarEmpty.Render(strings.Repeat("░", width-full))
+}
+
+// Percent formats a percentage the same way everywhere.
+func Percent(p float64) string { return fmt.Sprintf("%.0f%%", p) }
+
+// MinWidth and MinHeight are the smallest terminal the workbench draws in.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
