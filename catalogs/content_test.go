@@ -1,0 +1,284 @@
+package catalogs
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The built-in catalogs are the product's workshop content; these tests pin its completeness
+// and quality so a later edit cannot quietly drop a question or paste a guidance text twice.
+
+func builtinCatalogs(t *testing.T) []*Catalog {
+	t.Helper()
+	set, err := Builtin()
+	if err != nil {
+		t.Fatalf("load built-in catalogs: %v", err)
+	}
+	var out []*Catalog
+	for _, id := range []string{ISO27001, ISO42001} {
+		c, ok := set.Get(id)
+		if !ok {
+			t.Fatalf("built-in catalog %s missing", id)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func TestContentEveryRequirement(t *testing.T) {
+	for _, c := range builtinCatalogs(t) {
+		for _, r := range c.Requirements {
+			where := c.ID + " " + r.Ref
+			if n := utf8.RuneCountInString(strings.TrimSpace(r.Guidance)); n < 120 {
+				t.Errorf("%s: guidance has %d characters, want at least 120", where, n)
+			}
+			if n := len(r.Questions); n < 2 || n > 4 {
+				t.Errorf("%s: %d questions, want 2 to 4", where, n)
+			}
+			if n := len(r.Evidence); n < 3 || n > 6 {
+				t.Errorf("%s: %d evidence items, want 3 to 6", where, n)
+			}
+			for i, q := range r.Questions {
+				if strings.TrimSpace(q) == "" {
+					t.Errorf("%s: question %d is empty", where, i+1)
+				}
+			}
+			for i, e := range r.Evidence {
+				if strings.TrimSpace(e) == "" {
+					t.Errorf("%s: evidence item %d is empty", where, i+1)
+				}
+			}
+			if strings.ContainsRune(r.Guidance, '\t') {
+				t.Errorf("%s: guidance contains a tab", where)
+			}
+		}
+	}
+}
+
+// normalizeText lowercases and keeps letters and digits as words, so punctuation and spacing
+// differences do not hide a copy.
+func normalizeText(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
+
+// shingles are the word trigrams of a text.
+func shingles(words []string) map[string]bool {
+	out := map[string]bool{}
+	for i := 0; i+3 <= len(words); i++ {
+		out[strings.Join(words[i:i+3], " ")] = true
+	}
+	return out
+}
+
+// jaccard is |a∩b| / |a∪b|.
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	inter := 0
+	for k := range a {
+		if b[k] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// nearDuplicateThreshold: two independently written guidance texts share well under a fifth
+// of their word trigrams (the closest built-in pair shares 14%); a copied-then-tweaked text
+// shares far more.
+const nearDuplicateThreshold = 0.3
+
+func TestContentGuidanceUnique(t *testing.T) {
+	type text struct {
+		where string
+		norm  string
+		sh    map[string]bool
+	}
+	var all []text
+	exact := map[string]string{}
+	for _, c := range builtinCatalogs(t) {
+		for _, r := range c.Requirements {
+			where := c.ID + " " + r.Ref
+			words := normalizeText(r.Guidance)
+			norm := strings.Join(words, " ")
+			if prev, ok := exact[norm]; ok {
+				t.Errorf("%s: guidance is the same as %s", where, prev)
+			}
+			exact[norm] = where
+			all = append(all, text{where, norm, shingles(words)})
+		}
+	}
+	for i := range all {
+		for j := i + 1; j < len(all); j++ {
+			if s := jaccard(all[i].sh, all[j].sh); s >= nearDuplicateThreshold {
+				t.Errorf("%s and %s: guidance texts are nearly alike (%.0f%% of word trigrams shared)", all[i].where, all[j].where, 100*s)
+			}
+		}
+	}
+}
+
+// TestNearDuplicateDetector makes sure the similarity check can fail.
+func TestNearDuplicateDetector(t *testing.T) {
+	a := "Keep an inventory of information assets with a named owner for each, review it twice a year and after big changes, and tie it to the risk register."
+	b := "Keep an inventory of information assets with a named owner for each, review it once a year and after big changes, and tie it to the risk register."
+	c := "Backups are taken on a schedule that matches how much data the business can afford to lose, are kept apart from production and are restored in tests."
+	if s := jaccard(shingles(normalizeText(a)), shingles(normalizeText(b))); s < nearDuplicateThreshold {
+		t.Errorf("tweaked copy scored %.2f, want at least %.2f", s, nearDuplicateThreshold)
+	}
+	if s := jaccard(shingles(normalizeText(a)), shingles(normalizeText(c))); s >= nearDuplicateThreshold {
+		t.Errorf("different texts scored %.2f, want below %.2f", s, nearDuplicateThreshold)
+	}
+}
+
+func TestContent27001Attributes(t *testing.T) {
+	c := builtinCatalogs(t)[0]
+	controls := 0
+	for _, r := range c.Requirements {
+		if r.Kind != KindControl {
+			if r.Attributes != nil {
+				t.Errorf("clause %s carries 27002 attributes", r.Ref)
+			}
+			continue
+		}
+		controls++
+		a := r.Attributes
+		if a == nil {
+			t.Errorf("%s: no 27002 attributes", r.Ref)
+			continue
+		}
+		families := []struct {
+			name    string
+			got     []string
+			allowed []string
+		}{
+			{"control_type", a.ControlType, ControlTypes},
+			{"security_properties", a.SecurityProperties, SecurityProperties},
+			{"cybersecurity_concepts", a.CybersecurityConcepts, CybersecurityConcepts},
+			{"operational_capabilities", a.OperationalCapabilities, OperationalCapabilities},
+			{"security_domains", a.SecurityDomains, SecurityDomains},
+		}
+		for _, f := range families {
+			if len(f.got) == 0 {
+				t.Errorf("%s: attribute %s is empty", r.Ref, f.name)
+			}
+			seen := map[string]bool{}
+			for _, tok := range f.got {
+				if !slices.Contains(f.allowed, tok) {
+					t.Errorf("%s: %s value %q is not one of the standard's values", r.Ref, f.name, tok)
+				}
+				if seen[tok] {
+					t.Errorf("%s: %s value %q listed twice", r.Ref, f.name, tok)
+				}
+				seen[tok] = true
+			}
+		}
+	}
+	if controls != 93 {
+		t.Errorf("checked %d 27001 controls, want 93", controls)
+	}
+}
+
+func TestContent42001AnnexC(t *testing.T) {
+	c := builtinCatalogs(t)[1]
+	for _, r := range c.Requirements {
+		if r.Attributes != nil {
+			t.Errorf("%s: a 42001 requirement carries 27002 attributes", r.Ref)
+		}
+		if r.Kind != KindControl {
+			continue
+		}
+		if r.AnnexC == nil || len(r.AnnexC.Objectives) == 0 {
+			t.Errorf("%s: no Annex C objective", r.Ref)
+			continue
+		}
+		for _, o := range r.AnnexC.Objectives {
+			if !slices.Contains(AnnexCObjectives, o) {
+				t.Errorf("%s: Annex C objective %q unknown", r.Ref, o)
+			}
+		}
+		for _, s := range r.AnnexC.RiskSources {
+			if !slices.Contains(AnnexCRiskSources, s) {
+				t.Errorf("%s: Annex C risk source %q unknown", r.Ref, s)
+			}
+		}
+	}
+	for _, g := range c.Groups {
+		if g.Kind == KindControl && len(strings.TrimSpace(g.Objective)) < 40 {
+			t.Errorf("42001 area %s has no objective in our words", g.ID)
+		}
+	}
+}
+
+func TestContentCrosswalk(t *testing.T) {
+	set := MustBuiltin()
+	var cw *Crosswalk
+	for _, x := range set.Crosswalks {
+		if x.Source == ISO27001 && x.Target == ISO42001 {
+			cw = x
+		}
+	}
+	if cw == nil {
+		t.Fatal("no crosswalk from 27001 to 42001")
+	}
+	src, _ := set.Get(ISO27001)
+	dst, _ := set.Get(ISO42001)
+	reviewed := map[string]int{}
+	for _, e := range cw.Entries {
+		reviewed[e.Target]++
+		if _, ok := dst.Requirement(e.Target); !ok {
+			t.Errorf("crosswalk target %s is not a 42001 requirement", e.Target)
+		}
+		if (len(e.Links) == 0) == (strings.TrimSpace(e.NoCounterpart) == "") {
+			t.Errorf("crosswalk target %s needs links or a no-counterpart reason, not both or neither", e.Target)
+		}
+		pairs := map[string]bool{}
+		for _, l := range e.Links {
+			if _, ok := src.Requirement(l.Source); !ok {
+				t.Errorf("crosswalk link %s -> %s: %s is not a 27001 requirement", l.Source, e.Target, l.Source)
+			}
+			if !l.Relationship.Valid() {
+				t.Errorf("crosswalk link %s -> %s: relationship %q unknown", l.Source, e.Target, l.Relationship)
+			}
+			if len(strings.TrimSpace(l.Rationale)) < 20 {
+				t.Errorf("crosswalk link %s -> %s: rationale too short", l.Source, e.Target)
+			}
+			if pairs[l.Source] {
+				t.Errorf("crosswalk link %s -> %s listed twice", l.Source, e.Target)
+			}
+			pairs[l.Source] = true
+		}
+	}
+	for _, r := range dst.Requirements {
+		if n := reviewed[r.Ref]; n != 1 {
+			t.Errorf("42001 %s reviewed %d times in the crosswalk, want exactly once", r.Ref, n)
+		}
+	}
+	for _, ref := range []string{"6.1.4", "8.4"} {
+		if m := set.MappingsFor(ISO42001, ref); len(m) != 0 {
+			t.Errorf("42001 %s has %d counterparts, want none", ref, len(m))
+		}
+		if _, ok := set.NoCounterpart(ISO42001, ref); !ok {
+			t.Errorf("42001 %s has no explicit no-counterpart reason", ref)
+		}
+	}
+	// Same-numbered harmonized clauses correspond, apart from the two AI-only ones.
+	for _, r := range dst.Requirements {
+		if r.Kind != KindClause || r.Ref == "6.1.4" || r.Ref == "8.4" {
+			continue
+		}
+		if _, ok := src.Requirement(r.Ref); !ok {
+			continue
+		}
+		found := false
+		for _, m := range set.MappingsFor(ISO42001, r.Ref) {
+			found = found || (m.Standard == ISO27001 && m.Ref == r.Ref)
+		}
+		if !found {
+			t.Errorf("42001 clause %s is not linked to 27001 clause %s", r.Ref, r.Ref)
+		}
+	}
+}
