@@ -1,0 +1,247 @@
+package assessments
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/annex-grc/annex/catalogs"
+)
+
+func validRisk() Risk {
+	return Risk{
+		Ref: "R-001", Title: "Ransomware encrypts the imaging archive", Scope: ScopeSecurity, Approach: ApproachAsset,
+		Threat: "Ransomware", Vulnerability: "Flat network", Owner: "Tomás Silva",
+		Properties: []string{PropAvailability, PropIntegrity},
+		Inherent:   Score{4, 5}, Treatment: TreatModify,
+		Controls: []ControlRef{{catalogs.ISO27001, "A.8.13"}, {catalogs.ISO42001, "A.6.2.6"}},
+		Residual: Score{2, 4}, ReviewDate: "2026-06-30", Status: RiskInTreatment,
+	}
+}
+
+func TestRiskProblems(t *testing.T) {
+	m := DefaultMatrix(5)
+	known := KnownControl(catalogs.MustBuiltin())
+	if err := validRisk().Validate(m, known); err != nil {
+		t.Fatalf("valid risk refused: %v", err)
+	}
+	accepted := &Acceptance{By: "Priya Raman", Date: "2026-02-01", Rationale: "Cost of further controls outweighs the benefit.", Residual: Score{3, 3}}
+	tests := []struct {
+		name  string
+		edit  func(*Risk)
+		field string
+	}{
+		{"empty title", func(r *Risk) { r.Title = "  " }, "title"},
+		{"long title", func(r *Risk) { r.Title = strings.Repeat("x", MaxNameLen+1) }, "title"},
+		{"no scope", func(r *Risk) { r.Scope = "" }, "scope"},
+		{"bad approach", func(r *Risk) { r.Approach = "vibes" }, "approach"},
+		{"inherent likelihood 0", func(r *Risk) { r.Inherent.Likelihood = 0 }, "inherent_likelihood"},
+		{"inherent likelihood 6", func(r *Risk) { r.Inherent.Likelihood = 6 }, "inherent_likelihood"},
+		{"inherent consequence 6", func(r *Risk) { r.Inherent.Consequence = 6 }, "inherent_consequence"},
+		{"residual half set", func(r *Risk) { r.Residual = Score{3, 0} }, "residual_consequence"},
+		{"residual outside", func(r *Risk) { r.Residual = Score{9, 1} }, "residual_likelihood"},
+		{"bad treatment", func(r *Risk) { r.Treatment = "ignore" }, "treatment"},
+		{"bad status", func(r *Risk) { r.Status = "done" }, "status"},
+		{"bad property", func(r *Risk) { r.Properties = []string{"privacy"} }, "properties"},
+		{"bad objective", func(r *Risk) { r.Objectives = []string{"speed"} }, "objectives"},
+		{"bad source", func(r *Risk) { r.Sources = []string{"aliens"} }, "sources"},
+		{"duplicate objective", func(r *Risk) { r.Objectives = []string{"fairness", "fairness"} }, "objectives"},
+		{"unknown control", func(r *Risk) { r.Controls = []ControlRef{{catalogs.ISO27001, "A.99.1"}} }, "controls"},
+		{"duplicate control", func(r *Risk) {
+			r.Controls = []ControlRef{{catalogs.ISO27001, "A.5.1"}, {catalogs.ISO27001, "A.5.1"}}
+		}, "controls"},
+		{"bad review date", func(r *Risk) { r.ReviewDate = "30/06/2026" }, "review_date"},
+		{"retain above threshold without acceptance", func(r *Risk) { r.Treatment = TreatRetain; r.Residual = Score{3, 3} }, "accepted_by"},
+		{"retain unscored residual, inherent above threshold", func(r *Risk) { r.Treatment = TreatRetain; r.Residual = Score{} }, "accepted_by"},
+		{"accepted status above threshold without record", func(r *Risk) { r.Status = RiskAccepted }, "status"},
+		{"acceptance without signer", func(r *Risk) { a := *accepted; a.By = ""; r.Acceptance = &a }, "accepted_by"},
+		{"acceptance without date", func(r *Risk) { a := *accepted; a.Date = ""; r.Acceptance = &a }, "accepted_on"},
+		{"acceptance bad date", func(r *Risk) { a := *accepted; a.Date = "yesterday"; r.Acceptance = &a }, "accepted_on"},
+		{"acceptance without rationale", func(r *Risk) { a := *accepted; a.Rationale = " "; r.Acceptance = &a }, "acceptance_rationale"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := validRisk()
+			tt.edit(&r)
+			err := r.Validate(m, known)
+			ve, ok := err.(*ValidationError)
+			if !ok {
+				t.Fatalf("Validate() = %v, want a *ValidationError for %s", err, tt.field)
+			}
+			found := false
+			for _, p := range r.Problems(m, known) {
+				found = found || p.Field == tt.field
+				if p.Message == "" {
+					t.Errorf("problem with %s has no message", p.Field)
+				}
+			}
+			if !found {
+				t.Fatalf("no problem with %s; first was %s: %s", tt.field, ve.Field, ve.Message)
+			}
+		})
+	}
+}
+
+func TestProblemsListsEveryField(t *testing.T) {
+	r := Risk{Title: "", Scope: "", Inherent: Score{7, 0}, ReviewDate: "soon"}
+	var fields []string
+	for _, p := range r.Problems(DefaultMatrix(5), nil) {
+		fields = append(fields, p.Field)
+	}
+	want := []string{"title", "scope", "inherent_likelihood", "inherent_consequence", "review_date"}
+	if !reflect.DeepEqual(fields, want) {
+		t.Fatalf("fields = %v, want %v", fields, want)
+	}
+}
+
+func TestLikelihoodOutsideASmallerMatrix(t *testing.T) {
+	r := validRisk() // inherent 4x5
+	if err := r.Validate(DefaultMatrix(3), nil); err == nil {
+		t.Fatal("a 4x5 score on a 3x3 matrix must be refused")
+	}
+	r.Inherent, r.Residual = Score{3, 3}, Score{1, 2}
+	if err := r.Validate(DefaultMatrix(3), nil); err != nil {
+		t.Fatalf("3x3 score on 3x3 refused: %v", err)
+	}
+}
+
+func TestRetainRule(t *testing.T) {
+	m := DefaultMatrix(5) // threshold Low
+	tests := []struct {
+		name       string
+		treatment  Treatment
+		residual   Score
+		acceptance *Acceptance
+		needs      bool
+	}{
+		{"retain low", TreatRetain, Score{2, 2}, nil, false},
+		{"retain medium", TreatRetain, Score{3, 3}, nil, true},
+		{"retain medium accepted", TreatRetain, Score{3, 3}, &Acceptance{By: "x", Date: "2026-01-01", Rationale: "r", Residual: Score{3, 3}}, false},
+		{"modify medium", TreatModify, Score{3, 3}, nil, false},
+		{"retain unscored falls back to inherent", TreatRetain, Score{}, nil, true},
+	}
+	for _, tt := range tests {
+		r := validRisk()
+		r.Treatment, r.Residual, r.Acceptance = tt.treatment, tt.residual, tt.acceptance
+		if got := r.NeedsAcceptance(m); got != tt.needs {
+			t.Errorf("%s: NeedsAcceptance = %v, want %v", tt.name, got, tt.needs)
+		}
+		if err := r.Validate(m, nil); (err != nil) != tt.needs {
+			t.Errorf("%s: Validate = %v, want refused=%v", tt.name, err, tt.needs)
+		}
+	}
+}
+
+func TestAcceptanceStale(t *testing.T) {
+	a := &Acceptance{By: "Priya", Date: "2026-01-10", Rationale: "ok", Residual: Score{3, 3}}
+	tests := []struct {
+		name     string
+		residual Score
+		inherent Score
+		acc      *Acceptance
+		stale    bool
+	}{
+		{"same residual", Score{3, 3}, Score{5, 5}, a, false},
+		{"residual raised", Score{4, 3}, Score{5, 5}, a, true},
+		{"residual lowered", Score{2, 3}, Score{5, 5}, a, true},
+		{"no acceptance", Score{4, 4}, Score{5, 5}, nil, false},
+		{"residual cleared, inherent differs", Score{}, Score{5, 5}, a, true},
+		{"residual cleared, inherent equals", Score{}, Score{3, 3}, a, false},
+	}
+	for _, tt := range tests {
+		r := Risk{Inherent: tt.inherent, Residual: tt.residual, Acceptance: tt.acc}
+		if got := r.AcceptanceStale(); got != tt.stale {
+			t.Errorf("%s: AcceptanceStale = %v, want %v", tt.name, got, tt.stale)
+		}
+	}
+}
+
+func TestNextAcceptance(t *testing.T) {
+	prev := &Acceptance{By: "Priya", Date: "2026-01-10", Rationale: "ok", Residual: Score{3, 3}}
+	if got := NextAcceptance(prev, "Priya", "2026-01-10", "ok", Score{4, 4}); got != prev {
+		t.Errorf("unchanged fields must keep the frozen record, got %+v", got)
+	}
+	if got := NextAcceptance(prev, " ", "", "", Score{4, 4}); got != nil {
+		t.Errorf("blank fields withdraw, got %+v", got)
+	}
+	got := NextAcceptance(prev, "Priya", "2026-03-01", "re-accepted after review", Score{4, 4})
+	if got == prev || got.Residual != (Score{4, 4}) || got.Date != "2026-03-01" {
+		t.Errorf("a new acceptance is given for the current residual, got %+v", got)
+	}
+	if got := NextAcceptance(nil, "Priya", "2026-03-01", "why", Score{2, 2}); got == nil || got.Residual != (Score{2, 2}) {
+		t.Errorf("first acceptance: %+v", got)
+	}
+}
+
+func TestCheckAcceptanceFrozen(t *testing.T) {
+	a := &Acceptance{By: "Priya", Date: "2026-01-10", Rationale: "ok", Residual: Score{3, 3}}
+	moved := *a
+	moved.Residual = Score{4, 4}
+	renewed := Acceptance{By: "Priya", Date: "2026-02-10", Rationale: "ok", Residual: Score{4, 4}}
+	tests := []struct {
+		name          string
+		before, after *Acceptance
+		refused       bool
+	}{
+		{"none", nil, nil, false},
+		{"first", nil, a, false},
+		{"kept", a, a, false},
+		{"withdrawn", a, nil, false},
+		{"residual rewritten in place", a, &moved, true},
+		{"new acceptance", a, &renewed, false},
+	}
+	for _, tt := range tests {
+		if err := CheckAcceptanceFrozen(tt.before, tt.after); (err != nil) != tt.refused {
+			t.Errorf("%s: CheckAcceptanceFrozen = %v, want refused=%v", tt.name, err, tt.refused)
+		}
+	}
+}
+
+func TestInclusionFromRisks(t *testing.T) {
+	risks := []Risk{
+		{Ref: "R-010", Controls: []ControlRef{{catalogs.ISO27001, "A.5.15"}}},
+		{Ref: "R-003", Controls: []ControlRef{{catalogs.ISO27001, "A.5.15"}, {catalogs.ISO42001, "A.6.2.6"}}},
+		{Ref: "R-004", Controls: []ControlRef{{catalogs.ISO42001, "A.5.15"}}}, // same ref, other standard
+		{Ref: "R-002"},
+	}
+	got := InclusionFromRisks(risks, catalogs.ISO27001, "A.5.15")
+	want := []string{"risk treatment: R-003", "risk treatment: R-010"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if got := InclusionFromRisks(risks, catalogs.ISO27001, "A.8.1"); len(got) != 0 {
+		t.Fatalf("unlinked control got %v", got)
+	}
+}
+
+func TestReviewOverdue(t *testing.T) {
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		date   string
+		status RiskStatus
+		want   bool
+	}{
+		{"2026-04-30", RiskOpen, true},
+		{"2026-05-01", RiskOpen, false},
+		{"", RiskOpen, false},
+		{"2026-01-01", RiskClosed, false},
+	}
+	for _, tt := range tests {
+		r := Risk{ReviewDate: tt.date, Status: tt.status}
+		if got := r.ReviewOverdue(now); got != tt.want {
+			t.Errorf("ReviewOverdue(%q, %s) = %v, want %v", tt.date, tt.status, got, tt.want)
+		}
+	}
+}
+
+func TestRiskRefs(t *testing.T) {
+	if RiskRef(3) != "R-003" || RiskRef(1234) != "R-1234" {
+		t.Fatal("RiskRef")
+	}
+	for ref, want := range map[string]int{"R-003": 3, "R-1234": 1234, "X-1": 0, "R-": 0} {
+		if got := RiskSeq(ref); got != want {
+			t.Errorf("RiskSeq(%q) = %d, want %d", ref, got, want)
+		}
+	}
+}
