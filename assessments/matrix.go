@@ -169,7 +169,9 @@ func (m Matrix) ThresholdName() string {
 // Problems lists everything wrong with a matrix, one error per field.
 func (m Matrix) Problems() []*ValidationError {
 	var out []*ValidationError
-	add := func(field, format string, a ...any) { out = append(out, invalid(field, format, a...).(*ValidationError)) }
+	add := func(field, format string, a ...any) {
+		out = append(out, invalid(field, format, a...).(*ValidationError))
+	}
 	if m.Size < MinMatrixSize || m.Size > MaxMatrixSize {
 		add("size", "The matrix must be 3x3, 4x4 or 5x5.")
 		return out
