@@ -1,0 +1,861 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/annex-grc/annex/assessments"
+)
+
+// DefaultKeepLimit is the largest file whose bytes are kept in the workspace unless the
+// caller says otherwise. Larger files are linked by path and hash only.
+const DefaultKeepLimit int64 = 50 << 20
+
+// AttachOptions say how a file is attached.
+type AttachOptions struct {
+	// NoKeep links the file by path and hash only, whatever its size.
+	NoKeep bool
+	// KeepLimit is the largest file (in bytes) whose bytes are kept; 0 means DefaultKeepLimit.
+	KeepLimit int64
+}
+
+func (o AttachOptions) limit() int64 {
+	if o.KeepLimit <= 0 {
+		return DefaultKeepLimit
+	}
+	return o.KeepLimit
+}
+
+// EvidenceFile is a file read for attaching: its fingerprint and, when kept, its bytes.
+type EvidenceFile struct {
+	Path    string // absolute, cleaned
+	Name    string // base name, for export
+	SHA256  string
+	Size    int64
+	ModTime time.Time
+	Data    []byte // nil when the bytes are not kept
+}
+
+func pathError(format string, a ...any) error {
+	return &assessments.ValidationError{Field: "path", Message: fmt.Sprintf(format, a...)}
+}
+
+// ReadEvidenceFile hashes the file at path and keeps its bytes when opt allows. It takes no
+// lock on the workspace: call it before the transaction that stores the result. A path that
+// does not exist, a folder, a special file or an unreadable file is a *ValidationError on
+// the "path" field.
+func ReadEvidenceFile(path string, opt AttachOptions) (EvidenceFile, error) {
+	abs, err := absPath(path)
+	if err != nil {
+		return EvidenceFile{}, err
+	}
+	st, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return EvidenceFile{}, pathError("File %s does not exist.", abs)
+	case errors.Is(err, fs.ErrPermission):
+		return EvidenceFile{}, pathError("File %s cannot be read: permission denied.", abs)
+	case err != nil:
+		return EvidenceFile{}, pathError("File %s cannot be read: %v.", abs, unwrapPathErr(err))
+	case st.IsDir():
+		return EvidenceFile{}, pathError("%s is a folder; attach a file in it.", abs)
+	case !st.Mode().IsRegular():
+		return EvidenceFile{}, pathError("%s is not a regular file.", abs)
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return EvidenceFile{}, pathError("File %s cannot be read: permission denied.", abs)
+		}
+		return EvidenceFile{}, pathError("File %s cannot be read: %v.", abs, unwrapPathErr(err))
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return EvidenceFile{}, pathError("File %s cannot be read: %v.", abs, unwrapPathErr(err))
+	}
+	out := EvidenceFile{Path: abs, Name: filepath.Base(abs), ModTime: st.ModTime().UTC().Truncate(time.Second)}
+	h := sha256.New()
+	keep := !opt.NoKeep && st.Size() <= opt.limit()
+	if keep {
+		// Read at most limit+1 bytes: a file that grew past the limit meanwhile is not kept.
+		data, err := io.ReadAll(io.LimitReader(f, opt.limit()+1))
+		if err != nil {
+			return EvidenceFile{}, pathError("File %s cannot be read: %v.", abs, unwrapPathErr(err))
+		}
+		h.Write(data)
+		out.Size = int64(len(data))
+		if out.Size <= opt.limit() {
+			out.Data = data
+		} else {
+			n, err := io.Copy(h, f)
+			if err != nil {
+				return EvidenceFile{}, pathError("File %s cannot be read: %v.", abs, unwrapPathErr(err))
+			}
+			out.Size += n
+		}
+	} else {
+		n, err := io.Copy(h, f)
+		if err != nil {
+			return EvidenceFile{}, pathError("File %s cannot be read: %v.", abs, unwrapPathErr(err))
+		}
+		out.Size = n
+	}
+	out.SHA256 = hex.EncodeToString(h.Sum(nil))
+	if out.Data == nil && keep && out.Size == 0 {
+		out.Data = []byte{}
+	}
+	return out, nil
+}
+
+// ObserveFile re-hashes a recorded evidence file for the integrity check.
+func ObserveFile(path string) assessments.FileObservation {
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return assessments.FileObservation{Problem: "no file at " + path}
+		}
+		return assessments.FileObservation{Problem: "cannot read " + path + ": " + unwrapPathErr(err).Error()}
+	}
+	if !st.Mode().IsRegular() {
+		return assessments.FileObservation{Problem: path + " is no longer a regular file"}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return assessments.FileObservation{Problem: "cannot read " + path + ": " + unwrapPathErr(err).Error()}
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return assessments.FileObservation{Problem: "cannot read " + path + ": " + unwrapPathErr(err).Error()}
+	}
+	return assessments.FileObservation{Exists: true, SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// absPath expands a leading ~ and makes the path absolute.
+func absPath(p string) (string, error) {
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return "", pathError("Give the path of the file to attach.")
+	}
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, strings.TrimPrefix(p, "~"))
+		}
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", pathError("%s is not a usable path: %v.", p, err)
+	}
+	return abs, nil
+}
+
+var evidenceFields = []string{"title", "kind", "description", "collected_on", "collected_by", "valid_until",
+	"path", "sha256", "size", "mtime", "kept", "url"}
+
+func evidenceMap(e assessments.Evidence) map[string]string {
+	mtime := ""
+	if !e.ModTime.IsZero() {
+		mtime = e.ModTime.UTC().Format(time.RFC3339)
+	}
+	size := ""
+	if e.Path != "" {
+		size = strconv.FormatInt(e.Size, 10)
+	}
+	return map[string]string{
+		"title": e.Title, "kind": string(e.Kind), "description": e.Description,
+		"collected_on": e.CollectedOn, "collected_by": e.CollectedBy, "valid_until": e.ValidUntil,
+		"path": e.Path, "sha256": e.SHA256, "size": size, "mtime": mtime,
+		"kept": strconv.FormatBool(e.Kept), "url": e.URL,
+	}
+}
+
+// applyFile copies a freshly read file's fingerprint into e.
+func applyFile(e *assessments.Evidence, f EvidenceFile, at time.Time) {
+	e.Path, e.SHA256, e.Size, e.ModTime, e.Kept = f.Path, f.SHA256, f.Size, f.ModTime, f.Data != nil
+	e.Integrity, e.CheckDetail, e.CheckedAt = assessments.IntegrityOK, "", at
+}
+
+func clearFile(e *assessments.Evidence) {
+	e.Path, e.SHA256, e.Size, e.ModTime, e.Kept = "", "", 0, time.Time{}, false
+	e.Integrity, e.CheckDetail, e.CheckedAt = assessments.IntegrityUnchecked, "", time.Time{}
+}
+
+// CreateEvidence adds an evidence item with its links. When e.Path is set the file is hashed
+// (and its bytes kept, within opt's limit) before the write transaction begins. Bad input is
+// a *assessments.ValidationError and nothing is written.
+func (s *Store) CreateEvidence(ctx context.Context, e assessments.Evidence, opt AttachOptions) (assessments.Evidence, error) {
+	if err := e.Validate(); err != nil {
+		return e, err
+	}
+	var file EvidenceFile
+	if strings.TrimSpace(e.Path) != "" {
+		var err error
+		if file, err = ReadEvidenceFile(e.Path, opt); err != nil {
+			return e, err
+		}
+		applyFile(&e, file, s.now().UTC())
+	} else {
+		clearFile(&e)
+	}
+	if e.ID == "" {
+		e.ID = NewID()
+	}
+	now := s.now().UTC()
+	e.CreatedAt, e.UpdatedAt, e.UpdatedBy = now, now, s.author
+	e.Links = dedupeLinks(e.Links)
+	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO evidence(id, engagement_id, title, kind, description, collected_on, collected_by, valid_until,
+			path, sha256, size, mtime, kept, url, check_state, check_detail, checked_at, created_at, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, e.EngagementID, e.Title, string(e.Kind), e.Description, e.CollectedOn, e.CollectedBy, e.ValidUntil,
+			e.Path, e.SHA256, e.Size, evidenceMap(e)["mtime"], boolInt(e.Kept), e.URL, string(e.Integrity), e.CheckDetail,
+			stampOf(e.CheckedAt), now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano), s.author); err != nil {
+			return fmt.Errorf("save evidence: %w", friendlyFK(err))
+		}
+		if err := writeBlob(ctx, tx, e.ID, file); err != nil {
+			return err
+		}
+		if err := s.Record(ctx, tx, e.EngagementID, "evidence", e.ID, Diff(append([]string{"created"}, evidenceFields...),
+			map[string]string{}, withCreated(evidenceMap(e)))); err != nil {
+			return err
+		}
+		_, err := s.linkTx(ctx, tx, e.EngagementID, e.ID, e.Links)
+		return err
+	})
+	if err != nil {
+		return e, err
+	}
+	return s.EvidenceItem(ctx, e.ID)
+}
+
+func friendlyFK(err error) error {
+	if strings.Contains(err.Error(), "FOREIGN KEY") {
+		return fmt.Errorf("the engagement no longer exists: %w", ErrNotFound)
+	}
+	return err
+}
+
+func stampOf(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func writeBlob(ctx context.Context, h Handler, id string, f EvidenceFile) error {
+	if _, err := h.ExecContext(ctx, "DELETE FROM evidence_blobs WHERE evidence_id = ?", id); err != nil {
+		return fmt.Errorf("replace kept copy: %w", err)
+	}
+	if f.Data == nil {
+		return nil
+	}
+	if _, err := h.ExecContext(ctx, "INSERT INTO evidence_blobs(evidence_id, name, sha256, size, data) VALUES (?, ?, ?, ?, ?)",
+		id, f.Name, f.SHA256, f.Size, f.Data); err != nil {
+		return fmt.Errorf("keep a copy of %s: %w", f.Name, err)
+	}
+	return nil
+}
+
+func dedupeLinks(in []assessments.EvidenceLink) []assessments.EvidenceLink {
+	seen := map[string]bool{}
+	var out []assessments.EvidenceLink
+	for _, l := range in {
+		k := l.String()
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, l)
+	}
+	return out
+}
+
+// UpdateEvidence saves the fields that differ between before (what the caller showed) and
+// after. A new path attaches that file instead (hashed before the transaction); an empty path
+// drops the file and its kept copy. A field changed elsewhere meanwhile is a *ConflictError
+// and nothing is written. Links are edited with LinkEvidence and UnlinkEvidence.
+func (s *Store) UpdateEvidence(ctx context.Context, before, after assessments.Evidence, opt AttachOptions) (assessments.Evidence, error) {
+	if before.ID == "" || before.ID != after.ID {
+		return before, errors.New("update evidence: before and after name different items")
+	}
+	if err := after.Validate(); err != nil {
+		return before, err
+	}
+	var file EvidenceFile
+	replaceFile := false
+	if strings.TrimSpace(after.Path) == "" {
+		clearFile(&after)
+		replaceFile = before.Path != ""
+	} else if abs, _ := absPath(after.Path); abs != before.Path {
+		var err error
+		if file, err = ReadEvidenceFile(after.Path, opt); err != nil {
+			return before, err
+		}
+		applyFile(&after, file, s.now().UTC())
+		replaceFile = true
+	} else {
+		after.Path, after.SHA256, after.Size, after.ModTime, after.Kept = before.Path, before.SHA256, before.Size, before.ModTime, before.Kept
+	}
+	diffs := Diff(evidenceFields, evidenceMap(before), evidenceMap(after))
+	if len(diffs) == 0 {
+		return before, nil
+	}
+	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.evidenceItem(ctx, tx, before.ID)
+		if err != nil {
+			return err
+		}
+		if err := CheckFresh("evidence "+strconv.Quote(cur.Title), diffs, evidenceMap(cur)); err != nil {
+			return err
+		}
+		m := evidenceMap(cur)
+		for _, d := range diffs {
+			m[d.Field] = d.New
+		}
+		check := []any{string(cur.Integrity), cur.CheckDetail, stampOf(cur.CheckedAt)}
+		if replaceFile {
+			check = []any{string(after.Integrity), after.CheckDetail, stampOf(after.CheckedAt)}
+		}
+		size, _ := strconv.ParseInt(m["size"], 10, 64)
+		if _, err := tx.ExecContext(ctx, `UPDATE evidence SET title=?, kind=?, description=?, collected_on=?, collected_by=?, valid_until=?,
+			path=?, sha256=?, size=?, mtime=?, kept=?, url=?, check_state=?, check_detail=?, checked_at=?, updated_at=?, updated_by=? WHERE id=?`,
+			m["title"], m["kind"], m["description"], m["collected_on"], m["collected_by"], m["valid_until"],
+			m["path"], m["sha256"], size, m["mtime"], boolInt(m["kept"] == "true"), m["url"], check[0], check[1], check[2],
+			s.stamp(), s.author, before.ID); err != nil {
+			return fmt.Errorf("save evidence: %w", err)
+		}
+		if replaceFile {
+			if err := writeBlob(ctx, tx, before.ID, file); err != nil {
+				return err
+			}
+		}
+		return s.Record(ctx, tx, cur.EngagementID, "evidence", before.ID, diffs)
+	})
+	if err != nil {
+		return before, err
+	}
+	return s.EvidenceItem(ctx, before.ID)
+}
+
+// ReattachEvidenceFile accepts the file now at the item's path as the new original: it is
+// re-hashed (outside the lock), its fingerprint and kept copy replace the old ones, and the
+// item reads ok again. Use it after a consultant confirmed that a changed file is legitimate.
+func (s *Store) ReattachEvidenceFile(ctx context.Context, id string, opt AttachOptions) (assessments.Evidence, error) {
+	cur, err := s.EvidenceItem(ctx, id)
+	if err != nil {
+		return cur, err
+	}
+	if cur.Path == "" {
+		return cur, pathError("%q has no file to re-attach.", cur.Title)
+	}
+	file, err := ReadEvidenceFile(cur.Path, opt)
+	if err != nil {
+		return cur, err
+	}
+	after := cur
+	applyFile(&after, file, s.now().UTC())
+	diffs := Diff(evidenceFields, evidenceMap(cur), evidenceMap(after))
+	err = s.WithTx(ctx, func(tx *sql.Tx) error {
+		now, err := s.evidenceItem(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := CheckFresh("evidence "+strconv.Quote(cur.Title), diffs, evidenceMap(now)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE evidence SET sha256=?, size=?, mtime=?, kept=?, check_state='ok', check_detail='', checked_at=?,
+			updated_at=?, updated_by=? WHERE id=?`, after.SHA256, after.Size, evidenceMap(after)["mtime"], boolInt(after.Kept),
+			stampOf(after.CheckedAt), s.stamp(), s.author, id); err != nil {
+			return fmt.Errorf("save evidence: %w", err)
+		}
+		if err := writeBlob(ctx, tx, id, file); err != nil {
+			return err
+		}
+		if now.Integrity != assessments.IntegrityOK {
+			diffs = append(diffs, FieldDiff{Field: "check", Old: string(now.Integrity), New: string(assessments.IntegrityOK)})
+		}
+		return s.Record(ctx, tx, cur.EngagementID, "evidence", id, diffs)
+	})
+	if err != nil {
+		return cur, err
+	}
+	return s.EvidenceItem(ctx, id)
+}
+
+// DeleteEvidence removes an item, its kept copy and its links; it returns the links it
+// removed. The history keeps a row for the item and for each link.
+func (s *Store) DeleteEvidence(ctx context.Context, id string) ([]assessments.EvidenceLink, error) {
+	var links []assessments.EvidenceLink
+	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.evidenceItem(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		links = cur.Links
+		if _, err := tx.ExecContext(ctx, "DELETE FROM evidence WHERE id = ?", id); err != nil {
+			return fmt.Errorf("delete evidence: %w", err)
+		}
+		diffs := make([]FieldDiff, 0, len(links)+1)
+		for _, l := range links {
+			diffs = append(diffs, FieldDiff{Field: "link", Old: l.String(), New: ""})
+		}
+		diffs = append(diffs, FieldDiff{Field: "deleted", Old: cur.Title, New: "yes"})
+		return s.Record(ctx, tx, cur.EngagementID, "evidence", id, diffs)
+	})
+	return links, err
+}
+
+// LinkEvidence links an item to requirements, risks or impact assessments. Links that
+// already exist are left as they are; it returns how many were added.
+func (s *Store) LinkEvidence(ctx context.Context, id string, links ...assessments.EvidenceLink) (int, error) {
+	for _, l := range links {
+		if err := l.Validate(); err != nil {
+			return 0, err
+		}
+	}
+	var n int
+	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.evidenceItem(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		n, err = s.linkTx(ctx, tx, cur.EngagementID, id, links)
+		return err
+	})
+	return n, err
+}
+
+func (s *Store) linkTx(ctx context.Context, h Handler, engagementID, id string, links []assessments.EvidenceLink) (int, error) {
+	var diffs []FieldDiff
+	for _, l := range dedupeLinks(links) {
+		res, err := h.ExecContext(ctx, `INSERT INTO evidence_links(evidence_id, engagement_id, target, standard, target_ref, provenance, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, engagementID, string(l.Target), l.Standard, l.Ref, l.Provenance, s.stamp())
+		if err != nil {
+			return 0, fmt.Errorf("link evidence to %s: %w", l, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			nv := l.String()
+			if l.Provenance != "" {
+				nv += " (" + l.Provenance + ")"
+			}
+			diffs = append(diffs, FieldDiff{Field: "link", Old: "", New: nv})
+		}
+	}
+	return len(diffs), s.Record(ctx, h, engagementID, "evidence", id, diffs)
+}
+
+// UnlinkEvidence removes one link; removing a link that does not exist is not an error.
+func (s *Store) UnlinkEvidence(ctx context.Context, id string, l assessments.EvidenceLink) error {
+	return s.WithTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.evidenceItem(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM evidence_links WHERE evidence_id = ? AND target = ? AND standard = ? AND target_ref = ?",
+			id, string(l.Target), l.Standard, l.Ref)
+		if err != nil {
+			return fmt.Errorf("unlink evidence: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.Record(ctx, tx, cur.EngagementID, "evidence", id, []FieldDiff{{Field: "link", Old: l.String(), New: ""}})
+	})
+}
+
+// CopyRequirementEvidence links every item that supports (fromStd, fromRef) to (toStd, toRef)
+// as well, keeping provenance (how the adoption came about). It is what adopting a result
+// through the crosswalk calls to bring the evidence along. Items already linked are left
+// alone; it returns how many links it added.
+func (s *Store) CopyRequirementEvidence(ctx context.Context, engagementID, fromStd, fromRef, toStd, toRef, provenance string) (int, error) {
+	if fromStd == "" || fromRef == "" || toStd == "" || toRef == "" {
+		return 0, errors.New("copy evidence: both requirements must be named")
+	}
+	if fromStd == toStd && fromRef == toRef {
+		return 0, nil
+	}
+	var added int
+	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT evidence_id FROM evidence_links WHERE engagement_id = ? AND target = 'requirement'
+			AND standard = ? AND target_ref = ? ORDER BY evidence_id`, engagementID, fromStd, fromRef)
+		if err != nil {
+			return fmt.Errorf("read evidence of %s %s: %w", fromStd, fromRef, err)
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		link := assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: toStd, Ref: toRef, Provenance: provenance}
+		for _, id := range ids {
+			n, err := s.linkTx(ctx, tx, engagementID, id, []assessments.EvidenceLink{link})
+			if err != nil {
+				return err
+			}
+			added += n
+		}
+		return nil
+	})
+	return added, err
+}
+
+// EvidenceItem loads one item with its links.
+func (s *Store) EvidenceItem(ctx context.Context, id string) (assessments.Evidence, error) {
+	return s.evidenceItem(ctx, s.db, id)
+}
+
+func (s *Store) evidenceItem(ctx context.Context, h Handler, id string) (assessments.Evidence, error) {
+	list, err := s.queryEvidence(ctx, h, "WHERE e.id = ?", id)
+	if err != nil {
+		return assessments.Evidence{}, err
+	}
+	if len(list) == 0 {
+		return assessments.Evidence{}, fmt.Errorf("evidence %s: %w", id, ErrNotFound)
+	}
+	return list[0], nil
+}
+
+// Evidence lists an engagement's evidence items with their links, by title.
+func (s *Store) Evidence(ctx context.Context, engagementID string) ([]assessments.Evidence, error) {
+	return s.queryEvidence(ctx, s.db, "WHERE e.engagement_id = ?", engagementID)
+}
+
+// EvidenceFor lists the items linked to one requirement of an engagement.
+func (s *Store) EvidenceFor(ctx context.Context, engagementID, standard, ref string) ([]assessments.Evidence, error) {
+	return s.queryEvidence(ctx, s.db, `WHERE e.id IN (SELECT evidence_id FROM evidence_links WHERE engagement_id = ?
+		AND target = 'requirement' AND standard = ? AND target_ref = ?)`, engagementID, standard, ref)
+}
+
+// EvidenceForTarget lists the items linked to a risk or an impact assessment.
+func (s *Store) EvidenceForTarget(ctx context.Context, engagementID string, target assessments.LinkTarget, id string) ([]assessments.Evidence, error) {
+	return s.queryEvidence(ctx, s.db, `WHERE e.id IN (SELECT evidence_id FROM evidence_links WHERE engagement_id = ?
+		AND target = ? AND standard = '' AND target_ref = ?)`, engagementID, string(target), id)
+}
+
+func (s *Store) queryEvidence(ctx context.Context, h Handler, where string, args ...any) ([]assessments.Evidence, error) {
+	rows, err := h.QueryContext(ctx, `SELECT e.id, e.engagement_id, e.title, e.kind, e.description, e.collected_on, e.collected_by, e.valid_until,
+		e.path, e.sha256, e.size, e.mtime, e.kept, e.url, e.check_state, e.check_detail, e.checked_at, e.created_at, e.updated_at, e.updated_by
+		FROM evidence e `+where+` ORDER BY e.title COLLATE NOCASE, e.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read evidence: %w", err)
+	}
+	var out []assessments.Evidence
+	index := map[string]int{}
+	for rows.Next() {
+		var e assessments.Evidence
+		var kind, mtime, state, checked, created, updated string
+		var kept int
+		if err := rows.Scan(&e.ID, &e.EngagementID, &e.Title, &kind, &e.Description, &e.CollectedOn, &e.CollectedBy, &e.ValidUntil,
+			&e.Path, &e.SHA256, &e.Size, &mtime, &kept, &e.URL, &state, &e.CheckDetail, &checked, &created, &updated, &e.UpdatedBy); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.Kind, e.Integrity, e.Kept = assessments.EvidenceKind(kind), assessments.Integrity(state), kept == 1
+		e.ModTime, _ = time.Parse(time.RFC3339, mtime)
+		e.CheckedAt, _ = time.Parse(time.RFC3339Nano, checked)
+		e.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+		e.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
+		index[e.ID] = len(out)
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// One query for the links of every item listed.
+	lrows, err := h.QueryContext(ctx, `SELECT l.evidence_id, l.target, l.standard, l.target_ref, l.provenance FROM evidence_links l
+		WHERE l.evidence_id IN (SELECT e.id FROM evidence e `+where+`) ORDER BY l.target DESC, l.standard, l.target_ref`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read evidence links: %w", err)
+	}
+	defer lrows.Close()
+	for lrows.Next() {
+		var id, target string
+		var l assessments.EvidenceLink
+		if err := lrows.Scan(&id, &target, &l.Standard, &l.Ref, &l.Provenance); err != nil {
+			return nil, err
+		}
+		l.Target = assessments.LinkTarget(target)
+		if i, ok := index[id]; ok {
+			out[i].Links = append(out[i].Links, l)
+		}
+	}
+	return out, lrows.Err()
+}
+
+// KeptCopy returns the kept bytes of an item and the file's original name.
+func (s *Store) KeptCopy(ctx context.Context, id string) (name string, data []byte, err error) {
+	err = s.db.QueryRowContext(ctx, "SELECT name, data FROM evidence_blobs WHERE evidence_id = ?", id).Scan(&name, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, fmt.Errorf("no copy of evidence %s is kept in the workspace: %w", id, ErrNotFound)
+	}
+	return name, data, err
+}
+
+// EvidenceCheck is the outcome of re-hashing one item's file.
+type EvidenceCheck struct {
+	Evidence  assessments.Evidence // as stored after the check
+	Integrity assessments.Integrity
+	Detail    string
+	// Was is the integrity recorded by the previous check.
+	Was assessments.Integrity
+}
+
+// EvidenceCheckReport sums up an integrity check.
+type EvidenceCheckReport struct {
+	Checked []EvidenceCheck
+	OK      int
+	Changed int
+	Missing int
+}
+
+// Problems is the number of changed or missing files.
+func (r EvidenceCheckReport) Problems() int { return r.Changed + r.Missing }
+
+// CheckEvidence re-hashes the file of every evidence item of an engagement ("" = every
+// engagement) and records each outcome. Files are read without holding the workspace lock;
+// the outcomes are written in one short transaction at the end. progress, when not nil, is
+// called after each file with the number done and the total.
+func (s *Store) CheckEvidence(ctx context.Context, engagementID string, progress func(done, total int)) (EvidenceCheckReport, error) {
+	var rep EvidenceCheckReport
+	where, args := "WHERE e.path <> ''", []any{}
+	if engagementID != "" {
+		where += " AND e.engagement_id = ?"
+		args = append(args, engagementID)
+	}
+	items, err := s.queryEvidence(ctx, s.db, where, args...)
+	if err != nil {
+		return rep, err
+	}
+	type outcome struct {
+		item   assessments.Evidence
+		state  assessments.Integrity
+		detail string
+	}
+	outs := make([]outcome, 0, len(items))
+	for i, it := range items {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		obs := ObserveFile(it.Path)
+		st := assessments.CompareFile(it.SHA256, obs)
+		detail := obs.Problem
+		if st == assessments.IntegrityChanged {
+			detail = fmt.Sprintf("the file's bytes differ from those attached (now %d bytes, SHA-256 %s…)", obs.Size, obs.SHA256[:12])
+		}
+		outs = append(outs, outcome{it, st, detail})
+		if progress != nil {
+			progress(i+1, len(items))
+		}
+	}
+	at := s.stamp()
+	err = s.WithTx(ctx, func(tx *sql.Tx) error {
+		for _, o := range outs {
+			cur, err := s.evidenceItem(ctx, tx, o.item.ID)
+			if errors.Is(err, ErrNotFound) {
+				continue // deleted while we were reading
+			}
+			if err != nil {
+				return err
+			}
+			if cur.SHA256 != o.item.SHA256 || cur.Path != o.item.Path {
+				continue // re-attached while we were reading: our outcome is about an older file
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE evidence SET check_state = ?, check_detail = ?, checked_at = ? WHERE id = ?",
+				string(o.state), o.detail, at, cur.ID); err != nil {
+				return fmt.Errorf("record the check of %q: %w", cur.Title, err)
+			}
+			if cur.Integrity != o.state {
+				if err := s.Record(ctx, tx, cur.EngagementID, "evidence", cur.ID, []FieldDiff{{Field: "check", Old: string(cur.Integrity), New: string(o.state)}}); err != nil {
+					return err
+				}
+			}
+			was := cur.Integrity
+			cur.Integrity, cur.CheckDetail = o.state, o.detail
+			cur.CheckedAt, _ = time.Parse(time.RFC3339Nano, at)
+			rep.Checked = append(rep.Checked, EvidenceCheck{Evidence: cur, Integrity: o.state, Detail: o.detail, Was: was})
+			switch o.state {
+			case assessments.IntegrityOK:
+				rep.OK++
+			case assessments.IntegrityChanged:
+				rep.Changed++
+			case assessments.IntegrityMissing:
+				rep.Missing++
+			}
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// ExportedFile is one kept copy written by ExportEvidenceFiles.
+type ExportedFile struct {
+	EvidenceID string
+	Title      string
+	Path       string
+	Size       int64
+}
+
+// ExportEvidenceFiles writes the kept copies of an engagement's evidence into dir (created
+// 0700 when missing), each file 0600 under its original name made safe: no folder parts, no
+// control characters, never outside dir, never over an existing file (a number is added).
+// A kept copy whose bytes no longer match their recorded hash is refused.
+func (s *Store) ExportEvidenceFiles(ctx context.Context, engagementID, dir string) ([]ExportedFile, error) {
+	if strings.TrimSpace(dir) == "" {
+		return nil, errors.New("name the folder to export the evidence files to")
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("export folder %s: %w", dir, err)
+	}
+	if st, err := os.Stat(absDir); err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("%s is a file, not a folder", absDir)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT b.evidence_id, e.title, b.name, b.sha256 FROM evidence_blobs b JOIN evidence e ON e.id = b.evidence_id
+		WHERE e.engagement_id = ? ORDER BY e.title COLLATE NOCASE, e.id`, engagementID)
+	if err != nil {
+		return nil, fmt.Errorf("read kept copies: %w", err)
+	}
+	type blob struct{ id, title, name, sum string }
+	var blobs []blob
+	for rows.Next() {
+		var b blob
+		if err := rows.Scan(&b.id, &b.title, &b.name, &b.sum); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		blobs = append(blobs, b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(blobs) == 0 {
+		return nil, nil
+	}
+	if err := os.MkdirAll(absDir, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create the export folder %s: %w", absDir, unwrapPathErr(err))
+	}
+	var out []ExportedFile
+	for _, b := range blobs {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		_, data, err := s.KeptCopy(ctx, b.id)
+		if err != nil {
+			return out, err
+		}
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != b.sum {
+			return out, fmt.Errorf("the kept copy of %q does not match its recorded hash; it was not exported", b.title)
+		}
+		p, err := writeExclusive(absDir, SafeFileName(b.name), data)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, ExportedFile{EvidenceID: b.id, Title: b.title, Path: p, Size: int64(len(data))})
+	}
+	return out, nil
+}
+
+// writeExclusive writes data to dir/name, or "name (2).ext" and so on when taken.
+func writeExclusive(dir, name string, data []byte) (string, error) {
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 1; i < 10000; i++ {
+		n := name
+		if i > 1 {
+			n = fmt.Sprintf("%s (%d)%s", stem, i, ext)
+		}
+		p := filepath.Join(dir, n)
+		if rel, err := filepath.Rel(dir, p); err != nil || rel != n {
+			return "", fmt.Errorf("refused to write %q outside %s", n, dir)
+		}
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("cannot write %s: %w", p, unwrapPathErr(err))
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return "", fmt.Errorf("cannot write %s: %w", p, unwrapPathErr(err))
+		}
+		if err := f.Close(); err != nil {
+			return "", fmt.Errorf("cannot write %s: %w", p, unwrapPathErr(err))
+		}
+		return p, nil
+	}
+	return "", fmt.Errorf("too many files named %s in %s", name, dir)
+}
+
+// SafeFileName turns a stored name into one plain file name: folder separators, control
+// characters and characters Windows refuses become '_', leading dots go, and the result is
+// at most 150 bytes with its extension kept.
+func SafeFileName(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			b.WriteRune('_')
+		case strings.ContainsRune(`/\:*?"<>|`, r):
+			b.WriteRune('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	n := strings.TrimLeft(strings.TrimSpace(b.String()), ".")
+	n = strings.TrimRight(n, ". ")
+	if n == "" {
+		n = "evidence"
+	}
+	if len(n) > 150 {
+		ext := filepath.Ext(n)
+		if len(ext) > 20 {
+			ext = ""
+		}
+		stem := n[:150-len(ext)]
+		for len(stem) > 0 && !utf8ValidTail(stem) {
+			stem = stem[:len(stem)-1]
+		}
+		n = stem + ext
+	}
+	return n
+}
+
+// utf8ValidTail reports whether s does not end inside a multi-byte character.
+func utf8ValidTail(s string) bool {
+	return strings.ToValidUTF8(s, "\uFFFD") == s
+}
