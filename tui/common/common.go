@@ -77,3 +77,13 @@ type DataChangedMsg struct{}
 
 // GotoRequirementMsg asks the engagement screen to show a requirement in its gap tab.
 type GotoRequirementMsg struct{ Standard, Ref string }
+
+// PushScreenMsg asks the root to open a screen on top of the current one (q returns).
+type PushScreenMsg struct{ Screen Screen }
+
+// Capturer is implemented by screens that sometimes hold the keyboard (text fields).
+type Capturer interface{ Capturing() bool }
+
+// Flusher is implemented by screens that may hold typed text not yet saved; the root calls
+// FlushDrafts when the program ends (quit, terminal closed) so nothing typed is lost.
+type Flusher interface{ FlushDrafts() error }

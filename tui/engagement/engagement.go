@@ -1,0 +1,191 @@
+// Package engagement is the screen of one engagement: a header, a tab bar and the tabs
+// (dashboard, one gap analysis per standard in scope, risks, AI systems, evidence, export).
+package engagement
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/gap"
+)
+
+// Model is the engagement screen.
+type Model struct {
+	c      *common.Common
+	eng    assessments.Engagement
+	tabs   []common.Tab
+	active int
+	width  int
+	height int
+}
+
+// New builds the screen with every tab the engagement has.
+func New(c *common.Common, e assessments.Engagement) *Model {
+	m := &Model{c: c, eng: e}
+	ext := gapExtensions()
+	for _, f := range before {
+		m.tabs = append(m.tabs, f(c, e))
+	}
+	for _, std := range e.Standards {
+		if _, ok := c.Catalogs.Get(std); ok {
+			m.tabs = append(m.tabs, gap.New(c, e, std, ext))
+		}
+	}
+	for _, f := range after {
+		m.tabs = append(m.tabs, f(c, e))
+	}
+	// Open on the first gap analysis tab when there is no dashboard before it.
+	return m
+}
+
+// Init loads the first tab.
+func (m *Model) Init() tea.Cmd {
+	if len(m.tabs) == 0 {
+		return nil
+	}
+	return tea.Batch(m.tabs[m.active].Init(), m.tabs[m.active].Activate())
+}
+
+// Capturing is true while the active tab holds the keyboard.
+func (m *Model) Capturing() bool {
+	return len(m.tabs) > 0 && m.tabs[m.active].Capturing()
+}
+
+// SetSize sizes the header and the active tab.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	for _, t := range m.tabs {
+		t.SetSize(w, max(1, h-2))
+	}
+}
+
+// KeyMap is the active tab's help plus tab switching.
+func (m *Model) KeyMap() help.KeyMap {
+	if len(m.tabs) == 0 {
+		return common.HelpMap{Short: []key.Binding{m.c.Keys.Back}}
+	}
+	inner := m.tabs[m.active].KeyMap()
+	if m.Capturing() {
+		return inner
+	}
+	nav := []key.Binding{m.c.Keys.NextTab, m.c.Keys.PrevTab}
+	full := append([][]key.Binding{}, inner.FullHelp()...)
+	full = append(full, nav)
+	return common.HelpMap{Short: append(inner.ShortHelp(), m.c.Keys.NextTab), Full: full}
+}
+
+// ActiveTab returns the visible tab (tests use it).
+func (m *Model) ActiveTab() common.Tab { return m.tabs[m.active] }
+
+// SelectTab shows the tab with the given title; false when there is none.
+func (m *Model) SelectTab(title string) (tea.Cmd, bool) {
+	for i, t := range m.tabs {
+		if t.Title() == title {
+			return m.switchTo(i), true
+		}
+	}
+	return nil, false
+}
+
+func (m *Model) switchTo(i int) tea.Cmd {
+	if i < 0 || i >= len(m.tabs) || i == m.active {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if f, ok := m.tabs[m.active].(common.Flusher); ok {
+		if err := f.FlushDrafts(); err != nil {
+			cmds = append(cmds, common.ErrCmd(err))
+		}
+	}
+	m.active = i
+	return tea.Batch(append(cmds, m.tabs[i].Activate())...)
+}
+
+// Update routes keys to the active tab unless they switch tabs or leave.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if !m.Capturing() {
+			switch {
+			case key.Matches(msg, m.c.Keys.NextTab):
+				return m, m.switchTo((m.active + 1) % len(m.tabs))
+			case key.Matches(msg, m.c.Keys.PrevTab):
+				return m, m.switchTo((m.active - 1 + len(m.tabs)) % len(m.tabs))
+			case msg.String() == "q", msg.String() == "esc":
+				if f, ok := m.tabs[m.active].(common.Flusher); ok {
+					if err := f.FlushDrafts(); err != nil {
+						return m, common.ErrCmd(err)
+					}
+				}
+				return m, func() tea.Msg { return common.BackMsg{} }
+			}
+		}
+	case common.GotoRequirementMsg:
+		for i, t := range m.tabs {
+			if g, ok := t.(*gap.Model); ok && g.Standard() == msg.Standard {
+				cmd := m.switchTo(i)
+				return m, tea.Batch(cmd, g.Select(msg.Ref))
+			}
+		}
+		return m, nil
+	case common.DataChangedMsg:
+		return m, m.tabs[m.active].Activate()
+	}
+	if len(m.tabs) == 0 {
+		return m, nil
+	}
+	// Async results go to the tab that asked; tabs drop what is not theirs.
+	if _, isKey := msg.(tea.KeyPressMsg); isKey {
+		next, cmd := m.tabs[m.active].Update(msg)
+		m.tabs[m.active] = next.(common.Tab)
+		return m, cmd
+	}
+	var cmds []tea.Cmd
+	for i, t := range m.tabs {
+		next, cmd := t.Update(msg)
+		m.tabs[i] = next.(common.Tab)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// FlushDrafts saves what any tab still holds.
+func (m *Model) FlushDrafts() error {
+	for _, t := range m.tabs {
+		if f, ok := t.(common.Flusher); ok {
+			if err := f.FlushDrafts(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// View draws the engagement header, the tab bar and the active tab.
+func (m *Model) View() string {
+	st := m.c.Styles
+	title := st.Title.Render(common.OneLine(m.eng.Name))
+	if m.eng.Organisation != "" {
+		title += st.Muted.Render(" · " + common.OneLine(m.eng.Organisation))
+	}
+	var tabs []string
+	for i, t := range m.tabs {
+		if i == m.active {
+			tabs = append(tabs, st.TabActive.Render(t.Title()))
+		} else {
+			tabs = append(tabs, st.TabInactive.Render(t.Title()))
+		}
+	}
+	bar := strings.Join(tabs, st.Subtle.Render(" │ ")) + st.Subtle.Render("   [ ] switch")
+	body := ""
+	if len(m.tabs) > 0 {
+		body = m.tabs[m.active].View()
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, common.Truncate(title, m.width), common.Truncate(bar, m.width), body)
+}

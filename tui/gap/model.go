@@ -1,0 +1,722 @@
+// Package gap is the gap-analysis tab of one standard: requirements grouped by clause and
+// Annex A theme on the left, the selected requirement on the right, status in one key
+// stroke, notes typed in place and saved when the field is left.
+package gap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
+	"github.com/annex-grc/annex/tui/common"
+)
+
+// Extensions are what other parts of the workbench add to the gap analysis.
+type Extensions struct {
+	Sections []common.SectionLoader
+	Marks    []common.RowMarkLoader
+	// Attach opens the evidence dialog for a requirement (nil: not available).
+	Attach func(c *common.Common, e assessments.Engagement, standard, ref string) common.Screen
+	// Suggestions opens the crosswalk suggestions screen (nil: not available).
+	Suggestions func(c *common.Common, e assessments.Engagement) common.Screen
+}
+
+type focusArea int
+
+const (
+	focusList focusArea = iota
+	focusDetail
+)
+
+// statusFilter values beyond the five statuses.
+const (
+	filterAll         = -1
+	filterNeedsReview = 5 // after the five statuses
+)
+
+type row struct {
+	group bool
+	id    string // group id or requirement ref
+	req   catalogs.Requirement
+}
+
+// Model is the gap-analysis tab.
+type Model struct {
+	c    *common.Common
+	eng  assessments.Engagement
+	std  string
+	cat  *catalogs.Catalog
+	ext  Extensions
+	keys keyMap
+
+	width, height int
+
+	results  map[string]map[string]assessments.Result
+	loaded   bool
+	loadSeq  int
+	readTot  assessments.Readiness
+	readGrp  map[string]assessments.Readiness
+	coverage *assessments.Coverage
+	marks    map[string]string
+
+	rows   []row
+	cursor int
+	offset int
+	focus  focusArea
+
+	filter       textinput.Model
+	filtering    bool
+	statusFilter int
+
+	detail     viewport.Model
+	detailKey  string
+	sections   map[string][]common.DetailSection
+	sectionSeq int
+
+	edit    *editor
+	picker  *adoptPicker
+	overlay common.Screen
+
+	queue    []saveOp
+	inflight bool
+}
+
+// New builds the gap tab for one standard of an engagement.
+func New(c *common.Common, e assessments.Engagement, standard string, ext Extensions) *Model {
+	cat, _ := c.Catalogs.Get(standard)
+	fi := textinput.New()
+	fi.Prompt = "/ "
+	fi.Placeholder = "ref or title"
+	fi.CharLimit = 200
+	m := &Model{c: c, eng: e, std: standard, cat: cat, ext: ext, keys: newKeyMap(c.Keys),
+		filter: fi, statusFilter: filterAll, sections: map[string][]common.DetailSection{},
+		results: map[string]map[string]assessments.Result{}, marks: map[string]string{}}
+	m.detail = viewport.New()
+	m.rebuildRows("")
+	return m
+}
+
+// Title is the tab label: the standard's short name.
+func (m *Model) Title() string {
+	if m.cat == nil {
+		return m.std
+	}
+	return m.cat.Short
+}
+
+// Standard is the catalog this tab shows.
+func (m *Model) Standard() string { return m.std }
+
+// Capturing is true while a text field, the filter or a dialog has the keyboard.
+func (m *Model) Capturing() bool { return m.edit != nil || m.filtering || m.picker != nil || m.overlay != nil }
+
+// KeyMap returns the help bindings.
+func (m *Model) KeyMap() help.KeyMap {
+	if m.overlay != nil {
+		return m.overlay.KeyMap()
+	}
+	return m.helpMap()
+}
+
+// SetSize sets the tab's drawing area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.clampOffset()
+	if m.overlay != nil {
+		m.overlay.SetSize(w, h)
+	}
+	if m.edit != nil {
+		m.edit.setWidth(m.detailWidth() - 2)
+	}
+}
+
+// Init loads the results.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// Activate reloads when the tab becomes visible.
+func (m *Model) Activate() tea.Cmd { return m.load() }
+
+type loadedMsg struct {
+	seq     int
+	std     string
+	results map[string]map[string]assessments.Result
+	marks   map[string]string
+	err     error
+}
+
+type sectionsMsg struct {
+	seq      int
+	std, ref string
+	sections []common.DetailSection
+}
+
+func (m *Model) load() tea.Cmd {
+	m.loadSeq++
+	seq, c, e, std, ext := m.loadSeq, m.c, m.eng, m.std, m.ext
+	return func() tea.Msg {
+		res, err := c.Store.Results(c.Ctx, e.ID)
+		if err != nil {
+			return loadedMsg{seq: seq, std: std, err: err}
+		}
+		marks := map[string]string{}
+		for _, l := range ext.Marks {
+			mk, err := l(c.Ctx, c, e, std)
+			if err != nil {
+				continue // a missing mark must not hide the gap analysis
+			}
+			for ref, v := range mk {
+				marks[ref] += v
+			}
+		}
+		return loadedMsg{seq: seq, std: std, results: res, marks: marks}
+	}
+}
+
+func (m *Model) loadSections() tea.Cmd {
+	req, ok := m.selected()
+	if !ok || len(m.ext.Sections) == 0 {
+		return nil
+	}
+	m.sectionSeq++
+	seq, c, e, std, ref, loaders := m.sectionSeq, m.c, m.eng, m.std, req.Ref, m.ext.Sections
+	return func() tea.Msg {
+		var out []common.DetailSection
+		for _, l := range loaders {
+			sec, err := l(c.Ctx, c, e, std, ref)
+			if err != nil {
+				out = append(out, common.DetailSection{Title: "Could not load", Lines: []string{err.Error()}, Warn: true})
+				continue
+			}
+			if len(sec.Lines) > 0 {
+				out = append(out, sec)
+			}
+		}
+		return sectionsMsg{seq: seq, std: std, ref: ref, sections: out}
+	}
+}
+
+func (m *Model) stdResults() map[string]assessments.Result {
+	r := m.results[m.std]
+	if r == nil {
+		r = map[string]assessments.Result{}
+		m.results[m.std] = r
+	}
+	return r
+}
+
+// result is the stored result of a ref, or a not-assessed one.
+func (m *Model) result(ref string) assessments.Result {
+	if r, ok := m.stdResults()[ref]; ok {
+		return r
+	}
+	return assessments.Result{EngagementID: m.eng.ID, Standard: m.std, Ref: ref, Status: assessments.NotAssessed}
+}
+
+func (m *Model) recompute() {
+	if m.cat == nil {
+		return
+	}
+	m.readTot, m.readGrp = assessments.ReadinessByGroup(m.cat, m.stdResults())
+	if cov, ok := assessments.CoverageFor(m.c.Catalogs, m.eng, m.std, m.results); ok {
+		m.coverage = &cov
+	} else {
+		m.coverage = nil
+	}
+}
+
+// rebuildRows applies the text and status filters, keeping the cursor on the same ref.
+func (m *Model) rebuildRows(keepRef string) {
+	m.rows = m.rows[:0]
+	if m.cat == nil {
+		return
+	}
+	q := strings.TrimSpace(m.filter.Value())
+	var match map[string]bool
+	if q != "" {
+		src := make([]string, len(m.cat.Requirements))
+		for i, r := range m.cat.Requirements {
+			src[i] = r.Ref + " " + r.Title
+		}
+		match = map[string]bool{}
+		for _, f := range fuzzy.Find(q, src) {
+			match[m.cat.Requirements[f.Index].Ref] = true
+		}
+		// A ref typed exactly also matches its children ("A.5" finds A.5.x).
+		for _, r := range m.cat.Requirements {
+			if strings.HasPrefix(strings.ToLower(r.Ref), strings.ToLower(q)) {
+				match[r.Ref] = true
+			}
+		}
+	}
+	lastGroup := ""
+	for _, r := range m.cat.Requirements {
+		if match != nil && !match[r.Ref] {
+			continue
+		}
+		if !m.passesStatus(r.Ref) {
+			continue
+		}
+		if r.Group != lastGroup {
+			m.rows = append(m.rows, row{group: true, id: r.Group})
+			lastGroup = r.Group
+		}
+		m.rows = append(m.rows, row{id: r.Ref, req: r})
+	}
+	m.cursor = -1
+	for i, rw := range m.rows {
+		if !rw.group && (rw.id == keepRef || m.cursor < 0) {
+			m.cursor = i
+			if rw.id == keepRef {
+				break
+			}
+		}
+	}
+	if m.cursor < 0 {
+		m.cursor = 0
+	}
+	m.clampOffset()
+}
+
+func (m *Model) passesStatus(ref string) bool {
+	switch {
+	case m.statusFilter == filterAll:
+		return true
+	case m.statusFilter == filterNeedsReview:
+		return m.result(ref).NeedsReview
+	default:
+		return m.result(ref).EffectiveStatus() == assessments.Statuses[m.statusFilter]
+	}
+}
+
+func (m *Model) statusFilterLabel() string {
+	switch {
+	case m.statusFilter == filterAll:
+		return ""
+	case m.statusFilter == filterNeedsReview:
+		return "needs review"
+	default:
+		return assessments.Statuses[m.statusFilter].Label()
+	}
+}
+
+// selected is the requirement under the cursor.
+func (m *Model) selected() (catalogs.Requirement, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.rows) || m.rows[m.cursor].group {
+		return catalogs.Requirement{}, false
+	}
+	return m.rows[m.cursor].req, true
+}
+
+// SelectedRef is the ref under the cursor ("" when none).
+func (m *Model) SelectedRef() string {
+	r, _ := m.selected()
+	return r.Ref
+}
+
+// Select moves the cursor to a ref (clearing filters that hide it).
+func (m *Model) Select(ref string) tea.Cmd {
+	if _, ok := m.cat.Requirement(ref); !ok {
+		return common.ErrCmd(fmt.Errorf("%s has no requirement %s", m.Title(), ref))
+	}
+	m.filter.SetValue("")
+	m.statusFilter = filterAll
+	m.rebuildRows(ref)
+	return m.loadSections()
+}
+
+func (m *Model) move(delta int) tea.Cmd {
+	if len(m.rows) == 0 {
+		return nil
+	}
+	i := m.cursor
+	for {
+		i += delta
+		if i < 0 || i >= len(m.rows) {
+			return nil
+		}
+		if !m.rows[i].group {
+			break
+		}
+	}
+	return m.moveTo(i)
+}
+
+func (m *Model) moveTo(i int) tea.Cmd {
+	if i < 0 || i >= len(m.rows) {
+		return nil
+	}
+	for i < len(m.rows) && m.rows[i].group {
+		i++
+	}
+	if i >= len(m.rows) {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if m.edit != nil {
+		cmds = append(cmds, m.commitEdit())
+	}
+	m.cursor = i
+	m.clampOffset()
+	m.detail.SetYOffset(0)
+	cmds = append(cmds, m.loadSections())
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) listHeight() int { return max(m.height-m.headerHeight(), 1) }
+
+func (m *Model) clampOffset() {
+	if len(m.rows) == 0 {
+		m.offset = 0
+		return
+	}
+	h := m.listHeight()
+	top := m.cursor
+	// Keep the group header above the selected requirement in view.
+	if top > 0 && m.rows[top-1].group {
+		top--
+	}
+	if top < m.offset {
+		m.offset = top
+	}
+	if m.cursor >= m.offset+h {
+		m.offset = m.cursor - h + 1
+	}
+	m.offset = max(0, min(m.offset, max(0, len(m.rows)-h)))
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.seq != m.loadSeq || msg.std != m.std {
+			return m, nil
+		}
+		if msg.err != nil {
+			return m, common.ErrCmd(msg.err)
+		}
+		keep := m.SelectedRef()
+		m.results = msg.results
+		if m.results == nil {
+			m.results = map[string]map[string]assessments.Result{}
+		}
+		m.marks = msg.marks
+		m.loaded = true
+		m.recompute()
+		m.rebuildRows(keep)
+		return m, m.loadSections()
+	case sectionsMsg:
+		if msg.seq == m.sectionSeq && msg.std == m.std {
+			m.sections[msg.ref] = msg.sections
+		}
+		return m, nil
+	case savedMsg:
+		if msg.std != m.std {
+			return m, nil
+		}
+		return m, m.handleSaved(msg)
+	case autosaveMsg:
+		if msg.std == m.std && m.edit != nil && msg.seq == m.edit.seq && m.edit.value() != m.edit.saved {
+			return m, m.saveEdit(false)
+		}
+		return m, nil
+	case common.DataChangedMsg:
+		return m, m.load()
+	case common.CloseOverlayMsg:
+		m.overlay = nil
+		if msg.Changed {
+			return m, tea.Batch(m.load(), m.loadSections())
+		}
+		return m, nil
+	}
+	if m.overlay != nil {
+		next, cmd := m.overlay.Update(msg)
+		m.overlay = next
+		return m, cmd
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok {
+		return m, m.handleKey(kp)
+	}
+	if m.edit != nil {
+		return m, m.edit.update(msg)
+	}
+	if m.filtering {
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case m.picker != nil:
+		return m.pickerKey(msg)
+	case m.edit != nil:
+		return m.editKey(msg)
+	case m.filtering:
+		switch msg.String() {
+		case "enter", "tab":
+			m.filtering = false
+			m.filter.Blur()
+			return nil
+		case "esc":
+			m.filtering = false
+			m.filter.Blur()
+			m.filter.SetValue("")
+			m.rebuildRows(m.SelectedRef())
+			return m.loadSections()
+		case "down", "up":
+			m.filtering = false
+			m.filter.Blur()
+			return m.move(map[string]int{"down": 1, "up": -1}[msg.String()])
+		}
+		keep := m.SelectedRef()
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Update(msg)
+		m.rebuildRows(keep)
+		return tea.Batch(cmd, m.loadSections())
+	}
+	for i, b := range k.Status {
+		if key.Matches(msg, b) {
+			return m.setStatus(assessments.Statuses[i])
+		}
+	}
+	switch {
+	case key.Matches(msg, k.Focus):
+		if m.focus == focusList {
+			m.focus = focusDetail
+		} else {
+			m.focus = focusList
+		}
+	case key.Matches(msg, k.NextReq):
+		return m.move(1)
+	case key.Matches(msg, k.PrevReq):
+		return m.move(-1)
+	case key.Matches(msg, k.Down):
+		if m.focus == focusDetail {
+			m.detail.ScrollDown(1)
+			return nil
+		}
+		return m.move(1)
+	case key.Matches(msg, k.Up):
+		if m.focus == focusDetail {
+			m.detail.ScrollUp(1)
+			return nil
+		}
+		return m.move(-1)
+	case key.Matches(msg, k.PageDown):
+		if m.focus == focusDetail {
+			m.detail.PageDown()
+			return nil
+		}
+		return m.moveTo(min(len(m.rows)-1, m.cursor+m.listHeight()-1))
+	case key.Matches(msg, k.PageUp):
+		if m.focus == focusDetail {
+			m.detail.PageUp()
+			return nil
+		}
+		return m.moveTo(max(0, m.cursor-m.listHeight()+1))
+	case key.Matches(msg, k.Home):
+		return m.moveTo(0)
+	case key.Matches(msg, k.End):
+		return m.moveTo(len(m.rows) - 1)
+	case key.Matches(msg, k.Open):
+		m.focus = focusDetail
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+		m.focus = focusList
+		return m.filter.Focus()
+	case key.Matches(msg, k.StatusFilter):
+		m.statusFilter++
+		if m.statusFilter > filterNeedsReview {
+			m.statusFilter = filterAll
+		}
+		m.rebuildRows(m.SelectedRef())
+		return m.loadSections()
+	case key.Matches(msg, k.EditNotes):
+		return m.startEdit(fieldNotes)
+	case key.Matches(msg, k.EditOwner):
+		return m.startEdit(fieldOwner)
+	case key.Matches(msg, k.EditDate):
+		return m.startEdit(fieldTargetDate)
+	case key.Matches(msg, k.EditJustif):
+		return m.startEdit(fieldJustification)
+	case key.Matches(msg, k.Maturity):
+		return m.cycleMaturity()
+	case key.Matches(msg, k.Adopt):
+		return m.startAdopt()
+	case key.Matches(msg, k.ConfirmReview):
+		return m.confirmReview()
+	case key.Matches(msg, k.Suggestions):
+		if m.ext.Suggestions == nil {
+			return common.InfoCmd("Crosswalk suggestions are not available in this build.")
+		}
+		return func() tea.Msg { return common.PushScreenMsg{Screen: m.ext.Suggestions(m.c, m.eng)} }
+	case key.Matches(msg, k.Evidence):
+		req, ok := m.selected()
+		if !ok || m.ext.Attach == nil {
+			return nil
+		}
+		m.overlay = m.ext.Attach(m.c, m.eng, m.std, req.Ref)
+		m.overlay.SetSize(m.width, m.height)
+		return m.overlay.Init()
+	}
+	return nil
+}
+
+// setStatus sets the selected requirement's status in one stroke. Not applicable needs a
+// justification first: the editor opens and the status follows when it is saved.
+func (m *Model) setStatus(st assessments.Status) tea.Cmd {
+	req, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	cur := m.result(req.Ref)
+	if st == assessments.NotApplicable && strings.TrimSpace(cur.Justification) == "" {
+		cmd := m.startEdit(fieldJustification)
+		m.edit.thenStatus = assessments.NotApplicable
+		return tea.Batch(cmd, common.InfoCmd("Not applicable needs a justification: type why, then esc to save."))
+	}
+	return m.enqueue(req.Ref, "status", func(r assessments.Result) assessments.Result {
+		r.Status = st
+		return r
+	})
+}
+
+func (m *Model) cycleMaturity() tea.Cmd {
+	req, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	return m.enqueue(req.Ref, "maturity", func(r assessments.Result) assessments.Result {
+		r.Maturity = (r.Maturity + 1) % 6
+		return r
+	})
+}
+
+func (m *Model) confirmReview() tea.Cmd {
+	req, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	if !m.result(req.Ref).NeedsReview {
+		return common.InfoCmd(req.Ref + " has nothing adopted to confirm.")
+	}
+	return m.enqueue(req.Ref, "review", assessments.Confirm)
+}
+
+// saveOp is one queued edit: saves run one at a time so each starts from the stored state.
+type saveOp struct {
+	ref   string
+	what  string
+	apply func(assessments.Result) assessments.Result
+	// after runs when the save succeeded (e.g. adopt evidence too).
+	after func(saved assessments.Result) tea.Cmd
+}
+
+type savedMsg struct {
+	std    string
+	op     saveOp
+	result assessments.Result
+	err    error
+}
+
+func (m *Model) enqueue(ref, what string, apply func(assessments.Result) assessments.Result) tea.Cmd {
+	return m.enqueueOp(saveOp{ref: ref, what: what, apply: apply})
+}
+
+func (m *Model) enqueueOp(op saveOp) tea.Cmd {
+	m.queue = append(m.queue, op)
+	return m.next()
+}
+
+func (m *Model) next() tea.Cmd {
+	if m.inflight || len(m.queue) == 0 {
+		return nil
+	}
+	op := m.queue[0]
+	m.queue = m.queue[1:]
+	before := m.result(op.ref)
+	after := op.apply(before)
+	if err := after.Validate(); err != nil {
+		return tea.Batch(common.ErrCmd(err), m.next())
+	}
+	m.inflight = true
+	c, std := m.c, m.std
+	return func() tea.Msg {
+		saved, err := c.Store.SaveResult(c.Ctx, before, after)
+		return savedMsg{std: std, op: op, result: saved, err: err}
+	}
+}
+
+func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
+	m.inflight = false
+	var cmds []tea.Cmd
+	if msg.err != nil {
+		var ce *store.ConflictError
+		if errors.As(msg.err, &ce) {
+			m.queue = nil
+			cmds = append(cmds, m.load())
+		}
+		if m.edit != nil && m.edit.ref == msg.op.ref {
+			m.edit.err = msg.err.Error()
+		}
+		cmds = append(cmds, common.ErrCmd(msg.err))
+		return tea.Batch(append(cmds, m.next())...)
+	}
+	m.stdResults()[msg.result.Ref] = msg.result
+	m.recompute()
+	if m.edit != nil && m.edit.ref == msg.result.Ref {
+		m.edit.saved = fieldValue(msg.result, m.edit.field)
+		m.edit.err = ""
+	}
+	if m.statusFilter != filterAll {
+		m.rebuildRows(m.SelectedRef())
+	}
+	switch msg.op.what {
+	case "status":
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: %s", m.Title(), msg.result.Ref, msg.result.EffectiveStatus().Label())))
+	case "adopt":
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: %s adopted %s; needs review (c confirms)", m.Title(), msg.result.Ref, msg.result.EffectiveStatus().Label(), msg.result.Provenance)))
+	case "review":
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: adopted result confirmed", m.Title(), msg.result.Ref)))
+	case "notes", "owner", "target_date", "justification", "maturity":
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: saved", m.Title(), msg.result.Ref)))
+	}
+	if msg.op.after != nil {
+		cmds = append(cmds, msg.op.after(msg.result))
+	}
+	cmds = append(cmds, m.next())
+	return tea.Batch(cmds...)
+}
+
+// FlushDrafts saves an open editor's text and queued edits synchronously (program end).
+func (m *Model) FlushDrafts() error {
+	if m.edit != nil && m.edit.value() != m.edit.saved {
+		m.queue = append(m.queue, m.editOp(m.edit))
+	}
+	var errs []error
+	for _, op := range m.queue {
+		before := m.result(op.ref)
+		saved, err := m.c.Store.SaveResult(context.Background(), before, op.apply(before))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: %w", m.Title(), op.ref, err))
+			continue
+		}
+		m.stdResults()[op.ref] = saved
+	}
+	m.queue = nil
+	return errors.Join(errs...)
+}
