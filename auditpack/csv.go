@@ -1,0 +1,59 @@
+package auditpack
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+
+	"github.com/annex-grc/annex/store"
+)
+
+// utf8BOM lets spreadsheet programs read the CSV files as UTF-8 (names with accents).
+const utf8BOM = "\ufeff"
+
+// writeCSV writes a header and rows as RFC 4180 CSV (CRLF), every cell neutralised
+// against formula injection.
+func writeCSV(header []string, rows [][]string) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(utf8BOM)
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	if err := w.Write(header); err != nil {
+		return nil, err
+	}
+	cells := make([]string, len(header))
+	for _, row := range rows {
+		for i := range cells {
+			cells[i] = ""
+			if i < len(row) {
+				cells[i] = Cell(row[i])
+			}
+		}
+		if err := w.Write(cells); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// SoACSV is a standard's Statement of Applicability as CSV.
+func SoACSV(rows []SoARow) ([]byte, error) {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.cells()
+	}
+	return writeCSV(soaHeader, out)
+}
+
+var changeHeader = []string{"Seq", "At (UTC)", "Author", "Entity", "Entity id", "Field", "Old value", "New value", "Previous hash", "Hash"}
+
+// ChangeHistoryCSV is the engagement's change history, oldest first, with the hash chain
+// columns so an auditor can recompute each row's hash.
+func ChangeHistoryCSV(changes []store.Change) ([]byte, error) {
+	rows := make([][]string, len(changes))
+	for i, c := range changes {
+		rows[i] = []string{strconv.FormatInt(c.Seq, 10), c.At, c.Author, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash}
+	}
+	return writeCSV(changeHeader, rows)
+}

@@ -1,0 +1,228 @@
+package auditpack
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"filippo.io/age"
+)
+
+// Problem kinds a verification reports.
+const (
+	Changed = "changed"
+	Missing = "missing"
+	Extra   = "extra"
+	Unsafe  = "unsafe"
+)
+
+// Problem is one file that does not hold.
+type Problem struct {
+	Path   string
+	Kind   string
+	Detail string
+}
+
+func (p Problem) String() string {
+	if p.Detail == "" {
+		return fmt.Sprintf("%s: %s", p.Kind, p.Path)
+	}
+	return fmt.Sprintf("%s: %s (%s)", p.Kind, p.Path, p.Detail)
+}
+
+// Report is the outcome of a verification.
+type Report struct {
+	Manifest Manifest
+	Checked  int // files listed in the manifest whose hash holds
+	Problems []Problem
+}
+
+// OK reports whether every file holds and nothing is missing or extra.
+func (r *Report) OK() bool { return len(r.Problems) == 0 }
+
+// Limits that protect verify and import against hostile zips.
+const (
+	MaxEntrySize = 1 << 30   // one file inside a pack, uncompressed
+	MaxEntries   = 100_000   // files in a pack
+	MaxJSONSize  = 256 << 20 // data.json or manifest.json
+)
+
+// ErrNeedsKey is returned for an encrypted pack when no passphrase or identity was given.
+var ErrNeedsKey = errors.New("the pack is encrypted; give its passphrase or an identity file")
+
+// ageHeader starts every age file.
+const ageHeader = "age-encryption.org/v1\n"
+
+// IsEncrypted reports whether b starts like an age file.
+func IsEncrypted(head []byte) bool { return bytes.HasPrefix(head, []byte(ageHeader)) }
+
+// OpenPack reads a pack file (zip or age-encrypted zip) into memory. identities decrypt an
+// encrypted pack (a passphrase is an age.ScryptIdentity).
+func OpenPack(path string, identities ...age.Identity) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(ageHeader))
+	n, _ := io.ReadFull(f, head)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	var r io.Reader = f
+	if IsEncrypted(head[:n]) {
+		if len(identities) == 0 {
+			return nil, ErrNeedsKey
+		}
+		dr, err := age.Decrypt(f, identities...)
+		if err != nil {
+			var nm *age.NoIdentityMatchError
+			if errors.As(err, &nm) {
+				return nil, fmt.Errorf("cannot decrypt %s: wrong passphrase or identity", path)
+			}
+			return nil, fmt.Errorf("cannot decrypt %s: %w", path, err)
+		}
+		r = dr
+	}
+	b, err := io.ReadAll(io.LimitReader(r, 8<<30))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// VerifyFile checks a pack on disk.
+func VerifyFile(path string, identities ...age.Identity) (*Report, error) {
+	b, err := OpenPack(path, identities...)
+	if err != nil {
+		return nil, err
+	}
+	return Verify(b)
+}
+
+// openZip opens a zip and refuses a damaged or hostile one before anything is read.
+func openZip(b []byte) (*zip.Reader, error) {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		if errors.Is(err, zip.ErrFormat) {
+			return nil, errors.New("the file is not a complete zip archive (it may be truncated or damaged)")
+		}
+		return nil, fmt.Errorf("the file is not a readable zip archive: %w", err)
+	}
+	if len(zr.File) > MaxEntries {
+		return nil, fmt.Errorf("the archive has %d entries, more than the %d annex accepts", len(zr.File), MaxEntries)
+	}
+	return zr, nil
+}
+
+// readEntry reads one zip entry, at most limit bytes.
+func readEntry(f *zip.File, limit int64) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, fmt.Errorf("entry %s is %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, limit)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("entry %s cannot be read: %w", f.Name, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("entry %s is damaged: %w", f.Name, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("entry %s is larger than the %d bytes allowed", f.Name, limit)
+	}
+	return b, nil
+}
+
+// Verify checks a pack's bytes: every file listed in the manifest must be present with
+// its size and SHA-256, and nothing else may be there.
+func Verify(b []byte) (*Report, error) {
+	zr, err := openZip(b)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	byName := map[string]*zip.File{}
+	for _, f := range zr.File {
+		if _, err := CleanName(f.Name); err != nil {
+			rep.Problems = append(rep.Problems, Problem{Path: f.Name, Kind: Unsafe, Detail: err.Error()})
+			continue
+		}
+		if _, dup := byName[f.Name]; dup {
+			rep.Problems = append(rep.Problems, Problem{Path: f.Name, Kind: Extra, Detail: "the archive holds this name twice"})
+			continue
+		}
+		byName[f.Name] = f
+	}
+	mf, ok := byName[ManifestName]
+	if !ok {
+		return nil, errors.New("the archive has no manifest.json, so it is not an annex audit pack")
+	}
+	mb, err := readEntry(mf, MaxJSONSize)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(mb, &rep.Manifest); err != nil {
+		return nil, fmt.Errorf("manifest.json is damaged: %s", jsonProblem(mb, err))
+	}
+	if rep.Manifest.Format != PackFormat {
+		return nil, fmt.Errorf("manifest.json is not an annex audit pack manifest (format %q)", rep.Manifest.Format)
+	}
+	if rep.Manifest.FormatVersion > PackFormatVersion {
+		return nil, fmt.Errorf("the pack has manifest version %d; this annex reads up to %d", rep.Manifest.FormatVersion, PackFormatVersion)
+	}
+	listed := map[string]bool{ManifestName: true}
+	for _, e := range rep.Manifest.Files {
+		listed[e.Path] = true
+		f, ok := byName[e.Path]
+		if !ok {
+			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Missing})
+			continue
+		}
+		sum, size, err := hashEntry(f)
+		switch {
+		case err != nil:
+			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Changed, Detail: err.Error()})
+		case size != e.Size:
+			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Changed, Detail: fmt.Sprintf("%d bytes, manifest says %d", size, e.Size)})
+		case !strings.EqualFold(sum, e.SHA256):
+			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Changed, Detail: "SHA-256 differs from the manifest"})
+		default:
+			rep.Checked++
+		}
+	}
+	var extra []string
+	for name := range byName {
+		if !listed[name] {
+			extra = append(extra, name)
+		}
+	}
+	sort.Strings(extra)
+	for _, name := range extra {
+		rep.Problems = append(rep.Problems, Problem{Path: name, Kind: Extra, Detail: "not listed in the manifest"})
+	}
+	return rep, nil
+}
+
+func hashEntry(f *zip.File) (string, int64, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return "", 0, fmt.Errorf("cannot be read: %v", err)
+	}
+	defer rc.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(rc, MaxEntrySize+1))
+	if err != nil {
+		return "", n, fmt.Errorf("damaged: %v", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
