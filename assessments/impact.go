@@ -407,7 +407,7 @@ func NewImpactAssessment(sys AISystem) ImpactAssessment {
 // ReAssess starts version n+1 from version n: everything assessed is carried over, the
 // trigger, decision and explicit review date are cleared so they are decided afresh.
 func ReAssess(prev ImpactAssessment) ImpactAssessment {
-	next := prev
+	next := prev.Clone()
 	next.ID = ""
 	next.Version = prev.Version + 1
 	next.Trigger, next.TriggerNote = "", ""
@@ -415,13 +415,20 @@ func ReAssess(prev ImpactAssessment) ImpactAssessment {
 	next.Decision, next.Approver, next.DecisionDate, next.Rationale, next.Conditions = DecisionNone, "", "", "", ""
 	next.LastStep = StepScope
 	next.CreatedAt, next.UpdatedAt, next.UpdatedBy = time.Time{}, time.Time{}, ""
-	next.Impacts = make([]Impact, len(prev.Impacts))
-	for i, im := range prev.Impacts {
-		im.Measures = append([]ControlRef(nil), im.Measures...)
-		next.Impacts[i] = im
-	}
 	next.Normalize()
 	return next
+}
+
+// Clone returns a copy that shares no slices with a, so an edit of the copy (a form's
+// "after") leaves the original (its "before") as it was.
+func (a ImpactAssessment) Clone() ImpactAssessment {
+	c := a
+	c.Impacts = make([]Impact, len(a.Impacts))
+	for i, im := range a.Impacts {
+		im.Measures = append([]ControlRef(nil), im.Measures...)
+		c.Impacts[i] = im
+	}
+	return c
 }
 
 // Normalize makes Impacts hold exactly one entry per area, in ImpactAreas order.
@@ -906,22 +913,31 @@ func ImpactAssessmentMap(a ImpactAssessment) map[string]string {
 		"interested_parties": a.InterestedParties, "vulnerable_groups": a.VulnerableGroups,
 		"class_override": string(a.ClassOverride), "override_reason": a.OverrideReason, "review_date": a.ReviewDate,
 		"decision": string(a.Decision), "approver": a.Approver, "decision_date": a.DecisionDate, "rationale": a.Rationale, "conditions": a.Conditions,
-		"last_step": strconv.Itoa(int(a.LastStep)),
+		"last_step": numText(int(a.LastStep)),
 	}
 	for _, area := range ImpactAreas {
 		im := a.Impact(area)
 		m[ImpactField(area, "effect")] = string(im.Effect)
 		m[ImpactField(area, "description")] = im.Description
-		m[ImpactField(area, "severity")] = strconv.Itoa(im.Severity)
-		m[ImpactField(area, "likelihood")] = strconv.Itoa(im.Likelihood)
+		m[ImpactField(area, "severity")] = numText(im.Severity)
+		m[ImpactField(area, "likelihood")] = numText(im.Likelihood)
 		m[ImpactField(area, "reversibility")] = string(im.Reversibility)
 		m[ImpactField(area, "scale")] = string(im.Scale)
 		m[ImpactField(area, "measures")] = impactMeasuresText(im.Measures)
 		m[ImpactField(area, "measures_note")] = im.MeasuresNote
-		m[ImpactField(area, "residual_severity")] = strconv.Itoa(im.ResidualSeverity)
-		m[ImpactField(area, "residual_likelihood")] = strconv.Itoa(im.ResidualLikelihood)
+		m[ImpactField(area, "residual_severity")] = numText(im.ResidualSeverity)
+		m[ImpactField(area, "residual_likelihood")] = numText(im.ResidualLikelihood)
 	}
 	return m
+}
+
+// numText writes a rating or step; 0 (not rated, first step) is written as "" so a new
+// assessment records only what was filled in.
+func numText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // ImpactAssessmentFields lists every field of ImpactAssessmentMap in a stable order.
@@ -1047,4 +1063,79 @@ func SummarizeImpacts(systems []AISystem, versions map[string][]ImpactAssessment
 		s.Latest = append(s.Latest, la)
 	}
 	return s
+}
+
+// areaObjectives are the ISO/IEC 42001 Annex C objectives an impact area speaks to.
+var areaObjectives = map[ImpactArea][]string{
+	AreaFairness:       {"fairness"},
+	AreaAccountability: {"accountability"},
+	AreaTransparency:   {"transparency_explainability"},
+	AreaPrivacy:        {"privacy", "security"},
+	AreaSafety:         {"safety"},
+	AreaAccessibility:  {"fairness"},
+	AreaHumanRights:    {"fairness", "privacy"},
+	AreaEnvironmental:  {"environmental_impact"},
+}
+
+// RiskFromImpact prefills an AI risk of the register from a harm of an assessment: the
+// harm becomes the scenario, the ratings are carried onto the matrix's scale (severity as
+// consequence), the measures become existing controls, and the risk is linked to the AI
+// system. label names a requirement for the text ("ISO 42001 A.6.2.4"); nil uses
+// "standard ref". The caller stores it; the register allocates its ref.
+func RiskFromImpact(sys AISystem, a ImpactAssessment, area ImpactArea, matrixSize int, label func(ControlRef) string) (Risk, error) {
+	im := a.Impact(area)
+	if !im.Harm() {
+		return Risk{}, invalid(ImpactField(area, "effect"), "%s is not assessed as a harm, so there is no risk to raise from it.", area.Label())
+	}
+	if label == nil {
+		label = func(c ControlRef) string { return c.Standard + " " + c.Ref }
+	}
+	summary := strings.TrimSpace(strings.SplitN(strings.TrimSpace(im.Description), "\n", 2)[0])
+	title := fmt.Sprintf("%s: %s harm", sys.Name, strings.ToLower(area.Label()))
+	if summary != "" {
+		title += " — " + summary
+	}
+	if r := []rune(title); len(r) > 120 {
+		title = string(r[:119]) + "…"
+	}
+	var measures []string
+	for _, m := range im.Measures {
+		measures = append(measures, label(m))
+	}
+	existing := strings.Join(measures, "; ")
+	if note := strings.TrimSpace(im.MeasuresNote); note != "" {
+		if existing != "" {
+			existing += "\n"
+		}
+		existing += note
+	}
+	r := Risk{
+		EngagementID: a.EngagementID,
+		Title:        title,
+		Description: fmt.Sprintf("Raised from the impact assessment of %s, version %d, area %s: residual severity %d and likelihood %d (%s), %s, reaching %s.",
+			sys.Name, a.Version, area.Label(), im.ResidualSeverity, im.ResidualLikelihood, im.ResidualClass(), im.Reversibility.Label(), im.Scale.Label()),
+		Scope:            ScopeAI,
+		Approach:         ApproachEvent,
+		Scenario:         im.Description,
+		Asset:            sys.Name,
+		AISystemID:       sys.ID,
+		Owner:            sys.Owner,
+		Objectives:       append([]string(nil), areaObjectives[area]...),
+		Inherent:         Score{Likelihood: RescaleValue(im.Likelihood, 5, matrixSize), Consequence: RescaleValue(im.Severity, 5, matrixSize)},
+		Residual:         Score{Likelihood: RescaleValue(im.ResidualLikelihood, 5, matrixSize), Consequence: RescaleValue(im.ResidualSeverity, 5, matrixSize)},
+		ExistingControls: existing,
+		Status:           RiskOpen,
+	}
+	if r.Inherent.Likelihood == 0 || r.Inherent.Consequence == 0 {
+		r.Inherent = r.Residual
+	}
+	if !r.Residual.Set() {
+		r.Residual = Score{}
+	}
+	if im.Scale == ScaleSociety {
+		r.ConsequenceSociety = im.Description
+	} else {
+		r.ConsequenceIndividuals = im.Description
+	}
+	return r, nil
 }
