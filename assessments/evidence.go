@@ -212,52 +212,70 @@ func (e Evidence) LinksTo(standard, ref string) bool {
 	return false
 }
 
-// Validate checks an evidence item before it is saved. It does no I/O: whether the path
-// names a readable file is the store's business.
+// Validate checks an evidence item before it is saved and returns the first problem. It
+// does no I/O: whether the path names a readable file is the store's business.
 func (e Evidence) Validate() error {
-	if strings.TrimSpace(e.Title) == "" {
-		return invalid("title", "The evidence needs a title.")
+	if p := e.Problems(); len(p) > 0 {
+		return p[0]
 	}
-	if utf8.RuneCountInString(e.Title) > MaxNameLen {
-		return invalid("title", "The title is longer than %d characters.", MaxNameLen)
+	return nil
+}
+
+// Problems lists every field that needs fixing, at most one message per field, in form
+// order, so a form can show each message next to its field.
+func (e Evidence) Problems() []*ValidationError {
+	var out []*ValidationError
+	seen := map[string]bool{}
+	add := func(field, format string, a ...any) {
+		if seen[field] {
+			return
+		}
+		seen[field] = true
+		out = append(out, invalid(field, format, a...).(*ValidationError))
+	}
+	switch {
+	case strings.TrimSpace(e.Title) == "":
+		add("title", "The evidence needs a title.")
+	case utf8.RuneCountInString(e.Title) > MaxNameLen:
+		add("title", "The title is longer than %d characters.", MaxNameLen)
 	}
 	if !e.Kind.Valid() {
-		return invalid("kind", "Unknown evidence kind %q: use document, record, screenshot, link, interview or observation.", e.Kind)
+		add("kind", "Unknown evidence kind %q: use document, record, screenshot, link, interview or observation.", e.Kind)
 	}
 	if utf8.RuneCountInString(e.Description) > MaxTextLen {
-		return invalid("description", "The description is longer than %d characters.", MaxTextLen)
-	}
-	if utf8.RuneCountInString(e.CollectedBy) > MaxNameLen {
-		return invalid("collected_by", "The collector's name is longer than %d characters.", MaxNameLen)
+		add("description", "The description is longer than %d characters.", MaxTextLen)
 	}
 	for _, d := range []struct{ field, v string }{{"collected_on", e.CollectedOn}, {"valid_until", e.ValidUntil}} {
 		if _, err := ParseDate(d.v); err != nil {
-			return invalid(d.field, "%s", err.Error())
+			add(d.field, "%s", err.Error())
 		}
 	}
-	if e.CollectedOn != "" && e.ValidUntil != "" && e.ValidUntil < e.CollectedOn {
-		return invalid("valid_until", "Valid until is before the date the evidence was collected.")
+	if utf8.RuneCountInString(e.CollectedBy) > MaxNameLen {
+		add("collected_by", "The collector's name is longer than %d characters.", MaxNameLen)
 	}
-	if e.Kind.NeedsFile() && strings.TrimSpace(e.Path) == "" {
-		return invalid("path", "A %s is a file: give its path.", e.Kind)
+	if e.CollectedOn != "" && e.ValidUntil != "" && !seen["collected_on"] && !seen["valid_until"] && e.ValidUntil < e.CollectedOn {
+		add("valid_until", "Valid until is before the date the evidence was collected.")
 	}
-	if utf8.RuneCountInString(e.Path) > 4096 {
-		return invalid("path", "The path is longer than 4096 characters.")
+	switch {
+	case e.Kind.NeedsFile() && strings.TrimSpace(e.Path) == "":
+		add("path", "A %s is a file: give its path.", e.Kind)
+	case utf8.RuneCountInString(e.Path) > 4096:
+		add("path", "The path is longer than 4096 characters.")
 	}
-	if e.Kind == KindLink && strings.TrimSpace(e.URL) == "" {
-		return invalid("url", "A link needs a web address, for example https://intranet.example/policy.")
-	}
-	if e.URL != "" {
+	switch {
+	case e.Kind == KindLink && strings.TrimSpace(e.URL) == "":
+		add("url", "A link needs a web address, for example https://intranet.example/policy.")
+	case e.URL != "":
 		if err := ValidateURL(e.URL); err != nil {
-			return invalid("url", "%s", err.Error())
+			add("url", "%s", err.Error())
 		}
 	}
 	for _, l := range e.Links {
 		if err := l.Validate(); err != nil {
-			return err
+			add("links", "%s", err.(*ValidationError).Message)
 		}
 	}
-	return nil
+	return out
 }
 
 // ValidateURL accepts an absolute address with a scheme and a host.

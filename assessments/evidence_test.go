@@ -2,6 +2,7 @@ package assessments
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,5 +169,70 @@ func TestEvidencedByGroup(t *testing.T) {
 	t42, _ := EvidencedByGroup(c42, map[string]Result{"A.5.2": {Status: Implemented}}, items, now)
 	if t42.Implemented != 1 || t42.Evidenced != 1 {
 		t.Fatalf("42001 = %+v, want 1 of 1", t42)
+	}
+}
+
+func TestEvidenceProblemsListsEachField(t *testing.T) {
+	e := Evidence{Kind: KindLink, URL: "not a url", CollectedOn: "yesterday", ValidUntil: "2026-01-01"}
+	var fields []string
+	for _, p := range e.Problems() {
+		fields = append(fields, p.Field)
+	}
+	want := []string{"title", "collected_on", "url"}
+	if len(fields) != len(want) {
+		t.Fatalf("fields %v, want %v", fields, want)
+	}
+	for i := range want {
+		if fields[i] != want[i] {
+			t.Fatalf("fields %v, want %v", fields, want)
+		}
+	}
+}
+
+func TestResolveRequirementRef(t *testing.T) {
+	set := catalogs.MustBuiltin()
+	both := Engagement{Standards: []string{catalogs.ISO27001, catalogs.ISO42001}}
+	only27 := Engagement{Standards: []string{catalogs.ISO27001}}
+	tests := []struct {
+		e        Engagement
+		arg      string
+		std, ref string
+		errHas   string
+	}{
+		{both, "A.5.15", catalogs.ISO27001, "A.5.15", ""},
+		{both, "a.5.15", catalogs.ISO27001, "A.5.15", ""},
+		{both, "A.6.2.4", catalogs.ISO42001, "A.6.2.4", ""},
+		{both, "A.5.2", "", "", "iso42001-2023:A.5.2"},
+		{both, "5.2", "", "", "qualify"},
+		{both, "iso42001-2023:A.5.2", catalogs.ISO42001, "A.5.2", ""},
+		{both, "iso42001:A.5.2", catalogs.ISO42001, "A.5.2", ""},
+		{both, "ISO 27001:A.5.2", catalogs.ISO27001, "A.5.2", ""},
+		{both, "iso:A.5.2", "", "", "does not name one standard"},
+		{both, "A.99", "", "", "no standard"},
+		{both, "iso27001-2022:A.6.2.4", "", "", "has no requirement"},
+		{only27, "A.5.2", catalogs.ISO27001, "A.5.2", ""},
+		{only27, "iso42001-2023:A.5.2", "", "", "does not name one standard"},
+	}
+	for _, tt := range tests {
+		l, err := ResolveRequirementRef(set, tt.e, tt.arg)
+		if tt.errHas != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.errHas) {
+				t.Errorf("%q: err %v, want one containing %q", tt.arg, err, tt.errHas)
+			}
+			continue
+		}
+		if err != nil || l.Standard != tt.std || l.Ref != tt.ref || l.Target != LinkRequirement {
+			t.Errorf("%q: %+v %v, want %s %s", tt.arg, l, err, tt.std, tt.ref)
+			continue
+		}
+		// What we print reads back as the same link.
+		back, err := ResolveRequirementRef(set, tt.e, RequirementRefText(set, tt.e, l))
+		if err != nil || back != l {
+			t.Errorf("%q: round trip via %q gave %+v %v", tt.arg, RequirementRefText(set, tt.e, l), back, err)
+		}
+	}
+	links, problems := ParseRequirementRefs(set, both, "A.5.15, iso42001-2023:A.5.2 A.5.15; A.5.2")
+	if len(links) != 2 || len(problems) != 1 {
+		t.Fatalf("parse: %v %v", links, problems)
 	}
 }

@@ -287,68 +287,7 @@ func resolveEvidenceLink(ctx context.Context, env *evidenceEnv, arg string) (ass
 		}
 		return assessments.EvidenceLink{}, fmt.Errorf("the engagement has no risk %s", rest)
 	}
-	return resolveRequirementRef(env.set, env.e, arg)
-}
-
-// resolveRequirementRef finds a requirement among the engagement's standards. A bare ref must
-// exist in exactly one of them.
-func resolveRequirementRef(set *catalogs.Set, e assessments.Engagement, arg string) (assessments.EvidenceLink, error) {
-	find := func(c *catalogs.Catalog, ref string) (string, bool) {
-		if _, ok := c.Requirement(ref); ok {
-			return ref, true
-		}
-		if _, ok := c.Requirement(strings.ToUpper(ref)); ok {
-			return strings.ToUpper(ref), true
-		}
-		return "", false
-	}
-	if std, ref, ok := strings.Cut(arg, ":"); ok {
-		var matches []*catalogs.Catalog
-		for _, id := range e.Standards {
-			c, ok := set.Get(id)
-			if !ok {
-				continue
-			}
-			if strings.EqualFold(id, std) {
-				matches = []*catalogs.Catalog{c}
-				break
-			}
-			if strings.HasPrefix(strings.ToLower(id), strings.ToLower(std)) || strings.EqualFold(c.Short, std) {
-				matches = append(matches, c)
-			}
-		}
-		if len(matches) != 1 {
-			return assessments.EvidenceLink{}, fmt.Errorf("%q does not name one standard of the engagement (%s)", std, strings.Join(e.Standards, ", "))
-		}
-		r, ok := find(matches[0], ref)
-		if !ok {
-			return assessments.EvidenceLink{}, fmt.Errorf("%s has no requirement %s", matches[0].Short, ref)
-		}
-		return assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: matches[0].ID, Ref: r}, nil
-	}
-	var found []assessments.EvidenceLink
-	var names []string
-	for _, id := range e.Standards {
-		c, ok := set.Get(id)
-		if !ok {
-			continue
-		}
-		if r, ok := find(c, arg); ok {
-			found = append(found, assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: id, Ref: r})
-			names = append(names, c.Short)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return assessments.EvidenceLink{}, fmt.Errorf("no standard of the engagement has a requirement %s", arg)
-	case 1:
-		return found[0], nil
-	}
-	qualified := make([]string, len(found))
-	for i, f := range found {
-		qualified[i] = f.Standard + ":" + f.Ref
-	}
-	return assessments.EvidenceLink{}, fmt.Errorf("%s exists in both %s; qualify it as %s", arg, strings.Join(names, " and "), strings.Join(qualified, " or "))
+	return assessments.ResolveRequirementRef(env.set, env.e, arg)
 }
 
 func evLinkLabel(set *catalogs.Set, l assessments.EvidenceLink) string {
