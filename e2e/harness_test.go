@@ -106,7 +106,7 @@ func (s *session) keys(keys ...string) {
 	for _, k := range keys {
 		s.tmux("send-keys", "-t", "main", k)
 		if k == "Escape" {
-			time.Sleep(150 * time.Millisecond)
+			time.Sleep(300 * time.Millisecond)
 		}
 	}
 }

@@ -1,0 +1,34 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/store"
+)
+
+// assertStatus opens the workspace read-only and checks one requirement's stored status.
+func assertStatus(t *testing.T, db, standard, ref, want string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatalf("open %s: %v", db, err)
+	}
+	defer s.Close()
+	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
+		t.Fatalf("integrity_check = %q, %v", res, err)
+	}
+	engs, err := s.Engagements(ctx)
+	if err != nil || len(engs) == 0 {
+		t.Fatalf("engagements: %v", err)
+	}
+	r, err := s.Result(ctx, assessments.Key{EngagementID: engs[0].ID, Standard: standard, Ref: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(r.EffectiveStatus()) != want {
+		t.Errorf("%s %s status = %s, want %s", standard, ref, r.EffectiveStatus(), want)
+	}
+}
