@@ -1,0 +1,51 @@
+# annex: the two commands a new machine needs are `make run` and `make test`.
+GO       ?= go
+BIN      := bin/annex
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+export CGO_ENABLED := 0
+
+.PHONY: all build run test unit e2e bench lint fmt demo clean
+
+all: build
+
+## build: compile the annex binary into bin/ (pure Go, no cgo)
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/annex
+
+## run: build and open the workbench on the default workspace ($$ANNEX_DB or ~/.local/share/annex/workspace.db)
+run: build
+	./$(BIN)
+
+## test: everything: vet, gofmt check, a cgo-free build, unit, store, TUI and end-to-end tests (needs tmux)
+test: lint
+	$(GO) build ./...
+	$(GO) test -count=1 -timeout 30m ./...
+
+## unit: the tests without the tmux end-to-end journeys
+unit:
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+## e2e: only the end-to-end journeys on the real binary in tmux
+e2e:
+	$(GO) test -count=1 -timeout 20m ./e2e/
+
+## bench: the hot-path benchmarks (numbers go into docs/BENCHMARKS.md)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## lint: gofmt and go vet must be clean
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+## demo: build and add the demo engagement to the default workspace
+demo: build
+	./$(BIN) demo
+
+clean:
+	rm -rf bin
