@@ -1,0 +1,132 @@
+package auditpack
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"filippo.io/age"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
+)
+
+// Imported is what ReadImport found: the document and, for a pack, its other files.
+type Imported struct {
+	Doc  *Document
+	Pack map[string]*zip.File // entries of a pack by name (nil for a plain data.json)
+}
+
+// ReadImport reads an engagement from FILE.json (data.json) or FILE.zip / FILE.zip.age (an
+// audit pack). A pack is checked first: an unsafe entry name, an oversized entry, a
+// truncated archive, or a file that fails its manifest refuses the whole import.
+func ReadImport(path string, identities ...age.Identity) (*Imported, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s is a folder; give a data.json or an audit pack (.zip)", path)
+	}
+	b, err := OpenPack(path, identities...)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) >= 4 && string(b[:4]) == "PK\x03\x04" || strings.HasSuffix(strings.ToLower(path), ".zip") {
+		return readPackImport(b)
+	}
+	if int64(len(b)) > MaxJSONSize {
+		return nil, fmt.Errorf("%s is larger than the %d bytes annex imports", filepath.Base(path), MaxJSONSize)
+	}
+	doc, err := ParseDocument(b)
+	if err != nil {
+		return nil, err
+	}
+	return &Imported{Doc: doc}, nil
+}
+
+func readPackImport(b []byte) (*Imported, error) {
+	zr, err := openZip(b)
+	if err != nil {
+		return nil, err
+	}
+	entries := map[string]*zip.File{}
+	for _, f := range zr.File {
+		if _, err := CleanName(f.Name); err != nil {
+			return nil, fmt.Errorf("the archive is refused: %w", err)
+		}
+		if f.UncompressedSize64 > MaxEntrySize {
+			return nil, fmt.Errorf("the archive is refused: entry %s is %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, int64(MaxEntrySize))
+		}
+		entries[f.Name] = f
+	}
+	if _, ok := entries[ManifestName]; ok {
+		rep, err := Verify(b)
+		if err != nil {
+			return nil, err
+		}
+		if !rep.OK() {
+			return nil, fmt.Errorf("the pack fails verification (%d problems, first: %s); nothing was imported", len(rep.Problems), rep.Problems[0])
+		}
+	}
+	f, ok := entries["data.json"]
+	if !ok {
+		return nil, errors.New("the archive has no data.json, so there is nothing annex can import")
+	}
+	data, err := readEntry(f, MaxJSONSize)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := ParseDocument(data)
+	if err != nil {
+		return nil, fmt.Errorf("data.json: %w", err)
+	}
+	return &Imported{Doc: doc, Pack: entries}, nil
+}
+
+// ImportData checks a document against the catalogs and the domain rules and converts it
+// to the store's input.
+func ImportData(set *catalogs.Set, doc *Document) (store.ImportData, error) {
+	e, err := doc.EngagementValue()
+	if err != nil {
+		return store.ImportData{}, err
+	}
+	if err := e.Validate(func(id string) bool { _, ok := set.Get(id); return ok }); err != nil {
+		return store.ImportData{}, fmt.Errorf("engagement: %w", err)
+	}
+	results, err := doc.ResultValues(e.ID)
+	if err != nil {
+		return store.ImportData{}, err
+	}
+	for _, r := range results {
+		if !e.HasStandard(r.Standard) {
+			return store.ImportData{}, fmt.Errorf("a result names standard %q, which is not in the engagement's scope", r.Standard)
+		}
+		c, _ := set.Get(r.Standard)
+		if _, ok := c.Requirement(r.Ref); !ok {
+			return store.ImportData{}, fmt.Errorf("a result names %s %s, which the catalog does not have", c.Short, r.Ref)
+		}
+		if err := r.Validate(); err != nil {
+			return store.ImportData{}, fmt.Errorf("result %s %s: %w", c.Short, r.Ref, err)
+		}
+	}
+	in := store.ImportData{Engagement: e, Results: results}
+	if err := partsImportData(set, doc, &in); err != nil {
+		return store.ImportData{}, err
+	}
+	return in, nil
+}
+
+// Import loads an engagement read by ReadImport into the workspace, in one transaction.
+func Import(ctx context.Context, s *store.Store, set *catalogs.Set, im *Imported, opt store.ImportOptions) (assessments.Engagement, error) {
+	in, err := ImportData(set, im.Doc)
+	if err != nil {
+		return assessments.Engagement{}, err
+	}
+	return s.ImportEngagement(ctx, in, opt)
+}
