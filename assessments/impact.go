@@ -475,6 +475,12 @@ func (a ImpactAssessment) Class() ImpactClass {
 	return a.DerivedClass()
 }
 
+// ClassSettled reports whether the class means something yet: the version is decided, or
+// every impact area is complete.
+func (a ImpactAssessment) ClassSettled() bool {
+	return a.Frozen() || len(a.CheckStep(StepImpacts, CheckComplete)) == 0
+}
+
 // State is draft until a decision is recorded.
 func (a ImpactAssessment) State() ImpactState {
 	switch a.Decision {
