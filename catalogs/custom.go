@@ -116,21 +116,27 @@ func ParseCustomFile(b []byte) (*Custom, error) {
 	if err != nil {
 		return nil, err // the embedded schema is ours; tests keep it compiling
 	}
+	schemaOK := true
 	if err := sch.Validate(value); err != nil {
 		var ve *jsonschema.ValidationError
 		if !errors.As(err, &ve) {
 			return nil, p.fail(1, "file", "%s", err.Error())
 		}
 		p.schemaProblems(ve)
-		return nil, p.result()
+		schemaOK = false
 	}
 
+	// The rules a schema cannot express run even when the schema found problems, as long as
+	// the file still decodes, so one pass reports as much as it can.
 	var f struct {
 		Catalog   `yaml:",inline"`
 		Crosswalk *Crosswalk `yaml:"crosswalk"`
 	}
 	if err := root.Decode(&f); err != nil {
-		return nil, p.fail(1, "file", "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		if schemaOK {
+			return nil, p.fail(1, "file", "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		return nil, p.result()
 	}
 	c := &Catalog{ID: f.ID, Name: strings.TrimSpace(f.Name), Short: strings.TrimSpace(f.Short), Description: f.Description,
 		Groups: f.Groups, Requirements: f.Requirements, Custom: true}
@@ -152,7 +158,7 @@ func ParseCustomFile(b []byte) (*Custom, error) {
 	if f.Crosswalk != nil {
 		cw = f.Crosswalk
 		cw.Target = c.ID
-		p.checkCrosswalk(c, cw)
+		p.checkCrosswalk(c, cw, schemaOK)
 	}
 	if len(p.problems) > 0 {
 		return nil, p.result()
@@ -413,6 +419,9 @@ func (p *parser) checkCatalog(c *Catalog) {
 	var groupIDs []string
 	for i, g := range c.Groups {
 		l := p.line("groups", strconv.Itoa(i), "id")
+		if g.ID == "" {
+			continue
+		}
 		if first, dup := groupLine[g.ID]; dup {
 			p.add(l, fmt.Sprintf("groups[%d].id", i), "group %q is listed twice (first at line %d)", g.ID, first)
 			continue
@@ -424,12 +433,15 @@ func (p *parser) checkCatalog(c *Catalog) {
 	for i, r := range c.Requirements {
 		idx := strconv.Itoa(i)
 		l := p.line("requirements", idx, "ref")
+		if r.Ref == "" {
+			continue
+		}
 		if first, dup := refLine[r.Ref]; dup {
 			p.add(l, fmt.Sprintf("requirements[%d].ref", i), "ref %q is used twice (first at line %d)", r.Ref, first)
 		} else {
 			refLine[r.Ref] = l
 		}
-		if _, ok := groupLine[r.Group]; !ok {
+		if _, ok := groupLine[r.Group]; !ok && r.Group != "" && len(groupIDs) > 0 {
 			p.add(p.line("requirements", idx, "group"), fmt.Sprintf("requirements[%d].group", i),
 				"%q is not one of the groups listed under groups (%s)", r.Group, listSome(groupIDs, 8))
 		}
@@ -437,13 +449,16 @@ func (p *parser) checkCatalog(c *Catalog) {
 }
 
 // checkCrosswalk checks the file's crosswalk against the built-in source and this catalog.
-func (p *parser) checkCrosswalk(c *Catalog, cw *Crosswalk) {
+func (p *parser) checkCrosswalk(c *Catalog, cw *Crosswalk, schemaOK bool) {
 	set, err := Builtin()
 	if err != nil {
 		return
 	}
 	src, ok := set.Get(cw.Source)
 	if !ok {
+		if !schemaOK {
+			return // the schema already named the unknown source
+		}
 		p.add(p.line("crosswalk", "source"), "crosswalk.source", "%q is not a built-in catalog", cw.Source)
 		return
 	}
@@ -455,6 +470,9 @@ func (p *parser) checkCrosswalk(c *Catalog, cw *Crosswalk) {
 	for i, e := range cw.Entries {
 		idx := strconv.Itoa(i)
 		field := fmt.Sprintf("crosswalk.entries[%d]", i)
+		if e.Target == "" {
+			continue
+		}
 		if !refs[e.Target] {
 			p.add(p.line("crosswalk", "entries", idx, "target"), field+".target", "%q is not a requirement of this catalog", e.Target)
 		}
@@ -470,6 +488,9 @@ func (p *parser) checkCrosswalk(c *Catalog, cw *Crosswalk) {
 		for j, l := range e.Links {
 			lf := fmt.Sprintf("%s.links[%d].source", field, j)
 			ll := p.line("crosswalk", "entries", idx, "links", strconv.Itoa(j), "source")
+			if l.Source == "" {
+				continue
+			}
 			if _, ok := src.Requirement(l.Source); !ok {
 				p.add(ll, lf, "%q is not a requirement of %s", l.Source, src.Short)
 			}

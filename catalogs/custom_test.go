@@ -205,6 +205,18 @@ func TestParseCustomReportsAllProblems(t *testing.T) {
 	}
 }
 
+func TestParseCustomSchemaAndRulesTogether(t *testing.T) {
+	src := "id: acme\nname: Acme\ngroups:\n  - {id: G, title: General}\nrequirements:\n  - {ref: R1, group: G}\n  - {ref: R1, title: T, group: G}\n"
+	_, err := ParseCustom([]byte(src))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	want := "line 6: requirements[0].title: required field is missing\nline 7: requirements[1].ref: ref \"R1\" is used twice (first at line 6)"
+	if err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+}
+
 func TestParseCustomTooLarge(t *testing.T) {
 	big := make([]byte, MaxCustomSize+1)
 	if _, err := ParseCustom(big); err == nil || !strings.Contains(err.Error(), "larger than") {
@@ -237,5 +249,28 @@ func TestCatalogSchemaCompiles(t *testing.T) {
 	}
 	if len(CatalogSchema()) == 0 {
 		t.Fatal("schema text empty")
+	}
+}
+
+// TestDocsExampleParses keeps the example of docs/CATALOGS.md valid and equal to validCustom.
+func TestDocsExampleParses(t *testing.T) {
+	b, err := os.ReadFile("../docs/CATALOGS.md")
+	if err != nil {
+		t.Skipf("docs not found: %v", err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "<!-- example:start -->")
+	end := strings.Index(doc, "<!-- example:end -->")
+	if start < 0 || end < start {
+		t.Fatal("example markers missing in docs/CATALOGS.md")
+	}
+	block := doc[start:end]
+	block = block[strings.Index(block, "```yaml\n")+len("```yaml\n"):]
+	block = block[:strings.Index(block, "```")]
+	if block != validCustom {
+		t.Errorf("docs example and validCustom differ; keep them in step")
+	}
+	if _, err := ParseCustom([]byte(block)); err != nil {
+		t.Errorf("docs example rejected:\n%v", err)
 	}
 }
