@@ -68,9 +68,16 @@ func TestSuggestionsSkipAndAccept(t *testing.T) {
 	if got.Status != second.Carried || !got.NeedsReview || got.Provenance != assessments.Provenance(set, second.From) {
 		t.Errorf("accepted result = %+v", got)
 	}
+	// The provenance and the needs-review mark survive a reopen.
+	s.Close()
+	s, err = Open(ctx, path, Options{Author: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	reread, _ := s.Result(ctx, assessments.Key{EngagementID: e.ID, Standard: second.Standard, Ref: second.Ref})
-	if reread.Provenance != got.Provenance || !reread.NeedsReview {
-		t.Errorf("provenance not kept: %+v", reread)
+	if reread.Provenance != got.Provenance || !reread.NeedsReview || reread.Status != second.Carried {
+		t.Errorf("not kept across a reopen: %+v", reread)
 	}
 	hist, _ := s.Changes(ctx, ChangeFilter{EngagementID: e.ID, Entity: "result", EntityID: ResultEntityID(reread.Key())})
 	var provRow bool

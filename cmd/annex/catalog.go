@@ -603,6 +603,20 @@ func (a *cliApp) catalogRemoveCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "Removed custom catalog %s\n", common.OneLine(args[0]))
+			engs, err := s.Engagements(ctx)
+			if err != nil {
+				return err
+			}
+			var using []string
+			for _, e := range engs {
+				if e.HasStandard(args[0]) {
+					using = append(using, common.OneLine(e.Name))
+				}
+			}
+			if len(using) > 0 {
+				fmt.Fprintf(a.stdout, "Still in the scope of: %s. Their results for it stay in the workspace and show again if you import the catalog again.\n",
+					strings.Join(using, ", "))
+			}
 			return nil
 		},
 	}
