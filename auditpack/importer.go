@@ -37,11 +37,18 @@ func ReadImport(path string, identities ...age.Identity) (*Imported, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(b) >= 4 && string(b[:4]) == "PK\x03\x04" || strings.HasSuffix(strings.ToLower(path), ".zip") {
+	return ReadImportBytes(path, b)
+}
+
+// ReadImportBytes is ReadImport on a file already read (and decrypted); name tells a zip
+// from JSON when the content does not.
+func ReadImportBytes(name string, b []byte) (*Imported, error) {
+	lower := strings.ToLower(name)
+	if len(b) >= 2 && string(b[:2]) == "PK" || strings.HasSuffix(lower, ".zip") || strings.HasSuffix(lower, ".zip.age") {
 		return readPackImport(b)
 	}
 	if int64(len(b)) > MaxJSONSize {
-		return nil, fmt.Errorf("%s is larger than the %d bytes annex imports", filepath.Base(path), MaxJSONSize)
+		return nil, fmt.Errorf("%s is larger than the %d bytes annex imports", filepath.Base(name), MaxJSONSize)
 	}
 	doc, err := ParseDocument(b)
 	if err != nil {
@@ -130,3 +137,6 @@ func Import(ctx context.Context, s *store.Store, set *catalogs.Set, im *Imported
 	}
 	return s.ImportEngagement(ctx, in, opt)
 }
+
+// Summary says what besides the results the import holds (", 12 risks, ..."), for messages.
+func (im *Imported) Summary() string { return partsSummary(im.Doc) }

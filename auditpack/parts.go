@@ -59,3 +59,6 @@ func partsPDF(p *pdfDoc, d *Data) {}
 
 // partsImportData converts the parts' sections of a document for the store.
 func partsImportData(set *catalogs.Set, doc *Document, in *store.ImportData) error { return nil }
+
+// partsSummary counts the parts' rows of a document for messages (", 12 risks").
+func partsSummary(doc *Document) string { return "" }

@@ -29,8 +29,17 @@ type ImportOptions struct {
 	Source string
 }
 
-// ErrEngagementExists is returned when the workspace already has the engagement's id.
+// ErrEngagementExists is matched (errors.Is) when the workspace already has the id.
 var ErrEngagementExists = errors.New("engagement already in the workspace")
+
+// existsError names the engagement that is already there.
+type existsError struct{ name, id string }
+
+func (e *existsError) Error() string {
+	return fmt.Sprintf("the workspace already has engagement %q (%s); import it with --as-copy to add it under new ids", e.name, e.id)
+}
+
+func (e *existsError) Is(target error) bool { return target == ErrEngagementExists }
 
 // ImportEngagement writes an engagement and its rows in one transaction: either all of it
 // lands, with one change row per imported entity, or nothing does.
@@ -63,7 +72,7 @@ func (s *Store) ImportEngagement(ctx context.Context, in ImportData, opt ImportO
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("the workspace already has engagement %q (%s); import it with --as-copy to add it under new ids: %w", in.Engagement.Name, e.ID, ErrEngagementExists)
+			return &existsError{name: in.Engagement.Name, id: e.ID}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO engagements(id, name, organisation, scope, lead, start_date, end_date, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.Name, e.Organisation, e.Scope, e.Lead, e.StartDate, e.EndDate, string(e.Status),

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/annex-grc/annex/store"
+)
+
+func init() { register(newLogCmd) }
+
+func newLogCmd(a *cliApp) *cobra.Command {
+	var engagement string
+	var verify bool
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "log",
+		Short: "Show the change history, or check its hash chain with --verify",
+		Long: `Show the change history: every edit of every field, who made it and when, oldest first.
+With --verify, recompute the hash chain of the whole workspace's history and exit 1 when a row
+was edited or removed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if verify {
+				n, problem, err := s.VerifyChain(ctx)
+				if err != nil {
+					return fmt.Errorf("check the change history: %w", err)
+				}
+				if problem != nil {
+					fmt.Fprintf(a.stdout, "Change history is broken at row %d: %s.\n", problem.Seq, problem.Reason)
+					return &exitError{code: 1, msg: fmt.Sprintf("the change history does not hold (%d rows before row %d check out)", n, problem.Seq)}
+				}
+				fmt.Fprintf(a.stdout, "OK: the change history holds (%d rows, hash chain intact).\n", n)
+				return nil
+			}
+			f := store.ChangeFilter{Limit: limit}
+			if engagement != "" {
+				e, err := s.FindEngagement(ctx, engagement)
+				if err != nil {
+					return err
+				}
+				f.EngagementID = e.ID
+			}
+			rows, err := s.Changes(ctx, f)
+			if err != nil {
+				return err
+			}
+			if len(rows) == 0 {
+				fmt.Fprintln(a.stdout, "No changes recorded yet.")
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "SEQ\tAT (UTC)\tAUTHOR\tENTITY\tFIELD\tOLD\tNEW")
+			for _, c := range rows {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Seq, shortStamp(c.At), cellText(c.Author, 20), cellText(c.Entity+" "+c.EntityID, 40),
+					cellText(c.Field, 20), cellText(c.Old, 40), cellText(c.New, 40))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&engagement, "engagement", "", "only this engagement (name or id)")
+	cmd.Flags().BoolVar(&verify, "verify", false, "check the hash chain of the whole history; exit 1 when broken")
+	cmd.Flags().IntVar(&limit, "limit", 0, "only the newest N rows")
+	return cmd
+}
+
+func shortStamp(at string) string {
+	if len(at) >= 19 {
+		return strings.Replace(at[:19], "T", " ", 1)
+	}
+	return at
+}
+
+// cellText makes user text one inert line of at most n runes for the table.
+func cellText(s string, n int) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(" ⏎ ")
+		case r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+			fmt.Fprintf(&b, "^%c", rune((r+'@')&0x7f))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := []rune(b.String())
+	if len(out) > n {
+		return string(out[:n-1]) + "…"
+	}
+	if len(out) == 0 {
+		return "—"
+	}
+	return string(out)
+}

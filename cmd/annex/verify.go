@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/annex-grc/annex/auditpack"
+)
+
+func init() { register(newVerifyCmd) }
+
+func newVerifyCmd(a *cliApp) *cobra.Command {
+	var identities []string
+	cmd := &cobra.Command{
+		Use:   "verify FILE.zip|FILE.zip.age",
+		Short: "Check an audit pack offline: every file against the SHA-256 in its manifest",
+		Long: `Check an audit pack offline: every file listed in manifest.json must be present with its size and
+SHA-256, and nothing else may be in the pack. Each changed, missing or extra file is reported.
+Exits 0 when the pack holds, 1 otherwise. An encrypted pack needs its passphrase (asked on the
+terminal, or $ANNEX_PASSPHRASE) or --identity files.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := a.readPack(args[0], identities)
+			if err != nil {
+				return err
+			}
+			rep, err := auditpack.Verify(b)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			m := rep.Manifest
+			fmt.Fprintf(a.stdout, "Pack of %q (engagement %s), made by annex %s, workspace as of %s\n", m.Engagement.Name, m.Engagement.ID, m.AnnexVersion, m.LastChangeAt)
+			if rep.OK() {
+				fmt.Fprintf(a.stdout, "OK: all %d files match the manifest.\n", rep.Checked)
+				return nil
+			}
+			for _, p := range rep.Problems {
+				fmt.Fprintln(a.stdout, "  "+p.String())
+			}
+			return &exitError{code: 1, msg: fmt.Sprintf("the pack does not hold: %d problems (%d of %d listed files match)", len(rep.Problems), rep.Checked, len(m.Files))}
+		},
+	}
+	cmd.Flags().StringArrayVar(&identities, "identity", nil, "age identity file to decrypt a pack encrypted to recipients")
+	return cmd
+}
