@@ -1,0 +1,269 @@
+package risks
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/tui/common"
+)
+
+// heatScore is the score a risk has in the heat map's current mode. In residual mode a
+// risk whose residual is not scored yet stands at its inherent score: nothing reduced it.
+func (m *Model) heatScore(r assessments.Risk) assessments.Score {
+	if m.heatResid {
+		return r.EffectiveResidual()
+	}
+	return r.Inherent
+}
+
+// counts are the risks per cell, over the rows the table's filters leave.
+func (m *Model) counts() (cells [][]int, unscored int) {
+	n := m.matrix.Size
+	cells = make([][]int, n)
+	for i := range cells {
+		cells[i] = make([]int, n)
+	}
+	for _, ri := range m.rows {
+		r := m.risks[ri]
+		s := m.heatScore(r)
+		if !m.matrix.InRange(s) {
+			continue
+		}
+		if m.heatResid && !r.Residual.Set() {
+			unscored++
+		}
+		cells[s.Likelihood-1][s.Consequence-1]++
+	}
+	return cells, unscored
+}
+
+// cellRisks are the indexes of the (filtered) risks in a cell, in table order.
+func (m *Model) cellRisks(l, c int) []int {
+	var out []int
+	for _, ri := range m.rows {
+		if s := m.heatScore(m.risks[ri]); s.Likelihood == l && s.Consequence == c {
+			out = append(out, ri)
+		}
+	}
+	return out
+}
+
+func (m *Model) heatKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "up", "k":
+		m.heatL = min(m.heatL+1, m.matrix.Size)
+	case "down", "j":
+		m.heatL = max(m.heatL-1, 1)
+	case "left", "h":
+		m.heatC = max(m.heatC-1, 1)
+	case "right", "l":
+		m.heatC = min(m.heatC+1, m.matrix.Size)
+	case "i", "r":
+		m.heatResid = !m.heatResid
+	case "enter":
+		m.cellRiskIdx = m.cellRisks(m.heatL, m.heatC)
+		m.cellCursor, m.cellOffset = 0, 0
+		m.view = viewCell
+	case "esc", "q":
+		m.view = viewTable
+	case "m":
+		if m.loaded {
+			m.settings = newSettings(m, m.matrix)
+			return m.settings.focusCmd()
+		}
+	}
+	return nil
+}
+
+func (m *Model) cellKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "up", "k":
+		m.cellCursor = max(0, m.cellCursor-1)
+	case "down", "j":
+		m.cellCursor = min(len(m.cellRiskIdx)-1, m.cellCursor+1)
+	case "enter", "e":
+		if m.cellCursor >= 0 && m.cellCursor < len(m.cellRiskIdx) {
+			m.form = newForm(m, m.risks[m.cellRiskIdx[m.cellCursor]], false)
+			return m.form.focusCmd()
+		}
+	case "esc", "q":
+		m.view = viewHeat
+	}
+	m.cellCursor = max(0, m.cellCursor)
+	return nil
+}
+
+func (m *Model) modeName() string {
+	if m.heatResid {
+		return "residual"
+	}
+	return "inherent"
+}
+
+func center(s string, w int) string {
+	sw := lipgloss.Width(s)
+	if sw >= w {
+		return common.Truncate(s, w)
+	}
+	left := (w - sw) / 2
+	return strings.Repeat(" ", left) + s + strings.Repeat(" ", w-sw-left)
+}
+
+func (m *Model) heatView() string {
+	st := m.c.Styles
+	ps := m.styles()
+	w, h := m.width, m.height
+	mx := m.matrix
+	n := mx.Size
+	cells, unscored := m.counts()
+
+	var lines []string
+	other := "inherent"
+	if !m.heatResid {
+		other = "residual"
+	}
+	lines = append(lines, common.Truncate(st.Title.Render("Heat map · "+m.modeName()+" risk")+
+		st.Muted.Render(fmt.Sprintf("  %d risks · i shows %s · accept up to %s", len(m.rows), other, common.OneLine(mx.ThresholdName()))), w))
+	note := ""
+	if f := m.filterSummary(); f != "" {
+		note = st.Accent.Render("filter: ") + f
+	}
+	if m.heatResid && unscored > 0 {
+		if note != "" {
+			note += st.Subtle.Render(" · ")
+		}
+		note += st.Subtle.Render(fmt.Sprintf("%d without a residual score shown at their inherent score", unscored))
+	}
+	lines = append(lines, common.Truncate(note, w))
+
+	labelW := 0
+	for _, l := range mx.LikelihoodLabels {
+		labelW = max(labelW, lipgloss.Width(common.OneLine(l)))
+	}
+	labelW = min(labelW, max(8, w/5)) + 3 // label, space, digit, space
+	cellW := max(3, min(18, (w-labelW-(n-1))/n))
+	cellH := max(1, min(3, (h-7)/n))
+
+	for l := n; l >= 1; l-- {
+		for y := 0; y < cellH; y++ {
+			label := strings.Repeat(" ", labelW)
+			if y == (cellH-1)/2 {
+				label = common.Pad(common.Truncate(common.OneLine(mx.LikelihoodLabels[l-1]), labelW-3), labelW-3) + fmt.Sprintf(" %d ", l)
+				label = ps.axis.Render(label)
+			}
+			var row []string
+			for c := 1; c <= n; c++ {
+				row = append(row, m.heatCell(l, c, cells[l-1][c-1], y, cellW, cellH))
+			}
+			lines = append(lines, common.Truncate(label+strings.Join(row, " "), w))
+		}
+	}
+	// Consequence axis: numbers, then labels.
+	var nums, labels []string
+	for c := 1; c <= n; c++ {
+		nums = append(nums, center(fmt.Sprint(c), cellW))
+		labels = append(labels, center(common.Truncate(common.OneLine(mx.ConsequenceLabels[c-1]), cellW), cellW))
+	}
+	pad := strings.Repeat(" ", labelW)
+	lines = append(lines, ps.axis.Render(common.Truncate(pad+strings.Join(nums, " "), w)))
+	lines = append(lines, ps.axis.Render(common.Truncate(pad+strings.Join(labels, " "), w)))
+
+	lv, _ := mx.Level(m.heatL, m.heatC)
+	count := cells[m.heatL-1][m.heatC-1]
+	sel := fmt.Sprintf("%s (%d) × %s (%d) = %s · %d risk%s", common.OneLine(mx.LikelihoodLabels[m.heatL-1]), m.heatL,
+		common.OneLine(mx.ConsequenceLabels[m.heatC-1]), m.heatC, common.OneLine(lv.Name), count, plural(count))
+	if count > 0 {
+		sel += st.Subtle.Render(" · enter lists them")
+	}
+	lines = append(lines, common.Truncate(sel, w))
+	for len(lines) > h && len(lines) > 0 {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// heatCell draws line y of the cell at (l, c).
+func (m *Model) heatCell(l, c, count, y, cellW, cellH int) string {
+	ps := m.styles()
+	lv, ok := m.matrix.Level(l, c)
+	if !ok {
+		return ps.heatNone.Render(strings.Repeat("?", cellW))
+	}
+	selected := l == m.heatL && c == m.heatC
+	num := fmt.Sprint(count)
+	if count == 0 {
+		num = "·"
+	}
+	if selected {
+		num = "[" + num + "]"
+	}
+	name := levelText(lv.Name, cellW-2)
+	var txt string
+	switch {
+	case cellH == 1:
+		txt = num
+		if lipgloss.Width(num)+1+lipgloss.Width(name) <= cellW-2 {
+			txt = num + " " + name
+		}
+	case cellH == 2:
+		txt = []string{num, name}[y]
+	default:
+		txt = []string{"", num, name}[min(y, 2)]
+		if y > 2 {
+			txt = ""
+		}
+	}
+	style := ps.heat[lv.Colour()]
+	if selected {
+		style = ps.heatSel[lv.Colour()]
+	}
+	return style.Render(center(txt, cellW))
+}
+
+func (m *Model) cellView() string {
+	st := m.c.Styles
+	w := m.width
+	mx := m.matrix
+	lv, _ := mx.Level(m.heatL, m.heatC)
+	var lines []string
+	lines = append(lines, common.Truncate(st.Title.Render(fmt.Sprintf("%s × %s", common.OneLine(mx.LikelihoodLabels[m.heatL-1]),
+		common.OneLine(mx.ConsequenceLabels[m.heatC-1])))+st.Muted.Render(fmt.Sprintf("  %s · %s · %d risk%s", common.OneLine(lv.Name),
+		m.modeName(), len(m.cellRiskIdx), plural(len(m.cellRiskIdx)))), w))
+	lines = append(lines, "")
+	if len(m.cellRiskIdx) == 0 {
+		lines = append(lines, st.Muted.Render("No risk in this cell. esc goes back to the heat map."))
+	}
+	rows := max(1, m.height-3)
+	if m.cellCursor < m.cellOffset {
+		m.cellOffset = m.cellCursor
+	}
+	if m.cellCursor >= m.cellOffset+rows {
+		m.cellOffset = m.cellCursor - rows + 1
+	}
+	ownerW := 16
+	if w < 100 {
+		ownerW = 12
+	}
+	titleW := max(10, w-2-6-ownerW-3-12-3)
+	for i := m.cellOffset; i < min(len(m.cellRiskIdx), m.cellOffset+rows); i++ {
+		r := m.risks[m.cellRiskIdx[i]]
+		line := m.flags(r) + common.Pad(r.Ref, 6) + common.Pad(common.OneLine(r.Title), titleW) + " " +
+			common.Pad(common.OneLine(r.Owner), ownerW) + " " + common.Pad(r.EffectiveStatus().Label(), 12)
+		if i == m.cellCursor {
+			line = st.Selected.Render(common.Pad(stripANSI(line), w))
+		}
+		lines = append(lines, common.Truncate(line, w))
+	}
+	return strings.Join(lines, "\n")
+}

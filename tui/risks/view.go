@@ -1,0 +1,36 @@
+package risks
+
+import (
+	"strings"
+
+	"github.com/annex-grc/annex/tui/common"
+)
+
+// View draws the tab in its area.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	var out string
+	switch {
+	case m.form != nil:
+		out = m.form.view(m.height)
+	case m.settings != nil:
+		out = m.settings.view(m.height)
+	case m.view == viewCell:
+		out = m.cellView()
+	case m.view == viewHeat:
+		out = m.heatView()
+		if m.confirm != nil {
+			out += "\n" + m.c.Styles.Warn.Render(common.Truncate(m.confirm.question+" (y/n)", m.width))
+		}
+	default:
+		out = m.tableView()
+	}
+	// Never more lines than the area has.
+	lines := strings.Split(out, "\n")
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	return strings.Join(lines, "\n")
+}
