@@ -92,7 +92,7 @@ func Build(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID 
 		}
 	}
 	report(0, "reading the workspace")
-	d, err := Load(ctx, s, set, engagementID, opt.Version)
+	d, err := load(ctx, s, set, engagementID, opt)
 	if err != nil {
 		return nil, err
 	}

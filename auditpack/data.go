@@ -30,8 +30,12 @@ type Data struct {
 // zeroTime is used when a workspace has no change at all: zip's epoch.
 var zeroTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Load reads an engagement and everything linked to it.
+// Load reads an engagement and everything linked to it (without the kept evidence files).
 func Load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID, version string) (*Data, error) {
+	return load(ctx, s, set, engagementID, Options{Version: version})
+}
+
+func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID string, opt Options) (*Data, error) {
 	e, err := s.Engagement(ctx, engagementID)
 	if err != nil {
 		return nil, err
@@ -48,8 +52,8 @@ func Load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID, 
 	if err != nil {
 		return nil, fmt.Errorf("read the time of the last change: %w", err)
 	}
-	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: version}
-	if err := loadParts(ctx, s, d); err != nil {
+	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version}
+	if err := loadParts(ctx, s, d, opt.WithEvidenceFiles); err != nil {
 		return nil, err
 	}
 	return d, nil

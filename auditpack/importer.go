@@ -135,8 +135,41 @@ func Import(ctx context.Context, s *store.Store, set *catalogs.Set, im *Imported
 	if err != nil {
 		return assessments.Engagement{}, err
 	}
+	blobs, err := im.evidenceFiles(in.Evidence)
+	if err != nil {
+		return assessments.Engagement{}, err
+	}
+	in.Blobs = blobs
 	return s.ImportEngagement(ctx, in, opt)
 }
 
 // Summary says what besides the results the import holds (", 12 risks, ..."), for messages.
 func (im *Imported) Summary() string { return partsSummary(im.Doc) }
+
+// evidenceFiles reads the evidence files a pack carries (evidence/<id>/<name>).
+func (im *Imported) evidenceFiles(items []assessments.Evidence) (map[string]store.ImportBlob, error) {
+	out := map[string]store.ImportBlob{}
+	if im.Pack == nil {
+		return out, nil
+	}
+	byID := map[string]bool{}
+	for _, e := range items {
+		byID[e.ID] = true
+	}
+	for name, f := range im.Pack {
+		rest, ok := strings.CutPrefix(name, EvidenceDir+"/")
+		if !ok || strings.HasSuffix(name, "/") {
+			continue
+		}
+		id, file, ok := strings.Cut(rest, "/")
+		if !ok || !byID[id] || strings.Contains(file, "/") {
+			continue
+		}
+		b, err := readEntry(f, MaxEntrySize)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = store.ImportBlob{Name: file, Data: b}
+	}
+	return out, nil
+}

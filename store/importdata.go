@@ -16,8 +16,24 @@ import (
 // data.json: the rows keep their own ids and times, so exporting the imported engagement
 // gives the same data.json again.
 type ImportData struct {
-	Engagement assessments.Engagement
-	Results    []assessments.Result
+	Engagement   assessments.Engagement
+	Results      []assessments.Result
+	Matrix       *assessments.Matrix // nil: the default matrix
+	RiskSequence int                 // last risk number handed out
+	Risks        []assessments.Risk
+	AISystems    []assessments.AISystem
+	Assessments  []assessments.ImpactAssessment
+	ImpactLinks  []ImpactRiskLink
+	Evidence     []assessments.Evidence
+	// Blobs are kept evidence files by evidence id (from a pack made with evidence files).
+	Blobs map[string]ImportBlob
+	Skips []SkipKey
+}
+
+// ImportBlob is a kept evidence file travelling with an import.
+type ImportBlob struct {
+	Name string
+	Data []byte
 }
 
 // ImportOptions shape an import.
@@ -92,7 +108,7 @@ func (s *Store) ImportEngagement(ctx context.Context, in ImportData, opt ImportO
 		if err := s.importResults(ctx, tx, e.ID, in.Results); err != nil {
 			return err
 		}
-		return nil
+		return s.importParts(ctx, tx, e.ID, in, opt.AsCopy)
 	})
 	if err != nil {
 		return assessments.Engagement{}, err
