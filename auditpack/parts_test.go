@@ -1,0 +1,160 @@
+package auditpack
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
+)
+
+func TestPartsInPack(t *testing.T) {
+	ctx := context.Background()
+	s, e := demoStore(t, "normal")
+	risks, err := s.Risks(ctx, e.ID)
+	if err != nil || len(risks) == 0 {
+		t.Fatalf("demo has no risks: %v", err)
+	}
+	p := build(t, s, e.ID)
+	for _, want := range []string{"risk-register.csv", "risk-register.xlsx", "ai-systems.csv", "evidence-index.csv"} {
+		if _, ok := p.File(want); !ok {
+			t.Errorf("pack has no %s", want)
+		}
+	}
+	var md int
+	for _, f := range p.Files {
+		if strings.HasPrefix(f.Path, "impact-assessments/") && strings.HasSuffix(f.Path, ".md") {
+			md++
+		}
+		if strings.HasPrefix(f.Path, EvidenceDir+"/") {
+			t.Errorf("%s is in a pack made without evidence files", f.Path)
+		}
+	}
+	if md == 0 {
+		t.Error("no impact assessment Markdown file")
+	}
+
+	x, _ := p.File("risk-register.xlsx")
+	f, err := excelize.OpenReader(bytes.NewReader(x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Risk register")
+	if len(rows) != len(risks)+1 || rows[1][0] != risks[0].Ref {
+		t.Fatalf("risk register sheet: %d rows for %d risks, first %v", len(rows), len(risks), rows[1][:2])
+	}
+	if sheets := f.GetSheetList(); len(sheets) != 3 {
+		t.Errorf("risk workbook sheets = %v, want the register and two heat maps", sheets)
+	}
+
+	// A control linked by a risk treatment carries the risk's ref as inclusion reason.
+	var linked struct{ std, ref, risk string }
+	for _, r := range risks {
+		if len(r.Controls) > 0 {
+			linked.std, linked.ref, linked.risk = r.Controls[0].Standard, r.Controls[0].Ref, r.Ref
+			break
+		}
+	}
+	if linked.risk == "" {
+		t.Fatal("no demo risk links a control")
+	}
+	d, err := Load(ctx, s, catalogs.MustBuiltin(), e.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := d.Catalogs.Get(linked.std)
+	found := false
+	for _, row := range SoA(d, c) {
+		if row.Ref == linked.ref {
+			found = true
+			if !strings.Contains(row.Reasons, "risk treatment (") || !strings.Contains(row.Reasons, linked.risk) {
+				t.Errorf("%s %s reasons = %q, want risk treatment with %s", c.Short, linked.ref, row.Reasons, linked.risk)
+			}
+		}
+	}
+	if !found && c.Requirements != nil {
+		t.Logf("%s %s is a clause, not in the SoA", c.Short, linked.ref)
+	}
+	html, _ := p.File("report.html")
+	for _, want := range []string{"Inherent risk", "Residual risk", "Top risks", "AI systems and impact assessments", "Evidence"} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
+
+func TestRoundTripWithEvidenceFiles(t *testing.T) {
+	ctx := context.Background()
+	s, e := demoStore(t, "normal")
+	p, err := Build(ctx, s, catalogs.MustBuiltin(), e.ID, Options{Version: "test", WithEvidenceFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	for _, f := range p.Files {
+		if strings.HasPrefix(f.Path, EvidenceDir+"/") {
+			files++
+		}
+	}
+	if files == 0 {
+		t.Fatal("no evidence file in a pack made with evidence files")
+	}
+	im, err := ReadImport(writeTemp(t, "pack.zip", zipBytes(t, p)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := openStore(t, "dst.db")
+	if _, err := Import(ctx, dst, catalogs.MustBuiltin(), im, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Build(ctx, dst, catalogs.MustBuiltin(), e.ID, Options{Version: "test", WithEvidenceFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Files {
+		if f.Path == ManifestName || f.Path == "change-history.csv" || strings.HasPrefix(f.Path, "oscal/") || strings.HasPrefix(f.Path, "report.") {
+			continue // these carry the new workspace's history and time
+		}
+		b, ok := again.File(f.Path)
+		if !ok {
+			t.Errorf("%s missing after the round trip", f.Path)
+			continue
+		}
+		if !bytes.Equal(b, f.Data) && !strings.HasSuffix(f.Path, ".xlsx") {
+			t.Errorf("%s differs after the round trip", f.Path)
+		}
+	}
+	// As a copy: every part comes along under new ids.
+	cp, err := Import(ctx, dst, catalogs.MustBuiltin(), im, store.ImportOptions{AsCopy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, _ := dst.Risks(ctx, e.ID)
+	r2, _ := dst.Risks(ctx, cp.ID)
+	a1, _ := dst.AISystems(ctx, e.ID)
+	a2, _ := dst.AISystems(ctx, cp.ID)
+	e1, _ := dst.Evidence(ctx, e.ID)
+	e2, _ := dst.Evidence(ctx, cp.ID)
+	if len(r2) != len(r1) || len(a2) != len(a1) || len(e2) != len(e1) || len(r1) == 0 {
+		t.Fatalf("copy: %d/%d risks, %d/%d AI systems, %d/%d evidence", len(r2), len(r1), len(a2), len(a1), len(e2), len(e1))
+	}
+	if r2[0].ID == r1[0].ID {
+		t.Error("the copy's risks kept their ids")
+	}
+	for _, r := range r2 {
+		if r.AISystemID != "" && r.AISystemID == a1[0].ID {
+			t.Errorf("copied risk %s still points at the original AI system", r.Ref)
+		}
+	}
+	if _, _, err := dst.KeptCopy(ctx, e2[0].ID); err != nil && e1[0].Kept {
+		t.Errorf("copied evidence lost its kept file: %v", err)
+	}
+	if n, problem, err := dst.VerifyChain(ctx); err != nil || problem != nil {
+		t.Errorf("chain after imports: %d rows, %+v, %v", n, problem, err)
+	}
+}
