@@ -1,0 +1,151 @@
+package dashboard
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
+)
+
+// data is everything the dashboard shows, read in one command.
+type data struct {
+	results  map[string]map[string]assessments.Result
+	evidence []assessments.Evidence
+	risks    []assessments.Risk
+	matrix   assessments.Matrix
+	riskErr  error
+	impacts  assessments.ImpactSummary
+	aiErr    error
+}
+
+func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
+	var d data
+	var err error
+	if d.results, err = s.Results(ctx, engagementID); err != nil {
+		return d, err
+	}
+	if d.evidence, err = s.Evidence(ctx, engagementID); err != nil {
+		return d, err
+	}
+	// Risks and AI systems are other parts of the workspace; a problem there hides their
+	// panel rather than the whole dashboard.
+	if d.risks, d.riskErr = s.Risks(ctx, engagementID); d.riskErr == nil {
+		d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
+	}
+	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
+	return d, nil
+}
+
+// standardFigures are one standard's readiness, assessed and evidenced shares, overall and
+// per group.
+type standardFigures struct {
+	catalog   *catalogs.Catalog
+	total     assessments.Readiness
+	groups    map[string]assessments.Readiness
+	evidenced assessments.Evidenced
+	evGroups  map[string]assessments.Evidenced
+}
+
+func figuresFor(c *catalogs.Catalog, d data, now time.Time) standardFigures {
+	f := standardFigures{catalog: c}
+	f.total, f.groups = assessments.ReadinessByGroup(c, d.results[c.ID])
+	f.evidenced, f.evGroups = assessments.EvidencedByGroup(c, d.results[c.ID], d.evidence, now)
+	return f
+}
+
+// rankedRisk is a risk with its residual level for the top-risks panel.
+type rankedRisk struct {
+	risk   assessments.Risk
+	level  assessments.Level
+	scored bool
+}
+
+// topRisks orders the risks that are not closed by residual level, then score, then ref.
+func topRisks(risks []assessments.Risk, m assessments.Matrix) []rankedRisk {
+	var out []rankedRisk
+	for _, r := range risks {
+		if r.EffectiveStatus() == assessments.RiskClosed {
+			continue
+		}
+		rr := rankedRisk{risk: r}
+		rr.level, rr.scored = m.LevelOf(r.EffectiveResidual())
+		out = append(out, rr)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.scored != b.scored {
+			return a.scored
+		}
+		if a.level.Index != b.level.Index {
+			return a.level.Index > b.level.Index
+		}
+		sa := a.risk.EffectiveResidual().Likelihood * a.risk.EffectiveResidual().Consequence
+		sb := b.risk.EffectiveResidual().Likelihood * b.risk.EffectiveResidual().Consequence
+		if sa != sb {
+			return sa > sb
+		}
+		return assessments.RiskSeq(a.risk.Ref) < assessments.RiskSeq(b.risk.Ref)
+	})
+	return out
+}
+
+// overdueItem is one thing past its date.
+type overdueItem struct {
+	date string // the date that passed
+	what string // "Target date", "Risk review", ...
+	text string // what it is about
+}
+
+func overdueItems(set *catalogs.Set, e assessments.Engagement, d data, now time.Time) []overdueItem {
+	var out []overdueItem
+	for _, std := range e.Standards {
+		c, ok := set.Get(std)
+		if !ok {
+			continue
+		}
+		for _, req := range c.Requirements {
+			r, ok := d.results[std][req.Ref]
+			if !ok || !assessments.Overdue(r.TargetDate, now) {
+				continue
+			}
+			switch r.EffectiveStatus() {
+			case assessments.Implemented, assessments.NotApplicable:
+				continue
+			}
+			text := c.Short + " " + req.Ref + " " + req.Title
+			if r.Owner != "" {
+				text += " (" + r.Owner + ")"
+			}
+			out = append(out, overdueItem{date: r.TargetDate, what: "Target date", text: text})
+		}
+	}
+	if d.riskErr == nil {
+		for _, r := range d.risks {
+			if r.ReviewOverdue(now) {
+				out = append(out, overdueItem{date: r.ReviewDate, what: "Risk review", text: r.Ref + " " + r.Title})
+			}
+		}
+	}
+	if d.aiErr == nil {
+		for _, la := range d.impacts.Latest {
+			if la.Overdue {
+				out = append(out, overdueItem{date: la.NextReview, what: "Impact review", text: la.System.Name})
+			}
+		}
+	}
+	for _, it := range d.evidence {
+		if it.StateAt(now) == assessments.StateExpired {
+			out = append(out, overdueItem{date: it.ValidUntil, what: "Evidence expired", text: it.Title})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].date != out[j].date {
+			return out[i].date < out[j].date
+		}
+		return out[i].text < out[j].text
+	})
+	return out
+}
