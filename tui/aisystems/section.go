@@ -1,0 +1,60 @@
+package aisystems
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/tui/common"
+)
+
+// sectionRefs are the ISO/IEC 42001 requirements the impact assessments answer.
+var sectionRefs = []string{"6.1.4", "8.4", "A.5.2", "A.5.3", "A.5.4", "A.5.5"}
+
+// Section is the gap-analysis detail block for ISO/IEC 42001 6.1.4, 8.4 and A.5.2 to A.5.5:
+// how many impact assessments exist, the latest state per AI system, overdue reviews. It
+// is empty for every other requirement.
+func Section(ctx context.Context, c *common.Common, e assessments.Engagement, standard, ref string) (common.DetailSection, error) {
+	sec := common.DetailSection{Title: "AI system impact assessments"}
+	if standard != catalogs.ISO42001 || !slices.Contains(sectionRefs, ref) {
+		return common.DetailSection{}, nil
+	}
+	sum, err := c.Store.ImpactAssessmentStatus(ctx, e.ID)
+	if err != nil {
+		return sec, err
+	}
+	if sum.Systems == 0 {
+		sec.Lines = []string{"No AI systems in the inventory yet; add them in the AI systems tab."}
+		sec.Warn = true
+		return sec, nil
+	}
+	sec.Lines = append(sec.Lines, fmt.Sprintf("%d AI system%s, %d assessment version%s: %d approved, %d in draft, %d rejected, %d not assessed.",
+		sum.Systems, plural(sum.Systems), sum.Assessments, plural(sum.Assessments), sum.Approved, sum.Drafts, sum.Rejected, sum.NotAssessed))
+	for _, la := range sum.Latest {
+		name := common.OneLine(la.System.Name)
+		var line string
+		switch l := la.Latest; {
+		case l == nil:
+			line = name + ": not assessed"
+		case l.Frozen():
+			line = fmt.Sprintf("%s: v%d %s by %s on %s, class %s", name, l.Version, l.State().Label(), common.OneLine(l.Approver), l.DecisionDate, l.Class())
+		default:
+			line = fmt.Sprintf("%s: v%d draft at step %d of %d", name, l.Version, int(l.LastStep)+1, len(assessments.ImpactSteps))
+		}
+		if la.NextReview != "" {
+			if la.Overdue {
+				line += ", review overdue since " + la.NextReview
+			} else {
+				line += ", next review " + la.NextReview
+			}
+		}
+		sec.Lines = append(sec.Lines, "• "+line)
+	}
+	if sum.Overdue > 0 {
+		sec.Lines = append(sec.Lines, fmt.Sprintf("%d review%s overdue.", sum.Overdue, plural(sum.Overdue)))
+	}
+	sec.Warn = sum.Overdue > 0 || sum.NotAssessed > 0
+	return sec, nil
+}

@@ -1,0 +1,570 @@
+package aisystems
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/tui/common"
+)
+
+// View draws the current view in exactly the tab's size.
+func (m *Model) View() string {
+	w, h := max(20, m.width), max(5, m.height)
+	var lines []string
+	switch {
+	case m.mode == modeWizard && m.wiz != nil:
+		lines = m.wiz.view(w, h)
+	case m.mode == modeForm && m.sysForm != nil:
+		lines = m.formView(w, h)
+	case m.mode == modeDetail:
+		lines = m.detailView(w, h)
+	default:
+		lines = m.listView(w, h)
+	}
+	return fit(lines, w, h)
+}
+
+// fit pads or cuts lines to exactly h lines of at most w cells.
+func fit(lines []string, w, h int) string {
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = common.Truncate(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// bottom places the footer lines at the bottom of h lines.
+func bottom(body []string, footer []string, h int) []string {
+	room := h - len(footer)
+	if len(body) > room {
+		body = body[:max(0, room)]
+	}
+	for len(body) < room {
+		body = append(body, "")
+	}
+	return append(body, footer...)
+}
+
+func (m *Model) footer(w int) []string {
+	st := m.c.Styles
+	switch {
+	case m.confirm != nil:
+		return []string{st.Warn.Render(common.Truncate(m.confirm.text, w-18)) + st.Muted.Render("  y yes · n no")}
+	case m.loadErr != "":
+		return []string{st.Error.Render(m.loadErr)}
+	case m.status != "":
+		return []string{st.Info.Render(m.status)}
+	}
+	return nil
+}
+
+func (m *Model) classCell(c assessments.ImpactClass) string {
+	st := m.c.Styles
+	switch c {
+	case assessments.ClassHigh:
+		return st.Level[4].Render("high")
+	case assessments.ClassMedium:
+		return st.Level[2].Render("medium")
+	case assessments.ClassLow:
+		return st.Level[0].Render("low")
+	}
+	return st.Subtle.Render("–")
+}
+
+func stateShort(a *assessments.ImpactAssessment) string {
+	if a == nil {
+		return "not assessed"
+	}
+	s := a.State().Label()
+	if a.State() == assessments.ImpactConditional {
+		s = "approved (cond.)"
+	}
+	if a.State() == assessments.ImpactDraft {
+		s = fmt.Sprintf("draft, step %d/%d", int(a.LastStep)+1, len(assessments.ImpactSteps))
+	}
+	return fmt.Sprintf("v%d %s", a.Version, s)
+}
+
+func (m *Model) listView(w, h int) []string {
+	st := m.c.Styles
+	sum := m.summary
+	var out []string
+	head := fmt.Sprintf("AI system inventory · %d system%s", sum.Systems, plural(sum.Systems))
+	var facts []string
+	if sum.Approved > 0 {
+		facts = append(facts, fmt.Sprintf("%d approved", sum.Approved))
+	}
+	if sum.Drafts > 0 {
+		facts = append(facts, fmt.Sprintf("%d in draft", sum.Drafts))
+	}
+	if sum.NotAssessed > 0 {
+		facts = append(facts, fmt.Sprintf("%d not assessed", sum.NotAssessed))
+	}
+	if sum.Overdue > 0 {
+		facts = append(facts, st.Warn.Render(fmt.Sprintf("%d review%s overdue", sum.Overdue, plural(sum.Overdue))))
+	}
+	line := st.Header.Render(head)
+	if len(facts) > 0 {
+		line += st.Muted.Render(" · ") + strings.Join(facts, st.Muted.Render(" · "))
+	}
+	out = append(out, line)
+	if m.filtering || m.filter.Value() != "" {
+		out = append(out, m.filter.View())
+	}
+	if !m.loaded {
+		return bottom(append(out, st.Muted.Render("Loading…")), m.footer(w), h)
+	}
+	if len(sum.Latest) == 0 {
+		out = append(out, "",
+			st.Muted.Render("No AI systems yet. ISO/IEC 42001 starts from knowing which AI systems the organisation"),
+			st.Muted.Render("provides, develops or uses. Press n to add the first one."))
+		return bottom(out, m.footer(w), h)
+	}
+	// Columns: name flexes; owner and stage appear when there is room.
+	roleW, assessW, classW, reviewW := 14, 22, 7, 12
+	ownerW, stageW := 0, 0
+	if w >= 100 {
+		ownerW = 16
+	}
+	if w >= 120 {
+		stageW = 16
+	}
+	nameW := w - 2 - roleW - assessW - classW - reviewW - ownerW - stageW - 6
+	if ownerW > 0 {
+		nameW--
+	}
+	if stageW > 0 {
+		nameW--
+	}
+	nameW = max(10, nameW)
+	cols := func(name, role, stage, assess, class, review, owner string) string {
+		s := common.Pad(name, nameW) + " " + common.Pad(role, roleW) + " "
+		if stageW > 0 {
+			s += common.Pad(stage, stageW) + " "
+		}
+		s += common.Pad(assess, assessW) + " " + common.Pad(class, classW) + " " + common.Pad(review, reviewW)
+		if ownerW > 0 {
+			s += " " + common.Pad(owner, ownerW)
+		}
+		return s
+	}
+	out = append(out, st.Muted.Render("  "+cols("NAME", "ROLE", "STAGE", "ASSESSMENT", "CLASS", "NEXT REVIEW", "OWNER")))
+	preview := m.preview(w)
+	rows := max(1, h-len(out)-len(preview)-len(m.footer(w))-1)
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	if len(m.visible) == 0 {
+		out = append(out, st.Muted.Render("  No system matches the filter."))
+	}
+	for i := m.offset; i < len(m.visible) && i < m.offset+rows; i++ {
+		la := m.summary.Latest[m.visible[i]]
+		class := st.Subtle.Render("–")
+		if la.Latest != nil && la.Latest.ClassSettled() {
+			class = m.classCell(la.Latest.Class())
+		}
+		review := orDash(la.NextReview)
+		if la.Overdue {
+			review = st.Warn.Render(review + " !")
+		}
+		stage := stageShort(la.System.Stage)
+		row := cols(common.OneLine(la.System.Name), la.System.Role.Label(), stage, stateShort(la.Latest), class, review, common.OneLine(la.System.Owner))
+		if i == m.cursor {
+			out = append(out, st.Cursor.Render("▸ ")+st.Selected.Render(common.Pad(ansiStripPad(row), w-2)))
+		} else {
+			out = append(out, "  "+row)
+		}
+	}
+	return bottom(append(out, preview...), m.footer(w), h)
+}
+
+// ansiStripPad drops inner styling so the selection background covers the whole row.
+func ansiStripPad(s string) string { return ansi.Strip(s) }
+
+// preview shows the selected system under the list.
+func (m *Model) preview(w int) []string {
+	st := m.c.Styles
+	la, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	s := la.System
+	out := []string{st.Subtle.Render(strings.Repeat("─", w))}
+	kv := func(label, v string) string {
+		if strings.TrimSpace(v) == "" {
+			v = st.Subtle.Render("–")
+		} else {
+			v = common.OneLine(v)
+		}
+		return st.Label.Render(common.Pad(label, 16)) + v
+	}
+	out = append(out, kv("Purpose", s.Purpose))
+	personal := "no personal data"
+	if s.PersonalData {
+		personal = "personal data"
+	}
+	out = append(out, kv("Automation", s.Automation.Label()+" · "+personal))
+	out = append(out, kv("Human oversight", s.HumanOversight))
+	if m.height >= 30 {
+		out = append(out, kv("Type", s.Type), kv("Data", s.DataSources), kv("Deployment", s.DeploymentContext),
+			kv("Users", s.Users), kv("Affected people", s.AffectedPeople), kv("Third parties", s.ThirdParty))
+	}
+	linked := m.systemRisks(s.ID)
+	if len(linked) > 0 {
+		var refs []string
+		for _, r := range linked {
+			refs = append(refs, r.Ref)
+		}
+		out = append(out, kv("Linked risks", strings.Join(refs, ", ")))
+	}
+	return out
+}
+
+func (m *Model) systemRisks(id string) []assessments.Risk {
+	var out []assessments.Risk
+	for _, r := range m.risks {
+		if r.AISystemID == id {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (m *Model) detailView(w, h int) []string {
+	st := m.c.Styles
+	la, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	s := la.System
+	var out []string
+	title := st.Title.Render(common.OneLine(s.Name)) + st.Muted.Render(" · "+s.Role.Label())
+	if s.Stage != "" {
+		title += st.Muted.Render(" · " + s.Stage.Label())
+	}
+	out = append(out, title)
+	kv := func(label, v string) string {
+		if strings.TrimSpace(v) == "" {
+			v = st.Subtle.Render("–")
+		} else {
+			v = common.OneLine(v)
+		}
+		return st.Label.Render(common.Pad(label, 20)) + v
+	}
+	personal := "no"
+	if s.PersonalData {
+		personal = "yes"
+	}
+	fields := []string{
+		kv("Purpose", s.Purpose), kv("Type", s.Type), kv("Data sources", s.DataSources),
+		kv("Data categories", s.DataCategories+" (personal data: "+personal+")"), kv("Deployment", s.DeploymentContext),
+		kv("Jurisdictions", s.Jurisdictions), kv("Users", s.Users), kv("Affected people", s.AffectedPeople),
+		kv("Automation", s.Automation.Label()), kv("Human oversight", s.HumanOversight), kv("Third parties", s.ThirdParty),
+		kv("Owner", s.Owner),
+	}
+	versions := m.versions[s.ID]
+	linked := m.systemRisks(s.ID)
+	// The versions and risks matter most: the inventory fields give way when short of room.
+	need := 2 + max(1, len(versions)) + 2 + max(1, len(linked)) + len(m.footer(w)) + 1
+	room := max(3, h-need)
+	if len(fields) > room {
+		fields = fields[:room]
+	}
+	out = append(out, fields...)
+	out = append(out, "", st.Header.Render(fmt.Sprintf("Impact assessment versions (%d)", len(versions))))
+	if len(versions) == 0 {
+		out = append(out, st.Muted.Render("  None yet. Press a to start version 1, prefilled from this entry."))
+	}
+	now := m.c.Now()
+	for i, v := range versions {
+		text := stateShort(&v)
+		switch {
+		case v.Frozen():
+			text += fmt.Sprintf(" %s by %s", v.DecisionDate, common.OneLine(v.Approver))
+		default:
+			text += " · saved " + v.UpdatedAt.Format(assessments.DateLayout)
+		}
+		if v.ClassSettled() {
+			text += " · class " + m.classCell(v.Class())
+		}
+		if nr := v.NextReview(); nr != "" {
+			if v.ReviewOverdue(now) && la.InForce != nil && la.InForce.ID == v.ID {
+				text += " · " + st.Warn.Render("review overdue since "+nr)
+			} else {
+				text += " · review " + nr
+			}
+		}
+		if i == m.vcursor {
+			out = append(out, st.Cursor.Render("▸ ")+text)
+		} else {
+			out = append(out, "  "+text)
+		}
+	}
+	out = append(out, "", st.Header.Render(fmt.Sprintf("Risks linked to this system (%d)", len(linked))))
+	if len(linked) == 0 {
+		out = append(out, st.Muted.Render("  None. From a harm in step 7 of an assessment, ctrl+r raises one."))
+	}
+	for _, r := range linked {
+		out = append(out, fmt.Sprintf("  %s %s %s", st.Accent.Render(r.Ref), common.OneLine(r.Title), st.Muted.Render("("+r.EffectiveStatus().Label()+")")))
+	}
+	return bottom(out, m.footer(w), h)
+}
+
+func (m *Model) formView(w, h int) []string {
+	st := m.c.Styles
+	title := "New AI system"
+	if m.formFor != nil {
+		title = "Edit " + common.OneLine(m.formFor.Name)
+	}
+	out := []string{st.Title.Render(title) + st.Muted.Render(" · AI system inventory entry")}
+	var foot []string
+	switch {
+	case m.formSaving:
+		foot = []string{st.Muted.Render("Saving…")}
+	case m.formGeneral != "":
+		foot = []string{st.Error.Render(m.formGeneral)}
+	}
+	lines, at := m.sysForm.lines(w)
+	lines, _ = scroll(lines, at[m.sysForm.focus], h-len(out)-len(foot)-1)
+	out = append(out, "")
+	out = append(out, lines...)
+	return bottom(out, foot, h)
+}
+
+// scroll keeps the line focus within a window of rows lines.
+func scroll(lines []string, focus, rows int) ([]string, int) {
+	rows = max(1, rows)
+	if len(lines) <= rows {
+		return lines, 0
+	}
+	start := max(0, min(focus-rows/2, len(lines)-rows))
+	return lines[start : start+rows], start
+}
+
+// ---- the wizard ----
+
+func (w *wizard) view(width, h int) []string {
+	st := w.c.Styles
+	n := len(assessments.ImpactSteps)
+	right := fmt.Sprintf("step %d of %d", int(w.step)+1, n)
+	title := st.Title.Render(common.Truncate(w.title(), width-len(right)-2))
+	gap := max(1, width-lipgloss.Width(title)-len(right))
+	out := []string{title + strings.Repeat(" ", gap) + st.Header.Render(right)}
+
+	var marks []string
+	for _, s := range assessments.ImpactSteps {
+		num := fmt.Sprint(int(s) + 1)
+		switch {
+		case s == w.step:
+			marks = append(marks, st.Cursor.Render("["+num+"]"))
+		case stepDone(w.work, s):
+			marks = append(marks, st.OK.Render(num+"✓"))
+		default:
+			marks = append(marks, st.Subtle.Render(num+"·"))
+		}
+	}
+	out = append(out, strings.Join(marks, " ")+"  "+st.Header.Render(w.step.Title()))
+	out = append(out, st.Muted.Render(common.Truncate(stepIntro(w.step), width)))
+
+	switch {
+	case w.confirmDecision:
+		out = append(out, st.Warn.Render(common.Truncate(fmt.Sprintf("Record “%s” by %s on %s and freeze version %d? y/enter yes · n/esc no",
+			w.work.Decision.Label(), common.OneLine(w.work.Approver), w.work.DecisionDate, w.saved.Version), width)))
+	case w.saving:
+		out = append(out, st.Muted.Render("Saving…"))
+	case w.general != "":
+		out = append(out, st.Error.Render(common.Truncate(w.general, width)))
+	case w.notice != "":
+		out = append(out, st.OK.Render(common.Truncate(w.notice, width)))
+	case w.readOnly:
+		out = append(out, st.Warn.Render(common.Truncate(fmt.Sprintf("Read-only: %s by %s on %s. r re-assesses (version %d).",
+			w.saved.State().Label(), common.OneLine(w.saved.Approver), w.saved.DecisionDate, w.saved.Version+1), width)))
+	default:
+		out = append(out, "")
+	}
+
+	var extra []string
+	switch w.step {
+	case assessments.StepImpacts:
+		extra = w.areaSummary(width)
+	case assessments.StepClass:
+		extra = w.classSummary()
+	}
+	preview := w.preview(width)
+	lines, at := w.form.lines(width)
+	room := h - len(out) - len(preview)
+	if room-len(lines) >= len(extra)+1 {
+		lines = append(append(lines, ""), extra...)
+	} else if w.step == assessments.StepImpacts {
+		lines = append(lines, w.areaOneLine())
+	}
+	lines, _ = scroll(lines, at[w.form.focus], room)
+	out = append(out, lines...)
+	return bottom(out, preview, h)
+}
+
+// preview shows the whole text of the focused field when it does not fit its line.
+func (w *wizard) preview(width int) []string {
+	fs := w.form.focused()
+	if fs == nil || fs.spec.kind != kText {
+		return nil
+	}
+	v := strings.TrimSpace(fs.input.Value())
+	if lipgloss.Width(common.OneLine(v)) <= width-w.form.labelW-2 {
+		return nil
+	}
+	st := w.c.Styles
+	wrapped := strings.Split(lipgloss.Wrap(common.Inert(v), width-2, " "), "\n")
+	if len(wrapped) > 4 {
+		wrapped = append(wrapped[:3], "…")
+	}
+	out := []string{st.Subtle.Render(strings.Repeat("─", width))}
+	for _, l := range wrapped {
+		out = append(out, " "+st.Muted.Render(l))
+	}
+	return out
+}
+
+func (w *wizard) areaSummary(width int) []string {
+	st := w.c.Styles
+	areaW := max(16, min(32, width-52))
+	out := []string{st.Muted.Render("  " + common.Pad("AREA", areaW) + common.Pad("EFFECT", 20) + common.Pad("S×L", 6) + common.Pad("RESID.", 8) + "CLASS   RISKS")}
+	for i, im := range w.work.Impacts {
+		sl, res := "", ""
+		if im.Harm() {
+			sl = fmt.Sprintf("%s×%s", rate(im.Severity), rate(im.Likelihood))
+			res = fmt.Sprintf("%s×%s", rate(im.ResidualSeverity), rate(im.ResidualLikelihood))
+		}
+		class := st.Subtle.Render("–")
+		if c := im.ResidualClass(); c != assessments.ClassNone {
+			class = w.classCell(c)
+		}
+		var refs []string
+		for _, r := range w.risks[im.Area] {
+			refs = append(refs, r.Ref)
+		}
+		riskCell := strings.Join(refs, ",")
+		if riskCell == "" && im.ResidualClass() == assessments.ClassHigh {
+			riskCell = st.Warn.Render("ctrl+r")
+		}
+		mark := "  "
+		if i == w.area {
+			mark = st.Cursor.Render("▸ ")
+		}
+		effect := im.Effect.Label()
+		if im.Effect == assessments.EffectUnassessed {
+			effect = st.Subtle.Render(effect)
+		}
+		line := mark + common.Pad(common.Truncate(im.Area.Label(), areaW-1), areaW) + common.Pad(effect, 20) + common.Pad(sl, 6) + common.Pad(res, 8) +
+			common.Pad(class, 8) + riskCell
+		out = append(out, common.Truncate(line, width))
+	}
+	return out
+}
+
+// areaOneLine is the area summary squeezed into one line for small terminals.
+func (w *wizard) areaOneLine() string {
+	st := w.c.Styles
+	done := 0
+	for _, im := range w.work.Impacts {
+		if im.Effect != assessments.EffectUnassessed {
+			done++
+		}
+	}
+	im := w.work.Impact(w.areaID())
+	s := fmt.Sprintf("%d of %d areas assessed", done, len(assessments.ImpactAreas))
+	if c := im.ResidualClass(); c != assessments.ClassNone {
+		s += " · this area's residual: " + string(c)
+	}
+	var refs []string
+	for _, r := range w.risks[im.Area] {
+		refs = append(refs, r.Ref)
+	}
+	if len(refs) > 0 {
+		s += " · risk " + strings.Join(refs, ", ")
+	} else if im.ResidualClass() == assessments.ClassHigh {
+		s += " · ctrl+r raises a risk"
+	}
+	return st.Muted.Render(s)
+}
+
+func (w *wizard) classSummary() []string {
+	st := w.c.Styles
+	a := w.work
+	worst := ""
+	for _, im := range a.Impacts {
+		if im.ResidualClass() == a.DerivedClass() && im.Harm() && worst == "" {
+			worst = fmt.Sprintf(" (worst: %s, residual %d×%d)", im.Area.Label(), im.ResidualSeverity, im.ResidualLikelihood)
+		}
+	}
+	out := []string{
+		st.Label.Render(common.Pad("Derived class", 22)) + w.classCell(a.DerivedClass()) + st.Muted.Render(worst),
+		st.Label.Render(common.Pad("Class in force", 22)) + w.classCell(a.Class()) +
+			st.Muted.Render(fmt.Sprintf(" · reviewed every %d months", assessments.ReviewMonths(a.Class()))),
+	}
+	next := a.NextReview()
+	if next == "" {
+		next = fmt.Sprintf("%d months after the decision date", assessments.ReviewMonths(a.Class()))
+	}
+	out = append(out, st.Label.Render(common.Pad("Next review", 22))+next)
+	return out
+}
+
+func (w *wizard) classCell(c assessments.ImpactClass) string {
+	st := w.c.Styles
+	switch c {
+	case assessments.ClassHigh:
+		return st.Level[4].Render("high")
+	case assessments.ClassMedium:
+		return st.Level[2].Render("medium")
+	case assessments.ClassLow:
+		return st.Level[0].Render("low")
+	}
+	return st.Subtle.Render("–")
+}
+
+func rate(n int) string {
+	if n == 0 {
+		return "–"
+	}
+	return fmt.Sprint(n)
+}
+
+// stepDone is what the progress line marks with ✓: the decision once recorded, the class
+// once the impacts are complete, any other step once complete.
+func stepDone(a assessments.ImpactAssessment, s assessments.ImpactStep) bool {
+	switch s {
+	case assessments.StepDecision:
+		return a.Frozen()
+	case assessments.StepClass:
+		return a.ClassSettled() && len(a.CheckStep(s, assessments.CheckComplete)) == 0
+	}
+	return len(a.CheckStep(s, assessments.CheckComplete)) == 0
+}
+
+// stageShort is a life-cycle stage in a narrow column.
+func stageShort(s assessments.LifecycleStage) string {
+	switch s {
+	case assessments.StageUnspecified:
+		return "–"
+	case assessments.StageDesign:
+		return "design/dev"
+	case assessments.StageVerify:
+		return "verification"
+	case assessments.StageOperation:
+		return "operation"
+	}
+	return s.Label()
+}
