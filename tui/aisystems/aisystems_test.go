@@ -88,7 +88,7 @@ func addFixture(t *testing.T, s *store.Store, e assessments.Engagement) {
 		Measures: []assessments.ControlRef{{Standard: catalogs.ISO42001, Ref: "A.6.2.4"}}, ResidualSeverity: 3, ResidualLikelihood: 2}
 	a.Impacts[4] = assessments.Impact{Area: assessments.AreaSafety, Effect: assessments.EffectHarm, Description: "A missed pneumothorax is read late.",
 		Severity: 5, Likelihood: 3, Reversibility: assessments.PartlyReversible, Scale: assessments.ScaleIndividual,
-		Measures: []assessments.ControlRef{{Standard: catalogs.ISO42001, Ref: "A.6.2.6"}, {Standard: catalogs.ISO27001, Ref: "A.8.16"}},
+		Measures:         []assessments.ControlRef{{Standard: catalogs.ISO42001, Ref: "A.6.2.6"}, {Standard: catalogs.ISO27001, Ref: "A.8.16"}},
 		ResidualSeverity: 4, ResidualLikelihood: 3}
 	a.Decision, a.Approver, a.DecisionDate, a.Rationale = assessments.DecisionApprove, "Dr Helen Carver", "2025-11-02", "Benefits outweigh the residual harm."
 	a.LastStep = assessments.StepDecision
