@@ -464,6 +464,15 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
+// staleAfterSave reports whether saving would leave the frozen acceptance stale.
+func (f *form) staleAfterSave() bool {
+	if f.base.Acceptance == nil {
+		return false
+	}
+	r, _ := f.risk()
+	return r.Acceptance == f.base.Acceptance && r.AcceptanceStale()
+}
+
 // hint is the muted text after a field: the level a score gives, or what the acceptance means.
 func (f *form) hint(fl *field) string {
 	level := func(l, c string) string {
@@ -601,6 +610,10 @@ func (f *form) view(height int) string {
 		top = append(top, st.Error.Render(common.Truncate(f.banner, f.width)))
 	case f.saving:
 		top = append(top, st.Muted.Render("Saving…"))
+	case f.staleAfterSave():
+		a := f.base.Acceptance
+		top = append(top, st.Warn.Render(common.Truncate(fmt.Sprintf("~ residual changed: the acceptance given for %d×%d will show stale; change who, when or why to accept again",
+			a.Residual.Likelihood, a.Residual.Consequence), f.width)))
 	default:
 		top = append(top, st.Subtle.Render(common.Truncate("ctrl+s saves · esc cancels · tab/↑↓ fields · ←/→ choices · enter opens pick lists", f.width)))
 	}

@@ -17,7 +17,7 @@ func Section(ctx context.Context, c *common.Common, e assessments.Engagement, st
 	if err != nil {
 		return common.DetailSection{}, err
 	}
-	sec := common.DetailSection{Title: "Risks treated by this requirement"}
+	sec := common.DetailSection{Title: "Linked risks"}
 	if len(risks) == 0 {
 		return sec, nil
 	}
@@ -26,7 +26,7 @@ func Section(ctx context.Context, c *common.Common, e assessments.Engagement, st
 		return common.DetailSection{}, err
 	}
 	now := c.Now
-	sec.Title = fmt.Sprintf("Risks treated by this requirement (%d)", len(risks))
+	sec.Title = fmt.Sprintf("Linked risks (%d)", len(risks))
 	for _, r := range risks {
 		level := "not scored"
 		if lv, ok := mx.LevelOf(r.EffectiveResidual()); ok {
