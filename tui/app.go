@@ -56,7 +56,7 @@ func (a *App) setStatus(text string, isErr bool) tea.Cmd {
 	a.status, a.isErr = text, isErr
 	a.statusID++
 	id := a.statusID
-	return tea.Tick(6*time.Second, func(time.Time) tea.Msg { return clearStatusMsg{id} })
+	return a.c.After(6*time.Second, clearStatusMsg{id})
 }
 
 func (a *App) applyHelpStyles() {
@@ -195,7 +195,7 @@ func (a *App) render() string {
 	} else {
 		helpView = a.help.ShortHelpView(append(a.top().KeyMap().ShortHelp(), a.c.Keys.Help))
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, body, status, helpView)
+	return lipgloss.JoinVertical(lipgloss.Left, body, status, fitHeight(helpView, w, lipgloss.Height(helpView)))
 }
 
 // fitHeight pads or cuts a view to exactly h lines, each at most w cells.

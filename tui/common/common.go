@@ -26,6 +26,17 @@ type Common struct {
 	Width    int
 	Height   int
 	Now      func() time.Time
+	// NoTimers turns off delayed commands (autosave pauses, status line expiry) so tests
+	// can drive screens without waiting on clocks; they send the timer messages themselves.
+	NoTimers bool
+}
+
+// After returns a command that delivers msg after d, or nil when timers are off.
+func (c *Common) After(d time.Duration, msg tea.Msg) tea.Cmd {
+	if c.NoTimers {
+		return nil
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 }
 
 // Screen is a component of the workbench.

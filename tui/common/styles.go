@@ -23,15 +23,15 @@ type Styles struct {
 	NoColor bool
 	P       Palette
 
-	App, Title, Header, Muted, Subtle, Accent, Bold       lipgloss.Style
-	Selected, Cursor, Focused, Blurred                    lipgloss.Style
-	Error, Warn, OK, Info                                 lipgloss.Style
-	Border, FocusedBorder                                 lipgloss.Style
-	TabActive, TabInactive                                lipgloss.Style
-	StatusBar, Label, Value, Key                          lipgloss.Style
-	Status                                                map[assessments.Status]lipgloss.Style
-	Level                                                 [5]lipgloss.Style
-	BarFull, BarEmpty                                     lipgloss.Style
+	App, Title, Header, Muted, Subtle, Accent, Bold lipgloss.Style
+	Selected, Cursor, Focused, Blurred              lipgloss.Style
+	Error, Warn, OK, Info                           lipgloss.Style
+	Border, FocusedBorder                           lipgloss.Style
+	TabActive, TabInactive                          lipgloss.Style
+	StatusBar, Label, Value, Key                    lipgloss.Style
+	Status                                          map[assessments.Status]lipgloss.Style
+	Level                                           [5]lipgloss.Style
+	BarFull, BarEmpty                               lipgloss.Style
 }
 
 // NewStyles builds the styles for a dark or light background. NO_COLOR drops colour

@@ -2,6 +2,8 @@ package common
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -71,3 +73,15 @@ const (
 	MinWidth  = 80
 	MinHeight = 24
 )
+
+// ShortPath shows a path under the home folder as ~/...
+func ShortPath(p string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return p
+	}
+	if rel, err := filepath.Rel(home, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.Join("~", rel)
+	}
+	return p
+}

@@ -166,6 +166,7 @@ func (f *form) validate() bool {
 
 // formSavedMsg carries the outcome of saving a form.
 type formSavedMsg struct {
+	form *form // the form that saved: another screen's form may be saving too
 	seq  int
 	item assessments.Evidence
 	err  error
@@ -274,7 +275,7 @@ func (f *form) save() tea.Cmd {
 	c, before := f.c, f.before
 	return func() tea.Msg {
 		item, err := saveEvidence(c.Ctx, c.Store, before, e, links)
-		msg := formSavedMsg{seq: seq, item: item, err: err}
+		msg := formSavedMsg{form: f, seq: seq, item: item, err: err}
 		if errors.Is(err, store.ErrConflict) && before != nil {
 			if cur, err := c.Store.EvidenceItem(c.Ctx, before.ID); err == nil {
 				msg.current = &cur
@@ -286,7 +287,7 @@ func (f *form) save() tea.Cmd {
 
 // saved takes the outcome of save; it returns true when the form is done.
 func (f *form) saved(msg formSavedMsg) bool {
-	if msg.seq != f.seq {
+	if msg.form != f || msg.seq != f.seq {
 		return false
 	}
 	f.saving = false

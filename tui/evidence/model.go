@@ -270,7 +270,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.load()
 		}
 		r := msg.rep
-		m.lastCheckNote = fmt.Sprintf("Checked %d files: %d unchanged, %d changed, %d missing", len(r.Checked), r.OK, r.Changed, r.Missing)
+		files := fmt.Sprintf("%d files", len(r.Checked))
+		if len(r.Checked) == 1 {
+			files = "1 file"
+		}
+		m.lastCheckNote = fmt.Sprintf("Checked %s: %d unchanged, %d changed, %d missing", files, r.OK, r.Changed, r.Missing)
 		m.setNote(m.lastCheckNote, r.Problems() > 0)
 		return m, tea.Batch(m.load(), func() tea.Msg { return common.DataChangedMsg{} })
 	case formSavedMsg:

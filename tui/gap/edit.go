@@ -161,7 +161,7 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	cmd := e.update(msg)
 	e.seq++
 	seq, std := e.seq, m.std
-	return tea.Batch(cmd, tea.Tick(autosaveDelay, func(time.Time) tea.Msg { return autosaveMsg{std: std, seq: seq} }))
+	return tea.Batch(cmd, m.c.After(autosaveDelay, autosaveMsg{std: std, seq: seq}))
 }
 
 func (m *Model) editOp(e *editor) saveOp {
@@ -180,6 +180,13 @@ func (m *Model) editOp(e *editor) saveOp {
 func (m *Model) saveEdit(close bool) tea.Cmd {
 	e := m.edit
 	if e == nil {
+		return nil
+	}
+	if e.thenStatus == assessments.NotApplicable && strings.TrimSpace(e.value()) == "" {
+		if !close {
+			return nil
+		}
+		e.err = "Not applicable needs a justification: say why the requirement is excluded (ctrl+c quits without it)."
 		return nil
 	}
 	probe := m.editOp(e).apply(m.result(e.ref))
@@ -228,4 +235,12 @@ func (m *Model) editorView(w int) string {
 		b.WriteString("\n" + st.Subtle.Render("draft: saved when you pause or leave the field"))
 	}
 	return b.String()
+}
+
+// AutosaveTick is the message the pause timer sends for the open editor (tests use it).
+func (m *Model) AutosaveTick() tea.Msg {
+	if m.edit == nil {
+		return nil
+	}
+	return autosaveMsg{std: m.std, seq: m.edit.seq}
 }

@@ -9,15 +9,15 @@ import (
 // keyMap is the gap-analysis screen's bindings.
 type keyMap struct {
 	common.KeyMap
-	Status                  [5]key.Binding
-	NextReq, PrevReq        key.Binding
-	EditNotes, EditOwner    key.Binding
-	EditDate, EditJustif    key.Binding
-	Maturity                key.Binding
-	StatusFilter            key.Binding
-	Adopt, ConfirmReview    key.Binding
-	Suggestions, Evidence   key.Binding
-	SaveEdit, LeaveEdit     key.Binding
+	Status                [5]key.Binding
+	NextReq, PrevReq      key.Binding
+	EditNotes, EditOwner  key.Binding
+	EditDate, EditJustif  key.Binding
+	Maturity              key.Binding
+	StatusFilter          key.Binding
+	Adopt, ConfirmReview  key.Binding
+	Suggestions, Evidence key.Binding
+	SaveEdit, LeaveEdit   key.Binding
 }
 
 func newKeyMap(base common.KeyMap) keyMap {

@@ -119,7 +119,9 @@ func (m *Model) Title() string {
 func (m *Model) Standard() string { return m.std }
 
 // Capturing is true while a text field, the filter or a dialog has the keyboard.
-func (m *Model) Capturing() bool { return m.edit != nil || m.filtering || m.picker != nil || m.overlay != nil }
+func (m *Model) Capturing() bool {
+	return m.edit != nil || m.filtering || m.picker != nil || m.overlay != nil
+}
 
 // KeyMap returns the help bindings.
 func (m *Model) KeyMap() help.KeyMap {
@@ -451,8 +453,13 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.edit.update(msg)
 	}
 	if m.filtering {
+		keep := m.SelectedRef()
 		var cmd tea.Cmd
 		m.filter, cmd = m.filter.Update(msg)
+		if _, pasted := msg.(tea.PasteMsg); pasted {
+			m.rebuildRows(keep)
+			return m, tea.Batch(cmd, m.loadSections())
+		}
 		return m, cmd
 	}
 	return m, nil

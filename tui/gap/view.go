@@ -54,8 +54,13 @@ func (m *Model) headerView() string {
 		line2 = st.Accent.Render("status: "+m.statusFilterLabel()) + st.Muted.Render("  (s cycles)")
 	case m.coverage != nil:
 		c := m.coverage
-		line2 = st.Info.Render(fmt.Sprintf("%s covered by %s work: %d of %d applicable requirements (%s) have an implemented or partially implemented counterpart",
-			m.shortOf(c.Standard), m.shortOf(c.By), c.Covered, c.Applicable, common.Percent(c.Percent())))
+		text := fmt.Sprintf("%s covered by %s work: %d of %d applicable requirements (%s) have an implemented or partially implemented counterpart",
+			m.shortOf(c.Standard), m.shortOf(c.By), c.Covered, c.Applicable, common.Percent(c.Percent()))
+		if len([]rune(text)) > m.width {
+			text = fmt.Sprintf("%s covered by %s work: %d of %d applicable requirements (%s)",
+				m.shortOf(c.Standard), m.shortOf(c.By), c.Covered, c.Applicable, common.Percent(c.Percent()))
+		}
+		line2 = st.Info.Render(text)
 	default:
 		line2 = st.Muted.Render(fmt.Sprintf("%d implemented · %d partial · %d not implemented · %d N/A · %d not assessed",
 			r.Counts[assessments.Implemented], r.Counts[assessments.Partial], r.Counts[assessments.NotImplemented],

@@ -218,6 +218,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	if m.filtering {
 		var cmd tea.Cmd
 		m.filter, cmd = m.filter.Update(msg)
+		m.applyFilter()
 		return m, cmd
 	}
 	return m, nil
@@ -311,7 +312,7 @@ func (m *Model) View() string {
 		return m.form.view(m.c.Styles, m.width, m.height)
 	}
 	var b strings.Builder
-	b.WriteString(st.Title.Render("annex") + st.Muted.Render("  ISO/IEC 27001 · ISO/IEC 42001 workbench · "+common.OneLine(m.c.Store.Path())) + "\n\n")
+	b.WriteString(st.Title.Render("annex") + st.Muted.Render("  ISO/IEC 27001 · ISO/IEC 42001 workbench · "+common.OneLine(common.ShortPath(m.c.Store.Path()))) + "\n\n")
 	if !m.loaded {
 		b.WriteString(st.Muted.Render("Loading…"))
 		return b.String()

@@ -13,7 +13,6 @@ type keyMap struct {
 	Scope, Status, Owner, LevelKey key.Binding
 	ClearFilters                   key.Binding
 	HeatMap, Inherent, Matrix      key.Binding
-	Left, Right                    key.Binding
 	Save, NextField, PrevField     key.Binding
 	Choose, Pick, Toggle, Done     key.Binding
 	Yes, No                        key.Binding
@@ -32,8 +31,6 @@ func newKeyMap(base common.KeyMap) keyMap {
 		HeatMap:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "heat map")),
 		Inherent:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "inherent/residual")),
 		Matrix:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "matrix settings")),
-		Left:         key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "move")),
-		Right:        key.NewBinding(key.WithKeys("right", "l")),
 		Save:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		NextField:    key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 		PrevField:    key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),

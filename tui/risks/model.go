@@ -56,6 +56,10 @@ type Model struct {
 	statusF   string
 	ownerF    string
 	levelF    string
+	// rows drawn, by index into risks; cleared when the data changes
+	rowCache       map[int]string
+	rowCacheW      int
+	rowCacheStyles *common.Styles
 	// pendingSelect is a risk to select once it shows (after a save reloads the list).
 	pendingSelect string
 
@@ -323,6 +327,7 @@ func (m *Model) setData(rs []assessments.Risk, mx assessments.Matrix) {
 		sel, m.pendingSelect = m.pendingSelect, ""
 	}
 	m.risks, m.matrix = rs, mx
+	m.rowCache = nil
 	m.heatL = min(max(m.heatL, 1), mx.Size)
 	m.heatC = min(max(m.heatC, 1), mx.Size)
 	m.rebuild()

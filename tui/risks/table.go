@@ -270,7 +270,25 @@ func (m *Model) header(ws []int) string {
 	return m.c.Styles.Header.Render(strings.Join(cells, " "))
 }
 
-func (m *Model) row(r assessments.Risk, ws []int, selected bool) string {
+// cachedRow draws the risk at index i of the register, reusing the line drawn last time
+// unless the data, the width or the theme changed since.
+func (m *Model) cachedRow(i int, ws []int, selected bool) string {
+	if m.rowCache == nil || m.rowCacheW != m.width || m.rowCacheStyles != m.c.Styles {
+		m.rowCache, m.rowCacheW, m.rowCacheStyles = map[int]string{}, m.width, m.c.Styles
+	}
+	line, ok := m.rowCache[i]
+	if !ok {
+		line = m.row(m.risks[i], ws)
+		m.rowCache[i] = line
+	}
+	if selected {
+		// Inner colours would end the highlight early; the selected row is drawn plain.
+		return m.c.Styles.Selected.Render(common.Pad(ansi.Strip(line), m.width))
+	}
+	return line
+}
+
+func (m *Model) row(r assessments.Risk, ws []int) string {
 	st := m.c.Styles
 	review := r.ReviewDate
 	if review == "" {
@@ -290,12 +308,7 @@ func (m *Model) row(r assessments.Risk, ws []int, selected bool) string {
 		m.statusText(r.EffectiveStatus(), ws[8]),
 		common.Pad(review, ws[9]),
 	}
-	line := strings.Join(cells, " ")
-	if selected {
-		// Inner colours would end the highlight early; the selected row is drawn plain.
-		return st.Selected.Render(common.Pad(ansi.Strip(line), m.width))
-	}
-	return line
+	return common.Truncate(strings.Join(cells, " "), m.width)
 }
 
 func (m *Model) filterSummary() string {
@@ -351,7 +364,7 @@ func (m *Model) tableView() string {
 	}
 	end := min(len(m.rows), m.offset+n)
 	for i := m.offset; i < end; i++ {
-		lines = append(lines, common.Truncate(m.row(m.risks[m.rows[i]], ws, i == m.cursor), w))
+		lines = append(lines, m.cachedRow(m.rows[i], ws, i == m.cursor))
 	}
 	for len(lines) < 3+n {
 		lines = append(lines, "")
