@@ -12,9 +12,9 @@ import (
 type EngagementStatus string
 
 const (
-	EngagementActive   EngagementStatus = "active"
-	EngagementOnHold   EngagementStatus = "on_hold"
-	EngagementClosed   EngagementStatus = "closed"
+	EngagementActive EngagementStatus = "active"
+	EngagementOnHold EngagementStatus = "on_hold"
+	EngagementClosed EngagementStatus = "closed"
 )
 
 // Engagement is one client organisation and scope with the standards in scope.

@@ -79,4 +79,6 @@ func Create(ctx context.Context, s *store.Store, set *catalogs.Set, opt Options)
 	return e, nil
 }
 
-func dateIn(now time.Time, days int) string { return now.AddDate(0, 0, days).Format(assessments.DateLayout) }
+func dateIn(now time.Time, days int) string {
+	return now.AddDate(0, 0, days).Format(assessments.DateLayout)
+}
