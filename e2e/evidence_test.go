@@ -33,9 +33,12 @@ func (s *session) scrollDetailUntil(texts ...string) string {
 			return prev
 		}
 		s.keys("NPage")
-		deadline := time.Now().Add(2 * time.Second)
+		deadline := time.Now().Add(time.Second)
 		for s.screen() == prev && time.Now().Before(deadline) {
 			time.Sleep(40 * time.Millisecond)
+		}
+		if s.screen() == prev {
+			break // the bottom of the detail
 		}
 	}
 	return s.waitFor(texts...)
