@@ -39,17 +39,19 @@ func Section(ctx context.Context, c *common.Common, e assessments.Engagement, st
 	valid := 0
 	for _, it := range items {
 		st := it.StateAt(now)
-		line := stateMark(st) + " " + common.OneLine(it.Title) + " · " + string(it.Kind)
+		// The state leads the line, so a narrow pane still shows it.
+		line := stateMark(st) + " "
 		switch st {
 		case assessments.StateChanged, assessments.StateMissing:
 			sec.Warn = true
-			line += " · " + st.Label() + " since attached"
+			line += st.Label() + " · " + common.OneLine(it.Title) + " · " + string(it.Kind)
 		case assessments.StateExpired:
 			sec.Warn = true
-			line += " · expired " + it.ValidUntil
+			line += "expired " + it.ValidUntil + " · " + common.OneLine(it.Title) + " · " + string(it.Kind)
 		case assessments.StateExpiring:
-			line += " · expires " + it.ValidUntil
+			line += common.OneLine(it.Title) + " · " + string(it.Kind) + " · expires " + it.ValidUntil
 		default:
+			line += common.OneLine(it.Title) + " · " + string(it.Kind)
 			if it.ValidUntil != "" {
 				line += " · valid until " + it.ValidUntil
 			}
