@@ -39,11 +39,17 @@ func BenchmarkKeyAndDraw(b *testing.B) {
 	}
 }
 
-// BenchmarkHeatMapDraw is one heat-map frame with 10,000 risks.
-func BenchmarkHeatMapDraw(b *testing.B) {
+// BenchmarkHeatMapMove is one cell move and one heat-map frame with 10,000 risks.
+func BenchmarkHeatMapMove(b *testing.B) {
 	m := benchTab(10_000)
 	m.view = viewHeat
-	for b.Loop() {
+	left, right := keyMsg("left"), keyMsg("right")
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			m.Update(left)
+		} else {
+			m.Update(right)
+		}
 		_ = m.View()
 	}
 }

@@ -20,16 +20,24 @@ func (m *Model) heatScore(r assessments.Risk) assessments.Score {
 	return r.Inherent
 }
 
-// counts are the risks per cell, over the rows the table's filters leave.
+// counts are the risks per cell, over the rows the table's filters leave. They are
+// computed once per data, filter or mode change.
 func (m *Model) counts() (cells [][]int, unscored int) {
+	if m.countCache == nil {
+		m.countCache, m.countUnscored = m.countCells()
+	}
+	return m.countCache, m.countUnscored
+}
+
+func (m *Model) countCells() (cells [][]int, unscored int) {
 	n := m.matrix.Size
 	cells = make([][]int, n)
 	for i := range cells {
 		cells[i] = make([]int, n)
 	}
 	for _, ri := range m.rows {
-		r := m.risks[ri]
-		s := m.heatScore(r)
+		r := &m.risks[ri]
+		s := m.heatScore(*r)
 		if !m.matrix.InRange(s) {
 			continue
 		}
@@ -64,6 +72,7 @@ func (m *Model) heatKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.heatC = min(m.heatC+1, m.matrix.Size)
 	case "i", "r":
 		m.heatResid = !m.heatResid
+		m.countCache = nil
 	case "enter":
 		m.cellRiskIdx = m.cellRisks(m.heatL, m.heatC)
 		m.cellCursor, m.cellOffset = 0, 0
@@ -113,7 +122,18 @@ func center(s string, w int) string {
 	return strings.Repeat(" ", left) + s + strings.Repeat(" ", w-sw-left)
 }
 
+// heatView draws the heat map, reusing the last frame while nothing it shows changed.
 func (m *Model) heatView() string {
+	key := fmt.Sprint(m.width, m.height, m.heatL, m.heatC, m.heatResid)
+	if m.countCache != nil && m.heatOut != "" && key == m.heatDrawnFor && m.heatStyles == m.c.Styles {
+		return m.heatOut
+	}
+	m.heatOut = m.drawHeat()
+	m.heatDrawnFor, m.heatStyles = key, m.c.Styles
+	return m.heatOut
+}
+
+func (m *Model) drawHeat() string {
 	st := m.c.Styles
 	ps := m.styles()
 	w, h := m.width, m.height

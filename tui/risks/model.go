@@ -56,6 +56,16 @@ type Model struct {
 	statusF   string
 	ownerF    string
 	levelF    string
+	// heat-map counts of the current rows and mode; nil when they must be recounted
+	countCache    [][]int
+	countUnscored int
+	// the last heat-map frame and what it was drawn for
+	heatOut      string
+	heatDrawnFor string
+	heatStyles   *common.Styles
+	// hay is each risk's searchable text, lower case, built when the data loads
+	hay []string
+	seq []int // each risk's number, for ordering by ref
 	// rows drawn, by index into risks; cleared when the data changes
 	rowCache       map[int]string
 	rowCacheW      int
@@ -328,6 +338,10 @@ func (m *Model) setData(rs []assessments.Risk, mx assessments.Matrix) {
 	}
 	m.risks, m.matrix = rs, mx
 	m.rowCache = nil
+	m.hay, m.seq = make([]string, len(rs)), make([]int, len(rs))
+	for i, r := range rs {
+		m.hay[i], m.seq[i] = haystack(r), assessments.RiskSeq(r.Ref)
+	}
 	m.heatL = min(max(m.heatL, 1), mx.Size)
 	m.heatC = min(max(m.heatC, 1), mx.Size)
 	m.rebuild()

@@ -51,7 +51,7 @@ func (m *Model) styles() *styles {
 // column is one column of the register table.
 type column struct {
 	title string
-	cmp   func(m *Model, a, b assessments.Risk) int
+	cmp   func(m *Model, a, b *assessments.Risk) int
 }
 
 func levelKey(mx assessments.Matrix, s assessments.Score) int {
@@ -64,31 +64,29 @@ func levelKey(mx assessments.Matrix, s assessments.Score) int {
 }
 
 var columns = []column{
-	{"Ref", func(_ *Model, a, b assessments.Risk) int {
-		return cmp.Compare(assessments.RiskSeq(a.Ref), assessments.RiskSeq(b.Ref))
-	}},
-	{"Title", func(_ *Model, a, b assessments.Risk) int {
+	{"Ref", func(_ *Model, a, b *assessments.Risk) int { return 0 }}, // the tie-break orders by ref
+	{"Title", func(_ *Model, a, b *assessments.Risk) int {
 		return cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
 	}},
-	{"Scope", func(_ *Model, a, b assessments.Risk) int {
+	{"Scope", func(_ *Model, a, b *assessments.Risk) int {
 		return cmp.Compare(slices.Index(assessments.RiskScopes, a.Scope), slices.Index(assessments.RiskScopes, b.Scope))
 	}},
-	{"Owner", func(_ *Model, a, b assessments.Risk) int {
+	{"Owner", func(_ *Model, a, b *assessments.Risk) int {
 		return cmp.Compare(strings.ToLower(a.Owner), strings.ToLower(b.Owner))
 	}},
-	{"Inherent", func(m *Model, a, b assessments.Risk) int {
+	{"Inherent", func(m *Model, a, b *assessments.Risk) int {
 		return cmp.Compare(levelKey(m.matrix, a.Inherent), levelKey(m.matrix, b.Inherent))
 	}},
-	{"Residual", func(m *Model, a, b assessments.Risk) int {
+	{"Residual", func(m *Model, a, b *assessments.Risk) int {
 		return cmp.Compare(levelKey(m.matrix, a.Residual), levelKey(m.matrix, b.Residual))
 	}},
-	{"Treatment", func(_ *Model, a, b assessments.Risk) int {
+	{"Treatment", func(_ *Model, a, b *assessments.Risk) int {
 		return cmp.Compare(slices.Index(assessments.Treatments, a.Treatment), slices.Index(assessments.Treatments, b.Treatment))
 	}},
-	{"Status", func(_ *Model, a, b assessments.Risk) int {
+	{"Status", func(_ *Model, a, b *assessments.Risk) int {
 		return cmp.Compare(slices.Index(assessments.RiskStatuses, a.EffectiveStatus()), slices.Index(assessments.RiskStatuses, b.EffectiveStatus()))
 	}},
-	{"Review", func(_ *Model, a, b assessments.Risk) int {
+	{"Review", func(_ *Model, a, b *assessments.Risk) int {
 		// Undated reviews last.
 		switch {
 		case a.ReviewDate == b.ReviewDate:
@@ -103,7 +101,7 @@ var columns = []column{
 }
 
 // matches applies the text and facet filters.
-func (m *Model) matches(r assessments.Risk, text string) bool {
+func (m *Model) matches(r *assessments.Risk, hay string, words []string) bool {
 	if m.scopeF != "" && string(r.Scope) != m.scopeF {
 		return false
 	}
@@ -119,14 +117,7 @@ func (m *Model) matches(r assessments.Risk, text string) bool {
 			return false
 		}
 	}
-	if text == "" {
-		return true
-	}
-	hay := strings.ToLower(strings.Join([]string{r.Ref, r.Title, r.Owner, r.Asset, r.Description, r.Scenario, r.Threat}, "\x00"))
-	for _, c := range r.Controls {
-		hay += "\x00" + strings.ToLower(c.Ref)
-	}
-	for _, word := range strings.Fields(strings.ToLower(text)) {
+	for _, word := range words {
 		if !strings.Contains(hay, word) {
 			return false
 		}
@@ -134,22 +125,31 @@ func (m *Model) matches(r assessments.Risk, text string) bool {
 	return true
 }
 
+// haystack is the lower-case text the filter searches in a risk.
+func haystack(r assessments.Risk) string {
+	hay := strings.ToLower(strings.Join([]string{r.Ref, r.Title, r.Owner, r.Asset, r.Description, r.Scenario, r.Threat}, "\x00"))
+	for _, c := range r.Controls {
+		hay += "\x00" + strings.ToLower(c.Ref)
+	}
+	return hay
+}
+
 // rebuild recomputes the visible rows after the data, a filter or the sort changed.
 func (m *Model) rebuild() {
 	sel := m.selectedID()
-	text := strings.TrimSpace(m.filter.Value())
+	words := strings.Fields(strings.ToLower(m.filter.Value()))
 	m.rows = m.rows[:0]
-	for i, r := range m.risks {
-		if m.matches(r, text) {
+	m.countCache = nil
+	for i := range m.risks {
+		if m.matches(&m.risks[i], m.hay[i], words) {
 			m.rows = append(m.rows, i)
 		}
 	}
 	col := columns[m.sortCol]
 	slices.SortStableFunc(m.rows, func(a, b int) int {
-		c := col.cmp(m, m.risks[a], m.risks[b])
+		c := col.cmp(m, &m.risks[a], &m.risks[b])
 		if c == 0 {
-			c = cmp.Compare(assessments.RiskSeq(m.risks[a].Ref), assessments.RiskSeq(m.risks[b].Ref))
-			return c
+			c = cmp.Compare(m.seq[a], m.seq[b])
 		}
 		if m.sortDesc {
 			return -c
