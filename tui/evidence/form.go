@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -42,8 +43,11 @@ type form struct {
 	keys   keyMap
 	before *assessments.Evidence // nil for a new item
 	inputs [nFields]textinput.Model
-	kind   assessments.EvidenceKind
-	focus  field
+	// desc holds the description: it may run over several lines, which a one-line field
+	// would fold into one and so change on save.
+	desc  textarea.Model
+	kind  assessments.EvidenceKind
+	focus field
 	// errs maps a field name to its message; general is a problem of the whole form.
 	errs    map[string]string
 	general string
@@ -72,13 +76,15 @@ func newForm(c *common.Common, e assessments.Engagement, keys keyMap, item *asse
 		in.CharLimit = limits[i]
 		f.inputs[i] = in
 	}
+	f.desc = newTextarea()
+	f.desc.Placeholder = placeholders[fDescription]
 	var links []assessments.EvidenceLink
 	if item != nil {
 		f.kind = item.Kind
 		f.inputs[fTitle].SetValue(item.Title)
 		f.inputs[fPath].SetValue(item.Path)
 		f.inputs[fURL].SetValue(item.URL)
-		f.inputs[fDescription].SetValue(item.Description)
+		f.desc.SetValue(item.Description)
 		f.inputs[fCollectedOn].SetValue(item.CollectedOn)
 		f.inputs[fCollectedBy].SetValue(item.CollectedBy)
 		f.inputs[fValidUntil].SetValue(item.ValidUntil)
@@ -99,6 +105,7 @@ func newForm(c *common.Common, e assessments.Engagement, keys keyMap, item *asse
 		f.initial[i] = f.inputs[i].Value()
 	}
 	f.initial[fKind] = string(f.kind)
+	f.initial[fDescription] = f.desc.Value()
 	f.focusField(fTitle)
 	return f
 }
@@ -114,21 +121,36 @@ func (f *form) focusField(i field) tea.Cmd {
 	for j := range f.inputs {
 		f.inputs[j].Blur()
 	}
+	f.desc.Blur()
 	f.focus = i
-	if i == fKind {
+	switch i {
+	case fKind:
 		return nil
+	case fDescription:
+		return f.desc.Focus()
 	}
 	return f.inputs[i].Focus()
 }
 
+// text is the current value of a field.
+func (f *form) text(i field) string {
+	switch i {
+	case fKind:
+		return string(f.kind)
+	case fDescription:
+		return f.desc.Value()
+	}
+	return f.inputs[i].Value()
+}
+
 // dirty is true when something differs from what the form opened with.
 func (f *form) dirty() bool {
-	for i := range f.inputs {
-		if field(i) != fKind && f.inputs[i].Value() != f.initial[i] {
+	for i := field(0); i < nFields; i++ {
+		if f.text(i) != f.initial[i] {
 			return true
 		}
 	}
-	return string(f.kind) != f.initial[fKind]
+	return false
 }
 
 // value builds the item the form describes and the requirement links it lists.
@@ -142,7 +164,7 @@ func (f *form) value() (assessments.Evidence, []assessments.EvidenceLink, []stri
 	e.Title = strings.TrimSpace(f.inputs[fTitle].Value())
 	e.Path = strings.TrimSpace(f.inputs[fPath].Value())
 	e.URL = strings.TrimSpace(f.inputs[fURL].Value())
-	e.Description = f.inputs[fDescription].Value()
+	e.Description = f.desc.Value()
 	e.CollectedOn = strings.TrimSpace(f.inputs[fCollectedOn].Value())
 	e.CollectedBy = strings.TrimSpace(f.inputs[fCollectedBy].Value())
 	e.ValidUntil = strings.TrimSpace(f.inputs[fValidUntil].Value())
@@ -197,6 +219,14 @@ func (f *form) update(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(msg, f.keys.Save):
 		return f.save(), false
+	case f.focus == fDescription && msg.String() != "tab" && msg.String() != "shift+tab":
+		// In the description enter starts a new line and the arrows move in the text.
+		var cmd tea.Cmd
+		f.desc, cmd = f.desc.Update(msg)
+		if f.tried {
+			f.validate()
+		}
+		return cmd, false
 	case msg.String() == "enter":
 		if f.focus == nFields-1 {
 			return f.save(), false
@@ -252,6 +282,10 @@ func (f *form) paste(msg tea.PasteMsg) tea.Cmd {
 		return nil
 	}
 	var cmd tea.Cmd
+	if f.focus == fDescription {
+		f.desc, cmd = f.desc.Update(msg)
+		return cmd
+	}
 	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
 	return cmd
 }
@@ -373,14 +407,22 @@ func (f *form) view(w, h int) string {
 		} else {
 			label = "  " + st.Label.Render(label)
 		}
-		var value string
-		if i == fKind {
-			value = f.kindView(i == f.focus)
-		} else {
+		switch i {
+		case fKind:
+			lines = append(lines, common.Truncate(label+f.kindView(i == f.focus), w))
+		case fDescription:
+			f.desc.SetWidth(inW - 1)
+			f.desc.SetHeight(f.descHeight(h))
+			for j, l := range strings.Split(f.desc.View(), "\n") {
+				if j > 0 {
+					label = strings.Repeat(" ", labelW+2)
+				}
+				lines = append(lines, common.Truncate(label+l, w))
+			}
+		default:
 			f.inputs[i].SetWidth(inW - 1)
-			value = f.inputs[i].View()
+			lines = append(lines, common.Truncate(label+f.inputs[i].View(), w))
 		}
-		lines = append(lines, common.Truncate(label+value, w))
 		if msg := f.errs[fieldNames[i]]; msg != "" {
 			lines = append(lines, common.Truncate(strings.Repeat(" ", labelW+2)+st.Error.Render("✗ "+common.OneLine(msg)), w))
 		} else if i == f.focus {
@@ -442,8 +484,30 @@ func (f *form) hint(i field) string {
 		return "the file is hashed; a copy up to 50 MB is kept in the workspace"
 	case fLinks:
 		return "refs separated by commas; qualify refs found in both standards"
+	case fDescription:
+		return "enter starts a new line · tab moves on"
 	}
 	return ""
+}
+
+// descHeight gives the description three lines when the form has room, else one.
+func (f *form) descHeight(h int) int {
+	if h >= 22 {
+		return 3
+	}
+	return 1
+}
+
+// newTextarea is a multi-line field with a steady cursor and no line numbers.
+func newTextarea() textarea.Model {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.Prompt = ""
+	ta.CharLimit = assessments.MaxTextLen
+	st := ta.Styles()
+	st.Cursor.Blink = false
+	ta.SetStyles(st)
+	return ta
 }
 
 // newInput is a text field with a steady cursor: a blinking one would redraw the screen

@@ -95,6 +95,9 @@ type Model struct {
 	noteBad bool
 	// selectAfterLoad is the item to put the cursor on once the next load arrives.
 	selectAfterLoad string
+	// Figures drawn in the header, computed once per load rather than per frame.
+	counts    map[assessments.EvidenceState]int
+	evidenced string
 }
 
 // New builds the Evidence tab of an engagement.
@@ -241,6 +244,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err == nil {
 			m.items, m.results, m.risks = msg.items, msg.results, msg.risks
 		}
+		m.counts = map[assessments.EvidenceState]int{}
+		for _, it := range m.items {
+			m.counts[it.StateAt(m.c.Now())]++
+		}
+		m.evidenced = m.evidencedLine()
 		m.rebuildRows()
 		if m.selectAfterLoad != "" {
 			m.selectID(m.selectAfterLoad)

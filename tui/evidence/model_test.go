@@ -390,3 +390,36 @@ func TestSectionAndRowMarks(t *testing.T) {
 		t.Fatalf("A.6.2.4 section %+v", sec)
 	}
 }
+
+func TestEditKeepsAMultiLineDescription(t *testing.T) {
+	f := newFixture(t, 100, 30)
+	ctx := context.Background()
+	it, _ := f.c.Store.EvidenceItem(ctx, f.ids["Access review Q1"])
+	next := it
+	next.Description = "Line one.\nLine two."
+	if _, err := f.c.Store.UpdateEvidence(ctx, it, next, storeOpts()); err != nil {
+		t.Fatal(err)
+	}
+	m := f.tab(t, 100, 30)
+	s, _ := press(t, m, "e")
+	s = typeText(t, s, "!")
+	// In the description, enter adds a line instead of moving on.
+	s, _ = press(t, s, "tab", "tab", "tab", "tab")
+	if m.form.focus != fDescription {
+		t.Fatalf("focus %d, want the description", m.form.focus)
+	}
+	s = typeText(t, s, "Zero. ")
+	s, _ = press(t, s, "enter")
+	if m.form.focus != fDescription {
+		t.Fatal("enter left the description")
+	}
+	s, _ = press(t, s, "ctrl+s")
+	if m.form != nil {
+		t.Fatalf("form still open: %v %q", m.form.errs, m.form.general)
+	}
+	got, _ := f.c.Store.EvidenceItem(ctx, it.ID)
+	if got.Title != "Access review Q1!" || !strings.Contains(got.Description, "Line one.\nLine two.") || strings.Count(got.Description, "\n") != 2 {
+		t.Fatalf("after edit: title %q description %q", got.Title, got.Description)
+	}
+	_ = s
+}

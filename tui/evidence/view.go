@@ -103,13 +103,9 @@ func stateMark(s assessments.EvidenceState) string {
 
 func (m *Model) listView() string {
 	st := m.c.Styles
-	now := m.c.Now()
 	var b strings.Builder
 	// Line 1: counts and sort.
-	counts := map[assessments.EvidenceState]int{}
-	for _, it := range m.items {
-		counts[it.StateAt(now)]++
-	}
+	counts := m.counts
 	left := st.Title.Render("Evidence library") + "  " + st.Muted.Render(fmt.Sprintf("%d items", len(m.items)))
 	for _, x := range []struct {
 		s    assessments.EvidenceState
@@ -135,7 +131,7 @@ func (m *Model) listView() string {
 		}
 		b.WriteString(common.Truncate(line, m.width) + "\n")
 	default:
-		b.WriteString(common.Truncate(m.evidencedLine(), m.width) + "\n")
+		b.WriteString(common.Truncate(m.evidenced, m.width) + "\n")
 	}
 	// Line 3: column header.
 	tw := m.titleWidth()
