@@ -60,7 +60,7 @@ the ones that changed or went missing.`,
 		return &evidenceEnv{s: s, set: set, e: e}, func() { s.Close() }, nil
 	}
 	cmd.AddCommand(evidenceListCmd(a, open), evidenceAddCmd(a, open), evidenceLinkCmd(a, open),
-		evidenceCheckCmd(a, open), evidenceExportCmd(a, open))
+		evidenceCheckCmd(a, open), evidenceReattachCmd(a, open), evidenceExportCmd(a, open))
 	return cmd
 }
 
@@ -420,11 +420,41 @@ func evidenceCheckCmd(a *cliApp, open openEvidence) *cobra.Command {
 			fmt.Fprintf(a.stdout, "Checked %s: %d unchanged, %d changed, %d missing. %d items expired, %d expire within 30 days.\n",
 				evPlural(len(rep.Checked), "file", "files"), rep.OK, rep.Changed, rep.Missing, expired, expiring)
 			if rep.Problems() > 0 {
-				return &exitError{code: 1, msg: fmt.Sprintf("%s changed or missing; re-attach the right version or fix the path", evPlural(rep.Problems(), "evidence file", "evidence files"))}
+				return &exitError{code: 1, msg: fmt.Sprintf("%s changed or missing; restore the file, or accept the new version with 'annex evidence reattach TITLE'", evPlural(rep.Problems(), "evidence file", "evidence files"))}
 			}
 			return nil
 		},
 	}
+}
+
+func evidenceReattachCmd(a *cliApp, open openEvidence) *cobra.Command {
+	var noKeep bool
+	cmd := &cobra.Command{
+		Use:   "reattach TITLE|ID",
+		Short: "Accept the file now at an item's path as its new original (after a change you confirmed)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			env, done, err := open(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			it, err := findEvidence(ctx, env, args[0])
+			if err != nil {
+				return err
+			}
+			saved, err := env.s.ReattachEvidenceFile(ctx, it.ID, store.AttachOptions{NoKeep: noKeep})
+			if err != nil {
+				return explainAddError(err, it.Path, false)
+			}
+			fmt.Fprintf(a.stdout, "Re-attached %q: %s, %s, SHA-256 %s\n", common.OneLine(saved.Title), saved.Path,
+				humanize.IBytes(uint64(saved.Size)), saved.SHA256)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&noKeep, "no-keep", false, "keep no copy of the new version in the workspace")
+	return cmd
 }
 
 func evidenceExportCmd(a *cliApp, open openEvidence) *cobra.Command {
