@@ -319,25 +319,46 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// dirty reports whether the user changed anything.
-func (f *form) dirty() bool {
-	for _, fl := range f.fields {
+// changed reports whether the user changed a field since the form opened.
+func (fl *field) changed() bool {
+	switch fl.kind {
+	case fText:
+		return fl.input.Value() != fl.shown
+	case fChoice:
+		return fl.sel != fl.initSel
+	}
+	return strings.Join(fl.multi, ",") != fl.initMulti
+}
+
+// rebase moves the form onto the risk as stored now (after another process changed it):
+// fields the user changed keep the user's value, the others show the stored one.
+func (f *form) rebase(cur assessments.Risk) {
+	nf := newForm(f.m, cur, false)
+	for i, fl := range f.fields {
+		if !fl.changed() {
+			continue
+		}
+		n := nf.fields[i]
 		switch fl.kind {
 		case fText:
-			if fl.input.Value() != fl.shown {
-				return true
-			}
+			n.input.SetValue(fl.input.Value())
+			n.input.CursorEnd()
 		case fChoice:
-			if fl.sel != fl.initSel {
-				return true
+			if fl.sel < len(n.opts) {
+				n.sel = fl.sel
 			}
 		case fMulti:
-			if strings.Join(fl.multi, ",") != fl.initMulti {
-				return true
-			}
+			n.multi = slices.Clone(fl.multi)
 		}
 	}
-	return false
+	nf.focus, nf.offset = f.focus, f.offset
+	nf.banner = f.banner + "; the form now shows the stored risk with your changes: ctrl+s saves them"
+	*f = *nf
+}
+
+// dirty reports whether the user changed anything.
+func (f *form) dirty() bool {
+	return slices.ContainsFunc(f.fields, (*field).changed)
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

@@ -167,6 +167,12 @@ type savedMsg struct {
 	err     error
 }
 
+type rebaseMsg struct {
+	eng  string
+	risk assessments.Risk
+	err  error
+}
+
 type deletedMsg struct {
 	eng, ref string
 	err      error
@@ -225,6 +231,15 @@ func (m *Model) saveCmd(before, after assessments.Risk, creating bool) tea.Cmd {
 	}
 }
 
+func (m *Model) rebaseCmd(id string) tea.Cmd {
+	c, eng := m.c, m.eng.ID
+	ctx := m.ctx()
+	return func() tea.Msg {
+		r, err := c.Store.Risk(ctx, id)
+		return rebaseMsg{eng: eng, risk: r, err: err}
+	}
+}
+
 func (m *Model) deleteCmd(r assessments.Risk) tea.Cmd {
 	c, id := m.c, m.eng.ID
 	ctx := m.ctx()
@@ -260,6 +275,15 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, nil
 		}
 		return m, m.onSaved(msg)
+	case rebaseMsg:
+		if msg.eng != m.eng.ID || m.form == nil || m.form.base.ID != msg.risk.ID {
+			return m, nil
+		}
+		if msg.err != nil {
+			return m, common.ErrCmd(msg.err)
+		}
+		m.form.rebase(msg.risk)
+		return m, m.form.focusCmd()
 	case deletedMsg:
 		if msg.eng != m.eng.ID {
 			return m, nil
@@ -314,8 +338,9 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 			}
 			m.form.banner = msg.err.Error()
 			if errors.Is(msg.err, store.ErrConflict) {
-				// Show the current state: the user re-applies their edit on top of it.
-				return tea.Batch(m.load(), common.ErrCmd(msg.err))
+				// Take in what the other process saved; the user's own changes stay in the
+				// form, and a second ctrl+s saves them on top of it.
+				return tea.Batch(m.load(), m.rebaseCmd(m.form.base.ID), common.ErrCmd(msg.err))
 			}
 		}
 		return common.ErrCmd(msg.err)

@@ -670,3 +670,36 @@ func itoa(n int) string {
 	}
 	return string(b)
 }
+
+func TestConflictKeepsTheUsersChangesAndTheirs(t *testing.T) {
+	f := newFixture(t, 120, 40, true)
+	f.press("e")
+	f.focusField("owner")
+	f.typeText(" (deputy)")
+	// Meanwhile another process changes the owner and the title.
+	ctx := context.Background()
+	cur := f.stored()[0]
+	other := cur
+	other.Owner, other.Title = "Someone else", "Ransomware hits the archive"
+	if _, err := f.s.UpdateRisk(ctx, cur, other); err != nil {
+		t.Fatal(err)
+	}
+	f.press("ctrl+s")
+	if f.tab.form == nil || !strings.Contains(f.tab.form.banner, "changed elsewhere") {
+		t.Fatalf("conflict not reported: %+v", f.tab.form)
+	}
+	if got := f.tab.form.get("owner").text(); got != "Tomás Silva (deputy)" {
+		t.Fatalf("the user's owner was lost: %q", got)
+	}
+	if got := f.tab.form.get("title").text(); got != "Ransomware hits the archive" {
+		t.Fatalf("the other title is not shown: %q", got)
+	}
+	f.press("ctrl+s")
+	if f.tab.form != nil {
+		t.Fatalf("second save refused: %s %v", f.tab.form.banner, f.tab.form.errs)
+	}
+	got := f.stored()[0]
+	if got.Owner != "Tomás Silva (deputy)" || got.Title != "Ransomware hits the archive" {
+		t.Fatalf("stored %q / %q", got.Owner, got.Title)
+	}
+}
