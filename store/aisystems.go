@@ -637,7 +637,7 @@ func (s *Store) CreateRiskFromImpact(ctx context.Context, assessmentID string, a
 			WHERE l.assessment_id = ? AND l.area = ? ORDER BY r.seq LIMIT 1`, a.ID, string(area)).Scan(&existing)
 		switch {
 		case err == nil:
-			return fmt.Errorf("risk %s was already raised from %s of version %d; open it in the risk register", existing, area.Label(), a.Version)
+			return fmt.Errorf("risk %s was already raised from this area (%s of version %d)", existing, area.Label(), a.Version)
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("read risk links: %w", err)
 		}

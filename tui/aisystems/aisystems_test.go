@@ -20,9 +20,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// Text inputs return a blinking cursor's tick when focused; tuitest drops commands
-	// that wait this long, and store commands finish well within it.
-	tuitest.Wait = 200 * time.Millisecond
+	// The tab's inputs have a steady cursor, so no command waits on a timer: give store
+	// commands ample time on a busy machine instead of dropping them.
+	tuitest.Wait = 5 * time.Second
 	os.Setenv("NO_COLOR", "1")
 	os.Exit(m.Run())
 }

@@ -205,9 +205,9 @@ func (f *form) update(msg tea.KeyPressMsg) (changed string, cmd tea.Cmd, used bo
 		}
 		prev := fs.idx
 		switch s := msg.String(); {
-		case s == "right" || s == "space" || s == "l":
+		case s == "right" || s == "space":
 			fs.idx = (fs.idx + 1) % n
-		case s == "left" || s == "h":
+		case s == "left":
 			fs.idx = (fs.idx - 1 + n) % n
 		case len(s) == 1 && s[0] >= '0' && s[0] <= '9':
 			want := s

@@ -19,9 +19,9 @@ type keyMap struct {
 func newKeyMap(base common.KeyMap) keyMap {
 	return keyMap{
 		KeyMap:        base,
-		Assess:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assess (start or resume)")),
-		ReAssess:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-assess (new version)")),
-		RaiseRisk:     key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "raise AI risk from this harm")),
+		Assess:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assess")),
+		ReAssess:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-assess")),
+		RaiseRisk:     key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "raise risk")),
 		NextStep:      key.NewBinding(key.WithKeys("pgdown", "ctrl+n"), key.WithHelp("pgdn", "next step")),
 		PrevStep:      key.NewBinding(key.WithKeys("pgup", "ctrl+p"), key.WithHelp("pgup", "previous step")),
 		Leave:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save and leave")),

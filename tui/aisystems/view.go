@@ -405,9 +405,12 @@ func (w *wizard) view(width, h int) []string {
 	preview := w.preview(width)
 	lines, at := w.form.lines(width)
 	room := h - len(out) - len(preview)
-	if room-len(lines) >= len(extra)+1 {
+	switch {
+	case room-len(lines) >= len(extra)+1:
 		lines = append(append(lines, ""), extra...)
-	} else if w.step == assessments.StepImpacts {
+	case w.step == assessments.StepImpacts && room-len(lines) >= 6:
+		lines = append(append(lines, ""), w.areaGrid(width)...)
+	case w.step == assessments.StepImpacts:
 		lines = append(lines, w.areaOneLine())
 	}
 	lines, _ = scroll(lines, at[w.form.focus], room)
@@ -470,6 +473,64 @@ func (w *wizard) areaSummary(width int) []string {
 		line := mark + common.Pad(common.Truncate(im.Area.Label(), areaW-1), areaW) + common.Pad(effect, 20) + common.Pad(sl, 6) + common.Pad(res, 8) +
 			common.Pad(class, 8) + riskCell
 		out = append(out, common.Truncate(line, width))
+	}
+	return out
+}
+
+// areaShort names an area in a narrow cell.
+func areaShort(a assessments.ImpactArea) string {
+	switch a {
+	case assessments.AreaTransparency:
+		return "Transparency"
+	case assessments.AreaPrivacy:
+		return "Privacy/security"
+	case assessments.AreaSafety:
+		return "Safety/health"
+	case assessments.AreaEconomic:
+		return "Economic/societal"
+	}
+	return a.Label()
+}
+
+// areaGrid is the area summary in two columns of five, for small terminals.
+func (w *wizard) areaGrid(width int) []string {
+	st := w.c.Styles
+	col := width / 2
+	cell := func(i int) string {
+		im := w.work.Impacts[i]
+		mark := "  "
+		if i == w.area {
+			mark = st.Cursor.Render("▸ ")
+		}
+		s := mark + common.Pad(areaShort(im.Area), 18)
+		switch {
+		case im.Effect == assessments.EffectUnassessed:
+			s += st.Subtle.Render("not assessed")
+		case im.Harm():
+			s += "harm"
+			if c := im.ResidualClass(); c != assessments.ClassNone {
+				s += " " + w.classCell(c)
+			}
+		default:
+			s += im.Effect.Label()
+		}
+		var refs []string
+		for _, r := range w.risks[im.Area] {
+			refs = append(refs, r.Ref)
+		}
+		if len(refs) > 0 {
+			s += " " + st.Accent.Render(strings.Join(refs, ","))
+		}
+		return common.Pad(common.Truncate(s, col-1), col)
+	}
+	half := (len(w.work.Impacts) + 1) / 2
+	var out []string
+	for i := 0; i < half; i++ {
+		line := cell(i)
+		if i+half < len(w.work.Impacts) {
+			line += cell(i + half)
+		}
+		out = append(out, line)
 	}
 	return out
 }
