@@ -158,6 +158,7 @@ func newForm(m *Model, r assessments.Risk, creating bool) *form {
 		text("vulnerability", "Vulnerability", r.Vulnerability, assessments.MaxTextLen),
 		text("scenario", "Scenario", r.Scenario, assessments.MaxTextLen),
 		text("asset", "Asset or AI system", r.Asset, assessments.MaxNameLen*2),
+		choice("ai_system", "AI system (inventory)", systemOpts(m, r.AISystemID), r.AISystemID),
 		multi("properties", "C/I/A concerned", r.Properties, tokenItems(assessments.CIAProperties)),
 		multi("objectives", "AI objectives (C.2)", r.Objectives, tokenItems(catalogs.AnnexCObjectives)),
 		multi("sources", "AI risk sources (C.3)", r.Sources, tokenItems(catalogs.AnnexCRiskSources)),
@@ -187,6 +188,7 @@ func newForm(m *Model, r assessments.Risk, creating bool) *form {
 	}
 	f.get("source").show, f.get("threat").show, f.get("vulnerability").show = asset, asset, asset
 	f.get("scenario").show = event
+	f.get("ai_system").show = func(f *form) bool { return ai(f) || f.get("ai_system").choice() != "" }
 	f.get("properties").show = security
 	f.get("objectives").show, f.get("sources").show = ai, ai
 	f.get("accepted_on").input.Placeholder = "YYYY-MM-DD (empty: today)"
@@ -195,6 +197,19 @@ func newForm(m *Model, r assessments.Risk, creating bool) *form {
 	f.get("accepted_by").input.Placeholder = "risk owner who accepts what remains"
 	f.setWidth(m.width)
 	return f
+}
+
+// systemOpts are the AI systems of the engagement's inventory; a linked system no longer
+// in it stays linked until the user picks another.
+func systemOpts(m *Model, cur string) []option {
+	opts := []option{{"", "— none"}}
+	for _, s := range m.systems {
+		opts = append(opts, option{s.ID, common.OneLine(s.Name)})
+	}
+	if cur != "" && m.systemName(cur) == "" {
+		opts = append(opts, option{cur, "a system no longer in the inventory"})
+	}
+	return opts
 }
 
 func tokenItems(tokens []string) func() []pickItem {
@@ -372,6 +387,7 @@ func (f *form) risk() (assessments.Risk, []*assessments.ValidationError) {
 	r.Approach = assessments.RiskApproach(f.get("approach").choice())
 	r.Source, r.Threat, r.Vulnerability, r.Scenario = g("source"), g("threat"), g("vulnerability"), g("scenario")
 	r.Asset = strings.TrimSpace(g("asset"))
+	r.AISystemID = f.get("ai_system").choice()
 	r.Properties = slices.Clone(f.get("properties").multi)
 	r.Objectives = slices.Clone(f.get("objectives").multi)
 	r.Sources = slices.Clone(f.get("sources").multi)

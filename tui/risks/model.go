@@ -40,6 +40,7 @@ type Model struct {
 
 	risks   []assessments.Risk
 	matrix  assessments.Matrix
+	systems []assessments.AISystem // the engagement's AI inventory, for the AI system link
 	loaded  bool
 	loadSeq int
 	loadErr error
@@ -153,11 +154,12 @@ func (m *Model) FlushDrafts() error {
 // Messages of this tab; the engagement screen hands every message to every tab, so each
 // carries what identifies it as ours.
 type loadedMsg struct {
-	eng    string
-	seq    int
-	risks  []assessments.Risk
-	matrix assessments.Matrix
-	err    error
+	eng     string
+	seq     int
+	risks   []assessments.Risk
+	matrix  assessments.Matrix
+	systems []assessments.AISystem
+	err     error
 }
 
 type savedMsg struct {
@@ -198,7 +200,11 @@ func (m *Model) load() tea.Cmd {
 			return loadedMsg{eng: id, seq: seq, err: err}
 		}
 		rs, err := c.Store.Risks(ctx, id)
-		return loadedMsg{eng: id, seq: seq, risks: rs, matrix: mx, err: err}
+		if err != nil {
+			return loadedMsg{eng: id, seq: seq, err: err}
+		}
+		systems, err := c.Store.AISystems(ctx, id)
+		return loadedMsg{eng: id, seq: seq, risks: rs, matrix: mx, systems: systems, err: err}
 	}
 }
 
@@ -267,6 +273,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.loadErr = msg.err
 		if msg.err == nil {
 			m.loaded = true
+			m.systems = msg.systems
 			m.setData(msg.risks, msg.matrix)
 		}
 		return m, nil
@@ -378,6 +385,16 @@ func (m *Model) setData(rs []assessments.Risk, mx assessments.Matrix) {
 		m.cellRiskIdx = m.cellRisks(m.heatL, m.heatC)
 		m.cellCursor = min(m.cellCursor, max(0, len(m.cellRiskIdx)-1))
 	}
+}
+
+// systemName is the name of a linked AI system ("" when unknown).
+func (m *Model) systemName(id string) string {
+	for _, s := range m.systems {
+		if s.ID == id {
+			return s.Name
+		}
+	}
+	return ""
 }
 
 func (m *Model) selectedID() string {

@@ -703,3 +703,28 @@ func TestConflictKeepsTheUsersChangesAndTheirs(t *testing.T) {
 		t.Fatalf("stored %q / %q", got.Owner, got.Title)
 	}
 }
+
+func TestLinksAnAISystemOfTheInventory(t *testing.T) {
+	f := newFixture(t, 120, 40, true)
+	ctx := context.Background()
+	lens, err := f.s.CreateAISystem(ctx, assessments.AISystem{EngagementID: f.e.ID, Name: "Medivance Lens",
+		Purpose: "Chest X-ray triage", Role: assessments.RoleProvider})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.run(f.tab.Activate())
+	f.press("j") // R-002, an AI risk
+	f.press("e")
+	f.focusField("ai_system")
+	f.press("right")
+	if !strings.Contains(f.view(), "‹ Medivance Lens ›") {
+		t.Fatalf("AI system choice not shown:\n%s", f.view())
+	}
+	f.press("ctrl+s")
+	if got := f.stored()[1].AISystemID; got != lens.ID {
+		t.Fatalf("linked %q, want %q", got, lens.ID)
+	}
+	if !strings.Contains(f.view(), "· Medivance Lens") {
+		t.Errorf("the detail does not name the AI system:\n%s", f.view())
+	}
+}

@@ -403,6 +403,9 @@ func (m *Model) detailLines() []string {
 	}
 	title := st.Bold.Render(r.Ref+" ") + common.OneLine(r.Title)
 	summary := fmt.Sprintf("inherent %s → residual %s · %s", m.scoreText(r.Inherent), m.scoreText(r.Residual), r.Treatment.Label())
+	if name := m.systemName(r.AISystemID); name != "" {
+		summary += " · " + common.OneLine(name)
+	}
 	if len(r.Controls) > 0 {
 		var cs []string
 		for _, c := range r.Controls {
