@@ -502,6 +502,7 @@ func (f *form) descHeight(h int) int {
 func newTextarea() textarea.Model {
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
+	ta.MaxHeight = 0 // no cap on lines: the description may be long
 	ta.Prompt = ""
 	ta.CharLimit = assessments.MaxTextLen
 	st := ta.Styles()

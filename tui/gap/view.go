@@ -62,9 +62,13 @@ func (m *Model) headerView() string {
 		}
 		line2 = st.Info.Render(text)
 	default:
-		line2 = st.Muted.Render(fmt.Sprintf("%d implemented · %d partial · %d not implemented · %d N/A · %d not assessed",
+		counts := fmt.Sprintf("%d implemented · %d partial · %d not implemented · %d N/A · %d not assessed",
 			r.Counts[assessments.Implemented], r.Counts[assessments.Partial], r.Counts[assessments.NotImplemented],
-			r.Counts[assessments.NotApplicable], r.Counts[assessments.NotAssessed]))
+			r.Counts[assessments.NotApplicable], r.Counts[assessments.NotAssessed])
+		line2 = st.Muted.Render(counts)
+		if legend := "   ∅ no valid evidence  ! evidence flagged  ? needs review"; len([]rune(counts+legend)) <= m.width {
+			line2 += st.Subtle.Render(legend)
+		}
 	}
 	return common.Truncate(line1, m.width) + "\n" + common.Truncate(line2, m.width)
 }
