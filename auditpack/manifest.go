@@ -3,12 +3,14 @@ package auditpack
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -100,13 +102,55 @@ func marshalJSON(v any) ([]byte, error) {
 // WriteZip writes the pack as a zip: entries sorted by path, every entry with the pack's
 // time (the workspace's last change), so the same pack always gives the same bytes.
 func (p *Pack) WriteZip(w io.Writer) error {
-	zw := zip.NewWriter(w)
+	zw := newZipWriter(w)
 	for _, f := range p.Files {
 		if err := writeEntry(zw, f.Path, f.Data, p.At); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
+}
+
+// newZipWriter deflates at the fastest level: packs are mostly text that compresses well
+// anyway, and a fixed level keeps the bytes the same from one export to the next.
+// Compressors are pooled: a flate writer costs more than half a megabyte to make.
+func newZipWriter(w io.Writer) *zip.Writer {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		fw, _ := flatePool.Get().(*flate.Writer)
+		if fw == nil {
+			var err error
+			if fw, err = flate.NewWriter(out, flate.BestSpeed); err != nil {
+				return nil, err
+			}
+		} else {
+			fw.Reset(out)
+		}
+		return &pooledFlate{fw}, nil
+	})
+	return zw
+}
+
+var flatePool sync.Pool
+
+type pooledFlate struct{ *flate.Writer }
+
+func (p *pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flatePool.Put(p.Writer)
+	p.Writer = nil
+	return err
+}
+
+// marshalCompact writes JSON without indentation (the large OSCAL documents).
+func marshalCompact(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func writeEntry(zw *zip.Writer, name string, data []byte, at time.Time) error {

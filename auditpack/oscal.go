@@ -200,9 +200,10 @@ func oscalText(s string) string {
 	if s == "" {
 		return "—"
 	}
-	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `&lt;`, ">", `&gt;`, "#", `\#`)
-	return r.Replace(s)
+	return markdownEscaper.Replace(s)
 }
+
+var markdownEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `&lt;`, ">", `&gt;`, "#", `\#`)
 
 // oscalLine is oscalText for one-line (markup-line) fields.
 func oscalLine(s string) string {
@@ -345,7 +346,7 @@ func OSCALAssessmentResults(d *Data) ([]byte, error) {
 	if len(doc.AR.Results) == 0 {
 		return nil, fmt.Errorf("the engagement has no standard annex knows")
 	}
-	return marshalJSON(doc)
+	return marshalCompact(doc)
 }
 
 func collected(d *Data, r assessments.Result) string {
@@ -425,7 +426,7 @@ func OSCALPOAM(d *Data) ([]byte, error) {
 		p.POAMItems = []poamItem{{UUID: UUID5("poam-item", e.ID, "none"), Title: "No open action",
 			Description: "Every applicable requirement is implemented or not yet assessed, and no risk treatment is open."}}
 	}
-	return marshalJSON(doc)
+	return marshalCompact(doc)
 }
 
 // oscalRelationship maps a crosswalk relationship onto NIST IR 8477 set-theory tokens.
@@ -545,7 +546,7 @@ func OSCALMapping(d *Data) ([]byte, error) {
 	if len(mc.Mappings) == 0 {
 		return nil, fmt.Errorf("no crosswalk to write")
 	}
-	return marshalJSON(doc)
+	return marshalCompact(doc)
 }
 
 // crosswalksOf returns the crosswalks between standards in scope, or all when the

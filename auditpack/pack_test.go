@@ -405,7 +405,10 @@ func TestOSCALValidatesAgainstSchemas(t *testing.T) {
 				t.Fatalf("%s does not validate:\n%v", file, err)
 			}
 			// The validator must be able to say no: a version-7 uuid is not OSCAL.
-			bad := bytes.Replace(b, []byte(`"uuid": "`), []byte(`"uuid": "01900000-0000-7000-8000-000000000000", "x-uuid": "`), 1)
+			bad := bytes.Replace(b, []byte(`"uuid":"`), []byte(`"uuid":"01900000-0000-7000-8000-000000000000","x-uuid":"`), 1)
+			if bytes.Equal(bad, b) {
+				t.Fatal("no uuid to spoil")
+			}
 			inst, _ = jsonschema.UnmarshalJSON(bytes.NewReader(bad))
 			if sch.Validate(inst) == nil {
 				t.Fatal("the schema accepted a document with a version-7 uuid")

@@ -255,9 +255,10 @@ func aiFiles(d *Data) ([]File, error) {
 
 // mdEscape keeps user text from turning into Markdown structure or HTML when rendered.
 func mdEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "#", `\#`, "|", `\|`)
-	return r.Replace(strings.ReplaceAll(s, "\r\n", "\n"))
+	return mdEscaper.Replace(strings.ReplaceAll(s, "\r\n", "\n"))
 }
+
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "#", `\#`, "|", `\|`)
 
 func mdPara(s string) string {
 	if strings.TrimSpace(s) == "" {

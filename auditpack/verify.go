@@ -110,6 +110,9 @@ func VerifyFile(path string, identities ...age.Identity) (*Report, error) {
 
 // openZip opens a zip and refuses a damaged or hostile one before anything is read.
 func openZip(b []byte) (*zip.Reader, error) {
+	if !endsWithDirectory(b) {
+		return nil, errors.New("the file is not a complete zip archive (it may be truncated or damaged)")
+	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
@@ -121,6 +124,24 @@ func openZip(b []byte) (*zip.Reader, error) {
 		return nil, fmt.Errorf("the archive has %d entries, more than the %d annex accepts", len(zr.File), MaxEntries)
 	}
 	return zr, nil
+}
+
+// endsWithDirectory reports whether b ends with a zip's end-of-directory record (and its
+// comment). A truncated pack may still contain a complete zip inside it, an XLSX stored
+// as is, which a zip reader would otherwise take for the whole archive.
+func endsWithDirectory(b []byte) bool {
+	const eocd = "PK\x05\x06"
+	from := max(0, len(b)-(22+65535))
+	p := bytes.LastIndex(b[from:], []byte(eocd))
+	if p < 0 {
+		return false
+	}
+	p += from
+	if p+22 > len(b) {
+		return false
+	}
+	comment := int(b[p+20]) | int(b[p+21])<<8
+	return p+22+comment == len(b)
 }
 
 // readEntry reads one zip entry, at most limit bytes.

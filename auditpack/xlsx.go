@@ -107,32 +107,41 @@ func (wb *workbook) sheet(t table) error {
 			return err
 		}
 	}
-	for r, row := range t.Rows {
-		var styles map[int]int
-		if t.Styles != nil {
-			styles = t.Styles(r)
+	lastCol, _ := excelize.ColumnNumberToName(len(t.Header))
+	if len(t.Rows) > 0 {
+		if err := f.SetColStyle(t.Name, "A:"+lastCol, wb.wrap); err != nil {
+			return err
 		}
-		for c, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
-			var err error
-			switch x := v.(type) {
+		// The header keeps its own style over the column style.
+		if err := f.SetCellStyle(t.Name, "A1", last, wb.header); err != nil {
+			return err
+		}
+	}
+	cells := make([]any, len(t.Header))
+	for r, row := range t.Rows {
+		for c := range cells {
+			cells[c] = nil
+			if c >= len(row) {
+				continue
+			}
+			switch x := row[c].(type) {
 			case string:
-				err = f.SetCellStr(t.Name, cell, Cell(x))
-			case int:
-				err = f.SetCellInt(t.Name, cell, int64(x))
-			case float64:
-				err = f.SetCellFloat(t.Name, cell, x, 1, 64)
-			case nil:
+				cells[c] = Cell(x)
+			case int, float64, nil:
+				cells[c] = x
 			default:
-				err = fmt.Errorf("cell %s: unsupported value %T", cell, v)
+				return fmt.Errorf("row %d column %d: unsupported value %T", r+1, c+1, x)
 			}
-			if err != nil {
-				return err
-			}
-			style := wb.wrap
-			if s, ok := styles[c]; ok {
-				style = s
-			}
+		}
+		start, _ := excelize.CoordinatesToCellName(1, r+2)
+		if err := f.SetSheetRow(t.Name, start, &cells); err != nil {
+			return err
+		}
+		if t.Styles == nil {
+			continue
+		}
+		for c, style := range t.Styles(r) {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
 			if err := f.SetCellStyle(t.Name, cell, cell, style); err != nil {
 				return err
 			}
@@ -182,7 +191,7 @@ func repackZip(b []byte, at time.Time) ([]byte, error) {
 		return files[i].Name < files[j].Name
 	})
 	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
+	zw := newZipWriter(&out)
 	for _, f := range files {
 		rc, err := f.Open()
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/annex-grc/annex/auditpack"
+	tuiexport "github.com/annex-grc/annex/tui/export"
 )
 
 func init() { register(newExportCmd) }
@@ -186,3 +187,6 @@ func shellArg(p string) string {
 	}
 	return filepath.Clean(p)
 }
+
+// The workbench's Export tab writes the same version into its packs.
+func init() { tuiexport.Version = version }
