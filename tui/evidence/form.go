@@ -62,10 +62,10 @@ type form struct {
 func newForm(c *common.Common, e assessments.Engagement, keys keyMap, item *assessments.Evidence, preset []assessments.EvidenceLink) *form {
 	f := &form{c: c, eng: e, keys: keys, before: item, errs: map[string]string{}, kind: assessments.KindDocument}
 	placeholders := [nFields]string{
-		fTitle: "what it is, e.g. Access review Q3", fPath: "~/client/evidence/access-review.xlsx",
-		fURL: "https://intranet.example/policy", fDescription: "what it shows, where it came from",
+		fTitle: "what it is, e.g. Access review Q3", fPath: "e.g. ~/client/evidence/access-review.xlsx",
+		fURL: "e.g. https://intranet.example/policy", fDescription: "what it shows, where it came from",
 		fCollectedOn: "YYYY-MM-DD", fCollectedBy: "who collected it", fValidUntil: "YYYY-MM-DD (empty: no expiry)",
-		fLinks: "A.5.15, iso42001-2023:A.5.2",
+		fLinks: "e.g. A.5.15, iso42001-2023:A.5.2",
 	}
 	limits := [nFields]int{fTitle: assessments.MaxNameLen, fPath: 4096, fURL: 4096, fDescription: 10000,
 		fCollectedOn: 10, fCollectedBy: assessments.MaxNameLen, fValidUntil: 10, fLinks: 4000}
@@ -492,8 +492,11 @@ func (f *form) hint(i field) string {
 
 // descHeight gives the description three lines when the form has room, else one.
 func (f *form) descHeight(h int) int {
-	if h >= 22 {
+	switch {
+	case h >= 18:
 		return 3
+	case h >= 15:
+		return 2
 	}
 	return 1
 }

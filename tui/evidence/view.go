@@ -312,6 +312,9 @@ func (m *Model) statusLine() string {
 		}
 		return common.Truncate(st.OK.Render(common.OneLine(m.note)), m.width)
 	}
+	if m.mode == modeDetail {
+		return st.Muted.Render(common.Truncate("j/k choose a link · enter goes to it · e edits · r accepts a changed file · esc back", m.width))
+	}
 	return st.Muted.Render(common.Truncate("c checks every file · x exports kept copies · s sorts · enter shows links", m.width))
 }
 
