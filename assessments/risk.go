@@ -376,6 +376,10 @@ func (r Risk) Problems(m Matrix, known func(standard, ref string) bool) []*Valid
 		add("treatment", "Unknown treatment %q; choose modify, retain, avoid or share.", r.Treatment)
 	}
 	for i, c := range r.Controls {
+		if strings.TrimSpace(c.Standard) == "" || strings.TrimSpace(c.Ref) == "" || strings.ContainsAny(c.Standard+c.Ref, ":,") {
+			add("controls", "A linked control needs a standard and a ref, for example %s A.5.15.", catalogs.ISO27001)
+			continue
+		}
 		if known != nil && !known(c.Standard, c.Ref) {
 			add("controls", "%s %s is not a requirement of a catalog annex knows.", c.Standard, c.Ref)
 		}

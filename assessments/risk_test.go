@@ -51,6 +51,7 @@ func TestRiskProblems(t *testing.T) {
 		{"duplicate control", func(r *Risk) {
 			r.Controls = []ControlRef{{catalogs.ISO27001, "A.5.1"}, {catalogs.ISO27001, "A.5.1"}}
 		}, "controls"},
+		{"blank control", func(r *Risk) { r.Controls = []ControlRef{{Standard: "", Ref: "A.5.1"}} }, "controls"},
 		{"bad review date", func(r *Risk) { r.ReviewDate = "30/06/2026" }, "review_date"},
 		{"retain above threshold without acceptance", func(r *Risk) { r.Treatment = TreatRetain; r.Residual = Score{3, 3} }, "accepted_by"},
 		{"retain unscored residual, inherent above threshold", func(r *Risk) { r.Treatment = TreatRetain; r.Residual = Score{} }, "accepted_by"},

@@ -61,6 +61,7 @@ type riskJSON struct {
 	Status     string              `json:"status"`
 	Controls   []riskControlJSON   `json:"controls"`
 	ReviewDate string              `json:"review_date"`
+	AISystemID string              `json:"ai_system_id,omitempty"`
 	Overdue    bool                `json:"review_overdue"`
 	Acceptance *riskAcceptanceJSON `json:"acceptance"`
 	// NeedsAcceptance: retained above the threshold with no acceptance record.
@@ -115,7 +116,7 @@ spreadsheet does not run them as formulas.`,
 			for _, r := range risks {
 				row := riskJSON{Ref: r.Ref, Title: r.Title, Scope: string(r.Scope), Owner: r.Owner,
 					Inherent: scoreJSON(m, r.Inherent), Treatment: string(r.Treatment), Status: string(r.EffectiveStatus()),
-					Controls: []riskControlJSON{}, ReviewDate: r.ReviewDate, Overdue: r.ReviewOverdue(now),
+					Controls: []riskControlJSON{}, ReviewDate: r.ReviewDate, Overdue: r.ReviewOverdue(now), AISystemID: r.AISystemID,
 					NeedsAcceptance: r.NeedsAcceptance(m)}
 				if r.Residual.Set() {
 					res := scoreJSON(m, r.Residual)
