@@ -448,6 +448,9 @@ func (s *Store) LinkEvidence(ctx context.Context, id string, links ...assessment
 func (s *Store) linkTx(ctx context.Context, h Handler, engagementID, id string, links []assessments.EvidenceLink) (int, error) {
 	var diffs []FieldDiff
 	for _, l := range dedupeLinks(links) {
+		if err := checkLinkTarget(ctx, h, engagementID, l); err != nil {
+			return 0, err
+		}
 		res, err := h.ExecContext(ctx, `INSERT INTO evidence_links(evidence_id, engagement_id, target, standard, target_ref, provenance, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, engagementID, string(l.Target), l.Standard, l.Ref, l.Provenance, s.stamp())
 		if err != nil {
@@ -462,6 +465,34 @@ func (s *Store) linkTx(ctx context.Context, h Handler, engagementID, id string, 
 		}
 	}
 	return len(diffs), s.Record(ctx, h, engagementID, "evidence", id, diffs)
+}
+
+// linkTargetExists is the SQL condition, on a link row l, that its risk or impact
+// assessment still exists: those live in other tables, so a deleted one leaves a link
+// behind that reads must skip.
+const linkTargetExists = `(l.target = 'requirement'
+	OR (l.target = 'risk' AND EXISTS (SELECT 1 FROM risks r WHERE r.id = l.target_ref AND r.engagement_id = l.engagement_id))
+	OR (l.target = 'impact_assessment' AND EXISTS (SELECT 1 FROM impact_assessments a WHERE a.id = l.target_ref AND a.engagement_id = l.engagement_id)))`
+
+// checkLinkTarget refuses a link to a risk or impact assessment the engagement does not have.
+func checkLinkTarget(ctx context.Context, h Handler, engagementID string, l assessments.EvidenceLink) error {
+	var table, what string
+	switch l.Target {
+	case assessments.LinkRisk:
+		table, what = "risks", "risk"
+	case assessments.LinkImpactAssessment:
+		table, what = "impact_assessments", "impact assessment"
+	default:
+		return nil
+	}
+	var n int
+	if err := h.QueryRowContext(ctx, "SELECT count(*) FROM "+table+" WHERE id = ? AND engagement_id = ?", l.Ref, engagementID).Scan(&n); err != nil {
+		return fmt.Errorf("look up %s %s: %w", what, l.Ref, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("the engagement has no %s %s: %w", what, l.Ref, ErrNotFound)
+	}
+	return nil
 }
 
 // UnlinkEvidence removes one link; removing a link that does not exist is not an error.
@@ -556,8 +587,8 @@ func (s *Store) EvidenceFor(ctx context.Context, engagementID, standard, ref str
 
 // EvidenceForTarget lists the items linked to a risk or an impact assessment.
 func (s *Store) EvidenceForTarget(ctx context.Context, engagementID string, target assessments.LinkTarget, id string) ([]assessments.Evidence, error) {
-	return s.queryEvidence(ctx, s.db, `WHERE e.id IN (SELECT evidence_id FROM evidence_links WHERE engagement_id = ?
-		AND target = ? AND standard = '' AND target_ref = ?)`, engagementID, string(target), id)
+	return s.queryEvidence(ctx, s.db, `WHERE e.id IN (SELECT l.evidence_id FROM evidence_links l WHERE l.engagement_id = ?
+		AND l.target = ? AND l.standard = '' AND l.target_ref = ? AND `+linkTargetExists+`)`, engagementID, string(target), id)
 }
 
 func (s *Store) queryEvidence(ctx context.Context, h Handler, where string, args ...any) ([]assessments.Evidence, error) {
@@ -595,7 +626,8 @@ func (s *Store) queryEvidence(ctx context.Context, h Handler, where string, args
 	}
 	// One query for the links of every item listed.
 	lrows, err := h.QueryContext(ctx, `SELECT l.evidence_id, l.target, l.standard, l.target_ref, l.provenance FROM evidence_links l
-		WHERE l.evidence_id IN (SELECT e.id FROM evidence e `+where+`) ORDER BY l.target DESC, l.standard, l.target_ref`, args...)
+		WHERE l.evidence_id IN (SELECT e.id FROM evidence e `+where+`) AND `+linkTargetExists+`
+		ORDER BY l.target DESC, l.standard, l.target_ref`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read evidence links: %w", err)
 	}

@@ -340,9 +340,13 @@ func TestEvidenceLinksAndDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	risk, ia := f.riskAndAssessment(t)
+	if _, err := f.s.LinkEvidence(ctx, e.ID, assessments.EvidenceLink{Target: assessments.LinkRisk, Ref: "no-such-risk"}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("link to a risk that does not exist: %v", err)
+	}
 	n, err := f.s.LinkEvidence(ctx, e.ID, req("iso27001-2022", "5.2"), req("iso42001-2023", "5.2"),
-		assessments.EvidenceLink{Target: assessments.LinkRisk, Ref: "risk-1"},
-		assessments.EvidenceLink{Target: assessments.LinkImpactAssessment, Ref: "ia-1"})
+		assessments.EvidenceLink{Target: assessments.LinkRisk, Ref: risk},
+		assessments.EvidenceLink{Target: assessments.LinkImpactAssessment, Ref: ia})
 	if err != nil || n != 4 {
 		t.Fatalf("link: %d %v", n, err)
 	}
@@ -352,9 +356,19 @@ func TestEvidenceLinksAndDelete(t *testing.T) {
 	if _, err := f.s.LinkEvidence(ctx, e.ID, assessments.EvidenceLink{Target: "asset", Ref: "x"}); err == nil {
 		t.Fatal("unknown target accepted")
 	}
-	risks, _ := f.s.EvidenceForTarget(ctx, f.e.ID, assessments.LinkRisk, "risk-1")
+	risks, _ := f.s.EvidenceForTarget(ctx, f.e.ID, assessments.LinkRisk, risk)
 	if len(risks) != 1 {
 		t.Fatalf("risk link: %v", risks)
+	}
+	if ias, _ := f.s.EvidenceForTarget(ctx, f.e.ID, assessments.LinkImpactAssessment, ia); len(ias) != 1 {
+		t.Fatalf("impact assessment link: %v", ias)
+	}
+	// A deleted risk's link no longer shows.
+	if err := f.s.DeleteRisk(ctx, risk); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.s.EvidenceItem(ctx, e.ID); len(got.Links) != 3 {
+		t.Fatalf("links after the risk went: %v", got.Links)
 	}
 	if err := f.s.UnlinkEvidence(ctx, e.ID, req("iso42001-2023", "5.2")); err != nil {
 		t.Fatal(err)
@@ -363,7 +377,7 @@ func TestEvidenceLinksAndDelete(t *testing.T) {
 		t.Fatalf("still linked: %v", items)
 	}
 	unlinked, err := f.s.DeleteEvidence(ctx, e.ID)
-	if err != nil || len(unlinked) != 3 {
+	if err != nil || len(unlinked) != 2 {
 		t.Fatalf("delete: %v %v", unlinked, err)
 	}
 	if countRows(t, f.s, "evidence_links") != 0 || countRows(t, f.s, "evidence") != 0 {
@@ -372,6 +386,28 @@ func TestEvidenceLinksAndDelete(t *testing.T) {
 	if _, err := f.s.EvidenceItem(ctx, e.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("deleted item: %v", err)
 	}
+}
+
+// riskAndAssessment adds a risk and a draft impact assessment to the fixture's engagement.
+func (f *evidenceFixture) riskAndAssessment(t *testing.T) (riskID, assessmentID string) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := f.s.CreateRisk(ctx, assessments.Risk{EngagementID: f.e.ID, Title: "Model drift", Scope: assessments.ScopeAI,
+		Approach: assessments.ApproachEvent, Scenario: "Accuracy falls unnoticed.", Owner: "Ravi", Inherent: assessments.Score{Likelihood: 3, Consequence: 4},
+		Treatment: assessments.TreatModify, TreatmentPlan: "Drift alerts", Status: assessments.RiskOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := f.s.CreateAISystem(ctx, assessments.AISystem{EngagementID: f.e.ID, Name: "Lens", Purpose: "Triage", Role: assessments.RoleProvider,
+		Stage: assessments.StageOperation, Automation: assessments.AutomationAdvisory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.s.StartImpactAssessment(ctx, sys.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID, a.ID
 }
 
 func TestCopyRequirementEvidence(t *testing.T) {
