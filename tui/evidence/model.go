@@ -60,6 +60,7 @@ type Model struct {
 	items   []assessments.Evidence
 	results map[string]map[string]assessments.Result
 	risks   map[string]string // risk id → "R-001 title"
+	impacts map[string]string // impact assessment id → "Lens v2 (approved)"
 	loaded  bool
 	loadSeq int
 	loadErr error
@@ -114,7 +115,7 @@ func newModel(c *common.Common, e assessments.Engagement) *Model {
 	ex.Prompt = "Export kept copies to: "
 	ex.CharLimit = 4096
 	return &Model{c: c, eng: e, keys: newKeyMap(c.Keys), filter: fi, exportInput: ex,
-		results: map[string]map[string]assessments.Result{}, risks: map[string]string{}}
+		results: map[string]map[string]assessments.Result{}, risks: map[string]string{}, impacts: map[string]string{}}
 }
 
 // Title is the tab's label.
@@ -147,6 +148,7 @@ type loadedMsg struct {
 	items   []assessments.Evidence
 	results map[string]map[string]assessments.Result
 	risks   map[string]string
+	impacts map[string]string
 	err     error
 }
 
@@ -166,6 +168,16 @@ func (m *Model) load() tea.Cmd {
 		if risks, err := c.Store.Risks(c.Ctx, id); err == nil {
 			for _, r := range risks {
 				msg.risks[r.ID] = r.Ref + " " + r.Title
+			}
+		}
+		msg.impacts = map[string]string{}
+		if systems, err := c.Store.AISystems(c.Ctx, id); err == nil {
+			if versions, err := c.Store.EngagementImpactAssessments(c.Ctx, id); err == nil {
+				for _, sys := range systems {
+					for _, a := range versions[sys.ID] {
+						msg.impacts[a.ID] = fmt.Sprintf("%s v%d (%s)", sys.Name, a.Version, a.State().Label())
+					}
+				}
 			}
 		}
 		return msg
@@ -242,7 +254,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		m.loaded, m.loadErr = true, msg.err
 		if msg.err == nil {
-			m.items, m.results, m.risks = msg.items, msg.results, msg.risks
+			m.items, m.results, m.risks, m.impacts = msg.items, msg.results, msg.risks, msg.impacts
 		}
 		m.counts = map[assessments.EvidenceState]int{}
 		for _, it := range m.items {

@@ -289,7 +289,11 @@ func (m *Model) linkText(l assessments.EvidenceLink, w int) string {
 		}
 		return common.Truncate("⚑ "+st.Bold.Render("Risk")+" "+common.OneLine(name), w)
 	}
-	return common.Truncate("◆ "+st.Bold.Render("Impact assessment")+" "+common.OneLine(l.Ref), w)
+	name := m.impacts[l.Ref]
+	if name == "" {
+		name = "(assessment no longer on file)"
+	}
+	return common.Truncate("◆ "+st.Bold.Render("Impact assessment")+" "+common.OneLine(name), w)
 }
 
 func (m *Model) statusLine() string {
