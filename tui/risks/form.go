@@ -158,10 +158,10 @@ func newForm(m *Model, r assessments.Risk, creating bool) *form {
 		text("vulnerability", "Vulnerability", r.Vulnerability, assessments.MaxTextLen),
 		text("scenario", "Scenario", r.Scenario, assessments.MaxTextLen),
 		text("asset", "Asset or AI system", r.Asset, assessments.MaxNameLen*2),
-		choice("ai_system", "AI system (inventory)", systemOpts(m, r.AISystemID), r.AISystemID),
+		choice("ai_system", "AI system", systemOpts(m, r.AISystemID), r.AISystemID),
 		multi("properties", "C/I/A concerned", r.Properties, tokenItems(assessments.CIAProperties)),
-		multi("objectives", "AI objectives (C.2)", r.Objectives, tokenItems(catalogs.AnnexCObjectives)),
-		multi("sources", "AI risk sources (C.3)", r.Sources, tokenItems(catalogs.AnnexCRiskSources)),
+		multi("objectives", "AI objectives", r.Objectives, tokenItems(catalogs.AnnexCObjectives)),
+		multi("sources", "AI risk sources", r.Sources, tokenItems(catalogs.AnnexCRiskSources)),
 		text("consequence_org", "To the organisation", r.ConsequenceOrg, assessments.MaxTextLen),
 		text("consequence_individuals", "To individuals", r.ConsequenceIndividuals, assessments.MaxTextLen),
 		text("consequence_society", "To society", r.ConsequenceSociety, assessments.MaxTextLen),
@@ -272,15 +272,15 @@ func (f *form) setWidth(w int) {
 		}
 	}
 	if f.picker != nil {
-		f.picker.filter.SetWidth(max(10, w-4))
+		f.picker.filter.SetWidth(max(10, w-12))
 	}
 }
 
 func (f *form) labelWidth() int {
 	if f.width >= 100 {
-		return 24
+		return 25
 	}
-	return 21
+	return 23
 }
 
 func (f *form) focused() *field { return f.fields[f.focus] }
@@ -649,8 +649,13 @@ func (f *form) view(height int) string {
 		top = append(top, st.Muted.Render("Saving…"))
 	case f.staleAfterSave():
 		a := f.base.Acceptance
-		top = append(top, st.Warn.Render(common.Truncate(fmt.Sprintf("~ residual changed: the acceptance given for %d×%d will show stale; change who, when or why to accept again",
-			a.Residual.Likelihood, a.Residual.Consequence), f.width)))
+		msg := fmt.Sprintf("~ residual changed: the acceptance given for %d×%d will show stale; change who, when or why to accept again",
+			a.Residual.Likelihood, a.Residual.Consequence)
+		if f.base.AcceptanceStale() {
+			msg = fmt.Sprintf("~ acceptance stale: given for %d×%d, the residual is now %d×%d; change who, when or why to accept again",
+				a.Residual.Likelihood, a.Residual.Consequence, f.base.EffectiveResidual().Likelihood, f.base.EffectiveResidual().Consequence)
+		}
+		top = append(top, st.Warn.Render(common.Truncate(msg, f.width)))
 	default:
 		top = append(top, st.Subtle.Render(common.Truncate("ctrl+s saves · esc cancels · tab/↑↓ fields · ←/→ choices · enter opens pick lists", f.width)))
 	}

@@ -626,7 +626,13 @@ func TestViewsFitTheArea(t *testing.T) {
 		check("form")
 		f.press("tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab")
 		check("form scrolled")
-		f.press("esc", "m")
+		f.press("esc")
+		f.press("e")
+		f.focusField("controls")
+		f.press("enter")
+		f.tab.SetSize(size.w, size.h)
+		check("picker")
+		f.press("esc", "esc", "m")
 		check("settings")
 	}
 }

@@ -3,6 +3,8 @@ package risks
 import (
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/annex-grc/annex/tui/common"
 )
 
@@ -27,10 +29,18 @@ func (m *Model) View() string {
 	default:
 		out = m.tableView()
 	}
-	// Never more lines than the area has.
+	// Never more lines, nor wider ones, than the area has. The table's rows are cut to
+	// width when drawn and cached, so only the other views pay for the check.
 	lines := strings.Split(out, "\n")
 	if len(lines) > m.height {
 		lines = lines[:m.height]
+	}
+	if m.form != nil || m.settings != nil || m.view != viewTable {
+		for i, l := range lines {
+			if lipgloss.Width(l) > m.width {
+				lines[i] = common.Truncate(l, m.width)
+			}
+		}
 	}
 	return strings.Join(lines, "\n")
 }
