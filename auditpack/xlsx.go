@@ -191,22 +191,21 @@ func repackZip(b []byte, at time.Time) ([]byte, error) {
 		return files[i].Name < files[j].Name
 	})
 	var out bytes.Buffer
-	zw := newZipWriter(&out)
+	zw := zip.NewWriter(&out)
 	for _, f := range files {
-		rc, err := f.Open()
+		// Copy the compressed bytes as they are (excelize compresses deterministically);
+		// only the order and the time change.
+		raw, err := f.OpenRaw()
 		if err != nil {
 			return nil, err
 		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
+		h := &zip.FileHeader{Name: f.Name, Method: f.Method, CRC32: f.CRC32, CompressedSize64: f.CompressedSize64,
+			UncompressedSize64: f.UncompressedSize64, Modified: at}
+		fw, err := zw.CreateRaw(h)
 		if err != nil {
 			return nil, err
 		}
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: at})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := fw.Write(data); err != nil {
+		if _, err := io.Copy(fw, raw); err != nil {
 			return nil, err
 		}
 	}

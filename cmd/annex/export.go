@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"filippo.io/age"
@@ -64,6 +65,11 @@ the extension .age.`,
 			e, err := s.FindEngagement(ctx, engagement)
 			if err != nil {
 				return err
+			}
+			if os.Getenv("GOMEMLIMIT") == "" {
+				// A soft limit keeps a large pack within the memory budget (DESIGN §8): the
+				// collector works a little harder instead of letting garbage pile up.
+				debug.SetMemoryLimit(110 << 20)
 			}
 			p, err := auditpack.Build(ctx, s, set, e.ID, auditpack.Options{WithEvidenceFiles: withFiles, Version: version})
 			if err != nil {
