@@ -57,6 +57,10 @@ func (m *Model) helpMap() common.HelpMap {
 		cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 		return common.HelpMap{Short: []key.Binding{k.Save, k.NextField, k.PrevField, k.Choose, k.Pick, cancel},
 			Full: [][]key.Binding{{k.Save, cancel}, {k.NextField, k.PrevField}, {k.Choose, k.Pick}}}
+	case m.settings != nil && m.settings.preview != nil:
+		scroll := key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "scroll"))
+		apply := key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "apply"))
+		return common.HelpMap{Short: []key.Binding{apply, k.No, scroll}, Full: [][]key.Binding{{apply, k.No, scroll}}}
 	case m.settings != nil:
 		cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 		return common.HelpMap{Short: []key.Binding{k.Save, k.NextField, k.PrevField, k.Choose, cancel},

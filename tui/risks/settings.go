@@ -244,17 +244,39 @@ func (s *settings) previewView(height int) string {
 			changed, len(s.preview))), w),
 		st.Warn.Render("Apply? y applies · n goes back · j/k scroll"),
 	}
-	rows := max(1, height-len(lines))
+	// One line per risk when wide enough, else the title above its scores.
+	wide := w >= 130
+	per := 2
+	if wide {
+		per = 1
+	}
+	rows := max(1, (height-len(lines))/per)
 	s.prevOff = max(0, min(s.prevOff, max(0, len(s.preview)-rows)))
+	next := s.matrix()
+	byID := map[string]assessments.Risk{}
+	for _, r := range s.m.risks {
+		byID[r.ID] = r
+	}
 	for i := s.prevOff; i < min(len(s.preview), s.prevOff+rows); i++ {
 		r := s.preview[i]
-		line := fmt.Sprintf("%-6s inherent %s → %s · residual %s → %s  %s", r.Ref,
+		scores := fmt.Sprintf("inherent %s → %s · residual %s → %s",
 			scoreLevel(r.OldInherent, r.OldInherentLevel), scoreLevel(r.NewInherent, r.NewInherentLevel),
-			scoreLevel(r.OldResidual, r.OldResidualLevel), scoreLevel(r.NewResidual, r.NewResidualLevel), common.OneLine(r.Title))
-		if !r.Changed() {
-			line = st.Subtle.Render(line)
+			scoreLevel(r.OldResidual, r.OldResidualLevel), scoreLevel(r.NewResidual, r.NewResidualLevel))
+		old := byID[r.RiskID]
+		warn := ""
+		if !old.NeedsAcceptance(s.orig) && assessments.ApplyRescale(old, s.orig.Size, next.Size).NeedsAcceptance(next) {
+			warn = st.Warn.Render(" · will need an acceptance")
 		}
-		lines = append(lines, common.Truncate(line, w))
+		style := st.Value
+		if !r.Changed() {
+			style = st.Subtle
+		}
+		if wide {
+			lines = append(lines, common.Truncate(style.Render(fmt.Sprintf("%-6s %s  ", r.Ref, scores))+warn+st.Muted.Render(common.OneLine(r.Title)), w))
+			continue
+		}
+		lines = append(lines, common.Truncate(style.Render(r.Ref+" ")+st.Muted.Render(common.OneLine(r.Title)), w))
+		lines = append(lines, common.Truncate("      "+style.Render(scores)+warn, w))
 	}
 	return strings.Join(lines, "\n")
 }
