@@ -592,3 +592,22 @@ func TestMeasuresParsing(t *testing.T) {
 		}
 	}
 }
+
+func TestKeysTypedWhileSavingAreKept(t *testing.T) {
+	h := newHarness(t, 120, 40, false)
+	h.addSystem("Lens")
+	h.press("a")
+	h.set("scope", "Pilot")
+	// Send pgdown and the next step's typing without running the save in between.
+	var cmds []tea.Cmd
+	_, cmd := h.m.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	cmds = append(cmds, cmd)
+	for _, k := range append([]tea.KeyPressMsg{tuitest.Key("tab")}, tuitest.Keys("Worklist triage")...) {
+		_, c := h.m.Update(k)
+		cmds = append(cmds, c)
+	}
+	h.run(tea.Batch(cmds...))
+	if h.m.wiz.step != assessments.StepSystem || h.m.wiz.form.value("intended_uses") != "Worklist triage" {
+		t.Fatalf("keys typed during the save were lost: step %d, %q", h.m.wiz.step, h.m.wiz.form.value("intended_uses"))
+	}
+}

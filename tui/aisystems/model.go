@@ -57,6 +57,8 @@ type Model struct {
 
 	wiz       *wizard
 	pendingID string
+	opening   bool              // a version is being opened or started
+	queue     []tea.KeyPressMsg // keys typed while busy
 
 	confirm *confirmation
 	status  string
@@ -197,8 +199,17 @@ func (m *Model) selectSystem(id string) {
 	}
 }
 
-// Update handles messages and keys.
+// Update handles messages and keys; keys queued while busy follow the message that
+// ended the wait.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	_, cmd := m.update(msg)
+	if _, isKey := msg.(tea.KeyPressMsg); !isKey && len(m.queue) > 0 {
+		cmd = tea.Batch(cmd, m.replay())
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
 		if msg.seq != m.seq {
@@ -250,6 +261,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		return m, tea.Batch(m.load(), common.InfoCmd(fmt.Sprintf("%s %s. Press a to start its impact assessment.", verb, common.OneLine(msg.sys.Name))))
 	case openWizardMsg:
+		m.opening = false
 		if msg.err != nil {
 			m.status = sentence(msg.err)
 			return m, common.ErrCmd(msg.err)
@@ -294,12 +306,34 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyPressMsg:
+		if m.busy() {
+			// Keys typed while a save or an open is in flight wait for it: nothing a
+			// fast typist presses is lost or sent to the wrong view.
+			m.queue = append(m.queue, msg)
+			return m, nil
+		}
 		return m, m.key(msg)
 	}
 	if m.wiz != nil {
 		return m, m.wiz.update(msg)
 	}
 	return m, nil
+}
+
+// busy is true while a command the next keys depend on is running.
+func (m *Model) busy() bool {
+	return m.opening || m.formSaving || (m.wiz != nil && m.wiz.saving)
+}
+
+// replay hands the queued keys over once nothing is in flight.
+func (m *Model) replay() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.queue) > 0 && !m.busy() {
+		k := m.queue[0]
+		m.queue = m.queue[1:]
+		cmds = append(cmds, m.key(k))
+	}
+	return tea.Batch(cmds...)
 }
 
 // selectAfterLoad selects a system now and again once the next load arrives (a new
@@ -501,6 +535,7 @@ func (m *Model) reassess(systemID string) tea.Cmd {
 }
 
 func (m *Model) start(systemID, info string) tea.Cmd {
+	m.opening = true
 	s, ctx := m.c.Store, m.c.Ctx
 	return func() tea.Msg {
 		a, err := s.StartImpactAssessment(ctx, systemID)
@@ -513,6 +548,7 @@ func (m *Model) start(systemID, info string) tea.Cmd {
 }
 
 func (m *Model) openVersion(sys assessments.AISystem, a assessments.ImpactAssessment, info string) tea.Cmd {
+	m.opening = true
 	s, ctx := m.c.Store, m.c.Ctx
 	return func() tea.Msg {
 		cur, err := s.ImpactAssessment(ctx, a.ID)
