@@ -627,7 +627,7 @@ func (s *Store) queryEvidence(ctx context.Context, h Handler, where string, args
 	// One query for the links of every item listed.
 	lrows, err := h.QueryContext(ctx, `SELECT l.evidence_id, l.target, l.standard, l.target_ref, l.provenance FROM evidence_links l
 		WHERE l.evidence_id IN (SELECT e.id FROM evidence e `+where+`) AND `+linkTargetExists+`
-		ORDER BY l.target DESC, l.standard, l.target_ref`, args...)
+		ORDER BY CASE l.target WHEN 'requirement' THEN 0 WHEN 'risk' THEN 1 ELSE 2 END, l.standard, l.target_ref`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read evidence links: %w", err)
 	}

@@ -100,6 +100,7 @@ func addEvidence(ctx context.Context, s *store.Store, set *catalogs.Set, e asses
 	}
 	now := s.Now()
 	risks, _ := s.Risks(ctx, e.ID)
+	lensAssessment := latestAssessmentOf(ctx, s, e, LensName)
 	for _, d := range demoEvidenceItems {
 		ev := assessments.Evidence{EngagementID: e.ID, Title: d.title, Kind: assessments.EvidenceKind(d.kind), Description: d.description,
 			CollectedBy: d.by, CollectedOn: dateIn(now, d.collected), URL: d.url}
@@ -111,7 +112,8 @@ func addEvidence(ctx context.Context, s *store.Store, set *catalogs.Set, e asses
 				ev.Links = append(ev.Links, l)
 			}
 		}
-		// The validation report also supports the AI risk about the model's accuracy.
+		// The validation report also supports the AI risk about the model's accuracy, and
+		// it and the DPIA feed the impact assessment of Lens.
 		if strings.HasPrefix(d.title, "Lens model validation") {
 			for _, r := range risks {
 				if r.Scope.AI() {
@@ -119,6 +121,9 @@ func addEvidence(ctx context.Context, s *store.Store, set *catalogs.Set, e asses
 					break
 				}
 			}
+		}
+		if lensAssessment != "" && (strings.HasPrefix(d.title, "Lens model validation") || strings.HasPrefix(d.title, "DPIA")) {
+			ev.Links = append(ev.Links, assessments.EvidenceLink{Target: assessments.LinkImpactAssessment, Ref: lensAssessment})
 		}
 		var path string
 		if d.file != "" {
@@ -163,6 +168,31 @@ func addEvidence(ctx context.Context, s *store.Store, set *catalogs.Set, e asses
 	return nil
 }
 
+// latestAssessmentOf is the id of the newest impact assessment of the named AI system ("" when
+// the demo has none).
+func latestAssessmentOf(ctx context.Context, s *store.Store, e assessments.Engagement, name string) string {
+	systems, err := s.AISystems(ctx, e.ID)
+	if err != nil {
+		return ""
+	}
+	versions, err := s.EngagementImpactAssessments(ctx, e.ID)
+	if err != nil {
+		return ""
+	}
+	best, id := 0, ""
+	for _, sys := range systems {
+		if sys.Name != name {
+			continue
+		}
+		for _, a := range versions[sys.ID] {
+			if a.Version > best {
+				best, id = a.Version, a.ID
+			}
+		}
+	}
+	return id
+}
+
 // addManyEvidence adds a few hundred note-style items for benchmarks.
 func addManyEvidence(ctx context.Context, s *store.Store, set *catalogs.Set, e assessments.Engagement) error {
 	c, ok := set.Get(catalogs.ISO27001)
@@ -179,7 +209,8 @@ func addManyEvidence(ctx context.Context, s *store.Store, set *catalogs.Set, e a
 		ev := assessments.Evidence{EngagementID: e.ID, Title: fmt.Sprintf("Workshop note %03d: %s", i+1, req.Title), Kind: kind,
 			CollectedBy: demoOwners[i%len(demoOwners)], CollectedOn: dateIn(now, -(i % 90)), Links: []assessments.EvidenceLink{r27(req.Ref)}}
 		if i%7 == 0 {
-			ev.ValidUntil = dateIn(now, (i%60)-20)
+			// Valid for two months to a year and two months: some lapsed, some about to.
+			ev.ValidUntil = dateIn(now, -(i%90)+60+(i*37)%365)
 		}
 		if _, err := s.CreateEvidence(ctx, ev, store.AttachOptions{}); err != nil {
 			return err
