@@ -255,7 +255,7 @@ func (d *attachDialog) current() (assessments.Evidence, bool) {
 // search as its path, address or title.
 func (d *attachDialog) openForm() tea.Cmd {
 	link := assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: d.std, Ref: d.ref}
-	d.form = newForm(d.c, d.eng, d.keys, nil, []assessments.EvidenceLink{link})
+	d.form = newForm(d.c, d.eng, d.keys, nil, []assessments.EvidenceLink{link}, nil)
 	q := strings.TrimSpace(d.search.Value())
 	switch {
 	case strings.Contains(q, "://"):

@@ -33,7 +33,7 @@ const (
 
 var fieldNames = [nFields]string{"title", "kind", "path", "url", "description", "collected_on", "collected_by", "valid_until", "links"}
 
-var fieldLabels = [nFields]string{"Title", "Kind", "File path", "Web address", "Description", "Collected on", "Collected by", "Valid until", "Requirements"}
+var fieldLabels = [nFields]string{"Title", "Kind", "File path", "Web address", "Description", "Collected on", "Collected by", "Valid until", "Links"}
 
 // form edits one evidence item, new or existing. Nothing typed is lost when saving fails:
 // the text stays and each problem shows under its field.
@@ -57,15 +57,18 @@ type form struct {
 	initial [nFields]string
 	width   int
 	seq     int
+	// risks maps a risk ref to its id, so the links field can name risks too;
+	// nil where the register is not loaded (the attach dialog).
+	risks map[string]string
 }
 
-func newForm(c *common.Common, e assessments.Engagement, keys keyMap, item *assessments.Evidence, preset []assessments.EvidenceLink) *form {
-	f := &form{c: c, eng: e, keys: keys, before: item, errs: map[string]string{}, kind: assessments.KindDocument}
+func newForm(c *common.Common, e assessments.Engagement, keys keyMap, item *assessments.Evidence, preset []assessments.EvidenceLink, risks map[string]string) *form {
+	f := &form{c: c, eng: e, keys: keys, before: item, errs: map[string]string{}, kind: assessments.KindDocument, risks: risks}
 	placeholders := [nFields]string{
 		fTitle: "what it is, e.g. Access review Q3", fPath: "e.g. ~/client/evidence/access-review.xlsx",
 		fURL: "e.g. https://intranet.example/policy", fDescription: "what it shows, where it came from",
 		fCollectedOn: "YYYY-MM-DD", fCollectedBy: "who collected it", fValidUntil: "YYYY-MM-DD (empty: no expiry)",
-		fLinks: "e.g. A.5.15, iso42001-2023:A.5.2",
+		fLinks: "e.g. A.5.15, iso42001-2023:A.5.2, risk:R-001",
 	}
 	limits := [nFields]int{fTitle: assessments.MaxNameLen, fPath: 4096, fURL: 4096, fDescription: 10000,
 		fCollectedOn: 10, fCollectedBy: assessments.MaxNameLen, fValidUntil: 10, fLinks: 4000}
@@ -96,8 +99,15 @@ func newForm(c *common.Common, e assessments.Engagement, keys keyMap, item *asse
 	}
 	var refs []string
 	for _, l := range links {
-		if l.Target == assessments.LinkRequirement {
+		switch l.Target {
+		case assessments.LinkRequirement:
 			refs = append(refs, assessments.RequirementRefText(c.Catalogs, e, l))
+		case assessments.LinkRisk:
+			for ref, id := range risks {
+				if id == l.Ref {
+					refs = append(refs, "risk:"+ref)
+				}
+			}
 		}
 	}
 	f.inputs[fLinks].SetValue(strings.Join(refs, ", "))
@@ -168,8 +178,34 @@ func (f *form) value() (assessments.Evidence, []assessments.EvidenceLink, []stri
 	e.CollectedOn = strings.TrimSpace(f.inputs[fCollectedOn].Value())
 	e.CollectedBy = strings.TrimSpace(f.inputs[fCollectedBy].Value())
 	e.ValidUntil = strings.TrimSpace(f.inputs[fValidUntil].Value())
-	links, problems := assessments.ParseRequirementRefs(f.c.Catalogs, f.eng, f.inputs[fLinks].Value())
+	links, problems := f.parseLinks(f.inputs[fLinks].Value())
 	return e, links, problems
+}
+
+// parseLinks reads requirement refs and, where the register is loaded, risk refs
+// ("risk:R-001").
+func (f *form) parseLinks(text string) ([]assessments.EvidenceLink, []string) {
+	var reqs []string
+	var links []assessments.EvidenceLink
+	var problems []string
+	for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		prefix, ref, ok := strings.Cut(tok, ":")
+		if !ok || !strings.EqualFold(prefix, "risk") {
+			reqs = append(reqs, tok)
+			continue
+		}
+		id, found := f.risks[strings.ToUpper(strings.TrimSpace(ref))]
+		switch {
+		case f.risks == nil:
+			problems = append(problems, "link risks from the Evidence tab")
+		case !found:
+			problems = append(problems, "the engagement has no risk "+ref)
+		default:
+			links = append(links, assessments.EvidenceLink{Target: assessments.LinkRisk, Ref: id})
+		}
+	}
+	rl, rp := assessments.ParseRequirementRefs(f.c.Catalogs, f.eng, strings.Join(reqs, ","))
+	return append(rl, links...), append(rp, problems...)
 }
 
 // validate fills errs from the domain rules; it does no I/O.
@@ -364,7 +400,8 @@ func saveEvidence(ctx context.Context, s *store.Store, before *assessments.Evide
 	}
 	have := map[string]bool{}
 	for _, l := range saved.Links {
-		if l.Target != assessments.LinkRequirement {
+		// Impact assessment links are made from the assessment; the form leaves them be.
+		if l.Target == assessments.LinkImpactAssessment {
 			continue
 		}
 		have[l.String()] = true
@@ -483,7 +520,7 @@ func (f *form) hint(i field) string {
 	case fPath:
 		return "the file is hashed; a copy up to 50 MB is kept in the workspace"
 	case fLinks:
-		return "refs separated by commas; qualify refs found in both standards"
+		return "refs separated by commas; qualify refs found in both standards; risk:R-001 links a risk"
 	case fDescription:
 		return "enter starts a new line · tab moves on"
 	}

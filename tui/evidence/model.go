@@ -476,7 +476,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.mode, m.detailID, m.detailOffset, m.linkCursor = modeDetail, it.ID, 0, 0
 		}
 	case key.Matches(msg, k.New):
-		m.form = newForm(m.c, m.eng, m.keys, nil, nil)
+		m.form = newForm(m.c, m.eng, m.keys, nil, nil, m.riskRefs())
 		m.mode = modeForm
 		m.detailID = ""
 		return m.form.focusField(fTitle)
@@ -505,9 +505,19 @@ func (m *Model) openEdit() tea.Cmd {
 		return nil
 	}
 	cp := it
-	m.form = newForm(m.c, m.eng, m.keys, &cp, nil)
+	m.form = newForm(m.c, m.eng, m.keys, &cp, nil, m.riskRefs())
 	m.mode = modeForm
 	return m.form.focusField(fTitle)
+}
+
+// riskRefs maps the register's refs to risk ids for the form's links field.
+func (m *Model) riskRefs() map[string]string {
+	out := make(map[string]string, len(m.risks))
+	for id, name := range m.risks {
+		ref, _, _ := strings.Cut(name, " ")
+		out[strings.ToUpper(ref)] = id
+	}
+	return out
 }
 
 func (m *Model) openExport() tea.Cmd {

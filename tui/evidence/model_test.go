@@ -423,3 +423,39 @@ func TestEditKeepsAMultiLineDescription(t *testing.T) {
 	}
 	_ = s
 }
+
+func TestFormLinksRisks(t *testing.T) {
+	f := newFixture(t, 100, 30)
+	ctx := context.Background()
+	r, err := f.c.Store.CreateRisk(ctx, assessments.Risk{EngagementID: f.e.ID, Title: "Access creep", Scope: assessments.ScopeSecurity,
+		Approach: assessments.ApproachEvent, Scenario: "Leavers keep access.", Owner: "Tomás", Inherent: assessments.Score{Likelihood: 3, Consequence: 3},
+		Properties: []string{assessments.PropConfidentiality}, Treatment: assessments.TreatModify, TreatmentPlan: "Quarterly review", Status: assessments.RiskOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := f.tab(t, 100, 30)
+	s, _ := press(t, m, "e")
+	m.form.inputs[fLinks].SetValue("A.5.15, risk:r-099")
+	s, _ = press(t, s, "ctrl+s")
+	if !strings.Contains(m.form.errs["links"], "no risk r-099") {
+		t.Fatalf("unknown risk: %q", m.form.errs["links"])
+	}
+	m.form.inputs[fLinks].SetValue("A.5.15, risk:" + r.Ref)
+	s, _ = press(t, s, "ctrl+s")
+	if m.form != nil {
+		t.Fatalf("form still open: %v", m.form.errs)
+	}
+	got, _ := f.c.Store.EvidenceItem(ctx, f.ids["Access review Q1"])
+	if len(got.Links) != 2 || got.Links[1].Target != assessments.LinkRisk || got.Links[1].Ref != r.ID {
+		t.Fatalf("links %+v", got.Links)
+	}
+	// Reopened, the field names the risk by its ref, and the detail by ref and title.
+	s, _ = press(t, s, "e")
+	if v := m.form.inputs[fLinks].Value(); v != "A.5.15, risk:"+r.Ref {
+		t.Fatalf("links field %q", v)
+	}
+	s, _ = press(t, s, "esc", "enter")
+	if v := plain(s.View()); !strings.Contains(v, "Risk "+r.Ref+" Access creep") {
+		t.Fatalf("detail:\n%s", v)
+	}
+}
