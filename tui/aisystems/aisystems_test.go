@@ -611,3 +611,31 @@ func TestKeysTypedWhileSavingAreKept(t *testing.T) {
 		t.Fatalf("keys typed during the save were lost: step %d, %q", h.m.wiz.step, h.m.wiz.form.value("intended_uses"))
 	}
 }
+
+func TestFilterAndDelete(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	h.press("/")
+	h.typeText("lens")
+	h.press("enter")
+	if len(h.m.visible) != 1 || !strings.Contains(h.view(), "Medivance Lens") || strings.Contains(h.view(), "Medivance Assist") {
+		t.Fatalf("filter:\n%s", h.view())
+	}
+	// Deleting asks first and names what goes with the system.
+	h.press("d")
+	if h.m.confirm == nil || !strings.Contains(h.view(), "and its 1 impact assessment version") {
+		t.Fatalf("no confirmation:\n%s", h.view())
+	}
+	h.press("n")
+	if list, _ := h.s.AISystems(context.Background(), h.e.ID); len(list) != 2 {
+		t.Fatal("n must keep the system")
+	}
+	// An approved version cannot be deleted; the system can.
+	h.press("enter", "d")
+	if !strings.Contains(h.m.status, "kept as a record") {
+		t.Fatalf("approved version deletable: %q", h.m.status)
+	}
+	h.press("esc", "d", "y")
+	if list, _ := h.s.AISystems(context.Background(), h.e.ID); len(list) != 1 || list[0].Name != "Medivance Assist" {
+		t.Fatalf("after delete: %v", list)
+	}
+}
