@@ -389,3 +389,34 @@ func TestMain(m *testing.M) {
 	os.Setenv("TZ", "UTC")
 	os.Exit(m.Run())
 }
+
+func TestFilterByRef(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	g := h.openGap(catalogs.ISO27001)
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"A.5.2", []string{"A.5.2"}},
+		{"a.5.2", []string{"A.5.2"}},
+		{"6.1", []string{"6.1.1", "6.1.2", "6.1.3"}},
+		{"A.8.3", []string{"A.8.3"}},
+	} {
+		h.keys("/")
+		h.typeText(tc.q)
+		h.keys("enter")
+		v := h.view()
+		for _, ref := range tc.want {
+			if !strings.Contains(v, ref+" ") {
+				t.Errorf("filter %q: %s missing", tc.q, ref)
+			}
+		}
+		if tc.q == "A.5.2" && (strings.Contains(v, "A.5.20") || strings.Contains(v, "A.5.12")) {
+			t.Errorf("filter %q shows more than the ref:\n%s", tc.q, v)
+		}
+		if g.SelectedRef() != tc.want[0] {
+			t.Errorf("filter %q selected %s", tc.q, g.SelectedRef())
+		}
+		h.keys("/", "esc")
+	}
+}

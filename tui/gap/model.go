@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -246,20 +247,7 @@ func (m *Model) rebuildRows(keepRef string) {
 	q := strings.TrimSpace(m.filter.Value())
 	var match map[string]bool
 	if q != "" {
-		src := make([]string, len(m.cat.Requirements))
-		for i, r := range m.cat.Requirements {
-			src[i] = r.Ref + " " + r.Title
-		}
-		match = map[string]bool{}
-		for _, f := range fuzzy.Find(q, src) {
-			match[m.cat.Requirements[f.Index].Ref] = true
-		}
-		// A ref typed exactly also matches its children ("A.5" finds A.5.x).
-		for _, r := range m.cat.Requirements {
-			if strings.HasPrefix(strings.ToLower(r.Ref), strings.ToLower(q)) {
-				match[r.Ref] = true
-			}
-		}
+		match = m.matchRefs(q)
 	}
 	lastGroup := ""
 	for _, r := range m.cat.Requirements {
@@ -288,6 +276,33 @@ func (m *Model) rebuildRows(keepRef string) {
 		m.cursor = 0
 	}
 	m.clampOffset()
+}
+
+// refLike is text that reads as a requirement ref: "A.5.2", "6.1", "a.7".
+var refLike = regexp.MustCompile(`^([Aa]\.)?\d+(\.\d+)*\.?$`)
+
+// matchRefs finds requirements for a filter. A ref finds itself and its children
+// ("6.1" finds 6.1.1 to 6.1.4; "A.5.2" finds only A.5.2, not A.5.20); other text is
+// matched fuzzily against ref and title.
+func (m *Model) matchRefs(q string) map[string]bool {
+	match := map[string]bool{}
+	if refLike.MatchString(q) {
+		q = strings.TrimSuffix(strings.ToUpper(q[:1])+q[1:], ".")
+		for _, r := range m.cat.Requirements {
+			if r.Ref == q || strings.HasPrefix(r.Ref, q+".") {
+				match[r.Ref] = true
+			}
+		}
+		return match
+	}
+	src := make([]string, len(m.cat.Requirements))
+	for i, r := range m.cat.Requirements {
+		src[i] = r.Ref + " " + r.Title
+	}
+	for _, f := range fuzzy.Find(q, src) {
+		match[m.cat.Requirements[f.Index].Ref] = true
+	}
+	return match
 }
 
 func (m *Model) passesStatus(ref string) bool {
