@@ -195,7 +195,14 @@ the decision. Redirect it to a file to hand it over.`,
 			if err != nil {
 				return err
 			}
-			return writeImpactMarkdown(a.stdout, set, e, sys, chosen, versions, risks, s.Now())
+			if err := writeImpactMarkdown(a.stdout, set, e, sys, chosen, versions, risks, s.Now()); err != nil {
+				return err
+			}
+			all, err := s.Risks(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			return writeLinkedRisks(a.stdout, sys, all, s.Now())
 		},
 	}
 	cmd.Flags().StringVar(&engagement, "engagement", "", "engagement name or id (needed only when several engagements have a system of that name)")
@@ -287,7 +294,6 @@ func controlLabel(set *catalogs.Set, c assessments.ControlRef) string {
 
 func writeImpactMarkdown(w io.Writer, set *catalogs.Set, e assessments.Engagement, sys assessments.AISystem, a assessments.ImpactAssessment,
 	versions []assessments.ImpactAssessment, risks map[assessments.ImpactArea][]assessments.Risk, now time.Time) error {
-	today := now.Format(assessments.DateLayout)
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	field := func(label, v string) { p("- **%s:** %s\n", label, md(v)) }
@@ -437,7 +443,26 @@ func writeImpactMarkdown(w io.Writer, set *catalogs.Set, e assessments.Engagemen
 	if a.Decision == assessments.DecisionConditions || a.Conditions != "" {
 		field("Conditions", a.Conditions)
 	}
-	p("\n---\n\nPrinted by annex on %s.\n", today)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeLinkedRisks appends the register's risks that name the system.
+func writeLinkedRisks(w io.Writer, sys assessments.AISystem, risks []assessments.Risk, now time.Time) error {
+	var b strings.Builder
+	b.WriteString("\n## Risks linked to this AI system\n\n")
+	n := 0
+	for _, r := range risks {
+		if r.AISystemID != sys.ID {
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, "- %s %s (%s, %s)\n", r.Ref, md(r.Title), r.Scope.Label(), r.EffectiveStatus().Label())
+	}
+	if n == 0 {
+		b.WriteString("_None in the risk register._\n")
+	}
+	fmt.Fprintf(&b, "\n---\n\nPrinted by annex on %s.\n", now.Format(assessments.DateLayout))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -127,7 +127,7 @@ func TestAIShowMarkdownHasEverySection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"- **State:** draft", "set when the version is approved", "- **Decision:** no decision yet", "- **Approver:** _not recorded_"} {
+	for _, w := range []string{"- **State:** draft", "set when the version is approved", "## Risks linked to this AI system\n\n- R-0", "- **Decision:** no decision yet", "- **Approver:** _not recorded_"} {
 		if !strings.Contains(draft, w) {
 			t.Errorf("draft Markdown lacks %q", w)
 		}
