@@ -519,43 +519,52 @@ func (s *Store) UnlinkEvidence(ctx context.Context, id string, l assessments.Evi
 // through the crosswalk calls to bring the evidence along. Items already linked are left
 // alone; it returns how many links it added.
 func (s *Store) CopyRequirementEvidence(ctx context.Context, engagementID, fromStd, fromRef, toStd, toRef, provenance string) (int, error) {
+	var added int
+	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		added, err = s.CopyRequirementEvidenceTx(ctx, tx, engagementID, fromStd, fromRef, toStd, toRef, provenance)
+		return err
+	})
+	return added, err
+}
+
+// CopyRequirementEvidenceTx is CopyRequirementEvidence inside the caller's transaction, so
+// an adoption and the evidence it brings along land together.
+func (s *Store) CopyRequirementEvidenceTx(ctx context.Context, h Handler, engagementID, fromStd, fromRef, toStd, toRef, provenance string) (int, error) {
 	if fromStd == "" || fromRef == "" || toStd == "" || toRef == "" {
 		return 0, errors.New("copy evidence: both requirements must be named")
 	}
 	if fromStd == toStd && fromRef == toRef {
 		return 0, nil
 	}
-	var added int
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT evidence_id FROM evidence_links WHERE engagement_id = ? AND target = 'requirement'
-			AND standard = ? AND target_ref = ? ORDER BY evidence_id`, engagementID, fromStd, fromRef)
+	rows, err := h.QueryContext(ctx, `SELECT evidence_id FROM evidence_links WHERE engagement_id = ? AND target = 'requirement'
+		AND standard = ? AND target_ref = ? ORDER BY evidence_id`, engagementID, fromStd, fromRef)
+	if err != nil {
+		return 0, fmt.Errorf("read evidence of %s %s: %w", fromStd, fromRef, err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	link := assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: toStd, Ref: toRef, Provenance: provenance}
+	added := 0
+	for _, id := range ids {
+		n, err := s.linkTx(ctx, h, engagementID, id, []assessments.EvidenceLink{link})
 		if err != nil {
-			return fmt.Errorf("read evidence of %s %s: %w", fromStd, fromRef, err)
+			return added, err
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		link := assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: toStd, Ref: toRef, Provenance: provenance}
-		for _, id := range ids {
-			n, err := s.linkTx(ctx, tx, engagementID, id, []assessments.EvidenceLink{link})
-			if err != nil {
-				return err
-			}
-			added += n
-		}
-		return nil
-	})
-	return added, err
+		added += n
+	}
+	return added, nil
 }
 
 // EvidenceItem loads one item with its links.
