@@ -734,3 +734,24 @@ func TestLinksAnAISystemOfTheInventory(t *testing.T) {
 		t.Errorf("the detail does not name the AI system:\n%s", f.view())
 	}
 }
+
+func TestMatrixSettingsEditACellLevel(t *testing.T) {
+	f := newFixture(t, 80, 24, true)
+	f.press("m", "shift+tab") // from size back round to the grid
+	if f.tab.settings.focus != f.tab.settings.cellsIdx() {
+		t.Fatalf("focus %d, want the grid", f.tab.settings.focus)
+	}
+	// The cursor starts at likelihood 5, consequence 1 (Medium); move to 4,2 and raise it.
+	f.press("down", "right", "+")
+	if !strings.Contains(f.view(), "[High]") {
+		t.Errorf("the edited cell is not marked:\n%s", f.view())
+	}
+	f.press("ctrl+s")
+	m, _ := f.s.RiskMatrix(context.Background(), f.e.ID)
+	if m.Cells[3][1] != 3 || m.Size != 5 {
+		t.Fatalf("cells %v", m.Cells)
+	}
+	if f.tab.settings != nil {
+		t.Fatal("settings still open")
+	}
+}

@@ -21,6 +21,8 @@ type settings struct {
 	lik, con  []textinput.Model
 	lev       []textinput.Model
 	threshold int
+	cells     [][]int // level index per cell, [likelihood-1][consequence-1]
+	cl, cc    int     // the cell being edited
 	focus     int
 	errs      map[string]string
 	err       string
@@ -38,6 +40,8 @@ func newSettings(m *Model, mx assessments.Matrix) *settings {
 
 func (s *settings) reset(base assessments.Matrix) {
 	s.base, s.size, s.threshold = base, base.Size, base.Threshold
+	s.cells = base.Clone().Cells
+	s.cl, s.cc = base.Size, 1
 	mk := func(vals []string) []textinput.Model {
 		out := make([]textinput.Model, len(vals))
 		for i, v := range vals {
@@ -55,8 +59,12 @@ func (s *settings) reset(base assessments.Matrix) {
 
 func (s *settings) setWidth(w int) { s.width = w }
 
-// items: 0 size, then likelihood labels, consequence labels, level names, threshold.
-func (s *settings) count() int { return 1 + len(s.lik) + len(s.con) + len(s.lev) + 1 }
+// items: 0 size, then likelihood labels, consequence labels, level names, threshold, cells.
+func (s *settings) count() int { return s.cellsIdx() + 1 }
+
+func (s *settings) thresholdIdx() int { return 1 + len(s.lik) + len(s.con) + len(s.lev) }
+
+func (s *settings) cellsIdx() int { return s.thresholdIdx() + 1 }
 
 func (s *settings) input(i int) *textinput.Model {
 	i--
@@ -76,7 +84,7 @@ func (s *settings) input(i int) *textinput.Model {
 
 func (s *settings) focusCmd() tea.Cmd {
 	var cmd tea.Cmd
-	for i := 1; i < s.count()-1; i++ {
+	for i := 1; i < s.thresholdIdx(); i++ {
 		in := s.input(i)
 		if i == s.focus {
 			cmd = in.Focus()
@@ -101,7 +109,8 @@ func (s *settings) matrix() assessments.Matrix {
 	mx.Size = s.size
 	mx.LikelihoodLabels, mx.ConsequenceLabels, mx.LevelNames = values(s.lik), values(s.con), values(s.lev)
 	mx.Threshold = s.threshold
-	return mx
+	mx.Cells = s.cells
+	return mx.Clone()
 }
 
 func (s *settings) dirty() bool {
@@ -150,6 +159,30 @@ func (m *Model) settingsKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case "ctrl+s":
 		return s.submit()
+	}
+	if s.focus == s.cellsIdx() {
+		switch msg.String() {
+		case "up", "k":
+			s.cl = min(s.cl+1, s.size)
+			return nil
+		case "down", "j":
+			s.cl = max(s.cl-1, 1)
+			return nil
+		case "left", "h":
+			s.cc = max(s.cc-1, 1)
+			return nil
+		case "right", "l":
+			s.cc = min(s.cc+1, s.size)
+			return nil
+		case "+", "=", "space":
+			s.cells[s.cl-1][s.cc-1] = min(s.cells[s.cl-1][s.cc-1]+1, len(s.lev)-1)
+			return nil
+		case "-":
+			s.cells[s.cl-1][s.cc-1] = max(s.cells[s.cl-1][s.cc-1]-1, 0)
+			return nil
+		}
+	}
+	switch msg.String() {
 	case "tab", "down", "enter":
 		s.focus = (s.focus + 1) % s.count()
 		return s.focusCmd()
@@ -182,7 +215,9 @@ func (m *Model) settingsKey(msg tea.KeyPressMsg) tea.Cmd {
 			s.errs = map[string]string{}
 		}
 		return nil
-	case s.count() - 1:
+	case s.cellsIdx():
+		return nil
+	case s.thresholdIdx():
 		switch msg.String() {
 		case "left", "h":
 			s.threshold = (s.threshold - 1 + len(s.lev)) % len(s.lev)
@@ -332,7 +367,6 @@ func (s *settings) view(height int) string {
 	group("Likelihood scale (1 lowest)", s.lik, "likelihood_labels")
 	group("Consequence scale (1 lowest)", s.con, "consequence_labels")
 	group("Risk levels (lowest first)", s.lev, "levels")
-	errLine("cells")
 	thr := ""
 	if s.threshold >= 0 && s.threshold < len(s.lev) {
 		thr = common.OneLine(strings.TrimSpace(s.lev[s.threshold].Value()))
@@ -342,17 +376,33 @@ func (s *settings) view(height int) string {
 	errLine("threshold")
 	// The grid, for reference.
 	mx := s.matrix()
-	body = append(body, st.Header.Render("Levels per cell")+st.Subtle.Render("  likelihood down, consequence across"))
+	gridFocused := s.focus == s.cellsIdx()
+	gridHead := st.Header.Render("Levels per cell")
+	if gridFocused {
+		gridHead = st.Accent.Render("▸ Levels per cell")
+		focusAt = len(body) + s.size
+	}
+	body = append(body, gridHead+st.Subtle.Render("  likelihood up, consequence across · tab here, arrows pick, +/- level"))
 	ps := s.m.styles()
 	for l := mx.Size; l >= 1; l-- {
 		line := fmt.Sprintf("  %d ", l)
 		for c := 1; c <= mx.Size; c++ {
-			if lv, ok := mx.Level(l, c); ok {
-				line += ps.heat[lv.Colour()].Render(center(levelText(lv.Name, 5), 7)) + " "
+			lv, ok := mx.Level(l, c)
+			if !ok {
+				line += center("?", 9) + " "
+				continue
 			}
+			txt := levelText(lv.Name, 7)
+			style := ps.heat[lv.Colour()]
+			if gridFocused && l == s.cl && c == s.cc {
+				txt = "[" + txt + "]"
+				style = ps.heatSel[lv.Colour()]
+			}
+			line += style.Render(center(txt, 9)) + " "
 		}
 		body = append(body, line)
 	}
+	errLine("cells")
 
 	head := st.Title.Render("Risk matrix") + st.Muted.Render("  applies to every risk of this engagement")
 	top := []string{common.Truncate(head, w)}
@@ -362,7 +412,7 @@ func (s *settings) view(height int) string {
 	case s.err != "":
 		top = append(top, st.Error.Render(common.Truncate(s.err, w)))
 	default:
-		top = append(top, st.Subtle.Render(common.Truncate("ctrl+s saves · esc cancels · tab/↑↓ move · ←/→ size and threshold", w)))
+		top = append(top, st.Subtle.Render(common.Truncate("ctrl+s saves · esc cancels · tab/↑↓ move · ←/→ size and threshold · +/- a cell's level", w)))
 	}
 	avail := max(1, height-len(top))
 	off := 0
