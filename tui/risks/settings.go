@@ -392,10 +392,10 @@ func (s *settings) view(height int) string {
 				line += center("?", 9) + " "
 				continue
 			}
-			txt := levelText(lv.Name, 7)
+			txt := levelText(lv.Name, 9)
 			style := ps.heat[lv.Colour()]
 			if gridFocused && l == s.cl && c == s.cc {
-				txt = "[" + txt + "]"
+				txt = "[" + levelText(lv.Name, 7) + "]"
 				style = ps.heatSel[lv.Colour()]
 			}
 			line += style.Render(center(txt, 9)) + " "
