@@ -639,3 +639,29 @@ func TestFilterAndDelete(t *testing.T) {
 		t.Fatalf("after delete: %v", list)
 	}
 }
+
+func TestWizardConflictKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t, 120, 40, false)
+	h.addSystem("Lens")
+	h.press("a")
+	id := h.m.wiz.saved.ID
+	// Another window saves the scope meanwhile.
+	cur := h.stored(id)
+	theirs := cur.Clone()
+	theirs.Scope = "Theirs"
+	if _, err := h.s.UpdateImpactAssessment(context.Background(), cur, theirs); err != nil {
+		t.Fatal(err)
+	}
+	h.set("scope", "Mine")
+	h.press("pgdown")
+	if h.m.wiz.step != assessments.StepScope || !strings.Contains(h.m.wiz.general, "changed elsewhere") {
+		t.Fatalf("conflict not reported: %q", h.m.wiz.general)
+	}
+	if h.m.wiz.form.value("scope") != "Mine" {
+		t.Fatal("the typed scope was lost")
+	}
+	h.press("pgdown")
+	if h.m.wiz.step != assessments.StepSystem || h.stored(id).Scope != "Mine" {
+		t.Fatalf("second attempt: step %d, stored %q", h.m.wiz.step, h.stored(id).Scope)
+	}
+}
