@@ -665,3 +665,27 @@ func TestWizardConflictKeepsWhatWasTyped(t *testing.T) {
 		t.Fatalf("second attempt: step %d, stored %q", h.m.wiz.step, h.stored(id).Scope)
 	}
 }
+
+func TestGoingBackNeverRecordsADecision(t *testing.T) {
+	h := newHarness(t, 120, 40, false)
+	h.addSystem("Lens")
+	h.press("a")
+	id := h.m.wiz.saved.ID
+	completeWizard(h)
+	h.choose("decision", "approve")
+	h.set("approver", "Dr Ada Obi")
+	h.set("decision_date", "2026-03-01")
+	h.set("rationale", "ok")
+	h.press("pgup")
+	if a := h.stored(id); a.Frozen() || a.Approver != "Dr Ada Obi" {
+		t.Fatalf("going back: frozen %v, approver %q", a.Frozen(), a.Approver)
+	}
+	h.press("pgdown")
+	if h.m.wiz.step != assessments.StepDecision || h.m.wiz.form.value("decision") != "approve" {
+		t.Fatalf("the chosen decision was not kept: %q", h.m.wiz.form.value("decision"))
+	}
+	h.press("esc")
+	if a := h.stored(id); a.Frozen() || !strings.Contains(h.m.status, "decision was not recorded") {
+		t.Fatalf("leaving recorded a decision or said nothing: %v %q", a.Frozen(), h.m.status)
+	}
+}

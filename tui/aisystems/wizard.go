@@ -438,7 +438,10 @@ func (w *wizard) saved_(msg stepSavedMsg) tea.Cmd {
 		return w.createRisk()
 	}
 	if msg.exit {
-		if w.step == assessments.StepDecision && !w.hasPending {
+		switch {
+		case w.step == assessments.StepDecision && w.hasPending:
+			return w.close(fmt.Sprintf("Saved; the decision was not recorded. Version %d stays a draft until step 9 is finished with pgdn and confirmed.", msg.a.Version))
+		case w.step == assessments.StepDecision:
 			return w.close(fmt.Sprintf("Saved. Version %d stays a draft until a decision is recorded.", msg.a.Version))
 		}
 		return w.close(fmt.Sprintf("Saved step %d of %d; press a to resume.", int(w.step)+1, len(assessments.ImpactSteps)))
