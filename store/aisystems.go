@@ -156,6 +156,30 @@ func (s *Store) DeleteAISystem(ctx context.Context, id string) error {
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM impact_assessments WHERE ai_system_id = ?", id).Scan(&versions); err != nil {
 			return fmt.Errorf("read impact assessments: %w", err)
 		}
+		// Risks that named the system keep their content but lose the link, recorded as
+		// an edit of each risk.
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM risks WHERE ai_system_id = ?", id)
+		if err != nil {
+			return fmt.Errorf("read linked risks: %w", err)
+		}
+		var linked []string
+		for rows.Next() {
+			var rid string
+			if err := rows.Scan(&rid); err != nil {
+				rows.Close()
+				return err
+			}
+			linked = append(linked, rid)
+		}
+		rows.Close()
+		for _, rid := range linked {
+			if _, err := tx.ExecContext(ctx, "UPDATE risks SET ai_system_id = '', updated_at = ?, updated_by = ? WHERE id = ?", s.stamp(), s.author, rid); err != nil {
+				return fmt.Errorf("unlink risk: %w", err)
+			}
+			if err := s.Record(ctx, tx, a.EngagementID, RiskEntity, rid, []FieldDiff{{Field: "ai_system_id", Old: id, New: ""}}); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM ai_systems WHERE id = ?", id); err != nil {
 			return fmt.Errorf("delete AI system: %w", err)
 		}

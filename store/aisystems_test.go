@@ -132,8 +132,16 @@ func TestAISystemCreateUpdateDelete(t *testing.T) {
 	if _, err := s.StartImpactAssessment(ctx, sys.ID); err != nil {
 		t.Fatal(err)
 	}
+	risk, err := s.CreateRisk(ctx, assessments.Risk{EngagementID: e.ID, Title: "Drift", Scope: assessments.ScopeAI, AISystemID: sys.ID,
+		Inherent: assessments.Score{Likelihood: 2, Consequence: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.DeleteAISystem(ctx, sys.ID); err != nil {
 		t.Fatal(err)
+	}
+	if r, err := s.Risk(ctx, risk.ID); err != nil || r.AISystemID != "" || r.Title != "Drift" {
+		t.Fatalf("the risk should stay, unlinked: %+v %v", r, err)
 	}
 	if _, err := s.AISystem(ctx, sys.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("deleted system still loads: %v", err)
