@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// scrollDetailUntil focuses the gap-analysis detail and pages down until every text shows;
+// evScrollDetailUntil focuses the gap-analysis detail and pages down until every text shows;
 // the evidence section sits below the guidance, out of sight on a small terminal.
-func (s *session) scrollDetailUntil(texts ...string) string {
+func (s *session) evScrollDetailUntil(texts ...string) string {
 	s.t.Helper()
 	has := func(scr string) bool {
 		for _, t := range texts {
@@ -44,9 +44,9 @@ func (s *session) scrollDetailUntil(texts ...string) string {
 	return s.waitFor(texts...)
 }
 
-// toTab presses ] until the screen shows want, giving each tab time to draw: a tab that
+// evToTab presses ] until the screen shows want, giving each tab time to draw: a tab that
 // finishes loading changes the screen too, so "the screen changed" does not mean "moved".
-func (s *session) toTab(want string) string {
+func (s *session) evToTab(want string) string {
 	s.t.Helper()
 	for range 12 {
 		deadline := time.Now().Add(1500 * time.Millisecond)
@@ -84,7 +84,7 @@ func TestEvidenceJourney(t *testing.T) {
 			s.waitFor("Evidence workshop")
 
 			// ISO 27001 A.5.15: attach the file as new evidence from the requirement.
-			s.toTab("ISO/IEC 27001:2022  readiness")
+			s.evToTab("ISO/IEC 27001:2022  readiness")
 			s.keys("/")
 			s.text("A.5.15")
 			s.keys("Enter")
@@ -97,11 +97,11 @@ func TestEvidenceJourney(t *testing.T) {
 			s.text("Access and AI use policy")
 			s.keys("C-s")
 			s.waitGone("Attach evidence to")
-			scr := s.scrollDetailUntil("Access and AI use policy")
+			scr := s.evScrollDetailUntil("Access and AI use policy")
 			assertNoBrokenLines(t, scr, size.w)
 
 			// ISO 42001 A.9.2: attach the same item, found by fuzzy search.
-			s.toTab("ISO/IEC 42001:2023  readiness")
+			s.evToTab("ISO/IEC 42001:2023  readiness")
 			s.keys("/")
 			s.text("A.9.2")
 			s.keys("Enter")
@@ -112,7 +112,7 @@ func TestEvidenceJourney(t *testing.T) {
 			s.waitFor("Access and AI use policy")
 			s.keys("Enter")
 			s.waitGone("Attach evidence to")
-			scr = s.scrollDetailUntil("Access and AI use policy")
+			scr = s.evScrollDetailUntil("Access and AI use policy")
 			assertNoBrokenLines(t, scr, size.w)
 
 			// The file changes on disk. The command line check fails and names it.
@@ -125,19 +125,19 @@ func TestEvidenceJourney(t *testing.T) {
 			}
 
 			// The Evidence tab's check flags it too, without freezing the screen.
-			s.toTab("Evidence library")
+			s.evToTab("Evidence library")
 			s.keys("c")
 			scr = s.waitFor("Checked 1 file:", "1 changed", "file changed")
 			assertNoBrokenLines(t, scr, size.w)
 
 			// Both requirements flag it in their detail.
-			s.toTab("ISO/IEC 27001:2022  readiness")
+			s.evToTab("ISO/IEC 27001:2022  readiness")
 			s.waitFor("Access control")
-			scr = s.scrollDetailUntil("Access and AI use policy", "file changed")
+			scr = s.evScrollDetailUntil("Access and AI use policy", "file changed")
 			assertNoBrokenLines(t, scr, size.w)
-			s.toTab("ISO/IEC 42001:2023  readiness")
+			s.evToTab("ISO/IEC 42001:2023  readiness")
 			s.waitFor("Processes for responsible use")
-			scr = s.scrollDetailUntil("Access and AI use policy", "file changed")
+			scr = s.evScrollDetailUntil("Access and AI use policy", "file changed")
 			assertNoBrokenLines(t, scr, size.w)
 
 			s.keys("C-c")

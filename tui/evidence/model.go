@@ -127,9 +127,10 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Activate reloads from the store each time the tab shows.
 func (m *Model) Activate() tea.Cmd { return m.load() }
 
-// Capturing is true while a text field or a question has the keyboard.
+// Capturing is true while a text field, a question or the detail view has the keyboard:
+// in the detail, esc and q return to the table rather than leave the engagement.
 func (m *Model) Capturing() bool {
-	return m.filtering || m.mode == modeForm || m.mode == modeDelete || m.mode == modeExport
+	return m.filtering || m.mode != modeList
 }
 
 // FlushDrafts has nothing to save: the form keeps its text while the tab lives, and an

@@ -459,3 +459,20 @@ func TestFormLinksRisks(t *testing.T) {
 		t.Fatalf("detail:\n%s", v)
 	}
 }
+
+func TestCapturingKeepsEscInsideTheTab(t *testing.T) {
+	f := newFixture(t, 100, 30)
+	m := f.tab(t, 100, 30)
+	if m.Capturing() {
+		t.Fatal("the table must let the engagement screen have q, esc and [ ]")
+	}
+	s, _ := press(t, m, "enter")
+	if !m.Capturing() {
+		t.Fatal("the detail must keep esc and q for itself")
+	}
+	s, _ = press(t, s, "q")
+	if m.mode != modeList || m.Capturing() {
+		t.Fatal("q in the detail must return to the table")
+	}
+	_ = s
+}

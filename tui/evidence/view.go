@@ -127,7 +127,7 @@ func (m *Model) listView() string {
 		m.filter.SetWidth(max(10, m.width-34))
 		line := m.filter.View()
 		if !m.filtering {
-			line += st.Muted.Render(fmt.Sprintf("  %d of %d · esc clears", len(m.rows), len(m.items)))
+			line += st.Muted.Render(fmt.Sprintf("  %d of %d · / then esc clears", len(m.rows), len(m.items)))
 		}
 		b.WriteString(common.Truncate(line, m.width) + "\n")
 	default:
