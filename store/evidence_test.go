@@ -170,9 +170,11 @@ func TestEvidenceBadInputWritesNothing(t *testing.T) {
 		{"not a URL", assessments.Evidence{Title: "x", Kind: assessments.KindLink, URL: "intranet/policy"}, "url", "not a web address"},
 		{"no title", assessments.Evidence{Kind: assessments.KindInterview}, "title", "title"},
 		{"unreadable", assessments.Evidence{Title: "x", Kind: assessments.KindDocument, Path: unreadable}, "path", "permission denied"},
+		{"a device", assessments.Evidence{Title: "x", Kind: assessments.KindDocument, Path: os.DevNull}, "path", "not a regular file"},
+		{"empty path for a file kind", assessments.Evidence{Title: "x", Kind: assessments.KindScreenshot, Path: "  "}, "path", "give its path"},
 	}
 	for _, tt := range tests {
-		if tt.name == "unreadable" && (canRead || runtime.GOOS == "windows") {
+		if (tt.name == "unreadable" || tt.name == "a device") && (canRead && tt.name == "unreadable" || runtime.GOOS == "windows") {
 			continue
 		}
 		tt.e.EngagementID = f.e.ID
