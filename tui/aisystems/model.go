@@ -487,6 +487,9 @@ func (m *Model) askDeleteSystem() tea.Cmd {
 	if la.Versions > 0 {
 		text = fmt.Sprintf("Delete %s and its %d impact assessment version%s? Approved versions go too.", common.OneLine(sys.Name), la.Versions, plural(la.Versions))
 	}
+	if n := len(m.systemRisks(sys.ID)); n > 0 {
+		text += fmt.Sprintf(" Its %d linked risk%s stay in the register, unlinked.", n, plural(n))
+	}
 	m.confirm = &confirmation{text: text, yes: func() tea.Cmd {
 		m.mode = modeList
 		return func() tea.Msg {

@@ -58,7 +58,11 @@ func (m *Model) footer(w int) []string {
 	st := m.c.Styles
 	switch {
 	case m.confirm != nil:
-		return []string{st.Warn.Render(common.Truncate(m.confirm.text, w-18)) + st.Muted.Render("  y yes · n no")}
+		var out []string
+		for _, l := range strings.Split(lipgloss.Wrap(m.confirm.text, w, " "), "\n") {
+			out = append(out, st.Warn.Render(l))
+		}
+		return append(out, st.Muted.Render("y yes · n no"))
 	case m.loadErr != "":
 		return []string{st.Error.Render(m.loadErr)}
 	case m.status != "":
