@@ -291,11 +291,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.load()
 		}
 		r := msg.rep
-		files := fmt.Sprintf("%d files", len(r.Checked))
-		if len(r.Checked) == 1 {
-			files = "1 file"
-		}
-		m.lastCheckNote = fmt.Sprintf("Checked %s: %d unchanged, %d changed, %d missing", files, r.OK, r.Changed, r.Missing)
+		m.lastCheckNote = fmt.Sprintf("Checked %s: %d unchanged, %d changed, %d missing", plural(len(r.Checked), "file"), r.OK, r.Changed, r.Missing)
 		m.setNote(m.lastCheckNote, r.Problems() > 0)
 		return m, tea.Batch(m.load(), func() tea.Msg { return common.DataChangedMsg{} })
 	case formSavedMsg:
@@ -321,11 +317,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.exporting = false
 		switch {
 		case msg.err != nil:
-			m.setNote(fmt.Sprintf("Export stopped after %d files: %s", len(msg.files), msg.err.Error()), true)
+			m.setNote(fmt.Sprintf("Export stopped after %s: %s", plural(len(msg.files), "file"), msg.err.Error()), true)
 		case len(msg.files) == 0:
 			m.setNote("No copies are kept in this workspace; nothing was written.", false)
 		default:
-			m.setNote(fmt.Sprintf("Wrote %d files to %s", len(msg.files), msg.dir), false)
+			m.setNote(fmt.Sprintf("Wrote %s to %s", plural(len(msg.files), "file"), msg.dir), false)
 		}
 		return m, nil
 	case reattachedMsg:
@@ -340,7 +336,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.setNote(msg.err.Error(), true)
 			return m, m.load()
 		}
-		m.setNote(fmt.Sprintf("Deleted %s and its %d links", quote(msg.title), len(msg.links)), false)
+		m.setNote(fmt.Sprintf("Deleted %s and its %s", quote(msg.title), plural(len(msg.links), "link")), false)
 		return m, m.load()
 	case tea.PasteMsg:
 		switch {
@@ -363,6 +359,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 }
 
 func (m *Model) setNote(s string, bad bool) { m.note, m.noteBad = s, bad }
+
+// plural is "1 file", "2 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
 
 func quote(s string) string { return "“" + common.OneLine(s) + "”" }
 

@@ -416,7 +416,7 @@ func (m *Model) deleteView() string {
 	if len(it.Links) == 0 {
 		lines = append(lines, "It is not linked to anything.")
 	} else {
-		lines = append(lines, fmt.Sprintf("It will be unlinked from %d:", len(it.Links)))
+		lines = append(lines, "It will be unlinked from "+linkCounts(it.Links)+":")
 		room := max(1, m.height-len(lines)-5)
 		for i, l := range it.Links {
 			if i == room-1 && len(it.Links) > room {
@@ -431,4 +431,28 @@ func (m *Model) deleteView() string {
 	}
 	lines = append(lines, "", st.Warn.Render("Delete it? y deletes · n keeps it"))
 	return strings.Join(lines, "\n")
+}
+
+// linkCounts says what links are: "2 requirements and 1 risk".
+func linkCounts(links []assessments.EvidenceLink) string {
+	n := map[assessments.LinkTarget]int{}
+	for _, l := range links {
+		n[l.Target]++
+	}
+	var parts []string
+	for _, x := range []struct {
+		t    assessments.LinkTarget
+		noun string
+	}{{assessments.LinkRequirement, "requirement"}, {assessments.LinkRisk, "risk"}, {assessments.LinkImpactAssessment, "impact assessment"}} {
+		if n[x.t] > 0 {
+			parts = append(parts, plural(n[x.t], x.noun))
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return "nothing"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
