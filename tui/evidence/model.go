@@ -133,9 +133,16 @@ func (m *Model) Capturing() bool {
 	return m.filtering || m.mode != modeList
 }
 
-// FlushDrafts has nothing to save: the form keeps its text while the tab lives, and an
-// unsaved new item is not an edit yet.
-func (m *Model) FlushDrafts() error { return nil }
+// FlushDrafts saves an open form when the program ends, if what it holds passes the rules;
+// a form that does not (no title yet, say) cannot become an item and is dropped.
+func (m *Model) FlushDrafts() error {
+	if m.form == nil || m.form.saving || !m.form.dirty() || !m.form.validate() {
+		return nil
+	}
+	e, links, _ := m.form.value()
+	_, err := saveEvidence(m.c.Ctx, m.c.Store, m.form.before, e, links)
+	return err
+}
 
 // SetSize is the tab's area.
 func (m *Model) SetSize(w, h int) {

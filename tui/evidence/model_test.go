@@ -476,3 +476,25 @@ func TestCapturingKeepsEscInsideTheTab(t *testing.T) {
 	}
 	_ = s
 }
+
+func TestFlushDraftsSavesAnOpenForm(t *testing.T) {
+	f := newFixture(t, 100, 30)
+	ctx := context.Background()
+	m := f.tab(t, 100, 30)
+	s, _ := press(t, m, "e")
+	s = typeText(t, s, " (final)")
+	if err := m.FlushDrafts(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.c.Store.EvidenceItem(ctx, f.ids["Access review Q1"])
+	if got.Title != "Access review Q1 (final)" {
+		t.Fatalf("title %q", got.Title)
+	}
+	// A new form without a title cannot be saved, and flushing it is not an error.
+	m2 := f.tab(t, 100, 30)
+	press(t, m2, "n")
+	if err := m2.FlushDrafts(); err != nil {
+		t.Fatal(err)
+	}
+	_ = s
+}
