@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"filippo.io/age"
 
@@ -107,17 +109,37 @@ func BuildFrom(ctx context.Context, d *Data, opt Options, list []artefact, repor
 	if report == nil {
 		report = func(int, string) {}
 	}
-	var files []File
+	// The writers only read d, so they run side by side; the pack sorts their files, so
+	// the order they finish in changes nothing.
+	results := make([][]File, len(list))
+	errs := make([]error, len(list))
+	var mu sync.Mutex
+	done := 0
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
 	for i, a := range list {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		report(i+1, a.step)
-		fs, err := a.write(d)
-		if err != nil {
-			return nil, err
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i], errs[i] = a.write(d)
+			mu.Lock()
+			done++
+			report(done, a.step)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	var files []File
+	for i := range list {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		files = append(files, fs...)
+		files = append(files, results[i]...)
 	}
 	report(len(list)+1, "manifest")
 	p, err := newPack(d, files)

@@ -218,9 +218,9 @@ var partsTemplate = template.Must(template.New("parts").Funcs(reportFuncs).Parse
 </section>{{end}}
 {{if .HasEvidence}}<section id="evidence">
 <h2>Evidence</h2>
-<p>{{.Evidence.Items}} evidence items{{if .Evidence.Files}}, {{.Evidence.Files}} files included in evidence/{{end}}.
+<p>{{plural .Evidence.Items "evidence item" "evidence items"}}{{if .Evidence.Files}}, {{plural .Evidence.Files "file" "files"}} included in evidence/{{end}}.
 {{if .Evidence.Expired}}<span class="overdue">{{.Evidence.Expired}} expired.</span> {{end}}{{if .Evidence.Expiring}}{{.Evidence.Expiring}} expiring within 30 days. {{end}}
-{{if .Evidence.Changed}}<span class="overdue">{{.Evidence.Changed}} files changed since attached.</span> {{end}}{{if .Evidence.Missing}}<span class="overdue">{{.Evidence.Missing}} files missing.</span>{{end}}</p>
+{{if .Evidence.Changed}}<span class="overdue">{{plural .Evidence.Changed "file" "files"}} changed since attached.</span> {{end}}{{if .Evidence.Missing}}<span class="overdue">{{plural .Evidence.Missing "file" "files"}} missing.</span>{{end}}</p>
 {{range .Evidence.Unevidenced}}<p class="muted">{{.}}</p>{{end}}
 <p class="muted">The evidence index (evidence-index.csv) lists each item with its SHA-256 and what it supports.</p>
 </section>{{end}}

@@ -183,6 +183,12 @@ var reportFuncs = template.FuncMap{
 		return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	},
 	"add": func(a, b int) int { return a + b },
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	},
 	"mul": func(a float64, b float64) float64 { return a * b },
 }
 
