@@ -63,3 +63,24 @@ func ReadinessOf(reqs []ReqRef, statusOf func(ref string) Status) (total Readine
 	}
 	return total, byGroup
 }
+
+// ReadinessFromCounts builds a standard's readiness from stored counts per status; the
+// requirements of the catalog (total) without a stored answer count as not assessed.
+func ReadinessFromCounts(total int, counts map[Status]int) Readiness {
+	var r Readiness
+	stored := 0
+	for _, s := range Statuses {
+		n := counts[s]
+		if s == NotAssessed {
+			continue
+		}
+		stored += n
+		for i := 0; i < n; i++ {
+			r.Add(s)
+		}
+	}
+	for i := stored; i < total; i++ {
+		r.Add(NotAssessed)
+	}
+	return r
+}

@@ -123,3 +123,17 @@ func TestEngagementValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestReadinessFromCountsMatchesAdd(t *testing.T) {
+	counts := map[Status]int{Implemented: 3, Partial: 2, NotImplemented: 1, NotApplicable: 1, NotAssessed: 4}
+	got := ReadinessFromCounts(12, counts)
+	var want Readiness
+	for s, n := range map[Status]int{Implemented: 3, Partial: 2, NotImplemented: 1, NotApplicable: 1, NotAssessed: 5} {
+		for i := 0; i < n; i++ {
+			want.Add(s)
+		}
+	}
+	if got.Percent() != want.Percent() || got.AssessedPercent() != want.AssessedPercent() || got.Total != 12 || got.Counts[NotAssessed] != 5 {
+		t.Errorf("from counts %+v, want %+v", got, want)
+	}
+}

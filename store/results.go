@@ -172,3 +172,30 @@ func (s *Store) queryResults(ctx context.Context, h Handler, where string, args 
 	}
 	return out, rows.Err()
 }
+
+// StatusCounts counts the stored results of every engagement per standard and status, in
+// one query (the home screen's readiness figures). Requirements with no stored row are
+// not assessed; callers add them from the catalog's size.
+func (s *Store) StatusCounts(ctx context.Context) (map[string]map[string]map[assessments.Status]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, standard, status, count(*) FROM results GROUP BY engagement_id, standard, status`)
+	if err != nil {
+		return nil, fmt.Errorf("count results: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]map[assessments.Status]int{}
+	for rows.Next() {
+		var e, std, st string
+		var n int
+		if err := rows.Scan(&e, &std, &st, &n); err != nil {
+			return nil, err
+		}
+		if out[e] == nil {
+			out[e] = map[string]map[assessments.Status]int{}
+		}
+		if out[e][std] == nil {
+			out[e][std] = map[assessments.Status]int{}
+		}
+		out[e][std][assessments.Status(st)] = n
+	}
+	return out, rows.Err()
+}

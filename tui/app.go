@@ -195,7 +195,7 @@ func (a *App) render() string {
 	} else {
 		helpView = a.help.ShortHelpView(append(a.top().KeyMap().ShortHelp(), a.c.Keys.Help))
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, body, status, fitHeight(helpView, w, lipgloss.Height(helpView)))
+	return body + "\n" + status + "\n" + fitHeight(helpView, w, lipgloss.Height(helpView))
 }
 
 // fitHeight pads or cuts a view to exactly h lines, each at most w cells.

@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/tui/common"
@@ -187,5 +186,5 @@ func (m *Model) View() string {
 	if len(m.tabs) > 0 {
 		body = m.tabs[m.active].View()
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, common.Truncate(title, m.width), common.Truncate(bar, m.width), body)
+	return common.Truncate(title, m.width) + "\n" + common.Truncate(bar, m.width) + "\n" + body
 }

@@ -84,13 +84,15 @@ func newForm(c *common.Common, e assessments.Engagement, keys keyMap, item *asse
 	var links []assessments.EvidenceLink
 	if item != nil {
 		f.kind = item.Kind
-		f.inputs[fTitle].SetValue(item.Title)
-		f.inputs[fPath].SetValue(item.Path)
-		f.inputs[fURL].SetValue(item.URL)
-		f.desc.SetValue(item.Description)
-		f.inputs[fCollectedOn].SetValue(item.CollectedOn)
-		f.inputs[fCollectedBy].SetValue(item.CollectedBy)
-		f.inputs[fValidUntil].SetValue(item.ValidUntil)
+		// Stored text is shown inert: an escape sequence in a title must not reach the
+		// terminal through the field. value() maps untouched fields back to the original.
+		f.inputs[fTitle].SetValue(common.Inert(item.Title))
+		f.inputs[fPath].SetValue(common.Inert(item.Path))
+		f.inputs[fURL].SetValue(common.Inert(item.URL))
+		f.desc.SetValue(common.Inert(item.Description))
+		f.inputs[fCollectedOn].SetValue(common.Inert(item.CollectedOn))
+		f.inputs[fCollectedBy].SetValue(common.Inert(item.CollectedBy))
+		f.inputs[fValidUntil].SetValue(common.Inert(item.ValidUntil))
 		links = item.Links
 	} else {
 		f.inputs[fCollectedOn].SetValue(c.Now().Format(assessments.DateLayout))
@@ -171,13 +173,27 @@ func (f *form) value() (assessments.Evidence, []assessments.EvidenceLink, []stri
 	}
 	e.EngagementID = f.eng.ID
 	e.Kind = f.kind
-	e.Title = strings.TrimSpace(f.inputs[fTitle].Value())
-	e.Path = strings.TrimSpace(f.inputs[fPath].Value())
-	e.URL = strings.TrimSpace(f.inputs[fURL].Value())
-	e.Description = f.desc.Value()
-	e.CollectedOn = strings.TrimSpace(f.inputs[fCollectedOn].Value())
-	e.CollectedBy = strings.TrimSpace(f.inputs[fCollectedBy].Value())
-	e.ValidUntil = strings.TrimSpace(f.inputs[fValidUntil].Value())
+	// keep returns the stored value when the field still shows it untouched.
+	keep := func(typed, stored string, trim bool) string {
+		if f.before != nil && typed == common.Inert(stored) {
+			return stored
+		}
+		if trim {
+			return strings.TrimSpace(typed)
+		}
+		return typed
+	}
+	var before assessments.Evidence
+	if f.before != nil {
+		before = *f.before
+	}
+	e.Title = keep(f.inputs[fTitle].Value(), before.Title, true)
+	e.Path = keep(f.inputs[fPath].Value(), before.Path, true)
+	e.URL = keep(f.inputs[fURL].Value(), before.URL, true)
+	e.Description = keep(f.desc.Value(), before.Description, false)
+	e.CollectedOn = keep(f.inputs[fCollectedOn].Value(), before.CollectedOn, true)
+	e.CollectedBy = keep(f.inputs[fCollectedBy].Value(), before.CollectedBy, true)
+	e.ValidUntil = keep(f.inputs[fValidUntil].Value(), before.ValidUntil, true)
 	links, problems := f.parseLinks(f.inputs[fLinks].Value())
 	return e, links, problems
 }

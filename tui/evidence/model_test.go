@@ -498,3 +498,32 @@ func TestFlushDraftsSavesAnOpenForm(t *testing.T) {
 	}
 	_ = s
 }
+
+func TestFormShowsEscapesInertAndKeepsThem(t *testing.T) {
+	f := newFixture(t, 100, 30)
+	ctx := context.Background()
+	it, _ := f.c.Store.EvidenceItem(ctx, f.ids["Access review Q1"])
+	next := it
+	next.Title = "Review \x1b[31mred\x1b[0m"
+	if _, err := f.c.Store.UpdateEvidence(ctx, it, next, storeOpts()); err != nil {
+		t.Fatal(err)
+	}
+	m := f.tab(t, 100, 30)
+	v := m.View()
+	if strings.Contains(v, "\x1b[31mred") {
+		t.Fatal("an escape sequence from a title reached the screen")
+	}
+	m.selectID(it.ID)
+	s, _ := press(t, m, "e")
+	if strings.Contains(s.View(), "\x1b[31mred") || m.form.inputs[fTitle].Value() != "Review ^[[31mred^[[0m" {
+		t.Fatalf("form field %q", m.form.inputs[fTitle].Value())
+	}
+	// Saving another field leaves the stored title as it was.
+	m.form.inputs[fCollectedBy].SetValue("Someone else")
+	s, _ = press(t, s, "ctrl+s")
+	got, _ := f.c.Store.EvidenceItem(ctx, it.ID)
+	if got.Title != next.Title || got.CollectedBy != "Someone else" {
+		t.Fatalf("title %q by %q", got.Title, got.CollectedBy)
+	}
+	_ = s
+}

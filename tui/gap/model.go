@@ -91,6 +91,10 @@ type Model struct {
 
 	queue    []saveOp
 	inflight bool
+	// dataVersion changes whenever results, sections or marks change, so cached views refresh.
+	dataVersion int
+	rowCache    map[string]string
+	rowCacheKey [2]int
 }
 
 // New builds the gap tab for one standard of an engagement.
@@ -429,12 +433,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		m.marks = msg.marks
 		m.loaded = true
+		m.dataVersion++
 		m.recompute()
 		m.rebuildRows(keep)
 		return m, m.loadSections()
 	case sectionsMsg:
 		if msg.seq == m.sectionSeq && msg.std == m.std {
 			m.sections[msg.ref] = msg.sections
+			m.dataVersion++
 		}
 		return m, nil
 	case savedMsg:
@@ -517,6 +523,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Focus):
+		m.dataVersion++ // the selected row's look depends on focus
 		if m.focus == focusList {
 			m.focus = focusDetail
 		} else {
@@ -699,6 +706,7 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 		return tea.Batch(append(cmds, m.next())...)
 	}
 	m.stdResults()[msg.result.Ref] = msg.result
+	m.dataVersion++
 	m.recompute()
 	if m.edit != nil && m.edit.ref == msg.result.Ref {
 		m.edit.saved = fieldValue(msg.result, m.edit.field)

@@ -32,8 +32,24 @@ func (m *Model) View() string {
 	h := m.listHeight()
 	list := m.listView(lw, h)
 	detail := m.detailView(dw, h)
-	sep := m.c.Styles.Subtle.Render(strings.TrimSuffix(strings.Repeat("│\n", h), "\n"))
-	return header + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, list, sep, detail)
+	// Both panes are exactly h lines of fixed width: join them line by line without
+	// measuring every cell again (this runs on every key press).
+	sep := m.c.Styles.Subtle.Render("│")
+	ll, dl := strings.Split(list, "\n"), strings.Split(detail, "\n")
+	var b strings.Builder
+	b.Grow(len(list) + len(detail) + h*8 + len(header))
+	b.WriteString(header)
+	for i := 0; i < h; i++ {
+		b.WriteByte('\n')
+		if i < len(ll) {
+			b.WriteString(ll[i])
+		}
+		b.WriteString(sep)
+		if i < len(dl) {
+			b.WriteString(dl[i])
+		}
+	}
+	return b.String()
 }
 
 func (m *Model) headerView() string {
@@ -90,7 +106,21 @@ func (m *Model) listView(w, h int) string {
 			lines = append(lines, st.Header.Render(common.Pad(title, w-len(pct)-1))+" "+st.Muted.Render(pct))
 			continue
 		}
-		lines = append(lines, m.reqLine(rw.req, w, i == m.cursor))
+		if i == m.cursor {
+			lines = append(lines, m.reqLine(rw.req, w, true))
+			continue
+		}
+		// Unselected rows are cached until the data or the width changes.
+		if m.rowCacheKey != [2]int{w, m.dataVersion} {
+			m.rowCache = map[string]string{}
+			m.rowCacheKey = [2]int{w, m.dataVersion}
+		}
+		line, ok := m.rowCache[rw.id]
+		if !ok {
+			line = m.reqLine(rw.req, w, false)
+			m.rowCache[rw.id] = line
+		}
+		lines = append(lines, line)
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -139,14 +169,16 @@ func (m *Model) detailView(w, h int) string {
 	if m.edit != nil {
 		return fitLines(head+"\n"+m.editorView(w), w, h)
 	}
-	body := m.detailBody(req, w)
 	m.detail.SetWidth(w)
 	m.detail.SetHeight(max(1, h-lipgloss.Height(head)))
-	key := req.Ref + fmt.Sprint(w)
-	m.detail.SetContent(body)
+	// The body is rebuilt only when the requirement, the width or the data changes.
+	key := fmt.Sprintf("%s/%d/%d", req.Ref, w, m.dataVersion)
 	if key != m.detailKey {
+		if !strings.HasPrefix(m.detailKey, req.Ref+"/") {
+			defer m.detail.GotoTop()
+		}
 		m.detailKey = key
-		m.detail.GotoTop()
+		m.detail.SetContent(m.detailBody(req, w))
 	}
 	view := head + "\n" + m.detail.View()
 	if m.focus == focusDetail && !m.detail.AtBottom() {

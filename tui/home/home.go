@@ -82,16 +82,16 @@ func (m *Model) load() tea.Cmd {
 		if err != nil {
 			return loadedMsg{seq: seq, err: err}
 		}
+		counts, err := c.Store.StatusCounts(c.Ctx)
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
 		items := make([]item, 0, len(engs))
 		for _, e := range engs {
-			res, err := c.Store.Results(c.Ctx, e.ID)
-			if err != nil {
-				return loadedMsg{seq: seq, err: err}
-			}
 			it := item{eng: e, readiness: map[string]assessments.Readiness{}}
 			for _, std := range e.Standards {
 				if cat, ok := c.Catalogs.Get(std); ok {
-					it.readiness[std] = assessments.ReadinessOfCatalog(cat, res[std])
+					it.readiness[std] = assessments.ReadinessFromCounts(len(cat.Requirements), counts[e.ID][std])
 				}
 			}
 			items = append(items, it)
