@@ -231,11 +231,11 @@ the engagement (A.5.15) is enough, one that exists in both (A.5.2) must name its
 			fmt.Fprintf(a.stdout, "Added %q (%s)", common.OneLine(saved.Title), saved.Kind)
 			switch {
 			case saved.Path != "" && saved.Kept:
-				fmt.Fprintf(a.stdout, ": %s, %s, SHA-256 %s, copy kept in the workspace", saved.Path, humanize.IBytes(uint64(saved.Size)), saved.SHA256)
+				fmt.Fprintf(a.stdout, ": %s, %s, SHA-256 %s, copy kept in the workspace", common.OneLine(saved.Path), humanize.IBytes(uint64(saved.Size)), saved.SHA256)
 			case saved.Path != "":
-				fmt.Fprintf(a.stdout, ": %s, %s, SHA-256 %s, linked by path and hash only", saved.Path, humanize.IBytes(uint64(saved.Size)), saved.SHA256)
+				fmt.Fprintf(a.stdout, ": %s, %s, SHA-256 %s, linked by path and hash only", common.OneLine(saved.Path), humanize.IBytes(uint64(saved.Size)), saved.SHA256)
 			case saved.URL != "":
-				fmt.Fprintf(a.stdout, ": %s", saved.URL)
+				fmt.Fprintf(a.stdout, ": %s", common.OneLine(saved.URL))
 			}
 			fmt.Fprintln(a.stdout)
 			for _, l := range saved.Links {
@@ -448,7 +448,7 @@ func evidenceReattachCmd(a *cliApp, open openEvidence) *cobra.Command {
 			if err != nil {
 				return explainAddError(err, it.Path, false)
 			}
-			fmt.Fprintf(a.stdout, "Re-attached %q: %s, %s, SHA-256 %s\n", common.OneLine(saved.Title), saved.Path,
+			fmt.Fprintf(a.stdout, "Re-attached %q: %s, %s, SHA-256 %s\n", common.OneLine(saved.Title), common.OneLine(saved.Path),
 				humanize.IBytes(uint64(saved.Size)), saved.SHA256)
 			return nil
 		},
@@ -475,7 +475,7 @@ func evidenceExportCmd(a *cliApp, open openEvidence) *cobra.Command {
 			defer done()
 			files, err := env.s.ExportEvidenceFiles(ctx, env.e.ID, out)
 			for _, f := range files {
-				fmt.Fprintf(a.stdout, "%s  (%s)\n", f.Path, common.OneLine(f.Title))
+				fmt.Fprintf(a.stdout, "%s  (%s)\n", common.OneLine(f.Path), common.OneLine(f.Title))
 			}
 			if err != nil {
 				if errors.Is(err, fs.ErrPermission) {
