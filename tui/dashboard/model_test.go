@@ -235,3 +235,30 @@ func TestStaleLoadDropped(t *testing.T) {
 		t.Fatal("the current load was dropped")
 	}
 }
+
+func TestDashboardOfAnEmptySingleStandardEngagement(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "ws.db"), store.Options{Author: "Priya", Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "Solo", Standards: []string{catalogs.ISO27001}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &common.Common{Ctx: ctx, Store: s, Catalogs: catalogs.MustBuiltin(), Styles: common.NewStyles(false), Keys: common.DefaultKeyMap(),
+		Now: func() time.Time { return fixedNow }}
+	m := loaded(t, c, e, 80, 200)
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"ISO 27001", "0 of 123 answered", "No open risks in the register.", "Nothing overdue."} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+	for _, not := range []string{"ISO 42001", "covered by", "AI systems"} {
+		if strings.Contains(v, not) {
+			t.Errorf("shows %q for a 27001-only engagement without AI systems", not)
+		}
+	}
+}
