@@ -420,3 +420,17 @@ func TestFilterByRef(t *testing.T) {
 		h.keys("/", "esc")
 	}
 }
+
+func TestInclusionReasons(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	g := h.openGap(catalogs.ISO27001)
+	h.run(g.Select("A.5.31"))
+	h.keys("r", "j", "space", "j", "space", "enter") // legal, contractual
+	r := h.result(catalogs.ISO27001, "A.5.31")
+	if len(r.Reasons) != 2 || r.Reasons[0] != assessments.ReasonLegal || r.Reasons[1] != assessments.ReasonContractual {
+		t.Fatalf("reasons = %v", r.Reasons)
+	}
+	if !strings.Contains(h.view(), "legal or regulatory requirement · contractual obligation") {
+		t.Errorf("reasons not shown:\n%s", h.view())
+	}
+}

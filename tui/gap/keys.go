@@ -14,6 +14,7 @@ type keyMap struct {
 	EditNotes, EditOwner  key.Binding
 	EditDate, EditJustif  key.Binding
 	Maturity              key.Binding
+	Reasons               key.Binding
 	StatusFilter          key.Binding
 	Adopt, ConfirmReview  key.Binding
 	Suggestions, Evidence key.Binding
@@ -37,6 +38,7 @@ func newKeyMap(base common.KeyMap) keyMap {
 		EditDate:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "target date")),
 		EditJustif:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "N/A justification")),
 		Maturity:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "maturity 0-5")),
+		Reasons:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "inclusion reasons")),
 		StatusFilter:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status filter")),
 		Adopt:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "adopt mapped")),
 		ConfirmReview: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm adopted")),
@@ -61,7 +63,7 @@ func (m *Model) helpMap() common.HelpMap {
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.NextReq, k.PrevReq, k.Home, k.End, k.PageUp, k.PageDown},
 			{k.Status[0], k.Status[1], k.Status[2], k.Status[3], k.Status[4], k.Maturity},
-			{k.EditNotes, k.EditOwner, k.EditDate, k.EditJustif, k.Evidence},
+			{k.EditNotes, k.EditOwner, k.EditDate, k.EditJustif, k.Reasons, k.Evidence},
 			{k.Filter, k.StatusFilter, k.Focus, k.Adopt, k.ConfirmReview, k.Suggestions},
 			{k.NextTab, k.PrevTab, k.Back, k.Quit},
 		},

@@ -87,6 +87,7 @@ type Model struct {
 
 	edit    *editor
 	picker  *adoptPicker
+	reasons *reasonsPicker
 	overlay common.Screen
 
 	queue    []saveOp
@@ -491,6 +492,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.picker != nil:
 		return m.pickerKey(msg)
+	case m.reasons != nil:
+		return m.reasonsKey(msg)
 	case m.edit != nil:
 		return m.editKey(msg)
 	case m.filtering:
@@ -584,6 +587,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.startEdit(fieldJustification)
 	case key.Matches(msg, k.Maturity):
 		return m.cycleMaturity()
+	case key.Matches(msg, k.Reasons):
+		return m.startReasons()
 	case key.Matches(msg, k.Adopt):
 		return m.startAdopt()
 	case key.Matches(msg, k.ConfirmReview):
@@ -722,7 +727,7 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: %s adopted %s; needs review (c confirms)", m.Title(), msg.result.Ref, msg.result.EffectiveStatus().Label(), msg.result.Provenance)))
 	case "review":
 		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: adopted result confirmed", m.Title(), msg.result.Ref)))
-	case "notes", "owner", "target_date", "justification", "maturity":
+	case "notes", "owner", "target_date", "justification", "maturity", "reasons":
 		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: saved", m.Title(), msg.result.Ref)))
 	}
 	if msg.op.after != nil {

@@ -165,6 +165,9 @@ func (m *Model) detailView(w, h int) string {
 	if m.picker != nil {
 		return fitLines(m.pickerView(w), w, h)
 	}
+	if m.reasons != nil {
+		return fitLines(m.reasonsView(w), w, h)
+	}
 	head := m.detailHead(req, w)
 	if m.edit != nil {
 		return fitLines(head+"\n"+m.editorView(w), w, h)
@@ -248,6 +251,10 @@ func (m *Model) detailBody(req catalogs.Requirement, w int) string {
 	if r.EffectiveStatus() == assessments.NotApplicable || r.Justification != "" {
 		section("Justification (not applicable)")
 		b.WriteString(wrap(common.Inert(r.Justification)) + "\n")
+	}
+	if txt := reasonsText(r); txt != "" {
+		section("Inclusion reasons")
+		b.WriteString(wrap(txt) + "\n")
 	}
 	section("Notes")
 	if r.Notes == "" {

@@ -3,6 +3,7 @@ package risks
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/tui/common"
@@ -27,6 +28,10 @@ func Section(ctx context.Context, c *common.Common, e assessments.Engagement, st
 	}
 	now := c.Now
 	sec.Title = fmt.Sprintf("Linked risks (%d)", len(risks))
+	// The Statement of Applicability cites these as the control's inclusion reason.
+	if reasons := assessments.InclusionFromRisks(risks, standard, ref); len(reasons) > 0 {
+		sec.Lines = append(sec.Lines, "Inclusion reason (SoA): "+strings.Join(reasons, ", "))
+	}
 	for _, r := range risks {
 		level := "not scored"
 		if lv, ok := mx.LevelOf(r.EffectiveResidual()); ok {
