@@ -543,8 +543,8 @@ func TestSection(t *testing.T) {
 			t.Fatal(err)
 		}
 		text := strings.Join(sec.Lines, "\n")
-		for _, want := range []string{"2 AI systems, 2 assessment versions: 1 approved, 1 in draft", "Medivance Lens: v1 approved by Dr Helen Carver",
-			"class high", "next review 2026-05-02", "Medivance Assist: v1 draft at step 7 of 9"} {
+		for _, want := range []string{"2 AI systems, 2 assessment versions\n1 approved · 1 in draft", "• Medivance Lens: v1 approved 2025-11-02",
+			"  class high, by Dr Helen Carver\n  next review 2026-05-02", "• Medivance Assist: v1 draft, step 7 of 9"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s: section lacks %q:\n%s", ref, want, text)
 			}
@@ -556,12 +556,35 @@ func TestSection(t *testing.T) {
 			t.Errorf("%s %s: want empty, got %v %v", q[0], q[1], sec.Lines, err)
 		}
 	}
-	// An overdue review is flagged.
+	// Lines stay short: the detail pane cuts what does not fit.
+	sec, _ := Section(ctx, h.c, h.e, catalogs.ISO42001, "8.4")
+	for _, l := range sec.Lines {
+		if len([]rune(l)) > 48 {
+			t.Errorf("line too long for the detail pane: %q", l)
+		}
+	}
+	if sec.Warn {
+		t.Error("nothing is overdue or unassessed: no warning")
+	}
+}
+
+func TestSectionWarnsOfOverdueReviews(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, 120, 40, true)
 	late := *h.c
-	late.Store = h.s
-	sum, _ := h.s.ImpactAssessmentStatus(ctx, h.e.ID)
-	if sum.Overdue != 0 {
-		t.Fatal("nothing is overdue on the demo's day")
+	s, err := store.Open(ctx, h.s.Path(), store.Options{Now: func() time.Time { return clock.AddDate(1, 0, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	late.Store = s
+	sec, err := Section(ctx, &late, h.e, catalogs.ISO42001, "6.1.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(sec.Lines, "\n")
+	if !sec.Warn || !strings.Contains(text, "review overdue since 2026-05-02") || !strings.Contains(text, "1 review overdue") {
+		t.Fatalf("overdue not flagged (warn %v):\n%s", sec.Warn, text)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
@@ -30,30 +31,38 @@ func Section(ctx context.Context, c *common.Common, e assessments.Engagement, st
 		sec.Warn = true
 		return sec, nil
 	}
-	sec.Lines = append(sec.Lines, fmt.Sprintf("%d AI system%s, %d assessment version%s: %d approved, %d in draft, %d rejected, %d not assessed.",
-		sum.Systems, plural(sum.Systems), sum.Assessments, plural(sum.Assessments), sum.Approved, sum.Drafts, sum.Rejected, sum.NotAssessed))
+	// The detail pane is narrow and cuts long lines: one short fact per line.
+	sec.Lines = append(sec.Lines, fmt.Sprintf("%d AI system%s, %d assessment version%s", sum.Systems, plural(sum.Systems), sum.Assessments, plural(sum.Assessments)))
+	var counts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{sum.Approved, "approved"}, {sum.Drafts, "in draft"}, {sum.Rejected, "rejected"}, {sum.NotAssessed, "not assessed"}} {
+		if c.n > 0 {
+			counts = append(counts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	sec.Lines = append(sec.Lines, strings.Join(counts, " · "))
 	for _, la := range sum.Latest {
 		name := common.OneLine(la.System.Name)
-		var line string
 		switch l := la.Latest; {
 		case l == nil:
-			line = name + ": not assessed"
+			sec.Lines = append(sec.Lines, "• "+name+": not assessed")
 		case l.Frozen():
-			line = fmt.Sprintf("%s: v%d %s by %s on %s, class %s", name, l.Version, l.State().Label(), common.OneLine(l.Approver), l.DecisionDate, l.Class())
+			sec.Lines = append(sec.Lines, fmt.Sprintf("• %s: v%d %s %s", name, l.Version, l.State().Label(), l.DecisionDate),
+				fmt.Sprintf("  class %s, by %s", l.Class(), common.OneLine(l.Approver)))
 		default:
-			line = fmt.Sprintf("%s: v%d draft at step %d of %d", name, l.Version, int(l.LastStep)+1, len(assessments.ImpactSteps))
+			sec.Lines = append(sec.Lines, fmt.Sprintf("• %s: v%d draft, step %d of %d", name, l.Version, int(l.LastStep)+1, len(assessments.ImpactSteps)))
 		}
-		if la.NextReview != "" {
-			if la.Overdue {
-				line += ", review overdue since " + la.NextReview
-			} else {
-				line += ", next review " + la.NextReview
-			}
+		switch {
+		case la.Overdue:
+			sec.Lines = append(sec.Lines, "  review overdue since "+la.NextReview)
+		case la.NextReview != "":
+			sec.Lines = append(sec.Lines, "  next review "+la.NextReview)
 		}
-		sec.Lines = append(sec.Lines, "• "+line)
 	}
 	if sum.Overdue > 0 {
-		sec.Lines = append(sec.Lines, fmt.Sprintf("%d review%s overdue.", sum.Overdue, plural(sum.Overdue)))
+		sec.Lines = append(sec.Lines, fmt.Sprintf("%d review%s overdue", sum.Overdue, plural(sum.Overdue)))
 	}
 	sec.Warn = sum.Overdue > 0 || sum.NotAssessed > 0
 	return sec, nil
