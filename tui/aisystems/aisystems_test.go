@@ -712,3 +712,40 @@ func TestGoingBackNeverRecordsADecision(t *testing.T) {
 		t.Fatalf("leaving recorded a decision or said nothing: %v %q", a.Frozen(), h.m.status)
 	}
 }
+
+func TestFlushOnQuitKeepsTypedText(t *testing.T) {
+	h := newHarness(t, 120, 40, false)
+	h.addSystem("Lens")
+	h.press("a")
+	id := h.m.wiz.saved.ID
+	h.set("scope", "Typed but not left")
+	if err := h.m.FlushDrafts(); err != nil {
+		t.Fatal(err)
+	}
+	if a := h.stored(id); a.Scope != "Typed but not left" || a.LastStep != assessments.StepScope {
+		t.Fatalf("flush lost the text: %q", a.Scope)
+	}
+	// The system form too.
+	h.press("esc", "e")
+	h.set("owner", "Amara")
+	if err := h.m.FlushDrafts(); err != nil {
+		t.Fatal(err)
+	}
+	if sys, _ := h.s.FindAISystem(context.Background(), h.e.ID, "Lens"); sys.Owner != "Amara" {
+		t.Fatalf("form not flushed: %q", sys.Owner)
+	}
+	// A new, valid entry is created; flushing twice creates it once.
+	h.press("esc", "n")
+	h.typeText("Bot")
+	h.set("purpose", "Chat")
+	h.focus("role")
+	h.press("right")
+	for range 2 {
+		if err := h.m.FlushDrafts(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if list, _ := h.s.AISystems(context.Background(), h.e.ID); len(list) != 2 {
+		t.Fatalf("new entry flushed %d times", len(list)-1)
+	}
+}

@@ -136,14 +136,22 @@ func (m *Model) FlushDrafts() error {
 	if m.wiz != nil {
 		return m.wiz.flush(m.c.Ctx)
 	}
-	if m.mode == modeForm && m.sysForm != nil && m.formFor != nil {
+	if m.mode == modeForm && m.sysForm != nil && !m.formSaving {
 		after, ok := m.formValue()
-		if !ok || after.Validate() != nil {
+		if !ok || after.Validate() != nil || !m.formChanged() {
 			return nil
 		}
-		saved, err := m.c.Store.UpdateAISystem(m.c.Ctx, *m.formFor, after)
+		var saved assessments.AISystem
+		var err error
+		if m.formFor == nil {
+			saved, err = m.c.Store.CreateAISystem(m.c.Ctx, after)
+		} else {
+			saved, err = m.c.Store.UpdateAISystem(m.c.Ctx, *m.formFor, after)
+		}
 		if err == nil {
 			m.formFor = &saved
+			m.formDirty = map[string]string{}
+			m.sysForm.values(m.formDirty)
 		}
 		return err
 	}
