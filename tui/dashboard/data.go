@@ -97,6 +97,8 @@ type overdueItem struct {
 	date string // the date that passed
 	what string // "Target date", "Risk review", ...
 	text string // what it is about
+	// std and ref name the requirement of a target date, so enter can go to it.
+	std, ref string
 }
 
 func overdueItems(set *catalogs.Set, e assessments.Engagement, d data, now time.Time) []overdueItem {
@@ -119,7 +121,7 @@ func overdueItems(set *catalogs.Set, e assessments.Engagement, d data, now time.
 			if r.Owner != "" {
 				text += " (" + r.Owner + ")"
 			}
-			out = append(out, overdueItem{date: r.TargetDate, what: "Target date", text: text})
+			out = append(out, overdueItem{date: r.TargetDate, what: "Target date", text: text, std: std, ref: req.Ref})
 		}
 	}
 	if d.riskErr == nil {

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/tui/common"
@@ -31,14 +32,27 @@ type Model struct {
 	lines  []string // rendered content, rebuilt when data or width change
 	offset int
 
-	top, bottom key.Binding
+	// targets are the overdue requirements in the content, which tab selects and enter opens.
+	targets []target
+	sel     int // index into targets; -1 when none is selected
+
+	top, bottom, next, prev, open key.Binding
+}
+
+// target is a line of the content that leads to a requirement.
+type target struct {
+	line     int
+	std, ref string
 }
 
 // New builds the Dashboard tab of an engagement.
 func New(c *common.Common, e assessments.Engagement) common.Tab {
-	return &Model{c: c, eng: e,
+	return &Model{c: c, eng: e, sel: -1,
 		top:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/G", "top/bottom")),
-		bottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom"))}
+		bottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next overdue requirement")),
+		prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous overdue requirement")),
+		open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to requirement"))}
 }
 
 // Title is the tab's label.
@@ -106,6 +120,29 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.offset = 0
 		case key.Matches(msg, m.bottom):
 			m.offset = len(m.lines)
+		case key.Matches(msg, m.next), key.Matches(msg, m.prev):
+			if len(m.targets) == 0 {
+				return m, nil
+			}
+			d := 1
+			if key.Matches(msg, m.prev) {
+				d = -1
+			}
+			if m.sel < 0 && d < 0 {
+				m.sel = 0
+			}
+			m.sel = (m.sel + d + len(m.targets)) % len(m.targets)
+			m.render()
+			// Bring the selected line into view.
+			line := m.targets[m.sel].line
+			if line < m.offset || line >= m.offset+m.viewHeight() {
+				m.offset = line - m.viewHeight()/2
+			}
+		case key.Matches(msg, m.open):
+			if m.sel >= 0 && m.sel < len(m.targets) {
+				t := m.targets[m.sel]
+				return m, func() tea.Msg { return common.GotoRequirementMsg{Standard: t.std, Ref: t.ref} }
+			}
 		}
 		m.clamp()
 	}
@@ -115,8 +152,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 // KeyMap is scrolling.
 func (m *Model) KeyMap() help.KeyMap {
 	k := m.c.Keys
-	return common.HelpMap{Short: []key.Binding{k.Up, k.Down, k.PageDown, m.top},
-		Full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, m.top, m.bottom}}}
+	short := []key.Binding{k.Up, k.Down, k.PageDown, m.top}
+	if len(m.targets) > 0 {
+		short = append(short, m.next, m.open)
+	}
+	return common.HelpMap{Short: short,
+		Full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, m.top, m.bottom}, {m.next, m.prev, m.open}}}
 }
 
 func (m *Model) viewHeight() int { return max(1, m.height-1) }
@@ -226,7 +267,21 @@ func (m *Model) content(w int) []string {
 		}
 	}
 	lines = append(lines, "")
-	lines = append(lines, m.overduePanel(w)...)
+	panel, refs := m.overduePanel(w)
+	m.targets = m.targets[:0]
+	for i, r := range refs {
+		if r.std != "" {
+			m.targets = append(m.targets, target{line: len(lines) + i, std: r.std, ref: r.ref})
+		}
+	}
+	if m.sel >= len(m.targets) {
+		m.sel = -1
+	}
+	if m.sel >= 0 {
+		i := m.targets[m.sel].line - len(lines)
+		panel[i] = st.Cursor.Render("›") + st.Selected.Render(ansi.Strip(panel[i])[1:])
+	}
+	lines = append(lines, panel...)
 	// Then the groups of each standard, side by side when there is room.
 	if wide && len(figs) == 2 {
 		lines = append(lines, "")
@@ -408,7 +463,8 @@ func (m *Model) aiPanel(w int) []string {
 	return lines
 }
 
-func (m *Model) overduePanel(w int) []string {
+// overduePanel returns its lines and, per line, the requirement it leads to (if any).
+func (m *Model) overduePanel(w int) ([]string, []overdueItem) {
 	st := m.c.Styles
 	now := m.c.Now()
 	items := overdueItems(m.c.Catalogs, m.eng, m.d, now)
@@ -423,15 +479,18 @@ func (m *Model) overduePanel(w int) []string {
 	}
 	title := st.Header.Render(fmt.Sprintf("Overdue (%d)", len(items)))
 	lines := []string{title}
+	refs := []overdueItem{{}}
 	if changed+missing > 0 {
 		lines = append(lines, st.Error.Render(fmt.Sprintf("  ✗ Evidence files changed: %d, missing: %d — check them in the Evidence tab", changed, missing)))
+		refs = append(refs, overdueItem{})
 	}
 	if len(items) == 0 {
-		return append(lines, st.OK.Render("  Nothing overdue."))
+		return append(lines, st.OK.Render("  Nothing overdue.")), append(refs, overdueItem{})
 	}
 	whatW := 16
 	for _, it := range items {
 		lines = append(lines, common.Truncate("  "+st.Error.Render(it.date)+"  "+st.Label.Render(common.Pad(it.what, whatW))+" "+common.OneLine(it.text), w))
+		refs = append(refs, it)
 	}
-	return lines
+	return lines, refs
 }

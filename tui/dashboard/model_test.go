@@ -262,3 +262,33 @@ func TestDashboardOfAnEmptySingleStandardEngagement(t *testing.T) {
 		}
 	}
 }
+
+func TestTabSelectsOverdueRequirementsAndEnterGoes(t *testing.T) {
+	c, e := newFixture(t)
+	m := loaded(t, c, e, 80, 24)
+	if _, cmd := m.Update(keyPress("enter")); cmd != nil {
+		t.Fatal("enter with nothing selected must do nothing")
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "› 2026-02-15  Target date") {
+		t.Fatalf("the first overdue requirement is not selected and in view:\n%s", v)
+	}
+	_, cmd := m.Update(keyPress("enter"))
+	if cmd == nil {
+		t.Fatal("enter sent nothing")
+	}
+	if g, ok := cmd().(common.GotoRequirementMsg); !ok || g.Standard != catalogs.ISO27001 || g.Ref != "9.2.2" {
+		t.Fatalf("goto %+v", cmd())
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+	_, cmd = m.Update(keyPress("enter"))
+	if g := cmd().(common.GotoRequirementMsg); g.Standard != catalogs.ISO42001 || g.Ref != "A.5.2" {
+		t.Fatalf("second goto %+v", g)
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	_, cmd = m.Update(keyPress("enter"))
+	if g := cmd().(common.GotoRequirementMsg); g.Ref != "9.2.2" {
+		t.Fatalf("shift+tab goto %+v", g)
+	}
+}
