@@ -104,6 +104,10 @@ func ImportData(set *catalogs.Set, doc *Document) (store.ImportData, error) {
 		return store.ImportData{}, err
 	}
 	if err := e.Validate(func(id string) bool { _, ok := set.Get(id); return ok }); err != nil {
+		var ve *assessments.ValidationError
+		if errors.As(err, &ve) && ve.Field == "standards" {
+			return store.ImportData{}, fmt.Errorf("engagement: %w Import that catalog into the workspace first: a pack carries it under catalogs/ (annex catalog import FILE).", err)
+		}
 		return store.ImportData{}, fmt.Errorf("engagement: %w", err)
 	}
 	results, err := doc.ResultValues(e.ID)

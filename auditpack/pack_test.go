@@ -302,12 +302,15 @@ func TestHostileTextIsInert(t *testing.T) {
 	s, e := demoStore(t, "normal")
 	before, _ := s.Result(ctx, assessments.Key{EngagementID: e.ID, Standard: catalogs.ISO27001, Ref: "A.5.7"})
 	after := before
-	after.Notes = "<script>alert(1)</script>"
+	after.Notes = "<script>alert(1)</script>\nÜberprüfung 日本語 🚀 \x1b[31m"
 	after.Owner = `=HYPERLINK("x")`
 	if _, err := s.SaveResult(ctx, before, after); err != nil {
 		t.Fatal(err)
 	}
 	p := build(t, s, e.ID)
+	if pdf, _ := p.File("report.pdf"); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Error("report.pdf is not a PDF with text outside its fonts' range")
+	}
 	html, _ := p.File("report.html")
 	if bytes.Contains(html, []byte("<script>alert(1)")) {
 		t.Error("report.html carries the script tag")

@@ -26,6 +26,9 @@ type Parts struct {
 	Skips       []store.SkipKey
 	// Blobs are the kept evidence files (loaded only for a pack with evidence files).
 	Blobs map[string]Blob
+	// CustomCatalogs holds the YAML source of each imported catalog in scope, by id, so the
+	// pack carries what a receiving workspace needs to import the engagement.
+	CustomCatalogs map[string][]byte
 
 	risksByControl map[string][]string // "std ref" -> risk refs treating it
 	evidenceByReq  map[string][]string // "std ref" -> evidence titles
@@ -88,6 +91,16 @@ func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) err
 		a, b := p.Skips[i], p.Skips[j]
 		return a.Standard+"\x00"+a.Ref+"\x00"+a.FromStandard+"\x00"+a.FromRef < b.Standard+"\x00"+b.Ref+"\x00"+b.FromStandard+"\x00"+b.FromRef
 	})
+	p.CustomCatalogs = map[string][]byte{}
+	for _, std := range d.Engagement.Standards {
+		if c, ok := d.Catalogs.Get(std); ok && c.Custom {
+			src, err := s.CustomCatalogSource(ctx, std)
+			if err != nil {
+				return err
+			}
+			p.CustomCatalogs[std] = src
+		}
+	}
 	if withFiles {
 		p.Blobs = map[string]Blob{}
 		for _, e := range p.Evidence {

@@ -18,6 +18,7 @@ func partArtefacts(opt Options) []artefact {
 		{"risk register", riskRegisterFiles},
 		{"AI systems and impact assessments", aiFiles},
 		{"evidence index", one("evidence-index.csv", EvidenceIndexCSV)},
+		{"custom catalogs", customCatalogFiles},
 	}
 	if opt.WithEvidenceFiles {
 		list = append(list, artefact{"evidence files", evidenceFiles})
@@ -419,6 +420,19 @@ func evidenceFiles(d *Data) ([]File, error) {
 	for _, e := range d.Parts.Evidence {
 		if b, ok := d.Parts.Blobs[e.ID]; ok {
 			out = append(out, File{Path: evidencePath(e.ID, b.Name), Data: b.Data})
+		}
+	}
+	return out, nil
+}
+
+// customCatalogFiles puts the source of each imported catalog in scope under catalogs/, as
+// it was imported: a receiving workspace runs `annex catalog import` on it before importing
+// the engagement.
+func customCatalogFiles(d *Data) ([]File, error) {
+	var out []File
+	for _, std := range d.Engagement.Standards {
+		if src, ok := d.Parts.CustomCatalogs[std]; ok {
+			out = append(out, File{Path: "catalogs/" + slug(std, 64) + ".yaml", Data: src})
 		}
 	}
 	return out, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 )
@@ -156,5 +157,53 @@ func TestRoundTripWithEvidenceFiles(t *testing.T) {
 	}
 	if n, problem, err := dst.VerifyChain(ctx); err != nil || problem != nil {
 		t.Errorf("chain after imports: %d rows, %+v, %v", n, problem, err)
+	}
+}
+
+func TestCustomCatalogTravelsWithThePack(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, "ws.db")
+	src := []byte(`id: acme-baseline-2025
+name: Acme Cloud Security Baseline 2025
+short: Acme baseline
+groups:
+  - {id: GOV, title: Governance}
+requirements:
+  - {ref: GOV-1, title: Security policy approved by the board, group: GOV, kind: control}
+`)
+	if _, _, err := s.ImportCustomCatalog(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	files, err := s.CustomCatalogFiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := catalogs.MustBuiltin().WithCustom(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "Acme", Standards: []string{catalogs.ISO27001, "acme-baseline-2025"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(ctx, s, set, e.ID, Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := p.File("catalogs/acme-baseline-2025.yaml")
+	if !ok || !bytes.Equal(got, src) {
+		t.Fatalf("pack carries the catalog: %v", ok)
+	}
+	if _, ok := p.File("soa-acme-baseline-2025.csv"); !ok {
+		t.Error("no SoA for the custom catalog")
+	}
+	// A workspace without the catalog refuses the import and says how to fix it.
+	im, err := ReadImport(writeTemp(t, "acme.zip", zipBytes(t, p)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := openStore(t, "dst.db")
+	if _, err := Import(ctx, dst, catalogs.MustBuiltin(), im, store.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "catalog import") {
+		t.Fatalf("import without the catalog: %v", err)
 	}
 }
