@@ -274,8 +274,9 @@ func partsPDF(p *pdfDoc, d *Data) {
 		p.para(8.5, "", fmt.Sprintf("%d risks in the register; closed risks are left out of the heat maps.", v.RiskTotal))
 		p.SetTextColor(31, 35, 40)
 		m := d.Parts.Matrix
-		x0, y0 := p.GetXY()
 		cell := 9.0
+		p.ensure(6 + float64(m.Size)*cell + 12)
+		x0, y0 := p.GetXY()
 		for i, h := range heatMaps(d) {
 			left := x0 + 30 + float64(i)*(float64(m.Size)*cell+48)
 			top := y0 + 6
@@ -331,8 +332,8 @@ func partsPDF(p *pdfDoc, d *Data) {
 	if v.HasEvidence {
 		p.heading("Evidence")
 		e := v.Evidence
-		p.para(9.5, "", fmt.Sprintf("%d evidence items; %d expired, %d expiring within 30 days; %d files changed and %d missing since attached.",
-			e.Items, e.Expired, e.Expiring, e.Changed, e.Missing))
+		p.para(9.5, "", fmt.Sprintf("%s; %d expired, %d expiring within 30 days; %s changed and %d missing since attached.",
+			plural(e.Items, "evidence item", "evidence items"), e.Expired, e.Expiring, plural(e.Changed, "file", "files"), e.Missing))
 		for _, u := range e.Unevidenced {
 			p.para(9, "", u)
 		}

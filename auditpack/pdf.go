@@ -50,10 +50,18 @@ func newPDF(d *Data) *pdfDoc {
 	return p
 }
 
-func (p *pdfDoc) heading(text string) {
-	if _, y := p.GetXY(); y > 250 {
+// ensure starts a new page when less than h millimetres are left: drawings placed by
+// coordinates must not straddle the automatic page break.
+func (p *pdfDoc) ensure(h float64) {
+	_, pageH := p.GetPageSize()
+	_, _, _, bottom := p.GetMargins()
+	if _, y := p.GetXY(); y+h > pageH-bottom {
 		p.AddPage()
 	}
+}
+
+func (p *pdfDoc) heading(text string) {
+	p.ensure(40)
 	p.Ln(4)
 	p.SetFont("Helvetica", "B", 13)
 	p.SetTextColor(5, 80, 174)
@@ -69,6 +77,7 @@ func (p *pdfDoc) para(size float64, style, text string) {
 
 // bar draws a stacked readiness bar at the current position.
 func (p *pdfDoc) bar(label string, b Bar, labelW, barW float64) {
+	p.ensure(7)
 	x, y := p.GetXY()
 	p.SetFont("Helvetica", "", 9)
 	p.CellFormat(labelW, 6, p.tr(firstLine(label, 48)), "", 0, "L", false, 0, "")
@@ -107,7 +116,9 @@ func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 			n = max(n, len(cells[i]))
 		}
 		h := float64(n)*line + 1.5
-		if _, y := p.GetXY(); y+h > 279 {
+		_, pageH := p.GetPageSize()
+		_, _, _, bottom := p.GetMargins()
+		if _, y := p.GetXY(); y+h > pageH-bottom {
 			p.AddPage()
 			printHeader()
 			p.SetFont("Helvetica", "", 8.5)

@@ -183,12 +183,7 @@ var reportFuncs = template.FuncMap{
 		return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	},
 	"add": func(a, b int) int { return a + b },
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	},
+	"plural": plural,
 	"mul": func(a float64, b float64) float64 { return a * b },
 }
 
@@ -216,4 +211,12 @@ func dateText(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// plural counts: "1 file", "3 files".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
