@@ -182,9 +182,9 @@ var reportFuncs = template.FuncMap{
 	"lines": func(s string) []string {
 		return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":    func(a, b int) int { return a + b },
 	"plural": plural,
-	"mul": func(a float64, b float64) float64 { return a * b },
+	"mul":    func(a float64, b float64) float64 { return a * b },
 }
 
 var reportTemplate = template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML))
