@@ -2,6 +2,7 @@ package auditpack
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -53,11 +54,27 @@ type oMetadata struct {
 }
 
 type oResource struct {
-	UUID        string  `json:"uuid"`
-	Title       string  `json:"title,omitempty"`
-	Description string  `json:"description,omitempty"`
-	Props       []oProp `json:"props,omitempty"`
-	Remarks     string  `json:"remarks,omitempty"`
+	UUID        string   `json:"uuid"`
+	Title       string   `json:"title,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Props       []oProp  `json:"props,omitempty"`
+	RLinks      []oRLink `json:"rlinks,omitempty"`
+	Remarks     string   `json:"remarks,omitempty"`
+}
+
+type oRLink struct {
+	Href   string  `json:"href"`
+	Hashes []oHash `json:"hashes,omitempty"`
+}
+
+type oHash struct {
+	Algorithm string `json:"algorithm"`
+	Value     string `json:"value"`
+}
+
+type oEvidenceRef struct {
+	Href        string `json:"href"`
+	Description string `json:"description"`
 }
 
 type oBackMatter struct {
@@ -113,15 +130,16 @@ type oFinding struct {
 }
 
 type oObservation struct {
-	UUID        string    `json:"uuid"`
-	Title       string    `json:"title,omitempty"`
-	Description string    `json:"description"`
-	Props       []oProp   `json:"props,omitempty"`
-	Methods     []string  `json:"methods"`
-	Types       []string  `json:"types,omitempty"`
-	Origins     []oOrigin `json:"origins,omitempty"`
-	Collected   string    `json:"collected"`
-	Remarks     string    `json:"remarks,omitempty"`
+	UUID        string         `json:"uuid"`
+	Title       string         `json:"title,omitempty"`
+	Description string         `json:"description"`
+	Props       []oProp        `json:"props,omitempty"`
+	Methods     []string       `json:"methods"`
+	Types       []string       `json:"types,omitempty"`
+	Origins     []oOrigin      `json:"origins,omitempty"`
+	Collected   string         `json:"collected"`
+	Evidence    []oEvidenceRef `json:"relevant-evidence,omitempty"`
+	Remarks     string         `json:"remarks,omitempty"`
 }
 
 type oFacet struct {
@@ -292,6 +310,7 @@ func OSCALAssessmentResults(d *Data) ([]byte, error) {
 	ar.BackMatter.Resources = []oResource{{UUID: planUUID, Title: oscalLine("Engagement plan: " + e.Name),
 		Description: oscalText(fmt.Sprintf("Scope: %s\n\nStandards: %s", orDash(e.Scope), strings.Join(e.Standards, ", ")))}}
 	riskUUIDs := oscalRisksByControl(d)
+	evidenceRefs := oscalEvidence(d, &ar.BackMatter)
 	for _, c := range d.Standards() {
 		res := oResult{UUID: UUID5("result", e.ID, c.ID), Title: oscalLine(c.Name + " gap analysis"),
 			Description: oscalText(fmt.Sprintf("Gap analysis of %s for %s. Each assessed requirement has an observation (the consultant's notes) and a finding (its status).", c.Name, e.Name)),
@@ -318,6 +337,7 @@ func OSCALAssessmentResults(d *Data) ([]byte, error) {
 			if r.Provenance != "" {
 				obs.Props = append(obs.Props, oProp{Name: "provenance", NS: annexNS, Value: r.Provenance})
 			}
+			obs.Evidence = evidenceRefs[reqKey(c.ID, req.Ref)]
 			res.Observations = append(res.Observations, obs)
 			status, impl := findingState(st)
 			if st == assessments.NotApplicable {
@@ -562,4 +582,52 @@ func crosswalksOf(d *Data) []*catalogs.Crosswalk {
 		return d.Catalogs.Crosswalks
 	}
 	return in
+}
+
+// oscalEvidence adds each evidence item to back-matter as a resource (with its file's
+// SHA-256 and where to find it) and returns, per requirement, the references observations
+// cite as relevant evidence.
+func oscalEvidence(d *Data, bm *oBackMatter) map[string][]oEvidenceRef {
+	out := map[string][]oEvidenceRef{}
+	for _, e := range d.Parts.Evidence {
+		res := oResource{UUID: UUID5("evidence", e.ID), Title: oscalLine(e.Title), Description: oscalText(firstNonEmpty(e.Description, e.Title)),
+			Props: []oProp{{Name: "kind", NS: annexNS, Value: string(e.Kind)}, {Name: "state", NS: annexNS, Value: string(e.StateAt(d.At))}}}
+		if e.CollectedOn != "" {
+			res.Props = append(res.Props, oProp{Name: "collected-on", NS: annexNS, Value: e.CollectedOn})
+		}
+		var link oRLink
+		switch b, kept := d.Parts.Blobs[e.ID]; {
+		case kept:
+			link.Href = (&url.URL{Path: "../" + evidencePath(e.ID, b.Name)}).String()
+		case e.URL != "":
+			if u, err := url.Parse(e.URL); err == nil {
+				link.Href = u.String()
+			}
+		case e.Path != "":
+			link.Href = (&url.URL{Scheme: "file", Path: filepathToSlash(e.Path)}).String()
+		}
+		if link.Href != "" {
+			if e.SHA256 != "" {
+				link.Hashes = []oHash{{Algorithm: "SHA-256", Value: e.SHA256}}
+			}
+			res.RLinks = []oRLink{link}
+		}
+		bm.Resources = append(bm.Resources, res)
+		for _, l := range e.Links {
+			if l.Target == assessments.LinkRequirement {
+				k := reqKey(l.Standard, l.Ref)
+				out[k] = append(out[k], oEvidenceRef{Href: "#" + res.UUID, Description: oscalText(e.Title)})
+			}
+		}
+	}
+	return out
+}
+
+// filepathToSlash turns a Windows path into URL form; other paths are unchanged.
+func filepathToSlash(p string) string {
+	p = strings.ReplaceAll(p, `\`, "/")
+	if len(p) >= 2 && p[1] == ':' {
+		p = "/" + p
+	}
+	return p
 }

@@ -387,7 +387,14 @@ func schemaDir(t *testing.T) string {
 func TestOSCALValidatesAgainstSchemas(t *testing.T) {
 	dir := schemaDir(t)
 	s, e := demoStore(t, "normal")
-	p := build(t, s, e.ID)
+	p, err := Build(context.Background(), s, catalogs.MustBuiltin(), e.ID, Options{Version: "test", WithEvidenceFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, _ := p.File("oscal/assessment-results.json")
+	if !bytes.Contains(ar, []byte(`"relevant-evidence"`)) || !bytes.Contains(ar, []byte(`"algorithm":"SHA-256"`)) {
+		t.Error("assessment results cite no evidence with its hash")
+	}
 	for file, schema := range map[string]string{
 		"oscal/assessment-results.json": "oscal_assessment-results_schema.json",
 		"oscal/poam.json":               "oscal_poam_schema.json",
