@@ -434,3 +434,50 @@ func TestInclusionReasons(t *testing.T) {
 		t.Errorf("reasons not shown:\n%s", h.view())
 	}
 }
+
+func TestAdoptCarriesEvidence(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	ctx := context.Background()
+	engs, _ := h.s.Engagements(ctx)
+	// A.5.15 (access control) has demo evidence; it serves 42001 A.3.2? Find a mapped pair with evidence.
+	set := catalogs.MustBuiltin()
+	var src, dst string
+	for _, ref := range []string{"A.5.15", "A.5.18", "A.5.1", "A.8.15"} {
+		items, err := h.s.EvidenceFor(ctx, engs[0].ID, catalogs.ISO27001, ref)
+		if err != nil || len(items) == 0 {
+			continue
+		}
+		for _, mp := range set.MappingsFor(catalogs.ISO27001, ref) {
+			if r := h.result(catalogs.ISO42001, mp.Ref); r.EffectiveStatus() == assessments.NotAssessed {
+				src, dst = ref, mp.Ref
+				break
+			}
+		}
+		if src != "" {
+			break
+		}
+	}
+	if src == "" {
+		t.Skip("demo has no evidenced 27001 control mapped to an unassessed 42001 requirement")
+	}
+	g := h.openGap(catalogs.ISO27001)
+	h.run(g.Select(src))
+	h.keys("3")
+	eng := h.app.top().(*engagement.Model)
+	cmd, _ := eng.SelectTab("ISO 42001")
+	h.run(cmd)
+	g42 := h.gap()
+	h.run(g42.Select(dst))
+	h.keys("a")
+	if g42.Capturing() {
+		// Pick the option adopting from src.
+		for i := 0; i < 5 && !strings.Contains(h.view(), "› ISO 27001 "+src+" "); i++ {
+			h.keys("j")
+		}
+		h.keys("enter")
+	}
+	items, err := h.s.EvidenceFor(ctx, engs[0].ID, catalogs.ISO42001, dst)
+	if err != nil || len(items) == 0 {
+		t.Fatalf("adopting %s into %s linked no evidence (%v)", src, dst, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/tui/common"
@@ -181,7 +182,12 @@ func (m *Model) View() string {
 			tabs = append(tabs, st.TabInactive.Render(t.Title()))
 		}
 	}
-	bar := strings.Join(tabs, st.Subtle.Render(" │ ")) + st.Subtle.Render("   [ ] switch")
+	bar := strings.Join(tabs, st.Subtle.Render(" │ "))
+	if hint := st.Subtle.Render("   [ ] switch"); lipgloss.Width(bar)+lipgloss.Width(hint) <= m.width {
+		bar += hint
+	} else if lipgloss.Width(bar) > m.width {
+		bar = strings.Join(tabs, st.Subtle.Render("│"))
+	}
 	body := ""
 	if len(m.tabs) > 0 {
 		body = m.tabs[m.active].View()

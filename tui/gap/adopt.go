@@ -59,15 +59,34 @@ func (m *Model) startAdopt() tea.Cmd {
 	return nil
 }
 
+// adopt carries the mapped result into ref (needs review, provenance kept) and, once that
+// is saved, links the source requirement's evidence to ref with the same provenance.
 func (m *Model) adopt(ref string, o adoptOption) tea.Cmd {
-	set := m.c.Catalogs
+	set, c, e, std := m.c.Catalogs, m.c, m.eng, m.std
 	return m.enqueueOp(saveOp{ref: ref, what: "adopt", apply: func(r assessments.Result) assessments.Result {
 		next, err := assessments.Adopt(set, r, o.mapping, o.from)
 		if err != nil {
 			return r
 		}
 		return next
+	}, after: func(saved assessments.Result) tea.Cmd {
+		return func() tea.Msg {
+			n, err := c.Store.CopyRequirementEvidence(c.Ctx, e.ID, o.mapping.Standard, o.mapping.Ref, std, ref, assessments.Provenance(set, o.mapping))
+			if err != nil {
+				return common.ErrMsg{Err: fmt.Errorf("adopted the status, but not the evidence: %w", err)}
+			}
+			if n == 0 {
+				return nil
+			}
+			return adoptedEvidenceMsg{std: std, ref: ref, n: n}
+		}
 	}})
+}
+
+// adoptedEvidenceMsg reports evidence links carried with an adopted result.
+type adoptedEvidenceMsg struct {
+	std, ref string
+	n        int
 }
 
 func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {

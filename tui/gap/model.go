@@ -454,6 +454,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.saveEdit(false)
 		}
 		return m, nil
+	case adoptedEvidenceMsg:
+		if msg.std != m.std {
+			return m, nil
+		}
+		return m, tea.Batch(m.load(), common.InfoCmd(fmt.Sprintf("%s %s: adopted result needs review; %d evidence item(s) linked with it", m.Title(), msg.ref, msg.n)))
 	case common.DataChangedMsg:
 		return m, m.load()
 	case common.CloseOverlayMsg:
