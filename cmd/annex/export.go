@@ -25,7 +25,7 @@ func newExportCmd(a *cliApp) *cobra.Command {
 	var withFiles, encrypt bool
 	var recipients []string
 	cmd := &cobra.Command{
-		Use:   "export --out FILE.zip",
+		Use:   "export [--out FILE.zip]",
 		Short: "Write the audit pack of an engagement: report, SoAs, gap analysis, registers, OSCAL, data and manifest",
 		Long: `Write the audit pack of an engagement: one zip with the management report (HTML and PDF), the
 Statements of Applicability, the gap-analysis workbook, the risk register, AI systems and impact
@@ -34,13 +34,11 @@ assessments, the change history, OSCAL documents, data.json (for 'annex import')
 
 With --encrypt the pack is encrypted with age under a passphrase (asked on the terminal, or taken
 from $ANNEX_PASSPHRASE); with --recipient it is encrypted to age public keys. Encrypted packs get
-the extension .age.`,
+the extension .age. Without --out the pack is written in the current folder, named after the
+engagement and the date of its last change.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if out == "" {
-				return errors.New("say where to write the pack with --out FILE.zip")
-			}
 			var enc auditpack.Encryption
 			enc.Recipients = recipients
 			if encrypt && len(recipients) == 0 {
@@ -49,9 +47,6 @@ the extension .age.`,
 					return err
 				}
 				enc.Passphrase = pass
-			}
-			if enc.Enabled() && !strings.HasSuffix(out, ".age") {
-				out += ".age"
 			}
 			s, err := a.open(ctx)
 			if err != nil {
@@ -75,6 +70,13 @@ the extension .age.`,
 			if err != nil {
 				return fmt.Errorf("build the audit pack: %w", err)
 			}
+			if out == "" {
+				// The same name the Export tab offers: the engagement and its last change's date.
+				out = tuiexport.DefaultName(e, p.Manifest.LastChangeAt)
+			}
+			if enc.Enabled() && !strings.HasSuffix(out, ".age") {
+				out += ".age"
+			}
 			size, err := p.WriteFile(out, enc)
 			if err != nil {
 				return err
@@ -89,7 +91,7 @@ the extension .age.`,
 		},
 	}
 	cmd.Flags().StringVar(&engagement, "engagement", "", "engagement name or id (default: the only one)")
-	cmd.Flags().StringVarP(&out, "out", "o", "", "file to write (FILE.zip; .age is added when encrypting)")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "file to write (default: ENGAGEMENT-DATE.zip here; .age is added when encrypting)")
 	cmd.Flags().BoolVar(&withFiles, "with-evidence-files", false, "include the evidence files kept in the workspace")
 	cmd.Flags().BoolVar(&encrypt, "encrypt", false, "encrypt the pack with a passphrase (asked, or $ANNEX_PASSPHRASE)")
 	cmd.Flags().StringArrayVar(&recipients, "recipient", nil, "encrypt to this age public key (age1...); repeat for several")

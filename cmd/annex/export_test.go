@@ -146,3 +146,24 @@ func TestLogVerifyFailsOnTamperedHistory(t *testing.T) {
 		t.Fatalf("log --verify on a tampered history: code %d, %v\n%s", exitCode(err), err, out)
 	}
 }
+
+func TestExportDefaultNameAndVerifyJSON(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ws.db")
+	if _, err := runCLI(t, db, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	out, err := runCLI(t, db, "export")
+	if err != nil {
+		t.Fatalf("export without --out: %v\n%s", err, out)
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "medivance-health-isms-aims-readiness-*.zip"))
+	if len(matches) != 1 {
+		t.Fatalf("default pack name: %v\n%s", matches, out)
+	}
+	out, err = runCLI(t, db, "verify", "--json", matches[0])
+	if err != nil || !strings.Contains(out, `"ok": true`) || !strings.Contains(out, `"problems": []`) {
+		t.Fatalf("verify --json: %v\n%s", err, out)
+	}
+}

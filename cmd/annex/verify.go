@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ func init() { register(newVerifyCmd) }
 
 func newVerifyCmd(a *cliApp) *cobra.Command {
 	var identities []string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "verify FILE.zip|FILE.zip.age",
 		Short: "Check an audit pack offline: every file against the SHA-256 in its manifest",
@@ -30,6 +32,34 @@ terminal, or $ANNEX_PASSPHRASE) or --identity files.`,
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			m := rep.Manifest
+			if asJSON {
+				type problem struct {
+					Path   string `json:"path"`
+					Kind   string `json:"kind"`
+					Detail string `json:"detail,omitempty"`
+				}
+				out := struct {
+					OK         bool              `json:"ok"`
+					Checked    int               `json:"checked"`
+					Problems   []problem         `json:"problems"`
+					Engagement map[string]string `json:"engagement"`
+					LastChange string            `json:"last_change_at"`
+					Annex      string            `json:"annex_version"`
+				}{OK: rep.OK(), Checked: rep.Checked, Problems: []problem{}, LastChange: m.LastChangeAt, Annex: m.AnnexVersion,
+					Engagement: map[string]string{"id": m.Engagement.ID, "name": m.Engagement.Name}}
+				for _, p := range rep.Problems {
+					out.Problems = append(out.Problems, problem{p.Path, p.Kind, p.Detail})
+				}
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(out); err != nil {
+					return err
+				}
+				if !rep.OK() {
+					return &exitError{code: 1}
+				}
+				return nil
+			}
 			fmt.Fprintf(a.stdout, "Pack of %q (engagement %s), made by annex %s, workspace as of %s\n", m.Engagement.Name, m.Engagement.ID, m.AnnexVersion, m.LastChangeAt)
 			if rep.OK() {
 				fmt.Fprintf(a.stdout, "OK: all %d files match the manifest.\n", rep.Checked)
@@ -42,5 +72,6 @@ terminal, or $ANNEX_PASSPHRASE) or --identity files.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&identities, "identity", nil, "age identity file to decrypt a pack encrypted to recipients")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print {ok, checked, problems: [{path, kind, detail}], ...}")
 	return cmd
 }
