@@ -30,7 +30,7 @@ func TestImportRoundTrip(t *testing.T) {
 	path := writeTemp(t, "pack.zip", zipBytes(t, p))
 
 	dst := openStore(t, "empty.db")
-	im, err := ReadImport(path)
+	im, err := readImport(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestImportRoundTrip(t *testing.T) {
 
 	// A plain data.json imports too.
 	third := openStore(t, "third.db")
-	im2, err := ReadImport(writeTemp(t, "data.json", a))
+	im2, err := readImport(t, writeTemp(t, "data.json", a))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestImportRefusesHostileInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dst := openStore(t, "ws.db")
-			im, err := ReadImport(writeTemp(t, tc.file, tc.body))
+			im, err := readImport(t, writeTemp(t, tc.file, tc.body))
 			if err == nil {
 				_, err = Import(ctx, dst, catalogs.MustBuiltin(), im, store.ImportOptions{})
 			}
@@ -190,4 +190,14 @@ func TestImportIsOneTransaction(t *testing.T) {
 	if len(engs) != 0 {
 		t.Fatal("half an import stayed in the workspace")
 	}
+}
+
+// readImport opens a file for import and closes it when the test ends.
+func readImport(t *testing.T, path string) (*Imported, error) {
+	t.Helper()
+	im, src, err := ReadImport(path)
+	if src != nil {
+		t.Cleanup(func() { src.Close() })
+	}
+	return im, err
 }

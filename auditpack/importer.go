@@ -2,10 +2,10 @@ package auditpack
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -24,31 +24,34 @@ type Imported struct {
 
 // ReadImport reads an engagement from FILE.json (data.json) or FILE.zip / FILE.zip.age (an
 // audit pack). A pack is checked first: an unsafe entry name, an oversized entry, a
-// truncated archive, or a file that fails its manifest refuses the whole import.
-func ReadImport(path string, identities ...age.Identity) (*Imported, error) {
-	st, err := os.Stat(path)
+// truncated archive, or a file that fails its manifest refuses the whole import. The
+// returned Source must stay open until the import is done.
+func ReadImport(path string, identities ...age.Identity) (*Imported, *Source, error) {
+	src, err := Open(path, identities...)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+		return nil, nil, err
 	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a folder; give a data.json or an audit pack (.zip)", path)
-	}
-	b, err := OpenPack(path, identities...)
+	im, err := ReadImportSource(path, src)
 	if err != nil {
-		return nil, err
+		src.Close()
+		return nil, nil, err
 	}
-	return ReadImportBytes(path, b)
+	return im, src, nil
 }
 
-// ReadImportBytes is ReadImport on a file already read (and decrypted); name tells a zip
-// from JSON when the content does not.
-func ReadImportBytes(name string, b []byte) (*Imported, error) {
+// ReadImportSource is ReadImport on a pack already opened; name tells a zip from JSON when
+// the content does not.
+func ReadImportSource(name string, src *Source) (*Imported, error) {
 	lower := strings.ToLower(name)
-	if len(b) >= 2 && string(b[:2]) == "PK" || strings.HasSuffix(lower, ".zip") || strings.HasSuffix(lower, ".zip.age") {
-		return readPackImport(b)
+	if string(src.Head(2)) == "PK" || strings.HasSuffix(lower, ".zip") || strings.HasSuffix(lower, ".zip.age") {
+		return readPackImport(src)
 	}
-	if int64(len(b)) > MaxJSONSize {
+	if src.Size > MaxJSONSize {
 		return nil, fmt.Errorf("%s is larger than the %d bytes annex imports", filepath.Base(name), MaxJSONSize)
+	}
+	b, err := src.Bytes(MaxJSONSize)
+	if err != nil {
+		return nil, err
 	}
 	doc, err := ParseDocument(b)
 	if err != nil {
@@ -57,8 +60,13 @@ func ReadImportBytes(name string, b []byte) (*Imported, error) {
 	return &Imported{Doc: doc}, nil
 }
 
-func readPackImport(b []byte) (*Imported, error) {
-	zr, err := openZip(b)
+// ReadImportBytes is ReadImportSource on bytes in memory.
+func ReadImportBytes(name string, b []byte) (*Imported, error) {
+	return ReadImportSource(name, &Source{R: bytes.NewReader(b), Size: int64(len(b))})
+}
+
+func readPackImport(src *Source) (*Imported, error) {
+	zr, err := openZip(src.R, src.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +81,7 @@ func readPackImport(b []byte) (*Imported, error) {
 		entries[f.Name] = f
 	}
 	if _, ok := entries[ManifestName]; ok {
-		rep, err := Verify(b)
+		rep, err := VerifySource(src)
 		if err != nil {
 			return nil, err
 		}

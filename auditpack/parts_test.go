@@ -105,7 +105,7 @@ func TestRoundTripWithEvidenceFiles(t *testing.T) {
 	if files == 0 {
 		t.Fatal("no evidence file in a pack made with evidence files")
 	}
-	im, err := ReadImport(writeTemp(t, "pack.zip", zipBytes(t, p)))
+	im, err := readImport(t, writeTemp(t, "pack.zip", zipBytes(t, p)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ requirements:
 		t.Error("no SoA for the custom catalog")
 	}
 	// A workspace without the catalog refuses the import and says how to fix it.
-	im, err := ReadImport(writeTemp(t, "acme.zip", zipBytes(t, p)))
+	im, err := readImport(t, writeTemp(t, "acme.zip", zipBytes(t, p)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,56 +64,99 @@ const ageHeader = "age-encryption.org/v1\n"
 // IsEncrypted reports whether b starts like an age file.
 func IsEncrypted(head []byte) bool { return bytes.HasPrefix(head, []byte(ageHeader)) }
 
-// OpenPack reads a pack file (zip or age-encrypted zip) into memory. identities decrypt an
-// encrypted pack (a passphrase is an age.ScryptIdentity).
-func OpenPack(path string, identities ...age.Identity) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+// Source is an opened pack file, plain or decrypted on demand: nothing is read into
+// memory until an entry is.
+type Source struct {
+	R         io.ReaderAt
+	Size      int64
+	Encrypted bool
+	f         *os.File
+}
+
+// Close closes the file.
+func (s *Source) Close() error {
+	if s == nil || s.f == nil {
+		return nil
 	}
-	defer f.Close()
-	head := make([]byte, len(ageHeader))
-	n, _ := io.ReadFull(f, head)
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	return s.f.Close()
+}
+
+// Head returns the first n bytes (fewer when the file is shorter).
+func (s *Source) Head(n int) []byte {
+	b := make([]byte, min(int64(n), s.Size))
+	k, _ := s.R.ReadAt(b, 0)
+	return b[:k]
+}
+
+// Bytes reads the whole (decrypted) content, at most limit bytes.
+func (s *Source) Bytes(limit int64) ([]byte, error) {
+	if s.Size > limit {
+		return nil, fmt.Errorf("the file is %d bytes, more than the %d annex reads", s.Size, limit)
+	}
+	b := make([]byte, s.Size)
+	if _, err := s.R.ReadAt(b, 0); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
-	}
-	var r io.Reader = f
-	if IsEncrypted(head[:n]) {
-		if len(identities) == 0 {
-			return nil, ErrNeedsKey
-		}
-		dr, err := age.Decrypt(f, identities...)
-		if err != nil {
-			var nm *age.NoIdentityMatchError
-			if errors.As(err, &nm) {
-				return nil, fmt.Errorf("cannot decrypt %s: wrong passphrase or identity", path)
-			}
-			return nil, fmt.Errorf("cannot decrypt %s: %w", path, err)
-		}
-		r = dr
-	}
-	b, err := io.ReadAll(io.LimitReader(r, 8<<30))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	return b, nil
 }
 
+// Open opens a pack file (zip or age-encrypted zip). identities decrypt an encrypted pack
+// (a passphrase is an age.ScryptIdentity); without them an encrypted pack is ErrNeedsKey.
+func Open(path string, identities ...age.Identity) (*Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s is a folder, not a file", path)
+	}
+	head := make([]byte, len(ageHeader))
+	n, _ := f.ReadAt(head, 0)
+	if !IsEncrypted(head[:n]) {
+		return &Source{R: f, Size: st.Size(), f: f}, nil
+	}
+	if len(identities) == 0 {
+		f.Close()
+		return nil, ErrNeedsKey
+	}
+	r, size, err := age.DecryptReaderAt(f, st.Size(), identities...)
+	if err != nil {
+		f.Close()
+		var nm *age.NoIdentityMatchError
+		if errors.As(err, &nm) {
+			return nil, fmt.Errorf("cannot decrypt %s: wrong passphrase or identity", path)
+		}
+		return nil, fmt.Errorf("cannot decrypt %s: %w", path, err)
+	}
+	return &Source{R: r, Size: size, Encrypted: true, f: f}, nil
+}
+
 // VerifyFile checks a pack on disk.
 func VerifyFile(path string, identities ...age.Identity) (*Report, error) {
-	b, err := OpenPack(path, identities...)
+	src, err := Open(path, identities...)
 	if err != nil {
 		return nil, err
 	}
-	return Verify(b)
+	defer src.Close()
+	return VerifySource(src)
 }
 
 // openZip opens a zip and refuses a damaged or hostile one before anything is read.
-func openZip(b []byte) (*zip.Reader, error) {
-	if !endsWithDirectory(b) {
+func openZip(r io.ReaderAt, size int64) (*zip.Reader, error) {
+	tail := make([]byte, min(size, 22+65535))
+	if _, err := r.ReadAt(tail, size-int64(len(tail))); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("the file cannot be read: %w", err)
+	}
+	if !endsWithDirectory(tail) {
 		return nil, errors.New("the file is not a complete zip archive (it may be truncated or damaged)")
 	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
 			return nil, errors.New("the file is not a complete zip archive (it may be truncated or damaged)")
@@ -126,17 +169,15 @@ func openZip(b []byte) (*zip.Reader, error) {
 	return zr, nil
 }
 
-// endsWithDirectory reports whether b ends with a zip's end-of-directory record (and its
-// comment). A truncated pack may still contain a complete zip inside it, an XLSX stored
-// as is, which a zip reader would otherwise take for the whole archive.
+// endsWithDirectory reports whether the tail of a file ends with a zip's end-of-directory
+// record (and its comment). A truncated pack may still contain a complete zip inside it, an
+// XLSX stored as is, which a zip reader would otherwise take for the whole archive.
 func endsWithDirectory(b []byte) bool {
 	const eocd = "PK\x05\x06"
-	from := max(0, len(b)-(22+65535))
-	p := bytes.LastIndex(b[from:], []byte(eocd))
+	p := bytes.LastIndex(b, []byte(eocd))
 	if p < 0 {
 		return false
 	}
-	p += from
 	if p+22 > len(b) {
 		return false
 	}
@@ -167,7 +208,12 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 // Verify checks a pack's bytes: every file listed in the manifest must be present with
 // its size and SHA-256, and nothing else may be there.
 func Verify(b []byte) (*Report, error) {
-	zr, err := openZip(b)
+	return VerifySource(&Source{R: bytes.NewReader(b), Size: int64(len(b))})
+}
+
+// VerifySource checks an opened pack.
+func VerifySource(src *Source) (*Report, error) {
+	zr, err := openZip(src.R, src.Size)
 	if err != nil {
 		return nil, err
 	}

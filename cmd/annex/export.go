@@ -165,17 +165,17 @@ func (a *cliApp) identities(files []string) ([]age.Identity, error) {
 	return []age.Identity{id}, nil
 }
 
-// readPack opens a pack, asking for the key only when the file is encrypted.
-func (a *cliApp) readPack(path string, identityFiles []string) ([]byte, error) {
-	b, err := auditpack.OpenPack(path)
+// openPack opens a pack, asking for the key only when the file is encrypted.
+func (a *cliApp) openPack(path string, identityFiles []string) (*auditpack.Source, error) {
+	src, err := auditpack.Open(path)
 	if !errors.Is(err, auditpack.ErrNeedsKey) {
-		return b, err
+		return src, err
 	}
 	ids, err := a.identities(identityFiles)
 	if err != nil {
 		return nil, err
 	}
-	return auditpack.OpenPack(path, ids...)
+	return auditpack.Open(path, ids...)
 }
 
 func humanSize(n int64) string {

@@ -166,4 +166,13 @@ func TestExportDefaultNameAndVerifyJSON(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"ok": true`) || !strings.Contains(out, `"problems": []`) {
 		t.Fatalf("verify --json: %v\n%s", err, out)
 	}
+	// An encrypted pack imports with its passphrase.
+	t.Setenv("ANNEX_PASSPHRASE", "pass phrase")
+	enc := filepath.Join(dir, "enc.zip")
+	if out, err = runCLI(t, db, "export", "--encrypt", "--with-evidence-files", "--out", enc); err != nil {
+		t.Fatalf("export --encrypt: %v\n%s", err, out)
+	}
+	if out, err = runCLI(t, filepath.Join(dir, "new.db"), "import", enc+".age"); err != nil || !strings.Contains(out, "risks") {
+		t.Fatalf("import .age: %v\n%s", err, out)
+	}
 }

@@ -24,11 +24,12 @@ whose id is already in the workspace is refused unless --as-copy, which gives it
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			b, err := a.readPack(args[0], identities)
+			src, err := a.openPack(args[0], identities)
 			if err != nil {
 				return err
 			}
-			im, err := auditpack.ReadImportBytes(args[0], b)
+			defer src.Close()
+			im, err := auditpack.ReadImportSource(args[0], src)
 			if err != nil {
 				return fmt.Errorf("%s: %w", filepath.Base(args[0]), err)
 			}

@@ -23,11 +23,12 @@ Exits 0 when the pack holds, 1 otherwise. An encrypted pack needs its passphrase
 terminal, or $ANNEX_PASSPHRASE) or --identity files.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := a.readPack(args[0], identities)
+			src, err := a.openPack(args[0], identities)
 			if err != nil {
 				return err
 			}
-			rep, err := auditpack.Verify(b)
+			defer src.Close()
+			rep, err := auditpack.VerifySource(src)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
