@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -223,6 +224,10 @@ func TestXLSXReadBack(t *testing.T) {
 	panes, err := f.GetPanes("ISO 27001")
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("header is not frozen: %+v %v", panes, err)
+	}
+	tables, err := f.GetTables("ISO 27001")
+	if err != nil || len(tables) != 1 || tables[0].Range != fmt.Sprintf("A1:O%d", len(c.Requirements)+1) {
+		t.Errorf("no filter table over the sheet: %+v %v", tables, err)
 	}
 	// Status colours: an implemented cell and a not implemented cell differ in fill.
 	var impl, notImpl int

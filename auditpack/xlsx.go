@@ -24,6 +24,7 @@ type workbook struct {
 	status map[assessments.Status]int
 	level  [5]int
 	first  bool
+	tables int
 }
 
 // statusFill are the gap-analysis colours (light fills readable when printed).
@@ -80,7 +81,9 @@ type table struct {
 	NoFrame bool                      // no frozen header or filter (summary sheets)
 }
 
-// sheet writes a table as a sheet. The first sheet reuses the default "Sheet1".
+// sheet writes a table as a sheet through excelize's stream writer (fast for thousands of
+// rows): widths, a frozen header row, every cell neutralised, and, unless NoFrame, an Excel
+// table over the data so each column has a filter. The first sheet reuses "Sheet1".
 func (wb *workbook) sheet(t table) error {
 	f := wb.f
 	if wb.first {
@@ -91,78 +94,71 @@ func (wb *workbook) sheet(t table) error {
 	} else if _, err := f.NewSheet(t.Name); err != nil {
 		return err
 	}
-	for i, h := range t.Header {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
-		if err := f.SetCellStr(t.Name, cell, h); err != nil {
-			return err
-		}
-	}
-	last, _ := excelize.CoordinatesToCellName(len(t.Header), 1)
-	if err := f.SetCellStyle(t.Name, "A1", last, wb.header); err != nil {
+	sw, err := f.NewStreamWriter(t.Name)
+	if err != nil {
 		return err
 	}
 	for i, w := range t.Widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(t.Name, col, col, w); err != nil {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
 	}
-	lastCol, _ := excelize.ColumnNumberToName(len(t.Header))
-	if len(t.Rows) > 0 {
-		if err := f.SetColStyle(t.Name, "A:"+lastCol, wb.wrap); err != nil {
+	if !t.NoFrame {
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+			Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
 			return err
 		}
-		// The header keeps its own style over the column style.
-		if err := f.SetCellStyle(t.Name, "A1", last, wb.header); err != nil {
-			return err
-		}
+	}
+	header := make([]any, len(t.Header))
+	for i, h := range t.Header {
+		header[i] = excelize.Cell{StyleID: wb.header, Value: h}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
 	}
 	cells := make([]any, len(t.Header))
 	for r, row := range t.Rows {
+		var styles map[int]int
+		if t.Styles != nil {
+			styles = t.Styles(r)
+		}
 		for c := range cells {
-			cells[c] = nil
-			if c >= len(row) {
-				continue
+			style := wb.wrap
+			if s, ok := styles[c]; ok {
+				style = s
 			}
-			switch x := row[c].(type) {
-			case string:
-				cells[c] = Cell(x)
-			case int, float64, nil:
-				cells[c] = x
-			default:
-				return fmt.Errorf("row %d column %d: unsupported value %T", r+1, c+1, x)
+			var v any
+			if c < len(row) {
+				switch x := row[c].(type) {
+				case string:
+					v = Cell(x)
+				case int, float64, nil:
+					v = x
+				default:
+					return fmt.Errorf("row %d column %d: unsupported value %T", r+1, c+1, x)
+				}
 			}
+			cells[c] = excelize.Cell{StyleID: style, Value: v}
 		}
 		start, _ := excelize.CoordinatesToCellName(1, r+2)
-		if err := f.SetSheetRow(t.Name, start, &cells); err != nil {
+		if err := sw.SetRow(start, cells); err != nil {
 			return err
 		}
-		if t.Styles == nil {
-			continue
+	}
+	if !t.NoFrame && len(t.Rows) > 0 {
+		end, _ := excelize.CoordinatesToCellName(len(t.Header), len(t.Rows)+1)
+		wb.tables++
+		noStripes := false
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + end, Name: fmt.Sprintf("Table%d", wb.tables), ShowRowStripes: &noStripes}); err != nil {
+			return err
 		}
-		for c, style := range t.Styles(r) {
-			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
-			if err := f.SetCellStyle(t.Name, cell, cell, style); err != nil {
-				return err
-			}
-		}
 	}
-	if t.NoFrame {
-		return nil
-	}
-	if err := f.SetPanes(t.Name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
-	}
-	lastRow := len(t.Rows) + 1
-	end, _ := excelize.CoordinatesToCellName(len(t.Header), lastRow)
-	return f.AutoFilter(t.Name, "A1:"+end, nil)
+	return sw.Flush()
 }
 
 // bytes writes the workbook and repacks its zip deterministically: entries sorted (content
 // types first), one fixed time, so the same data always gives the same bytes.
 func (wb *workbook) bytes() ([]byte, error) {
-	wb.f.SetActiveSheet(0)
 	var raw bytes.Buffer
 	if err := wb.f.Write(&raw); err != nil {
 		return nil, err
