@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/annex-grc/annex/assessments"
 )
@@ -219,7 +220,14 @@ func aiFiles(d *Data) ([]File, error) {
 	p := d.Parts
 	var rows [][]string
 	var files []File
+	used := map[string]bool{}
 	for _, sys := range p.AISystems {
+		// Names are unique per engagement, their file-name forms need not be.
+		stem := slug(sys.Name, 40)
+		if used[stem] {
+			stem += "-" + strings.ReplaceAll(sys.ID, "-", "")[:12]
+		}
+		used[stem] = true
 		latest, inForce := p.latest(sys.ID)
 		personal := "no"
 		if sys.PersonalData {
@@ -244,7 +252,7 @@ func aiFiles(d *Data) ([]File, error) {
 		list := append([]assessments.ImpactAssessment(nil), p.Assessments[sys.ID]...)
 		sort.Slice(list, func(i, j int) bool { return list[i].Version < list[j].Version })
 		for _, a := range list {
-			files = append(files, File{Path: fmt.Sprintf("impact-assessments/%s-v%d.md", slug(sys.Name, 40), a.Version), Data: impactMarkdown(d, sys, a)})
+			files = append(files, File{Path: fmt.Sprintf("impact-assessments/%s-v%d.md", stem, a.Version), Data: impactMarkdown(d, sys, a)})
 		}
 	}
 	csv, err := writeCSV(aiHeader, rows)
@@ -404,7 +412,7 @@ func evidencePath(id, name string) string {
 		base = base[i+1:]
 	}
 	base = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == ':' {
+		if r < 0x20 || r == 0x7f || r == ':' || !unicode.IsPrint(r) && r != ' ' {
 			return '_'
 		}
 		return r

@@ -207,3 +207,37 @@ requirements:
 		t.Fatalf("import without the catalog: %v", err)
 	}
 }
+
+func TestAwkwardNamesStillMakeAPack(t *testing.T) {
+	for _, name := range []string{"report\u200b.pdf", "../../etc/passwd", "C:\\temp\\x.txt", "a:b.txt", "", "..", "ok name.txt"} {
+		p := evidencePath("0190", name)
+		if _, err := CleanName(p); err != nil {
+			t.Errorf("evidencePath(%q) = %q: %v", name, p, err)
+		}
+	}
+	ctx := context.Background()
+	s, e := demoStore(t, "normal")
+	for _, n := range []string{"Triage Bot", "triage-bot!"} {
+		if _, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: e.ID, Name: n, Purpose: "Sorts incoming tickets.", Role: assessments.RoleProvider}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sys, _ := s.AISystems(ctx, e.ID)
+	for _, a := range sys {
+		if strings.HasPrefix(strings.ToLower(a.Name), "triage") {
+			if _, err := s.StartImpactAssessment(ctx, a.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	p := build(t, s, e.ID)
+	n := 0
+	for _, f := range p.Files {
+		if strings.HasPrefix(f.Path, "impact-assessments/triage-bot") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d impact assessment files for two systems whose names read the same", n)
+	}
+}
