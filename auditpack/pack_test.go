@@ -438,3 +438,36 @@ func TestUUID5(t *testing.T) {
 		t.Fatalf("UUID5 not stable or not version 5: %s %s", a, b)
 	}
 }
+
+// TestEmptyEngagementPack: an engagement with nothing assessed yet still gives a complete,
+// valid pack (no finding, a POA&M that says nothing is open).
+func TestEmptyEngagementPack(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, "ws.db")
+	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "Fresh", Standards: []string{catalogs.ISO42001}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := build(t, s, e.ID)
+	rep, err := Verify(zipBytes(t, p))
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+	soa, _ := p.File("soa-iso42001-2023.csv")
+	if bytes.Contains(soa, []byte(",implemented,")) {
+		t.Error("an unassessed SoA claims implemented controls")
+	}
+	dir := schemaDir(t)
+	for file, schema := range map[string]string{"oscal/assessment-results.json": "oscal_assessment-results_schema.json",
+		"oscal/poam.json": "oscal_poam_schema.json", "oscal/mapping.json": "oscal_mapping_schema.json"} {
+		sch, err := jsonschema.NewCompiler().Compile(filepath.Join(dir, schema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := p.File(file)
+		inst, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s of an empty engagement does not validate: %v", file, err)
+		}
+	}
+}
