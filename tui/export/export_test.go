@@ -235,3 +235,22 @@ func TestEscRestoresThePath(t *testing.T) {
 		t.Fatalf("path %q capturing %v", m.path.Value(), m.Capturing())
 	}
 }
+
+func TestRelativeAndHomePaths(t *testing.T) {
+	m, dir := fixture(t, 80, 24)
+	m.getwd = func() (string, error) { return dir, nil }
+	m.path.SetValue("relative.zip")
+	if got := m.target(); got != filepath.Join(dir, "relative.zip") {
+		t.Errorf("relative path resolves to %q", got)
+	}
+	t.Setenv("HOME", dir)
+	m.path.SetValue("~/home.zip")
+	if got := m.target(); got != filepath.Join(dir, "home.zip") {
+		t.Errorf("~ path resolves to %q", got)
+	}
+	m.pathTouched = true
+	press(t, m, "x")
+	if m.state != done || m.result.Path != filepath.Join(dir, "home.zip") {
+		t.Fatalf("state %v path %q err %v", m.state, m.result.Path, m.err)
+	}
+}

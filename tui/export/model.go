@@ -352,10 +352,27 @@ func (m *Model) swapExtension() {
 	m.path.CursorEnd()
 }
 
+// target is the file the form names: "~/" is the home folder, a relative name is taken
+// from the current folder.
+func (m *Model) target() string {
+	p := strings.TrimSpace(m.path.Value())
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, rest)
+		}
+	}
+	if p != "" && !filepath.IsAbs(p) {
+		if dir, err := m.getwd(); err == nil {
+			p = filepath.Join(dir, p)
+		}
+	}
+	return p
+}
+
 // validate checks the form; problems are shown next to their field.
 func (m *Model) validate() bool {
 	m.problem = map[field]string{}
-	p := strings.TrimSpace(m.path.Value())
+	p := m.target()
 	switch {
 	case p == "":
 		m.problem[fieldPath] = "Name the file to write."
@@ -397,7 +414,7 @@ func (m *Model) start() tea.Cmd {
 	}
 	m.seq++
 	m.state, m.err, m.progress, m.overwriteOK = building, nil, auditpack.Progress{Step: "starting"}, ""
-	path := strings.TrimSpace(m.path.Value())
+	path := m.target()
 	if m.encrypt && !strings.HasSuffix(path, ".age") {
 		path += ".age"
 	}
