@@ -120,6 +120,10 @@ func TestExportVerifyImportLog(t *testing.T) {
 	if err != nil || !strings.Contains(out, "OK: the change history holds") {
 		t.Fatalf("log --verify: %v\n%s", err, out)
 	}
+	out, err = runCLI(t, db2, "log", "--json", "--limit", "2")
+	if err != nil || strings.Count(out, `"hash"`) != 2 || !strings.Contains(out, `"field": "imported"`) {
+		t.Fatalf("log --json: %v\n%s", err, out)
+	}
 	out, err = runCLI(t, db2, "log", "--limit", "3")
 	if err != nil || strings.Count(out, "\n") != 4 || !strings.Contains(out, "imported") {
 		t.Fatalf("log --limit 3: %v\n%s", err, out)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -14,7 +15,7 @@ func init() { register(newLogCmd) }
 
 func newLogCmd(a *cliApp) *cobra.Command {
 	var engagement string
-	var verify bool
+	var verify, asJSON bool
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "log",
@@ -54,6 +55,28 @@ was edited or removed.`,
 			if err != nil {
 				return err
 			}
+			if asJSON {
+				type row struct {
+					Seq          int64  `json:"seq"`
+					At           string `json:"at"`
+					Author       string `json:"author"`
+					EngagementID string `json:"engagement_id"`
+					Entity       string `json:"entity"`
+					EntityID     string `json:"entity_id"`
+					Field        string `json:"field"`
+					Old          string `json:"old"`
+					New          string `json:"new"`
+					PrevHash     string `json:"prev_hash"`
+					Hash         string `json:"hash"`
+				}
+				out := make([]row, 0, len(rows))
+				for _, c := range rows {
+					out = append(out, row{c.Seq, c.At, c.Author, c.EngagementID, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash})
+				}
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			}
 			if len(rows) == 0 {
 				fmt.Fprintln(a.stdout, "No changes recorded yet.")
 				return nil
@@ -70,6 +93,7 @@ was edited or removed.`,
 	cmd.Flags().StringVar(&engagement, "engagement", "", "only this engagement (name or id)")
 	cmd.Flags().BoolVar(&verify, "verify", false, "check the hash chain of the whole history; exit 1 when broken")
 	cmd.Flags().IntVar(&limit, "limit", 0, "only the newest N rows")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the rows as JSON, with their hashes")
 	return cmd
 }
 
