@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/annex-grc/annex/assessments"
-	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 )
 
@@ -204,5 +203,3 @@ func partsSummary(doc *Document) string {
 	}
 	return ", " + strings.Join(parts, ", ")
 }
-
-var _ = catalogs.ISO27001

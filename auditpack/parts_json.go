@@ -3,7 +3,6 @@ package auditpack
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/annex-grc/annex/assessments"
@@ -423,5 +422,3 @@ func times(created, updated *time.Time, c, u, what string) error {
 	*updated, err = parseStamp(what+" updated_at", u)
 	return err
 }
-
-var _ = strconv.Itoa

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
 )
 
 // levelColours are the report's colours for the five-step level palette (low to high).
@@ -346,9 +347,9 @@ func riskUUID(riskID, std string) string { return UUID5("risk", riskID, std) }
 
 func riskInStandard(r assessments.Risk, std string) bool {
 	switch std {
-	case "iso27001-2022":
+	case catalogs.ISO27001:
 		return r.Scope.Security()
-	case "iso42001-2023":
+	case catalogs.ISO42001:
 		return r.Scope.AI()
 	}
 	for _, c := range r.Controls {

@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,8 +19,6 @@ import (
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
 )
-
-var _ = flag.Bool
 
 var fixedNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 
