@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/annex-grc/annex/auditpack"
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
@@ -314,15 +315,6 @@ var crosswalkColumns = []string{"source_standard", "source_ref", "target_standar
 // noCounterpartRelationship marks a crosswalk row that records a reviewed "no counterpart".
 const noCounterpartRelationship = "none"
 
-// cell neutralises text against formula injection in spreadsheets: a cell that starts with
-// = + - @ or a tab or carriage return is prefixed with an apostrophe (OWASP's advice).
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func (a *cliApp) outputTo(path string) (io.Writer, func() error, error) {
 	if path == "" || path == "-" {
 		return a.stdout, func() error { return nil }, nil
@@ -415,7 +407,7 @@ func writeCatalogCSV(w io.Writer, c *catalogs.Catalog) error {
 			strings.Join(a.OperationalCapabilities, " "), strings.Join(a.SecurityDomains, " "),
 			strings.Join(ac.Objectives, " "), strings.Join(ac.RiskSources, " ")}
 		for i := range row {
-			row[i] = cell(row[i])
+			row[i] = auditpack.Cell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -487,7 +479,7 @@ A target requirement reviewed as having no counterpart gets one row with an empt
 					if err != nil {
 						break
 					}
-					err = cw.Write([]string{cell(r.SourceStandard), cell(r.SourceRef), cell(r.TargetStandard), cell(r.TargetRef), r.Relationship, cell(r.Rationale)})
+					err = cw.Write([]string{auditpack.Cell(r.SourceStandard), auditpack.Cell(r.SourceRef), auditpack.Cell(r.TargetStandard), auditpack.Cell(r.TargetRef), r.Relationship, auditpack.Cell(r.Rationale)})
 				}
 				cw.Flush()
 				if err == nil {

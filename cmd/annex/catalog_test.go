@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/annex-grc/annex/auditpack"
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 )
@@ -141,7 +142,7 @@ func TestCatalogCrosswalkCSV(t *testing.T) {
 
 func TestCellNeutralisesFormulas(t *testing.T) {
 	for in, want := range map[string]string{"=1+2": "'=1+2", "+x": "'+x", "-x": "'-x", "@x": "'@x", "\tx": "'\tx", "plain": "plain", "": ""} {
-		if got := cell(in); got != want {
+		if got := auditpack.Cell(in); got != want {
 			t.Errorf("cell(%q) = %q, want %q", in, got, want)
 		}
 	}

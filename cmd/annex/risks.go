@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/auditpack"
 )
 
 func init() { register(newRisksCmd) }
@@ -194,15 +195,6 @@ func terminalCell(s string, n int) string {
 	return string(out)
 }
 
-// riskCSVCell neutralises a CSV cell against formula injection: a value starting with
-// = + - @, a tab or a carriage return gets a leading apostrophe.
-func riskCSVCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func writeRisksCSV(w io.Writer, rows []riskJSON) error {
 	cw := csv.NewWriter(w)
 	header := []string{"ref", "title", "scope", "owner", "inherent_likelihood", "inherent_consequence", "inherent_level",
@@ -234,7 +226,7 @@ func writeRisksCSV(w io.Writer, rows []riskJSON) error {
 			num(res.Likelihood), num(res.Consequence), res.Level, r.Treatment, r.Status, strings.Join(controls, " "), r.ReviewDate,
 			by, on, stale}
 		for i := range rec {
-			rec[i] = riskCSVCell(rec[i])
+			rec[i] = auditpack.Cell(rec[i])
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/auditpack"
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 )
@@ -118,8 +119,8 @@ func TestRisksListCSVNeutralised(t *testing.T) {
 		t.Errorf("controls cell %q", recs[1][12])
 	}
 	for cell, want := range map[string]string{"@x": "'@x", "-1": "'-1", "\tx": "'\tx", "\rx": "'\rx", "ok": "ok", "": ""} {
-		if got := riskCSVCell(cell); got != want {
-			t.Errorf("riskCSVCell(%q) = %q, want %q", cell, got, want)
+		if got := auditpack.Cell(cell); got != want {
+			t.Errorf("Cell(%q) = %q, want %q", cell, got, want)
 		}
 	}
 }
