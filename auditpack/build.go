@@ -18,7 +18,8 @@ import (
 	"github.com/annex-grc/annex/store"
 )
 
-// Progress is reported while a pack is built: Done of Total steps, Step names the artefact.
+// Progress is reported while a pack is built: Done of Total steps; Step names the step
+// just finished (the writers run side by side, so they finish in any order).
 type Progress struct {
 	Done, Total int
 	Step        string
@@ -98,17 +99,20 @@ func Build(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID 
 	if err != nil {
 		return nil, err
 	}
-	return BuildFrom(ctx, d, opt, list, report)
+	return buildFrom(ctx, d, list, report)
 }
 
-// BuildFrom makes a pack from data already loaded.
-func BuildFrom(ctx context.Context, d *Data, opt Options, list []artefact, report func(int, string)) (*Pack, error) {
-	if list == nil {
-		list = artefacts(opt)
-	}
-	if report == nil {
-		report = func(int, string) {}
-	}
+// BuildFrom makes a pack from data already loaded (Load), reporting to opt.Progress.
+func BuildFrom(ctx context.Context, d *Data, opt Options) (*Pack, error) {
+	list := artefacts(opt)
+	return buildFrom(ctx, d, list, func(done int, step string) {
+		if opt.Progress != nil {
+			opt.Progress(Progress{Done: done, Total: len(list) + 2, Step: step})
+		}
+	})
+}
+
+func buildFrom(ctx context.Context, d *Data, list []artefact, report func(int, string)) (*Pack, error) {
 	// The writers only read d, so they run side by side; the pack sorts their files, so
 	// the order they finish in changes nothing.
 	results := make([][]File, len(list))
@@ -118,8 +122,8 @@ func BuildFrom(ctx context.Context, d *Data, opt Options, list []artefact, repor
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
 	for i, a := range list {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if ctx.Err() != nil {
+			break // the writers already running finish; nothing new starts
 		}
 		sem <- struct{}{}
 		wg.Add(1)
@@ -134,6 +138,9 @@ func BuildFrom(ctx context.Context, d *Data, opt Options, list []artefact, repor
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var files []File
 	for i := range list {
 		if errs[i] != nil {
@@ -153,7 +160,7 @@ func BuildFrom(ctx context.Context, d *Data, opt Options, list []artefact, repor
 // Encryption says how to encrypt a pack with age; the zero value means no encryption.
 type Encryption struct {
 	Passphrase string
-	Recipients []string // age public keys (age1...) or SSH public keys
+	Recipients []string // age public keys (age1...)
 	// WorkFactor overrides scrypt's work factor (log2); 0 keeps age's default. Tests lower it.
 	WorkFactor int
 }
