@@ -92,6 +92,34 @@ type reportView struct {
 	Legend    []Segment
 	Parts     template.HTML // the parts' sections (risks, AI, evidence), rendered by their own templates
 	Changes   int
+	Contents  []contentLine
+}
+
+// contentLine is one entry of the report's list of the pack's files.
+type contentLine struct{ Path, What string }
+
+// packContents describes the pack's files for the reader of the report.
+func packContents(d *Data) []contentLine {
+	out := []contentLine{{"report.html, report.pdf", "this report"}}
+	for _, c := range d.Standards() {
+		out = append(out, contentLine{soaBase(c) + ".xlsx, .csv", "Statement of Applicability of " + c.Name})
+	}
+	out = append(out,
+		contentLine{"gap-analysis.xlsx", "every requirement with its status, notes, owner and target date"},
+		contentLine{"risk-register.xlsx, .csv", "the risk register with inherent and residual heat maps"},
+		contentLine{"ai-systems.csv, impact-assessments/", "the AI system inventory and every impact assessment version"},
+		contentLine{"evidence-index.csv", "every evidence item with its SHA-256 and what it supports"},
+		contentLine{"change-history.csv", "every recorded edit, with its hash chain"},
+		contentLine{"oscal/", "OSCAL 1.2.1 assessment results, plan of action and milestones, crosswalk mapping"},
+		contentLine{"data.json", "the whole engagement, for annex import"},
+		contentLine{"manifest.json", "size and SHA-256 of every file; check with annex verify"})
+	if len(d.Parts.Blobs) > 0 {
+		out = append(out, contentLine{"evidence/", "the evidence files kept in the workspace"})
+	}
+	if len(d.Parts.CustomCatalogs) > 0 {
+		out = append(out, contentLine{"catalogs/", "the imported catalogs the engagement uses"})
+	}
+	return out
 }
 
 func buildReportView(d *Data) reportView {
@@ -133,6 +161,7 @@ func buildReportView(d *Data) reportView {
 		v.Views = append(v.Views, sv)
 	}
 	v.Actions = actionPlan(d)
+	v.Contents = packContents(d)
 	return v
 }
 

@@ -99,6 +99,14 @@ footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:v
 {{else}}<p>No open gap or treatment.</p>{{end}}
 </section>
 
+<section id="contents">
+<h2>In this pack</h2>
+<table>
+<tbody>
+{{range .Contents}}<tr><td><code>{{.Path}}</code></td><td>{{.What}}</td></tr>
+{{end}}</tbody></table>
+</section>
+
 <footer>
 Made by annex {{.Version}} from the workspace as it was on {{.At}} ({{.Changes}} recorded changes).
 Every file of this pack is listed with its SHA-256 in manifest.json; check the pack with <code>annex verify</code>.
