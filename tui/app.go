@@ -215,12 +215,13 @@ func fitHeight(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// errorSentence is the status-line text of an error: its message, starting upper-case.
 func errorSentence(err error) string {
-	var ve interface{ Error() string }
-	if errors.As(err, &ve) {
-		return ve.Error()
+	s := err.Error()
+	if s == "" {
+		return "Something went wrong."
 	}
-	return err.Error()
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // Flush saves typed text still open in any screen (called when the program ends).
