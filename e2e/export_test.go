@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,5 +84,48 @@ func TestExportJourney(t *testing.T) {
 			s.keys("C-c")
 			s.waitExit()
 		})
+	}
+}
+
+// TestExportEncryptedJourney: tick encryption on the Export tab, type the passphrase twice
+// (never shown), export, and verify the .zip.age on the command line with the passphrase.
+func TestExportEncryptedJourney(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ws.db")
+	if _, stderr, code := run(t, "demo", "--db", db); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	s := start(t, 120, 40, "--db", db)
+	s.waitFor("Medivance")
+	s.keys("Enter")
+	s.waitFor("Dashboard")
+	s.exToExportTab()
+	pack := filepath.Join(dir, "secret.zip")
+	s.keys("Enter", "C-u")
+	s.text(pack)
+	s.keys("Enter")
+	s.keys("j", "j", "Space") // encryption
+	s.waitFor("[x] encrypt with a passphrase", pack+".age")
+	s.keys("j", "Enter")
+	s.text("horse battery")
+	s.keys("Enter", "j", "Enter")
+	s.text("horse battery")
+	s.keys("Enter")
+	scr := s.waitFor("•••••")
+	if strings.Contains(scr, "horse") {
+		t.Fatalf("the passphrase shows on screen:\n%s", scr)
+	}
+	s.keys("x")
+	s.waitFor("✓ Written", "encrypted", "✓ Verified: all")
+	cmd := exec.Command(binary, "verify", pack+".age")
+	cmd.Env = append(env(t.TempDir()), "ANNEX_PASSPHRASE=horse battery")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "OK: all") {
+		t.Fatalf("annex verify with the passphrase: %v\n%s", err, out)
+	}
+	cmd = exec.Command(binary, "verify", pack+".age")
+	cmd.Env = append(env(t.TempDir()), "ANNEX_PASSPHRASE=wrong")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "wrong passphrase") {
+		t.Fatalf("annex verify with a wrong passphrase: %v\n%s", err, out)
 	}
 }
