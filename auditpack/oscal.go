@@ -450,7 +450,9 @@ func OSCALPOAM(d *Data) ([]byte, error) {
 }
 
 // oscalRelationship maps a crosswalk relationship onto NIST IR 8477 set-theory tokens.
-// "related" has no set-theory meaning, so it keeps annex's own token in annex's namespace.
+// OSCAL has no token weaker than intersects-with, so "related" is written as intersects-with;
+// every map also carries annex's own word in the annex-relationship property, which keeps
+// the two apart (docs/CATALOGS.md).
 func oscalRelationship(r catalogs.Relationship) (token, ns string) {
 	switch r {
 	case catalogs.Equal:
@@ -459,10 +461,8 @@ func oscalRelationship(r catalogs.Relationship) (token, ns string) {
 		return "superset-of", ""
 	case catalogs.Subset:
 		return "subset-of", ""
-	case catalogs.Intersects:
-		return "intersects-with", ""
 	}
-	return "related-to", annexNS
+	return "intersects-with", ""
 }
 
 // OSCALMapping is the crosswalk as an OSCAL mapping collection, one mapping per crosswalk

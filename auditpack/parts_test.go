@@ -74,7 +74,7 @@ func TestPartsInPack(t *testing.T) {
 	for _, row := range SoA(d, c) {
 		if row.Ref == linked.ref {
 			found = true
-			if !strings.Contains(row.Reasons, "risk treatment (") || !strings.Contains(row.Reasons, linked.risk) {
+			if !strings.Contains(row.Reasons, "risk treatment: ") || !strings.Contains(row.Reasons, linked.risk) {
 				t.Errorf("%s %s reasons = %q, want risk treatment with %s", c.Short, linked.ref, row.Reasons, linked.risk)
 			}
 		}

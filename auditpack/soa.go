@@ -1,7 +1,6 @@
 package auditpack
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/annex-grc/annex/assessments"
@@ -85,9 +84,9 @@ func reasonsText(reasons []assessments.InclusionReason, risks, ias []string) str
 		seen[r] = true
 		switch {
 		case r == assessments.ReasonRiskTreatment && len(risks) > 0:
-			parts = append(parts, fmt.Sprintf("risk treatment (%s)", strings.Join(risks, ", ")))
+			parts = append(parts, "risk treatment: "+strings.Join(risks, ", "))
 		case r == assessments.ReasonImpactAssessment && len(ias) > 0:
-			parts = append(parts, fmt.Sprintf("AI impact assessment (%s)", strings.Join(ias, ", ")))
+			parts = append(parts, "AI impact assessment: "+strings.Join(ias, ", "))
 		default:
 			parts = append(parts, ReasonLabel(r))
 		}
