@@ -109,7 +109,8 @@ func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 		n := 1
 		cells := make([][]string, len(row))
 		for i, c := range row {
-			cells[i] = p.SplitText(p.tr(c), widths[i]-2)
+			// Split the UTF-8 text (SplitText reads runes), translate each line when drawn.
+			cells[i] = p.SplitText(c, widths[i]-2)
 			if len(cells[i]) == 0 {
 				cells[i] = []string{""}
 			}
@@ -127,7 +128,7 @@ func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 		for i := range row {
 			p.SetXY(x, y+0.8)
 			for _, ln := range cells[i] {
-				p.CellFormat(widths[i], line, ln, "", 2, "L", false, 0, "")
+				p.CellFormat(widths[i], line, p.tr(ln), "", 2, "L", false, 0, "")
 				p.SetX(x)
 			}
 			x += widths[i]
