@@ -44,23 +44,6 @@ func (s *session) evScrollDetailUntil(texts ...string) string {
 	return s.waitFor(texts...)
 }
 
-// evToTab presses ] until the screen shows want, giving each tab time to draw: a tab that
-// finishes loading changes the screen too, so "the screen changed" does not mean "moved".
-func (s *session) evToTab(want string) string {
-	s.t.Helper()
-	for range 12 {
-		deadline := time.Now().Add(1500 * time.Millisecond)
-		for time.Now().Before(deadline) {
-			if scr := s.screen(); strings.Contains(scr, want) {
-				return scr
-			}
-			time.Sleep(40 * time.Millisecond)
-		}
-		s.keys("]")
-	}
-	return s.waitFor(want)
-}
-
 // TestEvidenceJourney: attach a file as evidence to ISO 27001 A.5.15 from its detail,
 // attach the same item to an ISO 42001 control by searching for it, change the file on
 // disk, run the check (command line and Evidence tab), and see both requirements flag it.
@@ -84,7 +67,7 @@ func TestEvidenceJourney(t *testing.T) {
 			s.waitFor("Evidence workshop")
 
 			// ISO 27001 A.5.15: attach the file as new evidence from the requirement.
-			s.evToTab("ISO/IEC 27001:2022  readiness")
+			s.gotoTab("ISO/IEC 27001:2022  readiness")
 			s.keys("/")
 			s.text("A.5.15")
 			s.keys("Enter")
@@ -101,7 +84,7 @@ func TestEvidenceJourney(t *testing.T) {
 			assertNoBrokenLines(t, scr, size.w)
 
 			// ISO 42001 A.9.2: attach the same item, found by fuzzy search.
-			s.evToTab("ISO/IEC 42001:2023  readiness")
+			s.gotoTab("ISO/IEC 42001:2023  readiness")
 			s.keys("/")
 			s.text("A.9.2")
 			s.keys("Enter")
@@ -125,17 +108,17 @@ func TestEvidenceJourney(t *testing.T) {
 			}
 
 			// The Evidence tab's check flags it too, without freezing the screen.
-			s.evToTab("Evidence library")
+			s.gotoTab("Evidence library")
 			s.keys("c")
 			scr = s.waitFor("Checked 1 file:", "1 changed", "file changed")
 			assertNoBrokenLines(t, scr, size.w)
 
 			// Both requirements flag it in their detail.
-			s.evToTab("ISO/IEC 27001:2022  readiness")
+			s.gotoTab("ISO/IEC 27001:2022  readiness")
 			s.waitFor("Access control")
 			scr = s.evScrollDetailUntil("Access and AI use policy", "file changed")
 			assertNoBrokenLines(t, scr, size.w)
-			s.evToTab("ISO/IEC 42001:2023  readiness")
+			s.gotoTab("ISO/IEC 42001:2023  readiness")
 			s.waitFor("Processes for responsible use")
 			scr = s.evScrollDetailUntil("Access and AI use policy", "file changed")
 			assertNoBrokenLines(t, scr, size.w)

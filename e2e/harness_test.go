@@ -162,6 +162,25 @@ func (s *session) waitGone(text string) string {
 	}
 }
 
+// waitStable polls until the screen has not changed for a quarter of a second.
+func (s *session) waitStable() string {
+	s.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	last, since := s.screen(), time.Now()
+	for time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		scr := s.screen()
+		if scr != last {
+			last, since = scr, time.Now()
+			continue
+		}
+		if time.Since(since) >= 250*time.Millisecond {
+			return scr
+		}
+	}
+	return last
+}
+
 // waitExit waits for the process to end and returns its exit status.
 func (s *session) waitExit() int {
 	s.t.Helper()

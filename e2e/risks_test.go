@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // repeat presses key n times, one tmux call each.
@@ -20,16 +19,15 @@ func (s *session) repeat(key string, n int) {
 // gotoTab presses ] until the screen shows want (at most ten tabs).
 func (s *session) gotoTab(want string) string {
 	s.t.Helper()
-	for range 10 {
-		prev := s.screen()
-		if strings.Contains(prev, want) {
-			return prev
+	// Each press is followed by a wait until the screen stops changing, so a tab that is
+	// still loading is never mistaken for the switch (which would make the next press skip
+	// a tab). The tabs cycle, so fourteen presses pass every tab twice.
+	for range 14 {
+		scr := s.waitStable()
+		if strings.Contains(scr, want) {
+			return scr
 		}
 		s.keys("]")
-		deadline := time.Now().Add(waitTimeout)
-		for s.screen() == prev && time.Now().Before(deadline) {
-			time.Sleep(40 * time.Millisecond)
-		}
 	}
 	return s.waitFor(want)
 }

@@ -85,3 +85,18 @@ func ShortPath(p string) string {
 	}
 	return p
 }
+
+// TruncateLeft cuts plain text to width cells from the left, keeping its end: "…/folder/file.zip".
+func TruncateLeft(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && lipgloss.Width(string(r)) > width-1 {
+		r = r[1:]
+	}
+	return "…" + string(r)
+}

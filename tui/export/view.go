@@ -45,7 +45,8 @@ func (m *Model) View() string {
 		}
 		return "[ ]"
 	}
-	pathText := common.OneLine(m.path.Value())
+	// A long path keeps its end (the file name) in view.
+	pathText := common.TruncateLeft(common.OneLine(common.ShortPath(m.path.Value())), max(10, m.width-label-2))
 	if m.editing && m.focus == fieldPath {
 		pathText = m.path.View()
 	}
