@@ -29,6 +29,8 @@ type App struct {
 	status   string
 	isErr    bool
 	statusID int
+	// quitArmed is set after a ctrl+c that found unsaved work; a second ctrl+c quits.
+	quitArmed bool
 }
 
 // New builds the root model on an open workspace.
@@ -108,8 +110,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.route(common.DataChangedMsg{})
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
+			if w := a.unsavedWork(); w != "" && !a.quitArmed {
+				a.quitArmed = true
+				return a, a.setStatus("Not saved yet: "+w+". Press ctrl+c again to quit and lose it, or any other key to go back.", true)
+			}
 			return a, tea.Quit
 		}
+		a.quitArmed = false
 		if !a.capturing() && key.Matches(msg, a.c.Keys.Help) {
 			a.fullHelp = !a.fullHelp
 			return a, nil

@@ -481,3 +481,48 @@ func TestAdoptCarriesEvidence(t *testing.T) {
 		t.Fatalf("adopting %s into %s linked no evidence (%v)", src, dst, err)
 	}
 }
+
+func TestQuitAsksWhenTypedTextCannotBeSaved(t *testing.T) {
+	h := newHarness(t, 120, 40, false)
+	quits := func(cmd tea.Cmd) bool {
+		for _, m := range tuitest.Run(h.update, cmd) {
+			if _, ok := m.(tea.QuitMsg); ok {
+				return true
+			}
+		}
+		return false
+	}
+	h.keys("n")
+	h.typeText("Half-typed engagement")
+	if quits(h.update(tuitest.Key("ctrl+c"))) {
+		t.Fatal("quit at once with an unsaved engagement form")
+	}
+	if !strings.Contains(h.view(), "Not saved yet: the engagement form") {
+		t.Errorf("no warning:\n%s", h.view())
+	}
+	// Any other key disarms; ctrl+c asks again.
+	h.keys("tab")
+	if quits(h.update(tuitest.Key("ctrl+c"))) {
+		t.Fatal("the warning did not re-arm")
+	}
+	if !quits(h.update(tuitest.Key("ctrl+c"))) {
+		t.Fatal("a second ctrl+c did not quit")
+	}
+}
+
+func TestQuitAsksForAnInvalidDate(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	g := h.openGap(catalogs.ISO27001)
+	h.run(g.Select("A.5.9"))
+	h.keys("t", "ctrl+u")
+	h.typeText("next Friday")
+	cmd := h.update(tuitest.Key("ctrl+c"))
+	for _, m := range tuitest.Run(h.update, cmd) {
+		if _, ok := m.(tea.QuitMsg); ok {
+			t.Fatal("quit with an unsavable target date typed")
+		}
+	}
+	if !strings.Contains(h.view(), "Not saved yet: target date") {
+		t.Errorf("no warning:\n%s", h.view())
+	}
+}

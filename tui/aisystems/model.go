@@ -132,6 +132,17 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // FlushDrafts saves an open wizard step or system form whose content is valid.
+// UnsavedWork reports a changed AI system form that cannot be saved as it stands.
+func (m *Model) UnsavedWork() string {
+	if m.mode != modeForm || m.sysForm == nil || m.formSaving || !m.formChanged() {
+		return ""
+	}
+	if after, _ := m.formValue(); after.Validate() != nil {
+		return "the AI system form (" + after.Validate().Error() + ")"
+	}
+	return ""
+}
+
 func (m *Model) FlushDrafts() error {
 	if m.wiz != nil {
 		return m.wiz.flush(m.c.Ctx)

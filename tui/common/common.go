@@ -98,3 +98,8 @@ type Capturer interface{ Capturing() bool }
 // Flusher is implemented by screens that may hold typed text not yet saved; the root calls
 // FlushDrafts when the program ends (quit, terminal closed) so nothing typed is lost.
 type Flusher interface{ FlushDrafts() error }
+
+// QuitGuard is implemented by screens that can hold typed text the workbench cannot save
+// as it stands (a form with a field in error). UnsavedWork describes it in a few words, or
+// returns "" when everything typed is saved or savable. The root asks before quitting.
+type QuitGuard interface{ UnsavedWork() string }

@@ -155,6 +155,19 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// UnsavedWork reports typed text a tab could not save as it stands.
+func (m *Model) UnsavedWork() string {
+	var parts []string
+	for _, t := range m.tabs {
+		if g, ok := t.(common.QuitGuard); ok {
+			if w := g.UnsavedWork(); w != "" {
+				parts = append(parts, w)
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
 // FlushDrafts saves what any tab still holds.
 func (m *Model) FlushDrafts() error {
 	for _, t := range m.tabs {

@@ -135,6 +135,17 @@ func (m *Model) Capturing() bool {
 
 // FlushDrafts saves an open form when the program ends, if what it holds passes the rules;
 // a form that does not (no title yet, say) cannot become an item and is dropped.
+// UnsavedWork reports a changed evidence form that cannot be saved as it stands.
+func (m *Model) UnsavedWork() string {
+	if m.form == nil || m.form.saving || !m.form.dirty() {
+		return ""
+	}
+	if !m.form.validate() {
+		return "the evidence form (a field needs fixing)"
+	}
+	return ""
+}
+
 func (m *Model) FlushDrafts() error {
 	if m.form == nil || m.form.saving || !m.form.dirty() || !m.form.validate() {
 		return nil

@@ -244,3 +244,19 @@ func (m *Model) AutosaveTick() tea.Msg {
 	}
 	return autosaveMsg{std: m.std, seq: m.edit.seq}
 }
+
+// UnsavedWork reports an open field whose text cannot be saved as it stands (a date that
+// is not one, an N/A justification left empty).
+func (m *Model) UnsavedWork() string {
+	e := m.edit
+	if e == nil {
+		return ""
+	}
+	if e.thenStatus == assessments.NotApplicable && strings.TrimSpace(e.value()) == "" {
+		return ""
+	}
+	if err := m.editOp(e).apply(m.result(e.ref)).Validate(); err != nil {
+		return strings.ToLower(fieldLabels[e.field][:1]) + fieldLabels[e.field][1:] + " of " + e.ref + " (" + err.Error() + ")"
+	}
+	return ""
+}

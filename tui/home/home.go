@@ -112,6 +112,14 @@ func (m *Model) addDemo() tea.Cmd {
 	}
 }
 
+// UnsavedWork: the engagement form is saved only with ctrl+s, so a changed form is at risk.
+func (m *Model) UnsavedWork() string {
+	if m.form != nil && m.form.dirty() {
+		return "the engagement form"
+	}
+	return ""
+}
+
 // Capturing is true while the filter, a form or the delete confirmation has the keyboard.
 func (m *Model) Capturing() bool { return m.filtering || m.form != nil || m.confirm != nil }
 

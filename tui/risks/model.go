@@ -139,6 +139,17 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // FlushDrafts saves an open form whose content is valid, so quitting loses nothing typed.
+// UnsavedWork reports a changed risk form that cannot be saved as it stands.
+func (m *Model) UnsavedWork() string {
+	if m.form == nil || !m.form.dirty() {
+		return ""
+	}
+	if _, problems := m.form.risk(); len(problems) > 0 {
+		return "the risk form (" + problems[0].Message + ")"
+	}
+	return ""
+}
+
 func (m *Model) FlushDrafts() error {
 	if m.form == nil || !m.form.dirty() {
 		return nil
