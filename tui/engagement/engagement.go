@@ -140,8 +140,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	if len(m.tabs) == 0 {
 		return m, nil
 	}
-	// Async results go to the tab that asked; tabs drop what is not theirs.
-	if _, isKey := msg.(tea.KeyPressMsg); isKey {
+	// Input goes to the visible tab only; async results go to every tab, and each drops
+	// what is not its own.
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.KeyReleaseMsg, tea.PasteMsg, tea.PasteStartMsg, tea.PasteEndMsg, tea.MouseMsg:
 		next, cmd := m.tabs[m.active].Update(msg)
 		m.tabs[m.active] = next.(common.Tab)
 		return m, cmd
