@@ -79,7 +79,10 @@ func NewStyles(dark bool) *Styles {
 	s.Info = base.Foreground(p.Info)
 	s.Border = base.Border(lipgloss.RoundedBorder()).BorderForeground(p.Border)
 	s.FocusedBorder = base.Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent)
-	s.TabActive = base.Bold(true).Foreground(p.Accent).Underline(true)
+	s.TabActive = base.Bold(true).Foreground(p.Accent).Background(p.SelectedBg)
+	if s.NoColor {
+		s.TabActive = base.Bold(true).Reverse(true)
+	}
 	s.TabInactive = base.Foreground(p.Muted)
 	s.StatusBar = base.Foreground(p.Muted)
 	s.Label = base.Foreground(p.Muted)
