@@ -526,3 +526,19 @@ func TestQuitAsksForAnInvalidDate(t *testing.T) {
 		t.Errorf("no warning:\n%s", h.view())
 	}
 }
+
+func TestHugePasteRefusedWithMessage(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	g := h.openGap(catalogs.ISO27001)
+	h.run(g.Select("A.5.11"))
+	before := h.result(catalogs.ISO27001, "A.5.11").Notes
+	h.keys("e")
+	h.typeText(strings.Repeat("x", assessments.MaxTextLen+1))
+	if !strings.Contains(h.view(), "Nothing was pasted") {
+		t.Errorf("no message for a huge paste:\n%s", h.view())
+	}
+	h.keys("esc")
+	if got := h.result(catalogs.ISO27001, "A.5.11").Notes; got != before {
+		t.Errorf("notes changed by a refused paste: %d characters", len(got))
+	}
+}

@@ -1,8 +1,10 @@
 package gap
 
 import (
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
@@ -79,6 +81,20 @@ func (e *editor) value() string {
 		return e.area.Value()
 	}
 	return e.input.Value()
+}
+
+// pasteTooLong refuses, with a message, a paste that would take the field past its limit,
+// rather than letting the field cut it silently.
+func (e *editor) pasteTooLong(text string) string {
+	limit := assessments.MaxNameLen
+	if e.multi {
+		limit = assessments.MaxTextLen
+	}
+	have, add := utf8.RuneCountInString(e.value()), utf8.RuneCountInString(text)
+	if have+add <= limit {
+		return ""
+	}
+	return fmt.Sprintf("Nothing was pasted: %d characters would make the field longer than %d.", add, limit)
 }
 
 func (e *editor) setWidth(w int) {

@@ -477,6 +477,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.handleKey(kp)
 	}
 	if m.edit != nil {
+		if p, ok := msg.(tea.PasteMsg); ok {
+			if msg := m.edit.pasteTooLong(p.Content); msg != "" {
+				m.edit.err = msg
+				return m, nil
+			}
+		}
 		return m, m.edit.update(msg)
 	}
 	if m.filtering {
