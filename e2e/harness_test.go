@@ -78,9 +78,17 @@ func start(t *testing.T, w, h int, args ...string) *session {
 			envs = append(envs, shellQuote(kv))
 		}
 	}
-	cmdline := "env " + strings.Join(envs, " ") + " " + strings.Join(quoted, " ")
-	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmdline)
-	s.tmux("set-option", "-t", "main", "remain-on-exit", "on")
+	// The shell writes annex's exit status to a file: tmux does not always record the
+	// status of a process that ends within moments of starting.
+	cmdline := "env " + strings.Join(envs, " ") + " " + strings.Join(quoted, " ") +
+		"; echo $? > " + shellQuote(filepath.Join(s.home, "exit-status"))
+	// remain-on-exit comes from the config, so it holds even for a process that exits at
+	// once (a refused workspace): its status stays readable.
+	conf := filepath.Join(s.home, "tmux.conf")
+	if err := os.WriteFile(conf, []byte("set -g remain-on-exit on\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.tmux("-f", conf, "new-session", "-d", "-s", "main", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmdline)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("screen at failure:\n%s", s.screen())
@@ -186,10 +194,9 @@ func (s *session) waitExit() int {
 	s.t.Helper()
 	deadline := time.Now().Add(waitTimeout)
 	for {
-		out := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "main", "#{pane_dead} #{pane_dead_status}"))
-		var dead, status int
-		fmt.Sscanf(out, "%d %d", &dead, &status)
-		if dead == 1 {
+		if b, err := os.ReadFile(filepath.Join(s.home, "exit-status")); err == nil && strings.HasSuffix(string(b), "\n") {
+			var status int
+			fmt.Sscanf(strings.TrimSpace(string(b)), "%d", &status)
 			return status
 		}
 		if time.Now().After(deadline) {
@@ -199,12 +206,26 @@ func (s *session) waitExit() int {
 	}
 }
 
-// pid is the annex process id (for SIGKILL tests).
+// pid is the annex process id (for SIGKILL tests): the child of the pane's shell.
 func (s *session) pid() int {
 	s.t.Helper()
-	var pid int
-	fmt.Sscanf(strings.TrimSpace(s.tmux("display-message", "-p", "-t", "main", "#{pane_pid}")), "%d", &pid)
-	return pid
+	var shell int
+	fmt.Sscanf(strings.TrimSpace(s.tmux("display-message", "-p", "-t", "main", "#{pane_pid}")), "%d", &shell)
+	deadline := time.Now().Add(waitTimeout)
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
+		for _, f := range strings.Fields(string(b)) {
+			var pid int
+			fmt.Sscanf(f, "%d", &pid)
+			if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil && filepath.Base(exe) == "annex" {
+				return pid
+			}
+			// env execs annex in place; give it a moment.
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Fatalf("no annex process under the pane's shell %d", shell)
+	return 0
 }
 
 // run executes annex with args outside tmux and returns stdout, stderr and the exit code.
