@@ -153,3 +153,35 @@ func TestRefusesNonWorkspace(t *testing.T) {
 func itoa(n int) string {
 	return strings.TrimSpace(strings.Map(func(r rune) rune { return r }, string(rune('0'+n/100%10))+string(rune('0'+n/10%10))+string(rune('0'+n%10))))
 }
+
+// TestTerminalClosedKeepsTypedNote: a note being typed when the terminal goes away
+// (SIGHUP) or the process is told to stop (SIGTERM) is saved before annex exits.
+func TestTerminalClosedKeepsTypedNote(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "ws.db")
+			if _, _, code := run(t, "demo", "--db", db); code != 0 {
+				t.Fatal("demo failed")
+			}
+			s := start(t, 120, 40, "--db", db)
+			s.waitFor("Medivance")
+			s.keys("Enter")
+			s.waitFor("Dashboard")
+			s.keys("]")
+			s.waitFor("123 requirements")
+			s.keys("/")
+			s.text("A.5.12")
+			s.keys("Enter")
+			s.waitFor("Classification of information")
+			s.keys("e")
+			s.waitFor("esc saves")
+			s.text("typed as the lid closed")
+			s.waitFor("typed as the lid closed")
+			if err := syscall.Kill(s.pid(), sig); err != nil {
+				t.Fatal(err)
+			}
+			s.waitExit()
+			assertNote(t, db, "iso27001-2022", "A.5.12", "typed as the lid closed")
+		})
+	}
+}

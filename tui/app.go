@@ -233,6 +233,9 @@ func errorSentence(err error) string {
 
 // Flush saves typed text still open in any screen (called when the program ends).
 func (a *App) Flush() error {
+	// The program's context may be cancelled by now (a signal ended it); the last saves
+	// must still go through.
+	a.c.Ctx = context.Background()
 	var errs []error
 	for _, s := range a.stack {
 		if f, ok := s.(common.Flusher); ok {

@@ -3,6 +3,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,16 +12,20 @@ import (
 	"github.com/annex-grc/annex/store"
 )
 
-// Run opens the workbench on an open workspace and blocks until the user quits.
+// Run opens the workbench on an open workspace and blocks until the user quits, the
+// terminal closes or the process is told to stop (ctx cancelled). In every case the text
+// still open in a screen is saved before Run returns.
 func Run(ctx context.Context, s *store.Store, set *catalogs.Set) error {
 	m := New(ctx, s, set)
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	final, err := p.Run()
-	if err != nil {
-		return fmt.Errorf("workbench: %w", err)
+	a, ok := final.(*App)
+	if !ok {
+		a = m
 	}
-	if a, ok := final.(*App); ok {
-		return a.Flush()
+	flushErr := a.Flush()
+	if err != nil && !(errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil) {
+		return errors.Join(fmt.Errorf("workbench: %w", err), flushErr)
 	}
-	return nil
+	return flushErr
 }

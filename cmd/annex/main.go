@@ -22,7 +22,9 @@ var subcommands []func(*cliApp) *cobra.Command
 func register(f func(*cliApp) *cobra.Command) { subcommands = append(subcommands, f) }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed terminal (SIGHUP) or a kill (SIGTERM) ends the workbench through its context,
+	// so open drafts are flushed before the process exits.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	app := &cliApp{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin}
 	root := app.rootCommand()
