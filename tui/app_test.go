@@ -542,3 +542,17 @@ func TestHugePasteRefusedWithMessage(t *testing.T) {
 		t.Errorf("notes changed by a refused paste: %d characters", len(got))
 	}
 }
+
+func TestHeaderCoverageFollowsTheOtherStandard(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	g := h.openGap(catalogs.ISO27001)
+	h.run(g.Select("A.5.1"))
+	h.keys("1")
+	before := h.view()
+	h.keys("3")
+	after := h.view()
+	line := func(v string) string { return strings.SplitN(v, "\n", 2)[0] }
+	if line(before) == line(after) || !strings.Contains(line(after), "ISO 42001 covered by ISO 27001 work") {
+		t.Errorf("header did not follow the 27001 change:\n%s\n%s", line(before), line(after))
+	}
+}

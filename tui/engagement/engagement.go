@@ -3,6 +3,7 @@
 package engagement
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -49,7 +50,34 @@ func (m *Model) Init() tea.Cmd {
 	if len(m.tabs) == 0 {
 		return nil
 	}
-	return tea.Batch(m.tabs[m.active].Init(), m.tabs[m.active].Activate())
+	cmds := []tea.Cmd{m.tabs[m.active].Init(), m.tabs[m.active].Activate()}
+	// The gap analyses load at once: the header shows their coverage figure.
+	for i, t := range m.tabs {
+		if _, ok := t.(*gap.Model); ok && i != m.active {
+			cmds = append(cmds, t.Init())
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// coverageText is the header's "covered by the other standard's work" figure.
+func (m *Model) coverageText() string {
+	for _, t := range m.tabs {
+		g, ok := t.(*gap.Model)
+		if !ok || g.Coverage() == nil {
+			continue
+		}
+		c := g.Coverage()
+		by, of := c.By, c.Standard
+		if cat, ok := m.c.Catalogs.Get(c.By); ok {
+			by = cat.Short
+		}
+		if cat, ok := m.c.Catalogs.Get(c.Standard); ok {
+			of = cat.Short
+		}
+		return fmt.Sprintf("%s covered by %s work: %d of %d (%s)", of, by, c.Covered, c.Applicable, common.Percent(c.Percent()))
+	}
+	return ""
 }
 
 // Capturing is true while the active tab holds the keyboard.
@@ -188,6 +216,12 @@ func (m *Model) View() string {
 	title := st.Title.Render(common.OneLine(m.eng.Name))
 	if m.eng.Organisation != "" {
 		title += st.Muted.Render(" · " + common.OneLine(m.eng.Organisation))
+	}
+	if cov := m.coverageText(); cov != "" {
+		// Right-aligned when there is room; dropped on a narrow terminal (the gap tab shows it).
+		if gapW := m.width - lipgloss.Width(title) - lipgloss.Width(cov); gapW >= 3 {
+			title += strings.Repeat(" ", gapW) + st.Info.Render(cov)
+		}
 	}
 	var tabs []string
 	for i, t := range m.tabs {

@@ -446,6 +446,16 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, nil
 	case savedMsg:
 		if msg.std != m.std {
+			// Another standard's tab saved: its status feeds this tab's mapped requirements
+			// and coverage figure, so keep the copy current.
+			if msg.err == nil && msg.result.EngagementID == m.eng.ID {
+				if m.results[msg.std] == nil {
+					m.results[msg.std] = map[string]assessments.Result{}
+				}
+				m.results[msg.std][msg.result.Ref] = msg.result
+				m.dataVersion++
+				m.recompute()
+			}
 			return m, nil
 		}
 		return m, m.handleSaved(msg)
@@ -766,3 +776,7 @@ func (m *Model) FlushDrafts() error {
 	m.queue = nil
 	return errors.Join(errs...)
 }
+
+// Coverage is the "covered by the other standard's work" figure of this tab's standard, or
+// nil when no crosswalk applies or the results are not loaded yet.
+func (m *Model) Coverage() *assessments.Coverage { return m.coverage }
