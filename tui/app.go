@@ -15,6 +15,7 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/engagement"
 	"github.com/annex-grc/annex/tui/home"
 )
@@ -24,6 +25,8 @@ import (
 type App struct {
 	c        *common.Common
 	stack    []common.Screen
+	// dialogs are drawn above the screens, the last in front; keys go to it first.
+	dialogs  []common.Dialog
 	help     help.Model
 	fullHelp bool
 	status   string
@@ -35,7 +38,8 @@ type App struct {
 
 // New builds the root model on an open workspace.
 func New(ctx context.Context, s *store.Store, set *catalogs.Set) *App {
-	c := &common.Common{Ctx: ctx, Store: s, Catalogs: set, Styles: common.NewStyles(true), Keys: common.DefaultKeyMap(), Now: time.Now}
+	c := &common.Common{Ctx: ctx, Store: s, Catalogs: set, Styles: common.NewStyles(true), Keys: common.DefaultKeyMap(), Now: time.Now,
+		Undo: &common.UndoStack{}, Prefs: &common.Prefs{Advance: true}}
 	a := &App{c: c, help: help.New()}
 	a.applyHelpStyles()
 	a.stack = []common.Screen{home.New(c)}
@@ -72,7 +76,8 @@ func (a *App) applyHelpStyles() {
 	a.help.Styles.Ellipsis = st.Subtle
 }
 
-// Update routes a message.
+// Update routes a message: input goes to the front dialog when one is open, else to the
+// top screen; addressed results go to their owner wherever it sits.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -95,8 +100,21 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.setStatus(errorSentence(msg.Err), true)
 	case common.InfoMsg:
 		return a, a.setStatus(msg.Text, false)
+	case common.Envelope:
+		return a, a.deliver(msg)
+	case common.OpenDialogMsg:
+		a.dialogs = append(a.dialogs, msg.Dialog)
+		a.fullHelp = false
+		return a, nil
+	case common.CloseDialogMsg:
+		a.closeDialog(msg.ID)
+		return a, nil
+	case common.ToggleHelpMsg:
+		a.fullHelp = !a.fullHelp
+		return a, nil
 	case common.OpenEngagementMsg:
 		scr := engagement.New(a.c, msg.Engagement)
+		a.status = "" // a message about the last screen does not belong to this one
 		return a, a.push(scr)
 	case common.PushScreenMsg:
 		return a, a.push(msg.Screen)
@@ -106,10 +124,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.stack = a.stack[:len(a.stack)-1]
 		a.fullHelp = false
+		a.status = ""
 		// The screen below reloads: the one we left may have changed data.
 		return a, a.route(common.DataChangedMsg{})
 	case tea.KeyPressMsg:
-		if msg.String() == "ctrl+c" {
+		if key.Matches(msg, a.c.Keys.Quit) {
 			if w := a.unsavedWork(); w != "" && !a.quitArmed {
 				a.quitArmed = true
 				return a, a.setStatus("Not saved yet: "+w+". Press ctrl+c again to quit and lose it, or any other key to go back.", true)
@@ -117,16 +136,106 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, tea.Quit
 		}
 		a.quitArmed = false
-		if !a.capturing() && key.Matches(msg, a.c.Keys.Help) {
-			a.fullHelp = !a.fullHelp
-			return a, nil
+		if len(a.dialogs) > 0 {
+			return a, a.toDialog(msg)
 		}
-		if a.fullHelp && !a.capturing() && msg.String() == "esc" {
-			a.fullHelp = false
-			return a, nil
+		if !a.capturing() {
+			switch {
+			case key.Matches(msg, a.c.Keys.Help):
+				a.fullHelp = !a.fullHelp
+				return a, nil
+			case a.fullHelp && key.Matches(msg, a.c.Keys.Cancel):
+				a.fullHelp = false
+				return a, nil
+			case key.Matches(msg, a.c.Keys.Undo):
+				return a, a.undo()
+			case key.Matches(msg, a.c.Keys.Jump):
+				return a, a.openJump()
+			}
+		}
+	case tea.PasteMsg, tea.PasteStartMsg, tea.PasteEndMsg, tea.KeyReleaseMsg:
+		if len(a.dialogs) > 0 {
+			return a, a.toDialog(msg)
 		}
 	}
 	return a, a.route(msg)
+}
+
+// toDialog hands input to the front dialog.
+func (a *App) toDialog(msg tea.Msg) tea.Cmd {
+	i := len(a.dialogs) - 1
+	next, cmd := a.dialogs[i].Update(msg)
+	a.dialogs[i] = next
+	return cmd
+}
+
+func (a *App) closeDialog(id string) {
+	for i := len(a.dialogs) - 1; i >= 0; i-- {
+		if id == "" || a.dialogs[i].ID() == id {
+			a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
+			return
+		}
+	}
+}
+
+// deliver hands an addressed result to its owner: a dialog, a screen, or a part of a
+// screen (a tab), wherever it is in the stack. An owner that has closed gets nothing: the
+// result is already on disk and shows when the owner is opened again.
+func (a *App) deliver(env common.Envelope) tea.Cmd {
+	for i := len(a.dialogs) - 1; i >= 0; i-- {
+		if a.dialogs[i].ID() == env.To {
+			next, cmd := a.dialogs[i].Update(env.Msg)
+			a.dialogs[i] = next
+			return cmd
+		}
+	}
+	for i := len(a.stack) - 1; i >= 0; i-- {
+		s := a.stack[i]
+		if ad, ok := s.(common.Addressed); ok && ad.Address() == env.To {
+			next, cmd := s.Update(env.Msg)
+			a.stack[i] = next
+			return cmd
+		}
+		if r, ok := s.(common.Router); ok {
+			if handled, cmd := r.Deliver(env); handled {
+				return cmd
+			}
+		}
+	}
+	return nil
+}
+
+// undo takes back the newest edit made since the workbench opened, through the store's
+// update path: the history gains a row for the reverse edit; nothing is removed from it.
+func (a *App) undo() tea.Cmd {
+	e, ok := a.c.Undo.Pop()
+	if !ok {
+		return a.setStatus("Nothing to undo since the workbench opened.", false)
+	}
+	ctx := a.c.Ctx
+	return func() tea.Msg {
+		msg, err := e.Run(ctx)
+		if err != nil {
+			return common.ErrMsg{Err: fmt.Errorf("could not undo %s: %w", e.Label, err)}
+		}
+		return tea.BatchMsg{
+			func() tea.Msg { return common.Envelope{To: e.To, Msg: msg} },
+			common.InfoCmd("Undone: " + e.Label),
+		}
+	}
+}
+
+// openJump opens the jump box over the top screen's targets.
+func (a *App) openJump() tea.Cmd {
+	j, ok := a.top().(common.Jumper)
+	if !ok {
+		return a.setStatus("Open an engagement to jump to a requirement, risk, AI system or evidence.", false)
+	}
+	owner := ""
+	if ad, ok := a.top().(common.Addressed); ok {
+		owner = ad.Address()
+	}
+	return tea.Sequence(common.OpenDialog(dialog.NewJump(a.c.Styles, owner, nil)), dialog.Load(a.c.Ctx, j))
 }
 
 func (a *App) push(s common.Screen) tea.Cmd {
@@ -143,6 +252,9 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 }
 
 func (a *App) capturing() bool {
+	if len(a.dialogs) > 0 {
+		return true
+	}
 	if c, ok := a.top().(common.Capturer); ok {
 		return c.Capturing()
 	}
@@ -159,7 +271,25 @@ func (a *App) bodySize() (int, int) {
 }
 
 func (a *App) fullHelpHeight() int {
-	return lipgloss.Height(a.help.FullHelpView(a.top().KeyMap().FullHelp()))
+	return lipgloss.Height(a.fullHelpView())
+}
+
+// keyMap is the help of what has the keyboard: the front dialog, else the top screen.
+func (a *App) keyMap() help.KeyMap {
+	if len(a.dialogs) > 0 {
+		return a.dialogs[len(a.dialogs)-1].KeyMap()
+	}
+	return a.top().KeyMap()
+}
+
+// globalKeys are the root's own keys, listed once at the end of the full help.
+func (a *App) globalKeys() []key.Binding {
+	k := a.c.Keys
+	return []key.Binding{k.Jump, k.Undo, k.Help, k.Quit}
+}
+
+func (a *App) fullHelpView() string {
+	return common.FullHelp(a.c.Styles, append(a.keyMap().FullHelp(), a.globalKeys()), a.c.Width)
 }
 
 // TooSmall reports whether the terminal is below the workbench's minimum size.
@@ -188,6 +318,9 @@ func (a *App) render() string {
 	w, h := a.bodySize()
 	a.top().SetSize(w, h)
 	body := fitHeight(a.top().View(), w, h)
+	if len(a.dialogs) > 0 {
+		body = a.overlay(body, w, h)
+	}
 	status := ""
 	if a.status != "" {
 		if a.isErr {
@@ -198,11 +331,23 @@ func (a *App) render() string {
 	}
 	var helpView string
 	if a.fullHelp {
-		helpView = a.help.FullHelpView(a.top().KeyMap().FullHelp())
+		helpView = a.fullHelpView()
 	} else {
-		helpView = a.help.ShortHelpView(append(a.top().KeyMap().ShortHelp(), a.c.Keys.Help))
+		helpView = a.help.ShortHelpView(append(a.keyMap().ShortHelp(), a.c.Keys.Help))
 	}
 	return body + "\n" + status + "\n" + fitHeight(helpView, w, lipgloss.Height(helpView))
+}
+
+// overlay draws the front dialog centred above the body (crush's dialog overlay).
+func (a *App) overlay(body string, w, h int) string {
+	d := a.dialogs[len(a.dialogs)-1]
+	box := d.View(w, h)
+	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+	x, y := max(0, (w-bw)/2), max(0, (h-bh)/3)
+	return lipgloss.NewCompositor(
+		lipgloss.NewLayer(body),
+		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+	).Render()
 }
 
 // fitHeight pads or cuts a view to exactly h lines, each at most w cells.

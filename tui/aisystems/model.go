@@ -719,3 +719,6 @@ func (m *Model) KeyMap() help.KeyMap {
 	return common.HelpMap{Short: []key.Binding{k.Up, k.Down, k.Open, k.New, k.Edit, k.Assess, k.Filter},
 		Full: [][]key.Binding{{k.Up, k.Down, k.Home, k.End, k.Open, k.Filter}, {k.New, k.Edit, k.Delete}, {k.Assess, k.ReAssess}}}
 }
+
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "aisystems") }

@@ -29,6 +29,16 @@ type Common struct {
 	// NoTimers turns off delayed commands (autosave pauses, status line expiry) so tests
 	// can drive screens without waiting on clocks; they send the timer messages themselves.
 	NoTimers bool
+	// Undo holds the edits made since the workbench opened (z takes the newest back).
+	Undo *UndoStack
+	// Prefs are the user's workbench settings.
+	Prefs *Prefs
+}
+
+// Prefs are workbench settings kept between runs.
+type Prefs struct {
+	// Advance moves the gap-analysis cursor to the next requirement after a status key.
+	Advance bool
 }
 
 // After returns a command that delivers msg after d, or nil when timers are off.
@@ -59,6 +69,8 @@ type Tab interface {
 	// Capturing is true while a text field or dialog inside the tab has the keyboard;
 	// the engagement screen then passes every key (q, tab, 1..9) to the tab.
 	Capturing() bool
+	// Address names the tab for addressed results (common.TabAddress).
+	Address() string
 }
 
 // TabFactory builds a tab for an engagement.

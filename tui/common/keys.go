@@ -10,6 +10,7 @@ type KeyMap struct {
 	New, Edit, Delete                     key.Binding
 	NextTab, PrevTab, Focus               key.Binding
 	Confirm, Cancel                       key.Binding
+	Undo, Jump                            key.Binding
 }
 
 // DefaultKeyMap returns the workbench's conventions (DESIGN.md §5).
@@ -34,6 +35,8 @@ func DefaultKeyMap() KeyMap {
 		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "list/detail")),
 		Confirm:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Undo:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "undo last edit")),
+		Jump:     key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "jump to…")),
 	}
 }
 

@@ -494,3 +494,6 @@ func (m *Model) overduePanel(w int) ([]string, []overdueItem) {
 	}
 	return lines, refs
 }
+
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "dashboard") }

@@ -3,6 +3,7 @@
 package engagement
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -145,7 +146,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				return m, m.switchTo((m.active + 1) % len(m.tabs))
 			case key.Matches(msg, m.c.Keys.PrevTab):
 				return m, m.switchTo((m.active - 1 + len(m.tabs)) % len(m.tabs))
-			case msg.String() == "q", msg.String() == "esc":
+			case key.Matches(msg, m.c.Keys.Back):
 				if f, ok := m.tabs[m.active].(common.Flusher); ok {
 					if err := f.FlushDrafts(); err != nil {
 						return m, common.ErrCmd(err)
@@ -154,6 +155,17 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				return m, func() tea.Msg { return common.BackMsg{} }
 			}
 		}
+	case common.GotoMsg:
+		for i, t := range m.tabs {
+			if t.Address() == msg.Tab {
+				cmd := m.switchTo(i)
+				if l, ok := t.(common.Locator); ok && msg.Item != "" {
+					cmd = tea.Batch(cmd, l.Restore(msg.Item))
+				}
+				return m, cmd
+			}
+		}
+		return m, nil
 	case common.GotoRequirementMsg:
 		for i, t := range m.tabs {
 			if g, ok := t.(*gap.Model); ok && g.Standard() == msg.Standard {
@@ -183,6 +195,55 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// Address names the screen for addressed messages (the jump box reports here).
+func (m *Model) Address() string { return m.eng.ID }
+
+// Engagement is the engagement the screen shows.
+func (m *Model) Engagement() assessments.Engagement { return m.eng }
+
+// Deliver hands an addressed result to the tab it names, visible or not.
+func (m *Model) Deliver(env common.Envelope) (bool, tea.Cmd) {
+	for i, t := range m.tabs {
+		if t.Address() == env.To {
+			next, cmd := t.Update(env.Msg)
+			m.tabs[i] = next.(common.Tab)
+			return true, cmd
+		}
+	}
+	return false, nil
+}
+
+// JumpTargets lists the tabs and what each tab offers (requirements, risks, AI systems,
+// evidence). It runs in a command.
+func (m *Model) JumpTargets(ctx context.Context) ([]common.JumpTarget, error) {
+	var out []common.JumpTarget
+	for _, t := range m.tabs {
+		out = append(out, common.JumpTarget{Kind: "tab", Label: t.Title(), Msg: common.GotoMsg{Tab: t.Address()}})
+	}
+	for _, t := range m.tabs {
+		if j, ok := t.(common.Jumper); ok {
+			more, err := j.JumpTargets(ctx)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, more...)
+		}
+	}
+	return out, nil
+}
+
+// Location is where the user is: the visible tab and the item in it.
+func (m *Model) Location() (tab, item string) {
+	if len(m.tabs) == 0 {
+		return "", ""
+	}
+	t := m.tabs[m.active]
+	if l, ok := t.(common.Locator); ok {
+		item = l.Location()
+	}
+	return t.Address(), item
 }
 
 // UnsavedWork reports typed text a tab could not save as it stands.

@@ -797,3 +797,6 @@ func requirementLabel(set *catalogs.Set, l assessments.EvidenceLink) (short, tit
 	}
 	return name + " " + l.Ref, title
 }
+
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "evidence") }

@@ -496,3 +496,6 @@ func fileSHA256(path string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.e.ID, "export") }

@@ -780,3 +780,6 @@ func (m *Model) FlushDrafts() error {
 // Coverage is the "covered by the other standard's work" figure of this tab's standard, or
 // nil when no crosswalk applies or the results are not loaded yet.
 func (m *Model) Coverage() *assessments.Coverage { return m.coverage }
+
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "gap", m.std) }

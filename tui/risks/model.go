@@ -614,3 +614,6 @@ func newInput() textinput.Model {
 	ti.SetStyles(st)
 	return ti
 }
+
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "risks") }

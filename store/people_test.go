@@ -1,0 +1,44 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/annex-grc/annex/assessments"
+)
+
+func TestPeopleListsEachNameOnce(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"), Options{Author: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "E", Organisation: "O", Lead: "Dana Ruiz", Standards: []string{"iso27001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := assessments.Key{EngagementID: e.ID, Standard: "iso27001", Ref: "A.5.1"}
+	before, _ := s.Result(ctx, k)
+	after := before
+	after.Owner = "dana ruiz"
+	if _, err := s.SaveResult(ctx, before, after); err != nil {
+		t.Fatal(err)
+	}
+	k.Ref = "A.5.2"
+	before, _ = s.Result(ctx, k)
+	after = before
+	after.Owner = "  Tomás Novák "
+	if _, err := s.SaveResult(ctx, before, after); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.People(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, "|") != "Dana Ruiz|Tomás Novák" {
+		t.Fatalf("people %q", got)
+	}
+}

@@ -1,0 +1,275 @@
+package form
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/tuitest"
+)
+
+var today = time.Date(2027, 3, 4, 10, 0, 0, 0, time.UTC)
+
+func sample() *Form {
+	f := New(common.NewStyles(true),
+		Field{Key: "title", Label: "Title", Kind: Text, Required: true, Limit: 20},
+		Field{Key: "notes", Label: "Notes", Kind: MultiLine},
+		Field{Key: "due", Label: "Due", Kind: Date},
+		Field{Key: "level", Label: "Level", Kind: Level, Options: []Option{{"0", "0 none"}, {"1", "1 low"}, {"2", "2 mid"}, {"3", "3 high"}}},
+		Field{Key: "kind", Label: "Kind", Kind: Choice, Options: []Option{{"doc", "document"}, {"rec", "record"}, {"url", "link"}}},
+		Field{Key: "tags", Label: "Tags", Kind: Multi, Options: []Option{{"c", "confidentiality"}, {"i", "integrity"}, {"a", "availability"}}},
+		Field{Key: "owner", Label: "Owner", Kind: Person},
+		Field{Key: "why", Label: "Why", Kind: Text, Show: func(v Values) bool { return v["kind"] == "url" }},
+	)
+	f.SetNow(func() time.Time { return today })
+	f.SetSize(80, 20)
+	f.Load(Values{"title": "Backups", "kind": "doc", "level": "1"})
+	return f
+}
+
+func press(t *testing.T, f *Form, keys ...string) Action {
+	t.Helper()
+	var act Action
+	for _, k := range keys {
+		act, _ = f.Update(tuitest.Key(k))
+	}
+	return act
+}
+
+func typeText(f *Form, s string) {
+	for _, k := range tuitest.Keys(s) {
+		f.Update(k)
+	}
+}
+
+func TestLeaveUnchangedAndAskWhenChanged(t *testing.T) {
+	f := sample()
+	if act := press(t, f, "esc"); act != Leave {
+		t.Fatalf("esc on an unchanged form: %v, want Leave", act)
+	}
+	f = sample()
+	typeText(f, " daily")
+	if act := press(t, f, "esc"); act != None || !f.Asking() {
+		t.Fatalf("esc on a changed form must ask, got act %v asking %v", act, f.Asking())
+	}
+	if !strings.Contains(tuitest.Plain(f.View()), "Discard changes?") {
+		t.Fatalf("the question is not on screen:\n%s", tuitest.Plain(f.View()))
+	}
+	if act := press(t, f, "n"); act != None || f.Asking() || f.Value("title") != "Backups daily" {
+		t.Fatalf("n must keep editing with the text: act %v asking %v title %q", act, f.Asking(), f.Value("title"))
+	}
+	press(t, f, "esc")
+	if act := press(t, f, "y"); act != Leave {
+		t.Fatalf("y must discard and leave, got %v", act)
+	}
+}
+
+func TestSaveChecksRequiredAndDatesAndClearsFixedErrors(t *testing.T) {
+	f := sample()
+	for range len("Backups") {
+		press(t, f, "backspace")
+	}
+	if act := press(t, f, "ctrl+s"); act != None {
+		t.Fatalf("an empty required field must stop the save, got %v", act)
+	}
+	if f.Errors()["title"] == "" || f.FocusKey() != "title" {
+		t.Fatalf("error %v, focus %q", f.Errors(), f.FocusKey())
+	}
+	typeText(f, "B")
+	if _, still := f.Errors()["title"]; still {
+		t.Fatal("the message must clear once the field is valid")
+	}
+	f.Focus("due")
+	typeText(f, "2027-13-40")
+	press(t, f, "ctrl+s")
+	if !strings.Contains(f.Errors()["due"], "YYYY-MM-DD") {
+		t.Fatalf("bad date message: %v", f.Errors())
+	}
+	for range 10 {
+		press(t, f, "backspace")
+	}
+	press(t, f, "t")
+	if f.Value("due") != "2027-03-04" {
+		t.Fatalf("t must fill in today, got %q", f.Value("due"))
+	}
+	if _, still := f.Errors()["due"]; still {
+		t.Fatal("date message must clear")
+	}
+	if act := press(t, f, "ctrl+s"); act != Save {
+		t.Fatalf("valid form must save, got %v (errors %v)", act, f.Errors())
+	}
+}
+
+func TestValidatorMessagesShowAndClear(t *testing.T) {
+	f := sample()
+	f.SetValidator(func(v Values) map[string]string {
+		if v["level"] == "3" {
+			return map[string]string{"level": "Too high for a draft."}
+		}
+		return nil
+	})
+	f.Focus("level")
+	press(t, f, "3")
+	if len(f.Errors()) != 0 {
+		t.Fatal("a change must not add messages before save")
+	}
+	press(t, f, "ctrl+s")
+	if f.Errors()["level"] == "" {
+		t.Fatal("validator message missing after save")
+	}
+	press(t, f, "left")
+	if len(f.Errors()) != 0 {
+		t.Fatalf("fixed field keeps its error: %v", f.Errors())
+	}
+}
+
+func TestLevelAndChoiceKeys(t *testing.T) {
+	f := sample()
+	f.Focus("level")
+	press(t, f, "0")
+	if f.Value("level") != "0" {
+		t.Fatalf("digit 0 must set level 0, got %q", f.Value("level"))
+	}
+	press(t, f, "right", "right", "right", "right")
+	if f.Value("level") != "3" {
+		t.Fatalf("right stops at the top, got %q", f.Value("level"))
+	}
+	f.Focus("kind")
+	press(t, f, "left")
+	if f.Value("kind") != "url" {
+		t.Fatalf("left wraps to the last choice, got %q", f.Value("kind"))
+	}
+	press(t, f, "right")
+	if f.Value("kind") != "doc" {
+		t.Fatalf("right wraps to the first, got %q", f.Value("kind"))
+	}
+}
+
+func TestPickListFiltersAndNeverPanicsOnNoMatch(t *testing.T) {
+	f := sample()
+	f.Focus("kind")
+	press(t, f, "enter")
+	typeText(f, "z")
+	press(t, f, "down", "up", "down", "pgdown")
+	_ = f.View()
+	if act := press(t, f, "enter"); act != None || f.Value("kind") != "doc" {
+		t.Fatalf("enter with nothing matching must do nothing: %v %q", act, f.Value("kind"))
+	}
+	press(t, f, "backspace")
+	typeText(f, "rec")
+	press(t, f, "enter")
+	if f.Value("kind") != "rec" {
+		t.Fatalf("typed filter + enter picks the match, got %q", f.Value("kind"))
+	}
+	// j is a letter for the filter, not a move.
+	press(t, f, "enter")
+	typeText(f, "j")
+	if !strings.Contains(tuitest.Plain(f.View()), "/ j") {
+		t.Fatalf("j must go to the filter:\n%s", tuitest.Plain(f.View()))
+	}
+	press(t, f, "esc")
+	if f.Value("kind") != "rec" {
+		t.Fatal("esc closes the list with no change")
+	}
+}
+
+func TestMultiPick(t *testing.T) {
+	f := sample()
+	f.Focus("tags")
+	press(t, f, "enter", "space", "down", "down", "space", "enter")
+	if f.Value("tags") != "c,a" {
+		t.Fatalf("tags %q, want c,a", f.Value("tags"))
+	}
+	press(t, f, "enter", "space", "esc")
+	if f.Value("tags") != "c,a" {
+		t.Fatalf("esc must drop ticks made in the list, got %q", f.Value("tags"))
+	}
+	press(t, f, "enter")
+	typeText(f, "zzz")
+	press(t, f, "space", "down", "enter")
+	if f.Value("tags") != "c,a" {
+		t.Fatalf("no match: nothing ticked, got %q", f.Value("tags"))
+	}
+}
+
+func TestPersonSuggestion(t *testing.T) {
+	f := sample()
+	f.SetPeople([]string{"Dana Ruiz", "Tomás Novák"})
+	f.Focus("owner")
+	typeText(f, "dan")
+	if !strings.Contains(tuitest.Plain(f.View()), "dana Ruiz") {
+		t.Fatalf("suggestion not shown:\n%s", tuitest.Plain(f.View()))
+	}
+	press(t, f, "right")
+	if f.Value("owner") != "Dana Ruiz" {
+		t.Fatalf("→ must take the suggestion, got %q", f.Value("owner"))
+	}
+}
+
+func TestPasteOverLimitRefusedWithMessage(t *testing.T) {
+	f := sample()
+	f.Update(tea.PasteMsg{Content: strings.Repeat("x", 30)})
+	if f.Value("title") != "Backups" {
+		t.Fatalf("paste past the limit changed the field: %q", f.Value("title"))
+	}
+	if !strings.Contains(f.Errors()["title"], "Nothing was pasted") {
+		t.Fatalf("no message: %v", f.Errors())
+	}
+	f.Focus("notes")
+	big := strings.Repeat("line of notes\n", 1000)
+	f.Update(tea.PasteMsg{Content: big})
+	if f.Value("notes") != big {
+		t.Fatalf("a paste under the limit must be kept whole (%d of %d)", len(f.Value("notes")), len(big))
+	}
+}
+
+func TestHelpKeyOnChoiceAndHiddenFields(t *testing.T) {
+	f := sample()
+	f.Focus("kind")
+	_, cmd := f.Update(tuitest.Key("?"))
+	if cmd == nil {
+		t.Fatal("? on a choice field must ask for the key list")
+	}
+	if _, ok := cmd().(common.ToggleHelpMsg); !ok {
+		t.Fatal("? must send ToggleHelpMsg")
+	}
+	if strings.Contains(tuitest.Plain(f.View()), "Why") {
+		t.Fatal("a hidden field is drawn")
+	}
+	press(t, f, "left") // url
+	if !strings.Contains(tuitest.Plain(f.View()), "Why") {
+		t.Fatal("the field must show once its condition holds")
+	}
+}
+
+func TestTallFormScrollsToFocusWithCues(t *testing.T) {
+	f := sample()
+	f.SetSize(60, 6)
+	v := tuitest.Plain(f.View())
+	if !strings.Contains(v, "more below") {
+		t.Fatalf("no cue for fields below:\n%s", v)
+	}
+	f.Focus("owner")
+	v = tuitest.Plain(f.View())
+	if !strings.Contains(v, "Owner") || !strings.Contains(v, "more above") {
+		t.Fatalf("focused field not in view:\n%s", v)
+	}
+	if n := len(strings.Split(v, "\n")); n > 6 {
+		t.Fatalf("view is %d lines in a height of 6", n)
+	}
+}
+
+func TestNothingChangesOnLoad(t *testing.T) {
+	f := sample()
+	if f.Changed() {
+		t.Fatal("a loaded form is unchanged")
+	}
+	f.Focus("kind")
+	press(t, f, "right")
+	if !f.Changed() || strings.Join(f.ChangedKeys(), ",") != "kind" {
+		t.Fatalf("changed keys %v", f.ChangedKeys())
+	}
+}
