@@ -23,8 +23,8 @@ import (
 // App is the root model: it owns the screen stack, the window size, the theme, the status
 // line and the help bar, and routes every message to the screen on top.
 type App struct {
-	c        *common.Common
-	stack    []common.Screen
+	c     *common.Common
+	stack []common.Screen
 	// dialogs are drawn above the screens, the last in front; keys go to it first.
 	dialogs  []common.Dialog
 	help     help.Model
