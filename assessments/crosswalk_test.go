@@ -44,7 +44,7 @@ func TestCarried(t *testing.T) {
 func TestAdopt(t *testing.T) {
 	set := catalogs.MustBuiltin()
 	current := Result{EngagementID: "e1", Standard: catalogs.ISO42001, Ref: "A.2.2", Status: NotAssessed,
-		Notes: "the client's own words", Owner: "CISO", TargetDate: "2027-01-31", Maturity: 2}
+		Notes: "the client's own words", Owner: "CISO", TargetDate: "2027-01-31", Maturity: MaturityLevel(2)}
 	tests := []struct {
 		name       string
 		rel        catalogs.Relationship
@@ -88,7 +88,7 @@ func TestAdopt(t *testing.T) {
 			if got.Provenance != tt.wantProv {
 				t.Errorf("provenance = %q, want %q", got.Provenance, tt.wantProv)
 			}
-			if got.Notes != current.Notes || got.Owner != current.Owner || got.TargetDate != current.TargetDate || got.Maturity != current.Maturity {
+			if got.Notes != current.Notes || got.Owner != current.Owner || got.TargetDate != current.TargetDate || !SameMaturity(got.Maturity, current.Maturity) {
 				t.Errorf("adoption touched the consultant's fields: %+v", got)
 			}
 			if got.Key() != current.Key() {

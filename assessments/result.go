@@ -27,7 +27,7 @@ type Result struct {
 	Standard      string
 	Ref           string
 	Status        Status
-	Maturity      int // 0 = not rated, 1..5
+	Maturity      *int // nil = not rated; 0..5 a capability level (MaturityLevel builds one)
 	Notes         string
 	Owner         string
 	TargetDate    string // YYYY-MM-DD or empty
@@ -63,8 +63,8 @@ func (r Result) Validate() error {
 	if r.EffectiveStatus() == NotApplicable && strings.TrimSpace(r.Justification) == "" {
 		return invalid("justification", "Not applicable needs a justification: say why the requirement is excluded.")
 	}
-	if r.Maturity < 0 || r.Maturity > 5 {
-		return invalid("maturity", "Maturity must be between 0 (not rated) and 5.")
+	if r.Maturity != nil && (*r.Maturity < 0 || *r.Maturity > MaxMaturity) {
+		return invalid("maturity", "Maturity must be a level from 0 to 5, or not rated.")
 	}
 	if utf8.RuneCountInString(r.Notes) > MaxTextLen {
 		return invalid("notes", "The notes are longer than %d characters.", MaxTextLen)

@@ -15,7 +15,7 @@ import (
 // refuses a newer version; fields added within a version are optional.
 const (
 	DataFormat        = "annex-engagement"
-	DataFormatVersion = 1
+	DataFormatVersion = 2
 )
 
 // Document is data.json: one engagement, complete, in a stable order.
@@ -48,7 +48,7 @@ type ResultJSON struct {
 	Standard      string   `json:"standard"`
 	Ref           string   `json:"ref"`
 	Status        string   `json:"status"`
-	Maturity      int      `json:"maturity"`
+	Maturity      *int     `json:"maturity"` // null: not rated (format 1 wrote 0 for not rated)
 	Notes         string   `json:"notes"`
 	Owner         string   `json:"owner"`
 	TargetDate    string   `json:"target_date"`
@@ -148,6 +148,14 @@ func ParseDocument(b []byte) (*Document, error) {
 	var doc Document
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("the export does not match the annex format: %s", jsonProblem(b, err))
+	}
+	if head.FormatVersion == 1 {
+		// Format 1 wrote maturity 0 for "not rated" (level 0 could not be recorded).
+		for i := range doc.Results {
+			if m := doc.Results[i].Maturity; m != nil && *m == 0 {
+				doc.Results[i].Maturity = nil
+			}
+		}
 	}
 	return &doc, nil
 }

@@ -76,8 +76,8 @@ func gapTable(d *Data, c *catalogs.Catalog) (table, []assessments.Status) {
 		r := d.Result(c.ID, req.Ref)
 		st := r.EffectiveStatus()
 		maturity := any("")
-		if r.Maturity > 0 {
-			maturity = r.Maturity
+		if r.Maturity != nil {
+			maturity = *r.Maturity
 		}
 		review := ""
 		if r.NeedsReview {

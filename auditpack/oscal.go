@@ -348,8 +348,8 @@ func OSCALAssessmentResults(d *Data) ([]byte, error) {
 				Target:              oTarget{Type: "objective-id", TargetID: ControlID(c.ID, req.Ref), Title: oscalLine(req.Title), Status: status, ImplementationStatus: impl},
 				RelatedObservations: []oRelatedObs{{ObservationUUID: obsUUID}},
 				Props:               []oProp{{Name: "status", NS: annexNS, Value: string(st)}}}
-			if r.Maturity > 0 {
-				f.Props = append(f.Props, oProp{Name: "maturity", NS: annexNS, Value: fmt.Sprint(r.Maturity)})
+			if r.Maturity != nil {
+				f.Props = append(f.Props, oProp{Name: "maturity", NS: annexNS, Value: fmt.Sprint(*r.Maturity)})
 			}
 			if r.NeedsReview {
 				f.Props = append(f.Props, oProp{Name: "needs-review", NS: annexNS, Value: "true"})

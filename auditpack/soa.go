@@ -51,16 +51,14 @@ func SoA(d *Data, c *catalogs.Catalog) []SoARow {
 		st := r.EffectiveStatus()
 		row := SoARow{Ref: req.Ref, Title: req.Title, Group: groupTitle(c, req.Group), Status: st, Owner: r.Owner, TargetDate: r.TargetDate,
 			Risks: d.risksTreatedBy(c.ID, req.Ref), Evidence: d.evidenceFor(c.ID, req.Ref)}
+		row.Applicable = string(assessments.ApplicabilityOf(r, len(row.Risks) > 0))
 		switch st {
 		case assessments.NotAssessed:
-			row.Applicable = "not decided"
 			row.StatusText = "not assessed"
 		case assessments.NotApplicable:
-			row.Applicable = "no"
 			row.Justification = r.Justification
 			row.StatusText = "not applicable"
 		default:
-			row.Applicable = "yes"
 			row.StatusText = st.Label()
 			if r.NeedsReview {
 				row.StatusText += " (carried over, to be confirmed)"

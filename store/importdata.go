@@ -156,7 +156,7 @@ func (s *Store) importResults(ctx context.Context, tx *sql.Tx, engagementID stri
 		if by == "" {
 			by = s.author
 		}
-		if _, err := stmt.ExecContext(ctx, engagementID, r.Standard, r.Ref, string(r.EffectiveStatus()), r.Maturity, r.Notes, r.Owner, r.TargetDate,
+		if _, err := stmt.ExecContext(ctx, engagementID, r.Standard, r.Ref, string(r.EffectiveStatus()), maturityArg(r.Maturity), r.Notes, r.Owner, r.TargetDate,
 			r.Justification, strings.Join(reasons, ","), boolInt(r.NeedsReview), r.Provenance, at.UTC().Format(time.RFC3339Nano), by); err != nil {
 			return fmt.Errorf("import result %s %s: %w", r.Standard, r.Ref, err)
 		}

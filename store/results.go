@@ -20,7 +20,7 @@ func resultMap(r assessments.Result) map[string]string {
 		reasons[i] = string(x)
 	}
 	return map[string]string{
-		"status": string(r.EffectiveStatus()), "maturity": strconv.Itoa(r.Maturity), "notes": r.Notes,
+		"status": string(r.EffectiveStatus()), "maturity": assessments.MaturityText(r.Maturity), "notes": r.Notes,
 		"owner": r.Owner, "target_date": r.TargetDate, "justification": r.Justification,
 		"reasons": strings.Join(reasons, ","), "needs_review": strconv.FormatBool(r.NeedsReview), "provenance": r.Provenance,
 	}
@@ -78,7 +78,7 @@ func (s *Store) saveResultTx(ctx context.Context, tx Handler, k assessments.Key,
 		ON CONFLICT (engagement_id, standard, ref) DO UPDATE SET status=excluded.status, maturity=excluded.maturity, notes=excluded.notes,
 		owner=excluded.owner, target_date=excluded.target_date, justification=excluded.justification, reasons=excluded.reasons,
 		needs_review=excluded.needs_review, provenance=excluded.provenance, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
-		k.EngagementID, k.Standard, k.Ref, curMap["status"], next.Maturity, next.Notes, next.Owner, next.TargetDate, next.Justification,
+		k.EngagementID, k.Standard, k.Ref, curMap["status"], maturityArg(next.Maturity), next.Notes, next.Owner, next.TargetDate, next.Justification,
 		curMap["reasons"], boolInt(next.NeedsReview), next.Provenance, now, s.author)
 	if err != nil {
 		return cur, fmt.Errorf("save %s %s: %w", k.Standard, k.Ref, err)
@@ -101,8 +101,8 @@ func resultFromMap(k assessments.Key, m map[string]string) (assessments.Result, 
 		Status: assessments.Status(m["status"]), Notes: m["notes"], Owner: m["owner"], TargetDate: m["target_date"],
 		Justification: m["justification"], Provenance: m["provenance"], NeedsReview: m["needs_review"] == "true"}
 	var err error
-	if r.Maturity, err = strconv.Atoi(m["maturity"]); err != nil {
-		return r, fmt.Errorf("maturity %q is not a number", m["maturity"])
+	if r.Maturity, err = assessments.ParseMaturity(m["maturity"]); err != nil {
+		return r, err
 	}
 	if m["reasons"] != "" {
 		for _, x := range strings.Split(m["reasons"], ",") {
@@ -156,11 +156,15 @@ func (s *Store) queryResults(ctx context.Context, h Handler, where string, args 
 		var r assessments.Result
 		var status, reasons, updated string
 		var review int
-		if err := rows.Scan(&r.EngagementID, &r.Standard, &r.Ref, &status, &r.Maturity, &r.Notes, &r.Owner, &r.TargetDate, &r.Justification,
+		var maturity sql.NullInt64
+		if err := rows.Scan(&r.EngagementID, &r.Standard, &r.Ref, &status, &maturity, &r.Notes, &r.Owner, &r.TargetDate, &r.Justification,
 			&reasons, &review, &r.Provenance, &updated, &r.UpdatedBy); err != nil {
 			return nil, err
 		}
 		r.Status = assessments.Status(status)
+		if maturity.Valid {
+			r.Maturity = assessments.MaturityLevel(int(maturity.Int64))
+		}
 		r.NeedsReview = review == 1
 		r.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 		if reasons != "" {
@@ -198,4 +202,12 @@ func (s *Store) StatusCounts(ctx context.Context) (map[string]map[string]map[ass
 		out[e][std][assessments.Status(st)] = n
 	}
 	return out, rows.Err()
+}
+
+// maturityArg is a maturity as SQL stores it: NULL for not rated.
+func maturityArg(m *int) any {
+	if m == nil {
+		return nil
+	}
+	return *m
 }

@@ -230,7 +230,7 @@ func TestResultValidationWritesNothing(t *testing.T) {
 		t.Fatal("bad date accepted")
 	}
 	bad = before
-	bad.Maturity = 9
+	bad.Maturity = assessments.MaturityLevel(9)
 	if _, err := s.SaveResult(ctx, before, bad); err == nil {
 		t.Fatal("maturity 9 accepted")
 	}

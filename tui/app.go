@@ -27,7 +27,6 @@ type App struct {
 	stack []common.Screen
 	// dialogs are drawn above the screens, the last in front; keys go to it first.
 	dialogs  []common.Dialog
-	help     help.Model
 	fullHelp bool
 	status   string
 	isErr    bool
@@ -40,8 +39,7 @@ type App struct {
 func New(ctx context.Context, s *store.Store, set *catalogs.Set) *App {
 	c := &common.Common{Ctx: ctx, Store: s, Catalogs: set, Styles: common.NewStyles(true), Keys: common.DefaultKeyMap(), Now: time.Now,
 		Undo: &common.UndoStack{}, Prefs: &common.Prefs{Advance: true}}
-	a := &App{c: c, help: help.New()}
-	a.applyHelpStyles()
+	a := &App{c: c}
 	a.stack = []common.Screen{home.New(c)}
 	return a
 }
@@ -65,16 +63,6 @@ func (a *App) setStatus(text string, isErr bool) tea.Cmd {
 	return a.c.After(6*time.Second, clearStatusMsg{id})
 }
 
-func (a *App) applyHelpStyles() {
-	st := a.c.Styles
-	a.help.Styles.ShortKey = st.Key
-	a.help.Styles.FullKey = st.Key
-	a.help.Styles.ShortDesc = st.Muted
-	a.help.Styles.FullDesc = st.Muted
-	a.help.Styles.ShortSeparator = st.Subtle
-	a.help.Styles.FullSeparator = st.Subtle
-	a.help.Styles.Ellipsis = st.Subtle
-}
 
 // Update routes a message: input goes to the front dialog when one is open, else to the
 // top screen; addressed results go to their owner wherever it sits.
@@ -82,14 +70,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.c.Width, a.c.Height = msg.Width, msg.Height
-		a.help.SetWidth(msg.Width)
 		for _, s := range a.stack {
 			s.SetSize(a.bodySize())
 		}
 		return a, nil
 	case tea.BackgroundColorMsg:
 		*a.c.Styles = *common.NewStyles(msg.IsDark())
-		a.applyHelpStyles()
 		return a, nil
 	case clearStatusMsg:
 		if msg.id == a.statusID {
@@ -108,6 +94,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case common.CloseDialogMsg:
 		a.closeDialog(msg.ID)
+		return a, nil
+	case common.ClearStatusMsg:
+		a.status = ""
 		return a, nil
 	case common.ToggleHelpMsg:
 		a.fullHelp = !a.fullHelp
@@ -263,11 +252,21 @@ func (a *App) capturing() bool {
 
 // bodySize is the space screens get: the window less the status and help lines.
 func (a *App) bodySize() (int, int) {
-	h := a.c.Height - 2
+	h := a.c.Height - 1 - lipgloss.Height(a.shortHelpView())
 	if a.fullHelp {
-		h = a.c.Height - 2 - a.fullHelpHeight()
+		h = a.c.Height - 1 - a.fullHelpHeight()
 	}
 	return a.c.Width, max(h, 1)
+}
+
+// shortHelpView is the help bar: the keys that matter on one line, or two on a narrow
+// terminal, never cut mid-word.
+func (a *App) shortHelpView() string {
+	lines := 1
+	if a.c.Width < 110 {
+		lines = 2
+	}
+	return common.ShortHelp(a.c.Styles, append(a.keyMap().ShortHelp(), a.c.Keys.Help), a.c.Width, lines)
 }
 
 func (a *App) fullHelpHeight() int {
@@ -333,7 +332,7 @@ func (a *App) render() string {
 	if a.fullHelp {
 		helpView = a.fullHelpView()
 	} else {
-		helpView = a.help.ShortHelpView(append(a.keyMap().ShortHelp(), a.c.Keys.Help))
+		helpView = a.shortHelpView()
 	}
 	return body + "\n" + status + "\n" + fitHeight(helpView, w, lipgloss.Height(helpView))
 }

@@ -53,3 +53,57 @@ func FullHelp(st *Styles, groups [][]key.Binding, width int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// ShortHelp draws the help bar: the bindings in order, "key desc" separated by dots, on as
+// many lines as lines allows. An entry is never cut: what does not fit is left out and the
+// last binding (the "?" that lists every key) is always shown.
+func ShortHelp(st *Styles, bindings []key.Binding, width, lines int) string {
+	var entries []string
+	var last string
+	for i, b := range bindings {
+		if !b.Enabled() || b.Help().Key == "" {
+			continue
+		}
+		e := st.Key.Render(b.Help().Key) + " " + st.Muted.Render(b.Help().Desc)
+		if i == len(bindings)-1 {
+			last = e
+			continue
+		}
+		entries = append(entries, e)
+	}
+	sep := st.Subtle.Render(" • ")
+	sepW := lipgloss.Width(sep)
+	var out []string
+	cur, curW := "", 0
+	lastW := lipgloss.Width(last)
+	for _, e := range entries {
+		w := lipgloss.Width(e)
+		room := width
+		if len(out) == lines-1 {
+			room = width - lastW - sepW // the final line keeps room for the last binding
+		}
+		switch {
+		case curW == 0 && w <= room:
+			cur, curW = e, w
+		case curW > 0 && curW+sepW+w <= room:
+			cur, curW = cur+sep+e, curW+sepW+w
+		case len(out) < lines-1:
+			out = append(out, cur)
+			cur, curW = e, w
+		default:
+			continue // does not fit: left out, never cut
+		}
+	}
+	if last != "" {
+		if curW > 0 {
+			cur += sep
+		}
+		cur += last
+	}
+	out = append(out, cur)
+	for len(out) < lines {
+		// The bar keeps its height, so the screen above does not jump between screens.
+		out = append([]string{""}, out...)
+	}
+	return strings.Join(out, "\n")
+}

@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/annex-grc/annex/assessments"
 )
 
 // Envelope carries an async result to its owner (gh-dash's SectionMsg pattern): the root
@@ -152,3 +154,17 @@ func (c *Common) LoadPeople(to string) tea.Cmd {
 		return PeopleMsg{Names: names}
 	})
 }
+
+// ResultSavedMsg is broadcast after a requirement result is saved, so tabs that show it
+// (the other standard's gap analysis: mapped statuses and the coverage figure) stay current.
+type ResultSavedMsg struct{ Result assessments.Result }
+
+// FilterClearer is implemented by tabs with a filter: esc clears an active filter before it
+// leaves the screen.
+type FilterClearer interface {
+	ClearFilter() (tea.Cmd, bool)
+}
+
+// ClearStatusMsg asks the root to clear the status line (a message about one tab does not
+// belong to the next).
+type ClearStatusMsg struct{}

@@ -133,6 +133,7 @@ func (m *Model) switchTo(i int) tea.Cmd {
 		}
 	}
 	m.active = i
+	cmds = append(cmds, func() tea.Msg { return common.ClearStatusMsg{} })
 	return tea.Batch(append(cmds, m.tabs[i].Activate())...)
 }
 
@@ -146,6 +147,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				return m, m.switchTo((m.active + 1) % len(m.tabs))
 			case key.Matches(msg, m.c.Keys.PrevTab):
 				return m, m.switchTo((m.active - 1 + len(m.tabs)) % len(m.tabs))
+			case key.Matches(msg, m.c.Keys.Cancel) && m.clearFilter() != nil:
+				return m, m.clearFilter()
 			case key.Matches(msg, m.c.Keys.Back):
 				if f, ok := m.tabs[m.active].(common.Flusher); ok {
 					if err := f.FlushDrafts(); err != nil {
@@ -195,6 +198,23 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// clearFilter asks the visible tab to clear an active filter; nil when it has none, so
+// esc then leaves the engagement.
+func (m *Model) clearFilter() tea.Cmd {
+	if len(m.tabs) == 0 {
+		return nil
+	}
+	if fc, ok := m.tabs[m.active].(common.FilterClearer); ok {
+		if cmd, cleared := fc.ClearFilter(); cleared {
+			if cmd == nil {
+				cmd = func() tea.Msg { return nil }
+			}
+			return cmd
+		}
+	}
+	return nil
 }
 
 // Address names the screen for addressed messages (the jump box reports here).

@@ -110,6 +110,7 @@ type KeyMap struct {
 	Next, Prev, Save, Back          key.Binding
 	Choose, List, Toggle, Today     key.Binding
 	Accept, Yes, No, PickUp, PickDn key.Binding
+	PageUp, PageDn                  key.Binding
 }
 
 // DefaultKeyMap is every form's keys.
@@ -128,6 +129,8 @@ func DefaultKeyMap() KeyMap {
 		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep editing")),
 		PickUp: key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
 		PickDn: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
+		PageUp: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDn: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 	}
 }
 
@@ -152,6 +155,7 @@ type Form struct {
 	pick     *picker
 	people   []string
 	readOnly bool
+	bare     bool // no label column: a field typed in place under its own heading
 	now      func() time.Time
 
 	width, height int
@@ -258,7 +262,7 @@ func (f *Form) setValue(s *state, v string) {
 		s.input.CursorEnd()
 	case MultiLine:
 		s.area.SetValue(v)
-		s.area.MoveToBegin()
+		s.area.MoveToEnd() // typing adds to what is there
 	default:
 		s.value = v
 	}
@@ -409,7 +413,7 @@ func (f *Form) Focus(k string) tea.Cmd {
 func (f *Form) SetSize(w, h int) {
 	f.width, f.height = max(w, 20), max(h, 3)
 	for _, s := range f.fields {
-		vw := max(8, f.width-f.labelWidth()-1)
+		vw := max(8, f.width-len(f.indent(f.labelWidth())))
 		switch s.spec.Kind {
 		case Text, Date, Person:
 			s.input.SetWidth(max(1, vw-1))
@@ -745,9 +749,7 @@ func (f *Form) paste(text string) tea.Cmd {
 		return nil
 	}
 	if f.pick != nil {
-		f.pick.filter.SetValue(f.pick.filter.Value() + common.OneLine(text))
-		f.pick.refilter()
-		return nil
+		return f.pickKey(tea.PasteMsg{Content: text})
 	}
 	s := f.focused()
 	if s == nil {
@@ -790,13 +792,7 @@ func (f *Form) KeyMap() help.KeyMap {
 		return common.HelpMap{Short: []key.Binding{k.Yes, k.No}}
 	}
 	if f.pick != nil {
-		b := []key.Binding{k.PickDn, k.PickUp}
-		if f.pick.multi {
-			b = append(b, k.Toggle, withHelp(k.List, "enter", "done"))
-		} else {
-			b = append(b, withHelp(k.List, "enter", "pick"))
-		}
-		b = append(b, withHelp(k.Back, "esc", "close list"))
+		b := f.pick.list.HelpKeys()
 		return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
 	}
 	if f.readOnly {
@@ -834,7 +830,14 @@ func withHelp(b key.Binding, k, desc string) key.Binding {
 	return b
 }
 
+// SetBare draws the fields without their label column (one field typed in place under a
+// heading of its own).
+func (f *Form) SetBare(b bool) { f.bare = b }
+
 func (f *Form) labelWidth() int {
+	if f.bare {
+		return 0
+	}
 	w := 0
 	for _, s := range f.fields {
 		if !s.spec.Inline {

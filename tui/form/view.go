@@ -1,6 +1,7 @@
 package form
 
 import (
+	"strconv"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -56,7 +57,7 @@ func window(lines []string, from, to int) []string {
 func (f *Form) lines() (out []string, top, bottom int) {
 	st := f.st
 	lw := f.labelWidth()
-	vw := max(8, f.width-lw-1)
+	vw := max(8, f.width-len(f.indent(lw)))
 	for i := 0; i < len(f.fields); {
 		// A line holds a field and the inline fields that follow it.
 		j := i + 1
@@ -84,15 +85,15 @@ func (f *Form) lines() (out []string, top, bottom int) {
 			key := f.fields[k].spec.Key
 			if msg, ok := f.errs[key]; ok {
 				for _, l := range wrap("! "+msg, vw) {
-					out = append(out, strings.Repeat(" ", lw+1)+st.Error.Render(l))
+					out = append(out, f.indent(lw)+st.Error.Render(l))
 				}
 			}
 			if k == f.focus && !f.readOnly {
 				if f.pick != nil && f.pick.field == f.fields[k] {
-					out = append(out, f.pick.lines(st, lw+1, f.width)...)
+					out = append(out, f.pick.list.Lines(st, len(f.indent(lw)), f.width)...)
 				} else if h := f.fields[k].spec.Help; h != "" {
 					for _, l := range wrap(h, vw) {
-						out = append(out, strings.Repeat(" ", lw+1)+st.Muted.Render(l))
+						out = append(out, f.indent(lw)+st.Muted.Render(l))
 					}
 				}
 			}
@@ -108,11 +109,21 @@ func (f *Form) lines() (out []string, top, bottom int) {
 	return out, top, bottom
 }
 
+func (f *Form) indent(lw int) string {
+	if f.bare {
+		return ""
+	}
+	return strings.Repeat(" ", lw+1)
+}
+
 func wrap(s string, w int) []string {
 	return strings.Split(lipgloss.Wrap(common.Inert(s), max(w, 8), " "), "\n")
 }
 
 func (f *Form) label(i, w int) string {
+	if f.bare {
+		return ""
+	}
 	s := f.fields[i]
 	st := f.st
 	text := common.Truncate(s.spec.Label, w-2)
@@ -130,6 +141,9 @@ func (f *Form) fieldLines(i, lw, vw int) []string {
 	s := f.fields[i]
 	label := f.label(i, lw) + " "
 	indent := strings.Repeat(" ", lw+1)
+	if f.bare {
+		label, indent = "", ""
+	}
 	focused := i == f.focus && !f.readOnly
 	if s.spec.Kind == MultiLine {
 		if focused {
@@ -150,7 +164,7 @@ func (f *Form) fieldLines(i, lw, vw int) []string {
 		}
 		wrapped := wrap(v, vw)
 		if len(wrapped) > limit {
-			wrapped = append(wrapped[:limit-1], f.st.Subtle.Render("… ("+itoa(len(strings.Split(v, "\n")))+" lines)"))
+			wrapped = append(wrapped[:limit-1], f.st.Subtle.Render("… ("+strconv.Itoa(len(strings.Split(v, "\n")))+" lines)"))
 		}
 		out := []string{label + wrapped[0]}
 		for _, l := range wrapped[1:] {

@@ -2,13 +2,15 @@ package gap
 
 import (
 	"fmt"
-	"strings"
+	"strconv"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
+	"github.com/annex-grc/annex/tui/form"
 )
 
 // adoptOption is one mapped requirement whose result can be adopted.
@@ -16,13 +18,6 @@ type adoptOption struct {
 	mapping catalogs.Mapping
 	from    assessments.Status
 	carried assessments.Status
-}
-
-// adoptPicker asks which mapped result to adopt when more than one offers a status.
-type adoptPicker struct {
-	ref     string
-	options []adoptOption
-	cursor  int
 }
 
 // adoptOptions lists the mapped requirements of standards in scope whose status carries.
@@ -55,8 +50,23 @@ func (m *Model) startAdopt() tea.Cmd {
 	case 1:
 		return m.adopt(req.Ref, opts[0])
 	}
-	m.picker = &adoptPicker{ref: req.Ref, options: opts}
-	return nil
+	items := make([]form.Option, len(opts))
+	for i, o := range opts {
+		items[i] = form.Option{Value: strconv.Itoa(i), Label: fmt.Sprintf("%s %s  %s: %s → %s", m.shortOf(o.mapping.Standard), o.mapping.Ref,
+			o.mapping.Relationship, o.from.Label(), o.carried.Label())}
+	}
+	ref := req.Ref
+	return common.OpenDialog(dialog.NewPick(m.c.Styles, "adopt", m.Address(),
+		fmt.Sprintf("Adopt a mapped result into %s %s", m.Title(), ref),
+		"The adopted result is marked needs review until you confirm it (c).", items, false, nil,
+		func(v []string) tea.Msg { return adoptChosenMsg{ref: ref, options: opts, chosen: v} }))
+}
+
+// adoptChosenMsg is the adopt dialog's answer.
+type adoptChosenMsg struct {
+	ref     string
+	options []adoptOption
+	chosen  []string
 }
 
 // adopt carries the mapped result into ref (needs review, provenance kept) and, once that
@@ -70,7 +80,7 @@ func (m *Model) adopt(ref string, o adoptOption) tea.Cmd {
 		}
 		return next
 	}, after: func(saved assessments.Result) tea.Cmd {
-		return func() tea.Msg {
+		return common.Send(m.Address(), func() tea.Msg {
 			n, err := c.Store.CopyRequirementEvidence(c.Ctx, e.ID, o.mapping.Standard, o.mapping.Ref, std, ref, assessments.Provenance(set, o.mapping))
 			if err != nil {
 				return common.ErrMsg{Err: fmt.Errorf("adopted the status, but not the evidence: %w", err)}
@@ -78,50 +88,15 @@ func (m *Model) adopt(ref string, o adoptOption) tea.Cmd {
 			if n == 0 {
 				return nil
 			}
-			return adoptedEvidenceMsg{std: std, ref: ref, n: n}
-		}
+			return adoptedEvidenceMsg{ref: ref, n: n}
+		})
 	}})
 }
 
 // adoptedEvidenceMsg reports evidence links carried with an adopted result.
 type adoptedEvidenceMsg struct {
-	std, ref string
-	n        int
-}
-
-func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
-	p := m.picker
-	switch msg.String() {
-	case "esc", "q":
-		m.picker = nil
-	case "j", "down":
-		p.cursor = min(p.cursor+1, len(p.options)-1)
-	case "k", "up":
-		p.cursor = max(p.cursor-1, 0)
-	case "enter", "a":
-		m.picker = nil
-		return m.adopt(p.ref, p.options[p.cursor])
-	}
-	return nil
-}
-
-func (m *Model) pickerView(w int) string {
-	st := m.c.Styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Adopt a mapped result into "+m.picker.ref) + "\n")
-	b.WriteString(st.Muted.Render("enter adopts · esc cancels · the result is marked needs review") + "\n\n")
-	for i, o := range m.picker.options {
-		line := fmt.Sprintf("%s %s %-10s %s → %s", m.shortOf(o.mapping.Standard), o.mapping.Ref, o.mapping.Relationship,
-			o.from.Label(), o.carried.Label())
-		line = common.Pad(line, w-2)
-		if i == m.picker.cursor {
-			line = st.Selected.Render("› " + line)
-		} else {
-			line = "  " + line
-		}
-		b.WriteString(line + "\n")
-	}
-	return b.String()
+	ref string
+	n   int
 }
 
 func (m *Model) shortOf(std string) string {

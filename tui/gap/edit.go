@@ -1,17 +1,15 @@
 package gap
 
 import (
-	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"charm.land/bubbles/v2/textarea"
-	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/form"
 )
 
 const (
@@ -22,7 +20,7 @@ const (
 )
 
 var fieldLabels = map[string]string{
-	fieldNotes: "Notes", fieldOwner: "Owner", fieldTargetDate: "Target date (YYYY-MM-DD)",
+	fieldNotes: "Notes", fieldOwner: "Owner", fieldTargetDate: "Target date",
 	fieldJustification: "Why is it not applicable?",
 }
 
@@ -30,23 +28,20 @@ var fieldLabels = map[string]string{
 // killed process loses at most the last moments of typing.
 const autosaveDelay = 2 * time.Second
 
-// editor is a field being typed in place in the detail pane.
+// editor is one field of the selected requirement typed in place in the detail pane. It is
+// a one-field tui/form (text, multi-line notes, a date with t = today, an owner with the
+// workspace's names suggested); unlike a form it saves on its own: when the field is left,
+// after a pause in typing, and when the program ends.
 type editor struct {
-	field      string
-	ref        string
-	multi      bool
-	area       textarea.Model
-	input      textinput.Model
-	saved      string // the stored value; the draft differs while typing
-	err        string
-	seq        int
-	thenStatus assessments.Status
+	field string
+	ref   string
+	f     *form.Form
+	saved string // the stored value; the draft differs while typing
+	err   string // why the last save did not go through
+	seq   int
 }
 
-type autosaveMsg struct {
-	std string
-	seq int
-}
+type autosaveMsg struct{ seq int }
 
 func fieldValue(r assessments.Result, field string) string {
 	switch field {
@@ -76,45 +71,7 @@ func setField(r assessments.Result, field, v string) assessments.Result {
 	return r
 }
 
-func (e *editor) value() string {
-	if e.multi {
-		return e.area.Value()
-	}
-	return e.input.Value()
-}
-
-// pasteTooLong refuses, with a message, a paste that would take the field past its limit,
-// rather than letting the field cut it silently.
-func (e *editor) pasteTooLong(text string) string {
-	limit := assessments.MaxNameLen
-	if e.multi {
-		limit = assessments.MaxTextLen
-	}
-	have, add := utf8.RuneCountInString(e.value()), utf8.RuneCountInString(text)
-	if have+add <= limit {
-		return ""
-	}
-	return fmt.Sprintf("Nothing was pasted: %d characters would make the field longer than %d.", add, limit)
-}
-
-func (e *editor) setWidth(w int) {
-	w = max(w, 10)
-	if e.multi {
-		e.area.SetWidth(w)
-	} else {
-		e.input.SetWidth(w - 2)
-	}
-}
-
-func (e *editor) update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	if e.multi {
-		e.area, cmd = e.area.Update(msg)
-	} else {
-		e.input, cmd = e.input.Update(msg)
-	}
-	return cmd
-}
+func (e *editor) value() string { return e.f.Value(e.field) }
 
 func (m *Model) startEdit(field string) tea.Cmd {
 	req, ok := m.selected()
@@ -122,113 +79,101 @@ func (m *Model) startEdit(field string) tea.Cmd {
 		return nil
 	}
 	cur := m.result(req.Ref)
-	e := &editor{field: field, ref: req.Ref, saved: fieldValue(cur, field)}
+	spec := form.Field{Key: field, Label: fieldLabels[field], Kind: form.Text, Limit: assessments.MaxNameLen}
 	switch field {
 	case fieldNotes, fieldJustification:
-		e.multi = true
-		e.area = textarea.New()
-		e.area.ShowLineNumbers = false
-		e.area.Prompt = "│ "
-		e.area.CharLimit = assessments.MaxTextLen
-		e.area.MaxHeight = 0
-		e.area.SetHeight(max(4, min(10, m.height/3)))
-		e.area.SetValue(e.saved)
-	default:
-		e.input = textinput.New()
-		e.input.Prompt = "› "
-		e.input.CharLimit = assessments.MaxNameLen
-		e.input.SetValue(e.saved)
-		if field == fieldTargetDate {
-			e.input.Placeholder = m.c.Now().AddDate(0, 1, 0).Format(assessments.DateLayout)
-		}
+		spec.Kind, spec.Limit, spec.Lines = form.MultiLine, assessments.MaxTextLen, max(4, min(10, m.height/3))
+	case fieldOwner:
+		spec.Kind = form.Person
+		spec.Placeholder = "who is responsible"
+	case fieldTargetDate:
+		spec.Kind = form.Date
+		spec.Placeholder = "YYYY-MM-DD, t: today"
 	}
+	f := form.New(m.c.Styles, spec)
+	f.SetBare(true)
+	f.SetNow(m.c.Now)
+	f.SetPeople(m.people)
+	e := &editor{field: field, ref: req.Ref, f: f, saved: fieldValue(cur, field)}
+	f.Load(form.Values{field: e.saved})
 	m.edit = e
 	m.focus = focusDetail
-	e.setWidth(m.detailWidth() - 2)
-	if e.multi {
-		return e.area.Focus()
-	}
-	return e.input.Focus()
+	m.dataVersion++
+	f.SetSize(m.detailWidth(), spec.Lines+4)
+	return tea.Batch(f.Focus(field), m.c.LoadPeople(m.Address()))
 }
 
 func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	e := m.edit
-	switch msg.String() {
-	case "esc":
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.LeaveEdit), key.Matches(msg, k.NextField):
 		return m.commitEdit()
-	case "tab":
-		cmd := m.commitEdit()
-		m.focus = focusList
-		return cmd
-	case "ctrl+s":
+	case key.Matches(msg, k.SaveEdit):
 		return m.saveEdit(false)
-	case "enter":
-		if !e.multi {
-			return m.commitEdit()
-		}
-	case "ctrl+n", "ctrl+p":
+	case msg.String() == "enter" && e.field != fieldNotes && e.field != fieldJustification:
+		return m.commitEdit()
+	case key.Matches(msg, k.SaveNext):
 		// Workshop flow: save and move on without leaving the keyboard.
-		d := 1
-		if msg.String() == "ctrl+p" {
-			d = -1
-		}
-		return m.move(d)
+		return m.move(1)
+	case key.Matches(msg, k.SavePrev):
+		return m.move(-1)
 	}
-	cmd := e.update(msg)
+	before := e.value()
+	_, cmd := e.f.Update(msg)
+	if e.value() == before {
+		return cmd
+	}
 	e.seq++
-	seq, std := e.seq, m.std
-	return tea.Batch(cmd, m.c.After(autosaveDelay, autosaveMsg{std: std, seq: seq}))
+	return tea.Batch(cmd, m.c.After(autosaveDelay, m.wrap(autosaveMsg{seq: e.seq})))
 }
 
+// wrap addresses a timer's message to this tab.
+func (m *Model) wrap(msg tea.Msg) common.Envelope { return common.Envelope{To: m.Address(), Msg: msg} }
+
 func (m *Model) editOp(e *editor) saveOp {
-	v, field, then := e.value(), e.field, e.thenStatus
+	v, field := e.value(), e.field
 	return saveOp{ref: e.ref, what: field, apply: func(r assessments.Result) assessments.Result {
-		r = setField(r, field, v)
-		if then != "" && strings.TrimSpace(r.Justification) != "" {
-			r.Status = then
-		}
-		return r
+		return setField(r, field, v)
 	}}
 }
 
-// saveEdit writes the draft; close also leaves the editor, unless validation fails, in
-// which case the editor stays open with the message and the typed text.
+// saveEdit writes the draft; close also leaves the editor, unless the text cannot be saved
+// as it stands, in which case the editor stays open with the message and the typed text.
 func (m *Model) saveEdit(close bool) tea.Cmd {
 	e := m.edit
 	if e == nil {
 		return nil
 	}
-	if e.thenStatus == assessments.NotApplicable && strings.TrimSpace(e.value()) == "" {
-		if !close {
-			return nil
-		}
-		e.err = "Not applicable needs a justification: say why the requirement is excluded (ctrl+c quits without it)."
-		return nil
-	}
 	probe := m.editOp(e).apply(m.result(e.ref))
 	if err := probe.Validate(); err != nil {
-		if ve, ok := err.(*assessments.ValidationError); ok && (ve.Field == e.field || e.field == fieldJustification) {
+		if ve, ok := err.(*assessments.ValidationError); ok && ve.Field == e.field {
 			e.err = ve.Message
 			return nil
 		}
 	}
 	e.err = ""
-	if e.value() == e.saved && e.thenStatus == "" {
+	if e.value() == e.saved {
 		if close {
-			m.edit = nil
+			m.closeEdit()
 		}
 		return nil
 	}
 	op := m.editOp(e)
 	if close {
-		m.edit = nil
-		if e.thenStatus != "" {
-			op.what = "status"
-		}
+		m.closeEdit()
 	} else {
 		e.saved = e.value()
 	}
 	return m.enqueueOp(op)
+}
+
+// closeEdit leaves the field; the focus returns to the list, so the next key acts on the
+// list and a status key on the requirement the list shows.
+func (m *Model) closeEdit() {
+	m.edit = nil
+	m.focus = focusList
+	m.dataVersion++
 }
 
 // commitEdit saves and leaves the field (esc, tab, moving to another requirement).
@@ -239,12 +184,8 @@ func (m *Model) editorView(w int) string {
 	e := m.edit
 	st := m.c.Styles
 	var b strings.Builder
-	b.WriteString(st.Accent.Render("✎ "+fieldLabels[e.field]) + st.Subtle.Render("  esc saves · ctrl+s saves now") + "\n")
-	if e.multi {
-		b.WriteString(e.area.View())
-	} else {
-		b.WriteString(e.input.View())
-	}
+	b.WriteString(st.Accent.Render("✎ "+fieldLabels[e.field]+" of "+e.ref) + st.Subtle.Render("  esc saves and leaves") + "\n")
+	b.WriteString(e.f.View())
 	if e.err != "" {
 		b.WriteString("\n" + st.Error.Render(common.Truncate("✗ "+e.err, w)))
 	} else if e.value() != e.saved {
@@ -258,17 +199,14 @@ func (m *Model) AutosaveTick() tea.Msg {
 	if m.edit == nil {
 		return nil
 	}
-	return autosaveMsg{std: m.std, seq: m.edit.seq}
+	return autosaveMsg{seq: m.edit.seq}
 }
 
 // UnsavedWork reports an open field whose text cannot be saved as it stands (a date that
-// is not one, an N/A justification left empty).
+// is not one).
 func (m *Model) UnsavedWork() string {
 	e := m.edit
 	if e == nil {
-		return ""
-	}
-	if e.thenStatus == assessments.NotApplicable && strings.TrimSpace(e.value()) == "" {
 		return ""
 	}
 	if err := m.editOp(e).apply(m.result(e.ref)).Validate(); err != nil {

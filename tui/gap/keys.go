@@ -6,19 +6,27 @@ import (
 	"github.com/annex-grc/annex/tui/common"
 )
 
-// keyMap is the gap-analysis screen's bindings.
+// keyMap is the gap-analysis screen's bindings; the same bindings drive handling and help.
 type keyMap struct {
 	common.KeyMap
 	Status                [5]key.Binding
+	StatusAny             key.Binding // help only: "0-4 status"
 	NextReq, PrevReq      key.Binding
 	EditNotes, EditOwner  key.Binding
 	EditDate, EditJustif  key.Binding
 	Maturity              key.Binding
 	Reasons               key.Binding
 	StatusFilter          key.Binding
+	StatusFilterBack      key.Binding
 	Adopt, ConfirmReview  key.Binding
 	Suggestions, Evidence key.Binding
-	SaveEdit, LeaveEdit   key.Binding
+	Advance               key.Binding
+	ScrollDown, ScrollUp  key.Binding
+	// In a field being typed.
+	SaveEdit, LeaveEdit, NextField key.Binding
+	SaveNext, SavePrev             key.Binding
+	// In the filter being typed.
+	FilterDone, FilterClear key.Binding
 }
 
 func newKeyMap(base common.KeyMap) keyMap {
@@ -29,43 +37,67 @@ func newKeyMap(base common.KeyMap) keyMap {
 			key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "not implemented")),
 			key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "partial")),
 			key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "implemented")),
-			key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "not applicable")),
+			key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "not applicable…")),
 		},
-		NextReq:       key.NewBinding(key.WithKeys("J", "ctrl+n"), key.WithHelp("J/K", "next/prev requirement")),
-		PrevReq:       key.NewBinding(key.WithKeys("K", "ctrl+p"), key.WithHelp("K", "previous requirement")),
-		EditNotes:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "notes")),
-		EditOwner:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "owner")),
-		EditDate:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "target date")),
-		EditJustif:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "N/A justification")),
-		Maturity:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "maturity 0-5")),
-		Reasons:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "inclusion reasons")),
-		StatusFilter:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status filter")),
-		Adopt:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "adopt mapped")),
-		ConfirmReview: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm adopted")),
-		Suggestions:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "crosswalk suggestions")),
-		Evidence:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "attach evidence")),
-		SaveEdit:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
-		LeaveEdit:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save and leave")),
+		StatusAny:        key.NewBinding(key.WithKeys("0", "1", "2", "3", "4"), key.WithHelp("0-4", "status")),
+		NextReq:          key.NewBinding(key.WithKeys("J", "ctrl+n"), key.WithHelp("J", "next requirement")),
+		PrevReq:          key.NewBinding(key.WithKeys("K", "ctrl+p"), key.WithHelp("K", "previous requirement")),
+		EditNotes:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "notes")),
+		EditOwner:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "owner")),
+		EditDate:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "target date")),
+		EditJustif:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "N/A justification")),
+		Maturity:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "maturity –,0-5")),
+		Reasons:          key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "inclusion reasons")),
+		StatusFilter:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s/S", "status filter")),
+		StatusFilterBack: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "status filter back")),
+		Adopt:            key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "adopt mapped")),
+		ConfirmReview:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm adopted")),
+		Suggestions:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "crosswalk suggestions")),
+		Evidence:         key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "attach evidence")),
+		Advance:          key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "advance after status on/off")),
+		ScrollDown:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll")),
+		ScrollUp:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll")),
+		SaveEdit:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save now")),
+		LeaveEdit:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save and leave")),
+		NextField:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "save, back to list")),
+		SaveNext:         key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "save, next requirement")),
+		SavePrev:         key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "save, previous")),
+		FilterDone:       key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "keep filter")),
+		FilterClear:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 	}
 }
 
 func (m *Model) helpMap() common.HelpMap {
 	k := m.keys
 	if m.edit != nil {
-		return common.HelpMap{
-			Short: []key.Binding{k.LeaveEdit, k.SaveEdit, k.Focus},
-			Full:  [][]key.Binding{{k.LeaveEdit, k.SaveEdit, k.Focus}},
-		}
+		b := []key.Binding{k.LeaveEdit, k.SaveEdit, k.NextField, k.SaveNext, k.SavePrev}
+		b = append(b, m.edit.f.KeyMap().ShortHelp()...)
+		return common.HelpMap{Short: b[:5], Full: [][]key.Binding{b}}
 	}
-	statusHelp := key.NewBinding(key.WithKeys("0", "1", "2", "3", "4"), key.WithHelp("0-4", "status"))
+	if m.filtering {
+		b := []key.Binding{k.FilterDone, k.FilterClear, k.Down}
+		return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
+	}
+	// The focus comes first, so the help bar always says where keys go.
+	focus := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "LIST → detail"))
+	nav := []key.Binding{k.Up, k.Down}
+	if m.focus == focusDetail {
+		focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "DETAIL → list"))
+		nav = []key.Binding{k.ScrollDown, k.ScrollUp}
+	}
+	clear := k.Back
+	if m.filterActive() {
+		clear = k.FilterClear
+	}
 	return common.HelpMap{
-		Short: []key.Binding{statusHelp, k.EditNotes, k.Filter, k.StatusFilter, k.Focus, k.NextReq, k.Adopt, k.Back},
+		Short: []key.Binding{focus, k.StatusAny, k.EditNotes, k.EditOwner, k.EditDate, k.Maturity, k.Reasons, k.Evidence,
+			k.Adopt, k.Filter, k.StatusFilter, clear},
 		Full: [][]key.Binding{
-			{k.Up, k.Down, k.NextReq, k.PrevReq, k.Home, k.End, k.PageUp, k.PageDown},
-			{k.Status[0], k.Status[1], k.Status[2], k.Status[3], k.Status[4], k.Maturity},
-			{k.EditNotes, k.EditOwner, k.EditDate, k.EditJustif, k.Reasons, k.Evidence},
-			{k.Filter, k.StatusFilter, k.Focus, k.Adopt, k.ConfirmReview, k.Suggestions},
-			{k.NextTab, k.PrevTab, k.Back, k.Quit},
+			append(nav, k.NextReq, k.PrevReq, k.Home, k.End, k.PageUp, k.PageDown, focus),
+			{k.Status[0], k.Status[1], k.Status[2], k.Status[3], k.Status[4], k.Advance},
+			{k.EditNotes, k.EditOwner, k.EditDate, k.EditJustif, k.Maturity, k.Reasons, k.Evidence},
+			{k.Filter, k.StatusFilter, k.StatusFilterBack, k.Adopt, k.ConfirmReview, k.Suggestions},
+			{k.NextTab, k.PrevTab, clear},
 		},
 	}
 }

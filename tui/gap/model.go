@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -21,14 +22,16 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
+	"github.com/annex-grc/annex/tui/form"
 )
 
 // Extensions are what other parts of the workbench add to the gap analysis.
 type Extensions struct {
 	Sections []common.SectionLoader
 	Marks    []common.RowMarkLoader
-	// Attach opens the evidence dialog for a requirement (nil: not available).
-	Attach func(c *common.Common, e assessments.Engagement, standard, ref string) common.Screen
+	// Attach builds the evidence dialog for a requirement (nil: not available).
+	Attach func(c *common.Common, e assessments.Engagement, standard, ref string) common.Dialog
 	// Suggestions opens the crosswalk suggestions screen (nil: not available).
 	Suggestions func(c *common.Common, e assessments.Engagement) common.Screen
 }
@@ -85,10 +88,9 @@ type Model struct {
 	sections   map[string][]common.DetailSection
 	sectionSeq int
 
-	edit    *editor
-	picker  *adoptPicker
-	reasons *reasonsPicker
-	overlay common.Screen
+	edit *editor
+	// people are the names used in the workspace, suggested in the owner field.
+	people []string
 
 	queue    []saveOp
 	inflight bool
@@ -124,28 +126,20 @@ func (m *Model) Title() string {
 // Standard is the catalog this tab shows.
 func (m *Model) Standard() string { return m.std }
 
-// Capturing is true while a text field, the filter or a dialog has the keyboard.
+// Capturing is true while a text field or the filter has the keyboard.
 func (m *Model) Capturing() bool {
-	return m.edit != nil || m.filtering || m.picker != nil || m.overlay != nil
+	return m.edit != nil || m.filtering
 }
 
 // KeyMap returns the help bindings.
-func (m *Model) KeyMap() help.KeyMap {
-	if m.overlay != nil {
-		return m.overlay.KeyMap()
-	}
-	return m.helpMap()
-}
+func (m *Model) KeyMap() help.KeyMap { return m.helpMap() }
 
 // SetSize sets the tab's drawing area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.clampOffset()
-	if m.overlay != nil {
-		m.overlay.SetSize(w, h)
-	}
 	if m.edit != nil {
-		m.edit.setWidth(m.detailWidth() - 2)
+		m.edit.f.SetSize(m.detailWidth(), max(6, min(14, h/3+4)))
 	}
 }
 
@@ -157,7 +151,6 @@ func (m *Model) Activate() tea.Cmd { return m.load() }
 
 type loadedMsg struct {
 	seq     int
-	std     string
 	results map[string]map[string]assessments.Result
 	marks   map[string]string
 	err     error
@@ -165,17 +158,17 @@ type loadedMsg struct {
 
 type sectionsMsg struct {
 	seq      int
-	std, ref string
+	ref      string
 	sections []common.DetailSection
 }
 
 func (m *Model) load() tea.Cmd {
 	m.loadSeq++
 	seq, c, e, std, ext := m.loadSeq, m.c, m.eng, m.std, m.ext
-	return func() tea.Msg {
+	return common.Send(m.Address(), func() tea.Msg {
 		res, err := c.Store.Results(c.Ctx, e.ID)
 		if err != nil {
-			return loadedMsg{seq: seq, std: std, err: err}
+			return loadedMsg{seq: seq, err: err}
 		}
 		marks := map[string]string{}
 		for _, l := range ext.Marks {
@@ -187,8 +180,8 @@ func (m *Model) load() tea.Cmd {
 				marks[ref] += v
 			}
 		}
-		return loadedMsg{seq: seq, std: std, results: res, marks: marks}
-	}
+		return loadedMsg{seq: seq, results: res, marks: marks}
+	})
 }
 
 func (m *Model) loadSections() tea.Cmd {
@@ -198,7 +191,7 @@ func (m *Model) loadSections() tea.Cmd {
 	}
 	m.sectionSeq++
 	seq, c, e, std, ref, loaders := m.sectionSeq, m.c, m.eng, m.std, req.Ref, m.ext.Sections
-	return func() tea.Msg {
+	return common.Send(m.Address(), func() tea.Msg {
 		var out []common.DetailSection
 		for _, l := range loaders {
 			sec, err := l(c.Ctx, c, e, std, ref)
@@ -210,8 +203,8 @@ func (m *Model) loadSections() tea.Cmd {
 				out = append(out, sec)
 			}
 		}
-		return sectionsMsg{seq: seq, std: std, ref: ref, sections: out}
-	}
+		return sectionsMsg{seq: seq, ref: ref, sections: out}
+	})
 }
 
 func (m *Model) stdResults() map[string]assessments.Result {
@@ -417,12 +410,14 @@ func (m *Model) clampOffset() {
 	m.offset = max(0, min(m.offset, max(0, len(m.rows)-h)))
 }
 
-// Update handles one message.
+// Update handles one message. Results of this tab's commands arrive addressed to it (the
+// root delivers them even while another screen is on top); the only broadcasts it reads
+// are the saves of the other standard's tab.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		if msg.seq != m.loadSeq || msg.std != m.std {
-			return m, nil
+		if msg.seq != m.loadSeq {
+			return m, nil // a newer load is on its way
 		}
 		if msg.err != nil {
 			return m, common.ErrCmd(msg.err)
@@ -439,100 +434,125 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.rebuildRows(keep)
 		return m, m.loadSections()
 	case sectionsMsg:
-		if msg.seq == m.sectionSeq && msg.std == m.std {
+		if msg.seq == m.sectionSeq {
 			m.sections[msg.ref] = msg.sections
 			m.dataVersion++
 		}
 		return m, nil
 	case savedMsg:
-		if msg.std != m.std {
-			// Another standard's tab saved: its status feeds this tab's mapped requirements
-			// and coverage figure, so keep the copy current.
-			if msg.err == nil && msg.result.EngagementID == m.eng.ID {
-				if m.results[msg.std] == nil {
-					m.results[msg.std] = map[string]assessments.Result{}
-				}
-				m.results[msg.std][msg.result.Ref] = msg.result
-				m.dataVersion++
-				m.recompute()
-			}
-			return m, nil
-		}
 		return m, m.handleSaved(msg)
+	case common.ResultSavedMsg:
+		// The other standard's tab saved: its status feeds this tab's mapped requirements
+		// and coverage figure, so keep the copy current.
+		r := msg.Result
+		if r.EngagementID == m.eng.ID && r.Standard != m.std {
+			if m.results[r.Standard] == nil {
+				m.results[r.Standard] = map[string]assessments.Result{}
+			}
+			m.results[r.Standard][r.Ref] = r
+			m.dataVersion++
+			m.recompute()
+		}
+		return m, nil
 	case autosaveMsg:
-		if msg.std == m.std && m.edit != nil && msg.seq == m.edit.seq && m.edit.value() != m.edit.saved {
+		if m.edit != nil && msg.seq == m.edit.seq && m.edit.value() != m.edit.saved {
 			return m, m.saveEdit(false)
 		}
 		return m, nil
 	case adoptedEvidenceMsg:
-		if msg.std != m.std {
+		return m, tea.Batch(m.load(), common.InfoCmd(fmt.Sprintf("%s %s: adopted result needs review; %s linked with it", m.Title(), msg.ref, common.Count(msg.n, "evidence item", "evidence items"))))
+	case adoptChosenMsg:
+		i, err := strconv.Atoi(first(msg.chosen))
+		if err != nil || i < 0 || i >= len(msg.options) {
 			return m, nil
 		}
-		return m, tea.Batch(m.load(), common.InfoCmd(fmt.Sprintf("%s %s: adopted result needs review; %d evidence item(s) linked with it", m.Title(), msg.ref, msg.n)))
-	case common.DataChangedMsg:
-		return m, m.load()
-	case common.CloseOverlayMsg:
-		m.overlay = nil
-		if msg.Changed {
-			return m, tea.Batch(m.load(), m.loadSections())
+		return m, m.adopt(msg.ref, msg.options[i])
+	case reasonsChosenMsg:
+		return m, m.saveReasons(msg)
+	case dialog.SubmitMsg:
+		return m, m.submitted(msg)
+	case common.PeopleMsg:
+		m.people = msg.Names
+		if m.edit != nil {
+			m.edit.f.SetPeople(msg.Names)
 		}
 		return m, nil
-	}
-	if m.overlay != nil {
-		next, cmd := m.overlay.Update(msg)
-		m.overlay = next
-		return m, cmd
+	case common.DataChangedMsg:
+		return m, tea.Batch(m.load(), m.loadSections())
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		return m, m.handleKey(kp)
 	}
 	if m.edit != nil {
 		if p, ok := msg.(tea.PasteMsg); ok {
-			if msg := m.edit.pasteTooLong(p.Content); msg != "" {
-				m.edit.err = msg
-				return m, nil
+			before := m.edit.value()
+			_, cmd := m.edit.f.Update(p)
+			if m.edit.value() != before {
+				m.edit.seq++
+				cmd = tea.Batch(cmd, m.c.After(autosaveDelay, m.wrap(autosaveMsg{seq: m.edit.seq})))
 			}
+			return m, cmd
 		}
-		return m, m.edit.update(msg)
+		return m, nil
 	}
 	if m.filtering {
-		keep := m.SelectedRef()
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		if _, pasted := msg.(tea.PasteMsg); pasted {
+		if p, ok := msg.(tea.PasteMsg); ok {
+			keep := m.SelectedRef()
+			m.filter.SetValue(m.filter.Value() + common.OneLine(p.Content))
 			m.rebuildRows(keep)
-			return m, tea.Batch(cmd, m.loadSections())
+			return m, m.loadSections()
 		}
-		return m, cmd
 	}
 	return m, nil
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
+}
+
+func (m *Model) filterActive() bool {
+	return m.filter.Value() != "" || m.statusFilter != filterAll
+}
+
+// ClearFilter clears the text and status filters (esc on the list); false when none is set.
+func (m *Model) ClearFilter() (tea.Cmd, bool) {
+	if !m.filterActive() {
+		return nil, false
+	}
+	m.filter.SetValue("")
+	m.statusFilter = filterAll
+	m.rebuildRows(m.SelectedRef())
+	return tea.Batch(m.loadSections(), common.InfoCmd(m.Title()+": filter cleared")), true
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
-	case m.picker != nil:
-		return m.pickerKey(msg)
-	case m.reasons != nil:
-		return m.reasonsKey(msg)
 	case m.edit != nil:
 		return m.editKey(msg)
 	case m.filtering:
-		switch msg.String() {
-		case "enter", "tab":
+		switch {
+		case key.Matches(msg, k.FilterDone):
 			m.filtering = false
 			m.filter.Blur()
 			return nil
-		case "esc":
+		case key.Matches(msg, k.FilterClear):
 			m.filtering = false
 			m.filter.Blur()
 			m.filter.SetValue("")
 			m.rebuildRows(m.SelectedRef())
 			return m.loadSections()
-		case "down", "up":
+		case key.Matches(msg, k.PageDown), msg.String() == "down":
 			m.filtering = false
 			m.filter.Blur()
-			return m.move(map[string]int{"down": 1, "up": -1}[msg.String()])
+			return m.move(1)
+		case msg.String() == "up":
+			m.filtering = false
+			m.filter.Blur()
+			return m.move(-1)
 		}
 		keep := m.SelectedRef()
 		var cmd tea.Cmd
@@ -557,17 +577,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.move(1)
 	case key.Matches(msg, k.PrevReq):
 		return m.move(-1)
+	case m.focus == focusDetail && key.Matches(msg, k.ScrollDown):
+		m.detail.ScrollDown(1)
+	case m.focus == focusDetail && key.Matches(msg, k.ScrollUp):
+		m.detail.ScrollUp(1)
 	case key.Matches(msg, k.Down):
-		if m.focus == focusDetail {
-			m.detail.ScrollDown(1)
-			return nil
-		}
 		return m.move(1)
 	case key.Matches(msg, k.Up):
-		if m.focus == focusDetail {
-			m.detail.ScrollUp(1)
-			return nil
-		}
 		return m.move(-1)
 	case key.Matches(msg, k.PageDown):
 		if m.focus == focusDetail {
@@ -586,18 +602,17 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.End):
 		return m.moveTo(len(m.rows) - 1)
 	case key.Matches(msg, k.Open):
+		m.dataVersion++
 		m.focus = focusDetail
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
 		m.focus = focusList
+		m.dataVersion++
 		return m.filter.Focus()
 	case key.Matches(msg, k.StatusFilter):
-		m.statusFilter++
-		if m.statusFilter > filterNeedsReview {
-			m.statusFilter = filterAll
-		}
-		m.rebuildRows(m.SelectedRef())
-		return m.loadSections()
+		return m.cycleStatusFilter(1)
+	case key.Matches(msg, k.StatusFilterBack):
+		return m.cycleStatusFilter(-1)
 	case key.Matches(msg, k.EditNotes):
 		return m.startEdit(fieldNotes)
 	case key.Matches(msg, k.EditOwner):
@@ -614,25 +629,41 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.startAdopt()
 	case key.Matches(msg, k.ConfirmReview):
 		return m.confirmReview()
+	case key.Matches(msg, k.Advance):
+		m.c.Prefs.Advance = !m.c.Prefs.Advance
+		if m.c.Prefs.Advance {
+			return common.InfoCmd("After a status key the cursor moves to the next requirement (A turns this off).")
+		}
+		return common.InfoCmd("After a status key the cursor stays on the requirement (A turns moving on again).")
 	case key.Matches(msg, k.Suggestions):
 		if m.ext.Suggestions == nil {
 			return common.InfoCmd("Crosswalk suggestions are not available in this build.")
 		}
-		return func() tea.Msg { return common.PushScreenMsg{Screen: m.ext.Suggestions(m.c, m.eng)} }
+		scr := m.ext.Suggestions(m.c, m.eng)
+		return func() tea.Msg { return common.PushScreenMsg{Screen: scr} }
 	case key.Matches(msg, k.Evidence):
 		req, ok := m.selected()
 		if !ok || m.ext.Attach == nil {
 			return nil
 		}
-		m.overlay = m.ext.Attach(m.c, m.eng, m.std, req.Ref)
-		m.overlay.SetSize(m.width, m.height)
-		return m.overlay.Init()
+		return common.OpenDialog(m.ext.Attach(m.c, m.eng, m.std, req.Ref))
 	}
 	return nil
 }
 
-// setStatus sets the selected requirement's status in one stroke. Not applicable needs a
-// justification first: the editor opens and the status follows when it is saved.
+// cycleStatusFilter steps the status filter forward (s) or back (S): all, each status,
+// needs review.
+func (m *Model) cycleStatusFilter(d int) tea.Cmd {
+	n := filterNeedsReview + 2 // all, five statuses, needs review
+	i := (m.statusFilter + 1 + d + n) % n
+	m.statusFilter = i - 1
+	m.rebuildRows(m.SelectedRef())
+	return m.loadSections()
+}
+
+// setStatus sets the selected requirement's status in one stroke, then (by default) moves
+// to the next requirement. Not applicable needs a justification: a dialog that names the
+// requirement asks for it, and the status follows when it is saved.
 func (m *Model) setStatus(st assessments.Status) tea.Cmd {
 	req, ok := m.selected()
 	if !ok {
@@ -640,23 +671,68 @@ func (m *Model) setStatus(st assessments.Status) tea.Cmd {
 	}
 	cur := m.result(req.Ref)
 	if st == assessments.NotApplicable && strings.TrimSpace(cur.Justification) == "" {
-		cmd := m.startEdit(fieldJustification)
-		m.edit.thenStatus = assessments.NotApplicable
-		return tea.Batch(cmd, common.InfoCmd("Not applicable needs a justification: type why, then esc to save."))
+		return m.askJustification(req)
 	}
-	return m.enqueue(req.Ref, "status", func(r assessments.Result) assessments.Result {
+	cmd := m.enqueue(req.Ref, "status", func(r assessments.Result) assessments.Result {
 		r.Status = st
+		if st != assessments.NotApplicable {
+			// The justification explains an exclusion; it goes when the exclusion goes
+			// (the history keeps it, and z brings it back).
+			r.Justification = ""
+		}
 		return r
 	})
+	return tea.Batch(cmd, m.advance())
 }
 
+// advance moves to the next requirement after a status key when the setting is on.
+func (m *Model) advance() tea.Cmd {
+	if !m.c.Prefs.Advance {
+		return nil
+	}
+	return m.move(1)
+}
+
+// naDialogID names the N/A justification dialog of a requirement.
+func (m *Model) naDialogID(ref string) string { return m.Address() + "/na/" + ref }
+
+func (m *Model) askJustification(req catalogs.Requirement) tea.Cmd {
+	d := dialog.NewForm(m.c.Styles, m.naDialogID(req.Ref), m.Address(),
+		fmt.Sprintf("Not applicable: %s %s %s", m.Title(), req.Ref, req.Title),
+		"Say why this requirement is excluded. ctrl+s saves and sets not applicable; esc leaves it as it was.",
+		form.Values{fieldJustification: ""},
+		form.Field{Key: fieldJustification, Label: "Justification", Kind: form.MultiLine, Required: true,
+			Limit: assessments.MaxTextLen, Lines: 5, Placeholder: "why it does not apply here"})
+	return common.OpenDialog(d)
+}
+
+// submitted saves what a dialog of this tab sent.
+func (m *Model) submitted(msg dialog.SubmitMsg) tea.Cmd {
+	prefix := m.Address() + "/na/"
+	if !strings.HasPrefix(msg.ID, prefix) {
+		return nil
+	}
+	ref, text := strings.TrimPrefix(msg.ID, prefix), msg.Values[fieldJustification]
+	op := saveOp{ref: ref, what: "status", dialog: msg.ID, apply: func(r assessments.Result) assessments.Result {
+		r.Justification = text
+		r.Status = assessments.NotApplicable
+		return r
+	}}
+	cmd := m.enqueueOp(op)
+	if sel, _ := m.selected(); sel.Ref == ref {
+		cmd = tea.Batch(cmd, m.advance())
+	}
+	return cmd
+}
+
+// cycleMaturity steps the maturity through not rated, 0, 1 … 5.
 func (m *Model) cycleMaturity() tea.Cmd {
 	req, ok := m.selected()
 	if !ok {
 		return nil
 	}
 	return m.enqueue(req.Ref, "maturity", func(r assessments.Result) assessments.Result {
-		r.Maturity = (r.Maturity + 1) % 6
+		r.Maturity = assessments.NextMaturity(r.Maturity)
 		return r
 	})
 }
@@ -679,11 +755,16 @@ type saveOp struct {
 	apply func(assessments.Result) assessments.Result
 	// after runs when the save succeeded (e.g. adopt evidence too).
 	after func(saved assessments.Result) tea.Cmd
+	// dialog is the dialog that asked for the save; it closes when the save goes through
+	// and keeps the text with the message when it does not.
+	dialog string
+	// undo marks the reverse of an earlier edit (it is not itself undoable again).
+	undo bool
 }
 
 type savedMsg struct {
-	std    string
 	op     saveOp
+	before assessments.Result
 	result assessments.Result
 	err    error
 }
@@ -706,14 +787,32 @@ func (m *Model) next() tea.Cmd {
 	before := m.result(op.ref)
 	after := op.apply(before)
 	if err := after.Validate(); err != nil {
-		return tea.Batch(common.ErrCmd(err), m.next())
+		cmds := []tea.Cmd{common.ErrCmd(fmt.Errorf("%s %s: %w", m.Title(), op.ref, err)), m.next()}
+		if op.dialog != "" {
+			cmds = append(cmds, failDialog(op.dialog, err))
+		}
+		return tea.Batch(cmds...)
 	}
 	m.inflight = true
-	c, std := m.c, m.std
-	return func() tea.Msg {
+	c := m.c
+	return common.Send(m.Address(), func() tea.Msg {
 		saved, err := c.Store.SaveResult(c.Ctx, before, after)
-		return savedMsg{std: std, op: op, result: saved, err: err}
+		return savedMsg{op: op, before: before, result: saved, err: err}
+	})
+}
+
+// failDialog keeps a dialog open with the reason its save did not go through.
+func failDialog(id string, err error) tea.Cmd {
+	field := fieldJustification
+	var ve *assessments.ValidationError
+	if errors.As(err, &ve) && ve.Field != "" {
+		field = ve.Field
 	}
+	msg := err.Error()
+	if ve != nil {
+		msg = ve.Message
+	}
+	return common.Send(id, func() tea.Msg { return dialog.FailMsg{Errors: map[string]string{field: msg}} })
 }
 
 func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
@@ -728,7 +827,10 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 		if m.edit != nil && m.edit.ref == msg.op.ref {
 			m.edit.err = msg.err.Error()
 		}
-		cmds = append(cmds, common.ErrCmd(msg.err))
+		if msg.op.dialog != "" {
+			cmds = append(cmds, failDialog(msg.op.dialog, msg.err))
+		}
+		cmds = append(cmds, common.ErrCmd(fmt.Errorf("%s %s not saved: %w", m.Title(), msg.op.ref, msg.err)))
 		return tea.Batch(append(cmds, m.next())...)
 	}
 	m.stdResults()[msg.result.Ref] = msg.result
@@ -741,21 +843,63 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 	if m.statusFilter != filterAll {
 		m.rebuildRows(m.SelectedRef())
 	}
-	switch msg.op.what {
-	case "status":
-		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: %s", m.Title(), msg.result.Ref, msg.result.EffectiveStatus().Label())))
-	case "adopt":
-		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: %s adopted %s; needs review (c confirms)", m.Title(), msg.result.Ref, msg.result.EffectiveStatus().Label(), msg.result.Provenance)))
-	case "review":
-		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: adopted result confirmed", m.Title(), msg.result.Ref)))
-	case "notes", "owner", "target_date", "justification", "maturity", "reasons":
-		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s %s: saved", m.Title(), msg.result.Ref)))
+	if msg.op.dialog != "" {
+		cmds = append(cmds, common.Send(msg.op.dialog, func() tea.Msg { return dialog.DoneMsg{} }))
+	}
+	saved := msg.result
+	cmds = append(cmds, func() tea.Msg { return common.ResultSavedMsg{Result: saved} })
+	if !msg.op.undo {
+		m.pushUndo(msg)
+	}
+	name := m.Title() + " " + msg.result.Ref
+	switch {
+	case msg.op.undo:
+	case msg.op.what == "status":
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: %s", name, msg.result.EffectiveStatus().Label())))
+	case msg.op.what == "adopt":
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: %s adopted %s; needs review (c confirms)", name, msg.result.EffectiveStatus().Label(), msg.result.Provenance)))
+	case msg.op.what == "review":
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: adopted result confirmed", name)))
+	case msg.op.what == "maturity":
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: maturity %s", name, assessments.MaturityLabel(msg.result.Maturity))))
+	default:
+		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: %s saved", name, strings.ReplaceAll(msg.op.what, "_", " "))))
 	}
 	if msg.op.after != nil {
 		cmds = append(cmds, msg.op.after(msg.result))
 	}
 	cmds = append(cmds, m.next())
 	return tea.Batch(cmds...)
+}
+
+// pushUndo records how to take a saved edit back: the reverse edit through the same update
+// path, so a field someone else changed since is a conflict, never overwritten.
+func (m *Model) pushUndo(msg savedMsg) {
+	before, saved, c, title := msg.before, msg.result, m.c, m.Title()
+	if before.Key() != saved.Key() {
+		return
+	}
+	what := strings.ReplaceAll(msg.op.what, "_", " ")
+	m.c.Undo.Push(common.UndoEntry{
+		Label: fmt.Sprintf("%s of %s %s", what, title, saved.Ref),
+		To:    m.Address(),
+		Run: func(ctx context.Context) (tea.Msg, error) {
+			back, err := c.Store.SaveResult(ctx, saved, restore(saved, before))
+			if err != nil {
+				return nil, err
+			}
+			return savedMsg{op: saveOp{ref: saved.Ref, what: msg.op.what, undo: true}, before: saved, result: back}, nil
+		},
+	})
+}
+
+// restore is saved with the fields an edit changed set back to what they were before it.
+func restore(saved, before assessments.Result) assessments.Result {
+	out := saved
+	out.Status, out.Maturity, out.Notes, out.Owner = before.Status, before.Maturity, before.Notes, before.Owner
+	out.TargetDate, out.Justification, out.Reasons = before.TargetDate, before.Justification, before.Reasons
+	out.NeedsReview, out.Provenance = before.NeedsReview, before.Provenance
+	return out
 }
 
 // FlushDrafts saves an open editor's text and queued edits synchronously (program end).
@@ -772,10 +916,31 @@ func (m *Model) FlushDrafts() error {
 			continue
 		}
 		m.stdResults()[op.ref] = saved
+		if m.edit != nil && m.edit.ref == op.ref {
+			m.edit.saved = fieldValue(saved, m.edit.field)
+		}
 	}
 	m.queue = nil
 	return errors.Join(errs...)
 }
+
+// JumpTargets lists the requirements of this tab's standard for the jump box.
+func (m *Model) JumpTargets(context.Context) ([]common.JumpTarget, error) {
+	if m.cat == nil {
+		return nil, nil
+	}
+	out := make([]common.JumpTarget, 0, len(m.cat.Requirements))
+	for _, r := range m.cat.Requirements {
+		out = append(out, common.JumpTarget{Kind: m.cat.Short, Label: r.Ref + " " + r.Title, Msg: common.GotoMsg{Tab: m.Address(), Item: r.Ref}})
+	}
+	return out, nil
+}
+
+// Location is the selected requirement's ref.
+func (m *Model) Location() string { return m.SelectedRef() }
+
+// Restore selects a requirement by ref.
+func (m *Model) Restore(ref string) tea.Cmd { return m.Select(ref) }
 
 // Coverage is the "covered by the other standard's work" figure of this tab's standard, or
 // nil when no crosswalk applies or the results are not loaded yet.

@@ -1,12 +1,15 @@
 package gap
 
 import (
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
+	"github.com/annex-grc/annex/tui/form"
 )
 
 // reasonLabels are the inclusion reasons a Statement of Applicability cites.
@@ -18,73 +21,42 @@ var reasonLabels = map[assessments.InclusionReason]string{
 	assessments.ReasonImpactAssessment: "AI system impact assessment",
 }
 
-// reasonsPicker toggles the inclusion reasons of the selected requirement.
-type reasonsPicker struct {
-	ref    string
-	cursor int
-	chosen map[assessments.InclusionReason]bool
-}
-
+// startReasons opens the inclusion reasons of the selected requirement in a dialog.
 func (m *Model) startReasons() tea.Cmd {
 	req, ok := m.selected()
 	if !ok {
 		return nil
 	}
-	p := &reasonsPicker{ref: req.Ref, chosen: map[assessments.InclusionReason]bool{}}
-	for _, r := range m.result(req.Ref).Reasons {
-		p.chosen[r] = true
-	}
-	m.reasons = p
-	return nil
-}
-
-func (m *Model) reasonsKey(msg tea.KeyPressMsg) tea.Cmd {
-	p := m.reasons
-	switch msg.String() {
-	case "esc", "q":
-		m.reasons = nil
-	case "j", "down":
-		p.cursor = min(p.cursor+1, len(assessments.InclusionReasons)-1)
-	case "k", "up":
-		p.cursor = max(p.cursor-1, 0)
-	case "space", "x":
-		r := assessments.InclusionReasons[p.cursor]
-		p.chosen[r] = !p.chosen[r]
-	case "enter":
-		m.reasons = nil
-		var list []assessments.InclusionReason
-		for _, r := range assessments.InclusionReasons {
-			if p.chosen[r] {
-				list = append(list, r)
-			}
-		}
-		return m.enqueue(p.ref, "reasons", func(r assessments.Result) assessments.Result {
-			r.Reasons = list
-			return r
-		})
-	}
-	return nil
-}
-
-func (m *Model) reasonsView(w int) string {
-	st := m.c.Styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Inclusion reasons for "+m.reasons.ref) + "\n")
-	b.WriteString(st.Muted.Render("space toggles · enter saves · esc cancels") + "\n")
-	b.WriteString(st.Subtle.Render("Risks whose treatment links this requirement add their refs on their own.") + "\n\n")
+	items := make([]form.Option, len(assessments.InclusionReasons))
 	for i, r := range assessments.InclusionReasons {
-		box := "[ ] "
-		if m.reasons.chosen[r] {
-			box = "[x] "
-		}
-		line := common.Pad(box+reasonLabels[r], w-2)
-		if i == m.reasons.cursor {
-			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(line) + "\n")
-		} else {
-			b.WriteString("  " + line + "\n")
-		}
+		items[i] = form.Option{Value: string(r), Label: reasonLabels[r]}
 	}
-	return b.String()
+	var chosen []string
+	for _, r := range m.result(req.Ref).Reasons {
+		chosen = append(chosen, string(r))
+	}
+	ref := req.Ref
+	return common.OpenDialog(dialog.NewPick(m.c.Styles, "reasons", m.Address(),
+		fmt.Sprintf("Inclusion reasons for %s %s", m.Title(), ref),
+		"space ticks, enter saves. Risks whose treatment links this requirement add their refs on their own.",
+		items, true, chosen, func(v []string) tea.Msg { return reasonsChosenMsg{ref: ref, reasons: v} }))
+}
+
+// reasonsChosenMsg is the reasons dialog's answer.
+type reasonsChosenMsg struct {
+	ref     string
+	reasons []string
+}
+
+func (m *Model) saveReasons(msg reasonsChosenMsg) tea.Cmd {
+	var list []assessments.InclusionReason
+	for _, v := range msg.reasons {
+		list = append(list, assessments.InclusionReason(v))
+	}
+	return m.enqueue(msg.ref, "reasons", func(r assessments.Result) assessments.Result {
+		r.Reasons = list
+		return r
+	})
 }
 
 // reasonsText lists a result's inclusion reasons for the detail pane.

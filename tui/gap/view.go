@@ -21,9 +21,6 @@ func (m *Model) detailWidth() int { return max(20, m.width-m.listWidth()-1) }
 
 // View draws the header, the list and the detail side by side.
 func (m *Model) View() string {
-	if m.overlay != nil {
-		return m.overlay.View()
-	}
 	if m.cat == nil {
 		return m.c.Styles.Error.Render("The catalog " + m.std + " is not available in this workspace.")
 	}
@@ -162,12 +159,6 @@ func (m *Model) detailView(w, h int) string {
 	if !ok {
 		return common.Pad("", w)
 	}
-	if m.picker != nil {
-		return fitLines(m.pickerView(w), w, h)
-	}
-	if m.reasons != nil {
-		return fitLines(m.reasonsView(w), w, h)
-	}
 	head := m.detailHead(req, w)
 	if m.edit != nil {
 		return fitLines(head+"\n"+m.editorView(w), w, h)
@@ -211,13 +202,15 @@ func (m *Model) detailHead(req catalogs.Requirement, w int) string {
 	s := r.EffectiveStatus()
 	g, _ := m.cat.Group(req.Group)
 	var b strings.Builder
-	b.WriteString(common.Truncate(st.Title.Render(req.Ref)+"  "+st.Bold.Render(req.Title), w) + "\n")
+	// The focus is said in words, not only by a colour: keys go to the pane marked ▶.
+	marker := st.Subtle.Render("  ")
+	if m.focus == focusDetail {
+		marker = st.Cursor.Render("▶ ")
+	}
+	b.WriteString(common.Truncate(marker+st.Title.Render(req.Ref)+"  "+st.Bold.Render(req.Title), w) + "\n")
 	b.WriteString(common.Truncate(st.Muted.Render(g.ID+" "+g.Title+" · "+string(req.Kind)), w) + "\n")
 	status := st.Status[s].Render(s.Mark() + " " + s.Label())
-	mat := "–"
-	if r.Maturity > 0 {
-		mat = fmt.Sprint(r.Maturity)
-	}
+	mat := assessments.MaturityLabel(r.Maturity)
 	b.WriteString(common.Truncate(st.Label.Render("Status ")+status+"   "+st.Label.Render("Maturity ")+mat, w) + "\n")
 	owner, target := common.OneLine(r.Owner), r.TargetDate
 	if owner == "" {
@@ -248,7 +241,7 @@ func (m *Model) detailBody(req catalogs.Requirement, w int) string {
 		b.WriteString("\n" + st.Accent.Render("── "+title+" ") + st.Subtle.Render(strings.Repeat("─", max(0, w-lipgloss.Width(title)-4))) + "\n")
 	}
 	wrap := func(s string) string { return lipgloss.NewStyle().Width(w).Render(s) }
-	if r.EffectiveStatus() == assessments.NotApplicable || r.Justification != "" {
+	if r.EffectiveStatus() == assessments.NotApplicable {
 		section("Justification (not applicable)")
 		b.WriteString(wrap(common.Inert(r.Justification)) + "\n")
 	}
