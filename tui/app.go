@@ -63,7 +63,6 @@ func (a *App) setStatus(text string, isErr bool) tea.Cmd {
 	return a.c.After(6*time.Second, clearStatusMsg{id})
 }
 
-
 // Update routes a message: input goes to the front dialog when one is open, else to the
 // top screen; addressed results go to their owner wherever it sits.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
