@@ -164,12 +164,25 @@ type ConflictError struct {
 	Mine       string // the value the caller tried to save, in words
 }
 
-// Error is one line for a status bar: the field, whose it is and what it is now.
+// Error is one line for a status bar, within 80 columns where the labels allow: whose
+// field, what it is now (long text cut with "…"), and that the caller's value was not saved.
 func (e *ConflictError) Error() string {
 	if e.Theirs == "" {
 		return fmt.Sprintf("%s: %s cleared elsewhere; yours not saved", e.Entity, e.FieldLabel)
 	}
-	return fmt.Sprintf("%s: %s changed elsewhere to %s; yours not saved", e.Entity, e.FieldLabel, quoteShort(e.Theirs, 20))
+	const width, yours, short = 80, "; yours not saved", "; not saved"
+	head := fmt.Sprintf("%s: %s changed elsewhere to ", e.Entity, e.FieldLabel)
+	v := strings.Join(strings.Fields(e.Theirs), " ")
+	room := func(tail string) int { return width - utf8.RuneCountInString(head+tail) - 2 }
+	n := utf8.RuneCountInString(v)
+	switch {
+	case n <= room(yours):
+		return head + strconv.Quote(v) + yours
+	case n <= room(short) && n <= 24:
+		// A few words ("partially implemented") read better whole than cut.
+		return head + strconv.Quote(v) + short
+	}
+	return head + quoteShort(v, max(12, room(yours))) + yours
 }
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }
