@@ -62,76 +62,81 @@ func (s *Store) CreateAISystem(ctx context.Context, a assessments.AISystem) (ass
 		return a, err
 	}
 	var saved assessments.AISystem
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		if err := checkAISystemName(ctx, tx, a); err != nil {
+	err := s.WithTx(ctx, func(tx *Store) error {
+		if err := checkAISystemName(ctx, tx.h, a); err != nil {
 			return err
 		}
-		now := s.stamp()
-		args := append(aiSystemArgs(a), now, now, s.author)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ai_systems(`+aiSystemColumns+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
+		now := tx.stamp()
+		args := append(aiSystemArgs(a), now, now, tx.author)
+		if _, err := tx.h.ExecContext(ctx, `INSERT INTO ai_systems(`+aiSystemColumns+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
 			return fmt.Errorf("save AI system: %w", err)
 		}
-		if err := s.Record(ctx, tx, a.EngagementID, "ai_system", a.ID, Diff(append([]string{"created"}, assessments.AISystemFields...),
+		if err := tx.Record(ctx, a.EngagementID, "ai_system", a.ID, Diff(append([]string{"created"}, assessments.AISystemFields...),
 			map[string]string{}, withCreated(aiSystemMap(a)))); err != nil {
 			return err
 		}
 		var err error
-		saved, err = s.aiSystem(ctx, tx, a.ID)
+		saved, err = tx.AISystem(ctx, a.ID)
 		return err
 	})
 	return saved, err
 }
 
+// aiSystemEntity is how update saves an inventory entry.
+var aiSystemEntity = entity[assessments.AISystem]{
+	name:   "ai_system",
+	fields: assessments.AISystemFields,
+	toMap:  aiSystemMap,
+	fromMap: func(stored assessments.AISystem, m map[string]string) (assessments.AISystem, error) {
+		return aiSystemFromMap(stored, m), nil
+	},
+	load: func(ctx context.Context, tx *Store, key assessments.AISystem) (assessments.AISystem, error) {
+		return tx.AISystem(ctx, key.ID)
+	},
+	validate: func(ctx context.Context, tx *Store, _, next assessments.AISystem) error {
+		if err := next.Validate(); err != nil {
+			return err
+		}
+		return checkAISystemName(ctx, tx.h, next)
+	},
+	write: func(ctx context.Context, tx *Store, _, next assessments.AISystem, _ []FieldDiff) error {
+		args := aiSystemArgs(next)[2:]
+		args = append(args, tx.stamp(), tx.author, next.ID)
+		if _, err := tx.h.ExecContext(ctx, `UPDATE ai_systems SET name=?, purpose=?, type=?, role=?, stage=?, data_sources=?, data_categories=?,
+			personal_data=?, deployment_context=?, jurisdictions=?, users=?, affected_people=?, automation=?, human_oversight=?,
+			third_party=?, owner=?, updated_at=?, updated_by=? WHERE id=?`, args...); err != nil {
+			return fmt.Errorf("save AI system: %w", err)
+		}
+		return nil
+	},
+	ids:    func(a assessments.AISystem) (string, string) { return a.ID, a.EngagementID },
+	label:  func(a assessments.AISystem) string { return "AI system " + strconv.Quote(cutLabel(a.Name, 24)) },
+	labels: map[string]string{"stage": "lifecycle stage", "third_party": "third parties"},
+	words: func(field, v string) string {
+		switch field {
+		case "role":
+			return assessments.AIRole(v).Label()
+		case "stage":
+			return assessments.LifecycleStage(v).Label()
+		case "automation":
+			return assessments.Automation(v).Label()
+		case "personal_data":
+			return yesNo(v)
+		}
+		return v
+	},
+}
+
 // UpdateAISystem saves the fields that differ between before (what the caller showed) and
-// after. A field changed elsewhere meanwhile is a *ConflictError and nothing is written.
+// after onto the stored entry (the single update path, update.go). A field changed
+// elsewhere meanwhile is a *ConflictError, an entry that breaks a rule (a name another
+// system of the engagement has) a *assessments.ValidationError; nothing is written then.
 func (s *Store) UpdateAISystem(ctx context.Context, before, after assessments.AISystem) (assessments.AISystem, error) {
 	if before.ID != after.ID {
 		return before, errors.New("save AI system: before and after name different systems")
 	}
 	after.Name = strings.TrimSpace(after.Name)
-	if err := after.Validate(); err != nil {
-		return before, err
-	}
-	diffs := Diff(assessments.AISystemFields, aiSystemMap(before), aiSystemMap(after))
-	if len(diffs) == 0 {
-		return before, nil
-	}
-	var saved assessments.AISystem
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.aiSystem(ctx, tx, before.ID)
-		if err != nil {
-			return err
-		}
-		curMap := aiSystemMap(cur)
-		if err := CheckFresh("AI system "+cur.Name, diffs, curMap); err != nil {
-			return err
-		}
-		// Apply only the edited fields onto what is stored: another process's edit of
-		// other fields stays.
-		for _, d := range diffs {
-			curMap[d.Field] = d.New
-		}
-		next := aiSystemFromMap(cur, curMap)
-		if err := next.Validate(); err != nil {
-			return err
-		}
-		if err := checkAISystemName(ctx, tx, next); err != nil {
-			return err
-		}
-		args := aiSystemArgs(next)[2:]
-		args = append(args, s.stamp(), s.author, next.ID)
-		if _, err := tx.ExecContext(ctx, `UPDATE ai_systems SET name=?, purpose=?, type=?, role=?, stage=?, data_sources=?, data_categories=?,
-			personal_data=?, deployment_context=?, jurisdictions=?, users=?, affected_people=?, automation=?, human_oversight=?,
-			third_party=?, owner=?, updated_at=?, updated_by=? WHERE id=?`, args...); err != nil {
-			return fmt.Errorf("save AI system: %w", err)
-		}
-		if err := s.Record(ctx, tx, cur.EngagementID, "ai_system", cur.ID, diffs); err != nil {
-			return err
-		}
-		saved, err = s.aiSystem(ctx, tx, cur.ID)
-		return err
-	})
-	return saved, err
+	return update(ctx, s, aiSystemEntity, before, after)
 }
 
 func aiSystemFromMap(base assessments.AISystem, m map[string]string) assessments.AISystem {
@@ -147,18 +152,18 @@ func aiSystemFromMap(base assessments.AISystem, m map[string]string) assessments
 // DeleteAISystem removes an inventory entry with all its assessment versions; the history
 // keeps a row saying so.
 func (s *Store) DeleteAISystem(ctx context.Context, id string) error {
-	return s.WithTx(ctx, func(tx *sql.Tx) error {
-		a, err := s.aiSystem(ctx, tx, id)
+	return s.WithTx(ctx, func(tx *Store) error {
+		a, err := tx.AISystem(ctx, id)
 		if err != nil {
 			return err
 		}
 		var versions int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM impact_assessments WHERE ai_system_id = ?", id).Scan(&versions); err != nil {
+		if err := tx.h.QueryRowContext(ctx, "SELECT count(*) FROM impact_assessments WHERE ai_system_id = ?", id).Scan(&versions); err != nil {
 			return fmt.Errorf("read impact assessments: %w", err)
 		}
 		// Risks that named the system keep their content but lose the link, recorded as
 		// an edit of each risk.
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM risks WHERE ai_system_id = ?", id)
+		rows, err := tx.h.QueryContext(ctx, "SELECT id FROM risks WHERE ai_system_id = ?", id)
 		if err != nil {
 			return fmt.Errorf("read linked risks: %w", err)
 		}
@@ -173,31 +178,27 @@ func (s *Store) DeleteAISystem(ctx context.Context, id string) error {
 		}
 		rows.Close()
 		for _, rid := range linked {
-			if _, err := tx.ExecContext(ctx, "UPDATE risks SET ai_system_id = '', updated_at = ?, updated_by = ? WHERE id = ?", s.stamp(), s.author, rid); err != nil {
+			if _, err := tx.h.ExecContext(ctx, "UPDATE risks SET ai_system_id = '', updated_at = ?, updated_by = ? WHERE id = ?", tx.stamp(), tx.author, rid); err != nil {
 				return fmt.Errorf("unlink risk: %w", err)
 			}
-			if err := s.Record(ctx, tx, a.EngagementID, RiskEntity, rid, []FieldDiff{{Field: "ai_system_id", Old: id, New: ""}}); err != nil {
+			if err := tx.Record(ctx, a.EngagementID, RiskEntity, rid, []FieldDiff{{Field: "ai_system_id", Old: id, New: ""}}); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM ai_systems WHERE id = ?", id); err != nil {
+		if _, err := tx.h.ExecContext(ctx, "DELETE FROM ai_systems WHERE id = ?", id); err != nil {
 			return fmt.Errorf("delete AI system: %w", err)
 		}
 		old := a.Name
 		if versions > 0 {
 			old = fmt.Sprintf("%s (with %d impact assessment versions)", a.Name, versions)
 		}
-		return s.Record(ctx, tx, a.EngagementID, "ai_system", id, []FieldDiff{{Field: "deleted", Old: old, New: "yes"}})
+		return tx.Record(ctx, a.EngagementID, "ai_system", id, []FieldDiff{{Field: "deleted", Old: old, New: "yes"}})
 	})
 }
 
 // AISystem loads one inventory entry.
 func (s *Store) AISystem(ctx context.Context, id string) (assessments.AISystem, error) {
-	return s.aiSystem(ctx, s.db, id)
-}
-
-func (s *Store) aiSystem(ctx context.Context, h Handler, id string) (assessments.AISystem, error) {
-	list, err := s.queryAISystems(ctx, h, "WHERE id = ?", id)
+	list, err := s.queryAISystems(ctx, "WHERE id = ?", id)
 	if err != nil {
 		return assessments.AISystem{}, err
 	}
@@ -209,12 +210,12 @@ func (s *Store) aiSystem(ctx context.Context, h Handler, id string) (assessments
 
 // AISystems lists an engagement's inventory by name.
 func (s *Store) AISystems(ctx context.Context, engagementID string) ([]assessments.AISystem, error) {
-	return s.queryAISystems(ctx, s.db, "WHERE engagement_id = ?", engagementID)
+	return s.queryAISystems(ctx, "WHERE engagement_id = ?", engagementID)
 }
 
 // FindAISystem resolves a name (any case) or id within an engagement.
 func (s *Store) FindAISystem(ctx context.Context, engagementID, nameOrID string) (assessments.AISystem, error) {
-	list, err := s.queryAISystems(ctx, s.db, "WHERE engagement_id = ? AND (id = ? OR name = ?)", engagementID, nameOrID, strings.TrimSpace(nameOrID))
+	list, err := s.queryAISystems(ctx, "WHERE engagement_id = ? AND (id = ? OR name = ?)", engagementID, nameOrID, strings.TrimSpace(nameOrID))
 	if err != nil {
 		return assessments.AISystem{}, err
 	}
@@ -224,8 +225,8 @@ func (s *Store) FindAISystem(ctx context.Context, engagementID, nameOrID string)
 	return list[0], nil
 }
 
-func (s *Store) queryAISystems(ctx context.Context, h Handler, where string, args ...any) ([]assessments.AISystem, error) {
-	rows, err := h.QueryContext(ctx, `SELECT `+aiSystemColumns+` FROM ai_systems `+where+` ORDER BY name, id`, args...)
+func (s *Store) queryAISystems(ctx context.Context, where string, args ...any) ([]assessments.AISystem, error) {
+	rows, err := s.h.QueryContext(ctx, `SELECT `+aiSystemColumns+` FROM ai_systems `+where+` ORDER BY name, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read AI systems: %w", err)
 	}
@@ -266,32 +267,17 @@ func impactColumn(field string) string {
 	return field
 }
 
-func impactEntity(a assessments.ImpactAssessment) string {
-	return fmt.Sprintf("impact assessment version %d", a.Version)
-}
-
-// contentFields are the recorded fields: everything but the wizard's position.
-func contentDiffs(diffs []FieldDiff) []FieldDiff {
-	out := diffs[:0:0]
-	for _, d := range diffs {
-		if d.Field != "last_step" {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // StartImpactAssessment begins the next version of a system's assessment: version 1
 // prefilled from the inventory entry, or version n+1 prefilled from version n. A version
 // still in draft is refused: resume it instead.
 func (s *Store) StartImpactAssessment(ctx context.Context, aiSystemID string) (assessments.ImpactAssessment, error) {
 	var saved assessments.ImpactAssessment
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		sys, err := s.aiSystem(ctx, tx, aiSystemID)
+	err := s.WithTx(ctx, func(tx *Store) error {
+		sys, err := tx.AISystem(ctx, aiSystemID)
 		if err != nil {
 			return err
 		}
-		list, err := s.queryImpactAssessments(ctx, tx, "WHERE ai_system_id = ?", aiSystemID)
+		list, err := tx.queryImpactAssessments(ctx, "WHERE ai_system_id = ?", aiSystemID)
 		if err != nil {
 			return err
 		}
@@ -303,7 +289,7 @@ func (s *Store) StartImpactAssessment(ctx context.Context, aiSystemID string) (a
 			}
 			next = assessments.ReAssess(latest)
 		}
-		saved, err = s.insertImpactAssessment(ctx, tx, next)
+		saved, err = tx.insertImpactAssessment(ctx, next)
 		return err
 	})
 	return saved, err
@@ -313,25 +299,26 @@ func (s *Store) StartImpactAssessment(ctx context.Context, aiSystemID string) (a
 // must be the next free number of its system. A decided version is stored frozen.
 func (s *Store) CreateImpactAssessment(ctx context.Context, a assessments.ImpactAssessment) (assessments.ImpactAssessment, error) {
 	var saved assessments.ImpactAssessment
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		sys, err := s.aiSystem(ctx, tx, a.AISystemID)
+	err := s.WithTx(ctx, func(tx *Store) error {
+		sys, err := tx.AISystem(ctx, a.AISystemID)
 		if err != nil {
 			return err
 		}
 		a.EngagementID = sys.EngagementID
-		saved, err = s.insertImpactAssessment(ctx, tx, a)
+		saved, err = tx.insertImpactAssessment(ctx, a)
 		return err
 	})
 	return saved, err
 }
 
-func (s *Store) insertImpactAssessment(ctx context.Context, tx Handler, a assessments.ImpactAssessment) (assessments.ImpactAssessment, error) {
+// insertImpactAssessment stores a version; call it on a handle bound to a transaction.
+func (s *Store) insertImpactAssessment(ctx context.Context, a assessments.ImpactAssessment) (assessments.ImpactAssessment, error) {
 	if a.ID == "" {
 		a.ID = NewID()
 	}
 	a.Normalize()
 	var maxVersion int
-	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM impact_assessments WHERE ai_system_id = ?", a.AISystemID).Scan(&maxVersion); err != nil {
+	if err := s.h.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM impact_assessments WHERE ai_system_id = ?", a.AISystemID).Scan(&maxVersion); err != nil {
 		return a, fmt.Errorf("read impact assessments: %w", err)
 	}
 	if a.Version == 0 {
@@ -356,14 +343,14 @@ func (s *Store) insertImpactAssessment(ctx context.Context, tx Handler, a assess
 		cols = append(cols, impactColumn(f))
 		args = append(args, m[f])
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO impact_assessments(`+strings.Join(cols, ", ")+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
+	if _, err := s.h.ExecContext(ctx, `INSERT INTO impact_assessments(`+strings.Join(cols, ", ")+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
 		return a, fmt.Errorf("save impact assessment: %w", err)
 	}
-	if err := writeImpactAreas(ctx, tx, a); err != nil {
+	if err := writeImpactAreas(ctx, s.h, a); err != nil {
 		return a, err
 	}
 	if decided.Frozen() {
-		if _, err := tx.ExecContext(ctx, `UPDATE impact_assessments SET decision=?, approver=?, decision_date=?, rationale=?, conditions=? WHERE id=?`,
+		if _, err := s.h.ExecContext(ctx, `UPDATE impact_assessments SET decision=?, approver=?, decision_date=?, rationale=?, conditions=? WHERE id=?`,
 			string(decided.Decision), decided.Approver, decided.DecisionDate, decided.Rationale, decided.Conditions, a.ID); err != nil {
 			return a, fmt.Errorf("save impact assessment decision: %w", err)
 		}
@@ -373,10 +360,10 @@ func (s *Store) insertImpactAssessment(ctx context.Context, tx Handler, a assess
 	created["ai_system_id"] = a.AISystemID
 	created["version"] = strconv.Itoa(a.Version)
 	fields := append([]string{"created", "ai_system_id", "version"}, assessments.ImpactAssessmentFields()...)
-	if err := s.Record(ctx, tx, a.EngagementID, "impact_assessment", a.ID, contentDiffs(Diff(fields, map[string]string{}, created))); err != nil {
+	if err := s.Record(ctx, a.EngagementID, "impact_assessment", a.ID, impactEntity.recorded(Diff(fields, map[string]string{}, created))); err != nil {
 		return a, err
 	}
-	return s.impactAssessment(ctx, tx, a.ID)
+	return s.ImpactAssessment(ctx, a.ID)
 }
 
 func writeImpactAreas(ctx context.Context, h Handler, a assessments.ImpactAssessment) error {
@@ -396,43 +383,22 @@ func writeImpactAreas(ctx context.Context, h Handler, a assessments.ImpactAssess
 	return nil
 }
 
-// UpdateImpactAssessment saves one wizard step (or any edit) in one transaction: the
-// fields that differ between before (what the caller showed) and after are written with
-// their change rows. A decided version is refused with an *assessments.FrozenError; a
-// field changed elsewhere meanwhile with a *ConflictError; a malformed value, or a
-// decision on an incomplete assessment, with an *assessments.ValidationError.
-func (s *Store) UpdateImpactAssessment(ctx context.Context, before, after assessments.ImpactAssessment) (assessments.ImpactAssessment, error) {
-	if before.ID != after.ID {
-		return before, errors.New("save impact assessment: before and after name different versions")
-	}
-	diffs := Diff(assessments.ImpactAssessmentFields(), assessments.ImpactAssessmentMap(before), assessments.ImpactAssessmentMap(after))
-	if len(diffs) == 0 {
-		return before, nil
-	}
-	var saved assessments.ImpactAssessment
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.impactAssessment(ctx, tx, before.ID)
-		if err != nil {
-			return err
-		}
-		if err := cur.CheckEditable(); err != nil {
-			return err
-		}
-		curMap := assessments.ImpactAssessmentMap(cur)
-		if err := CheckFresh(impactEntity(cur), contentDiffs(diffs), curMap); err != nil {
-			return err
-		}
-		for _, d := range diffs {
-			curMap[d.Field] = d.New
-		}
-		next, err := assessments.ImpactAssessmentFromMap(cur, curMap)
-		if err != nil {
-			return err
-		}
-		if err := next.Validate(); err != nil {
-			return err
-		}
-		if err := writeImpactAreas(ctx, tx, next); err != nil {
+// impactEntity is how update saves a draft version of an impact assessment. A decided
+// version is frozen; where the wizard stands (last_step) is written but not recorded.
+var impactEntity = entity[assessments.ImpactAssessment]{
+	name:    "impact_assessment",
+	fields:  assessments.ImpactAssessmentFields(),
+	quiet:   map[string]bool{"last_step": true},
+	toMap:   assessments.ImpactAssessmentMap,
+	fromMap: assessments.ImpactAssessmentFromMap,
+	load: func(ctx context.Context, tx *Store, key assessments.ImpactAssessment) (assessments.ImpactAssessment, error) {
+		return tx.ImpactAssessment(ctx, key.ID)
+	},
+	editable: assessments.ImpactAssessment.CheckEditable,
+	validate: func(_ context.Context, _ *Store, _, next assessments.ImpactAssessment) error { return next.Validate() },
+	write: func(ctx context.Context, tx *Store, stored, next assessments.ImpactAssessment, _ []FieldDiff) error {
+		// The areas first: the freeze triggers refuse them once the row carries a decision.
+		if err := writeImpactAreas(ctx, tx.h, next); err != nil {
 			return err
 		}
 		m := assessments.ImpactAssessmentMap(next)
@@ -443,44 +409,80 @@ func (s *Store) UpdateImpactAssessment(ctx context.Context, before, after assess
 			args = append(args, m[f])
 		}
 		sets = append(sets, "last_step=?", "updated_at=?", "updated_by=?")
-		args = append(args, int(next.LastStep), s.stamp(), s.author, cur.ID)
-		if _, err := tx.ExecContext(ctx, `UPDATE impact_assessments SET `+strings.Join(sets, ", ")+` WHERE id=?`, args...); err != nil {
+		args = append(args, int(next.LastStep), tx.stamp(), tx.author, stored.ID)
+		if _, err := tx.h.ExecContext(ctx, `UPDATE impact_assessments SET `+strings.Join(sets, ", ")+` WHERE id=?`, args...); err != nil {
 			return fmt.Errorf("save impact assessment: %w", err)
 		}
-		if err := s.Record(ctx, tx, cur.EngagementID, "impact_assessment", cur.ID, contentDiffs(diffs)); err != nil {
-			return err
+		return nil
+	},
+	ids: func(a assessments.ImpactAssessment) (string, string) { return a.ID, a.EngagementID },
+	label: func(a assessments.ImpactAssessment) string {
+		return fmt.Sprintf("impact assessment version %d", a.Version)
+	},
+	labels: func() map[string]string {
+		m := map[string]string{"class_override": "impact class", "override_reason": "reason for the class"}
+		for _, area := range assessments.ImpactAreas {
+			for _, f := range assessments.ImpactFields {
+				m[assessments.ImpactField(area, f)] = strings.ToLower(area.Label()) + ": " + strings.ReplaceAll(f, "_", " ")
+			}
 		}
-		saved, err = s.impactAssessment(ctx, tx, cur.ID)
-		return err
-	})
-	return saved, err
+		return m
+	}(),
+	words: func(field, v string) string {
+		switch field {
+		case "trigger":
+			return assessments.Trigger(v).Label()
+		case "decision":
+			return assessments.Decision(v).Label()
+		}
+		if _, f, ok := strings.Cut(strings.TrimPrefix(field, "impact."), "."); ok && strings.HasPrefix(field, "impact.") {
+			switch f {
+			case "effect":
+				return assessments.Effect(v).Label()
+			case "reversibility":
+				return assessments.Reversibility(v).Label()
+			case "scale":
+				return assessments.ImpactScale(v).Label()
+			}
+		}
+		return v
+	},
+}
+
+// UpdateImpactAssessment saves one wizard step (or any edit) of a draft version: the fields
+// that differ between before (what the caller showed) and after are merged onto the stored
+// version and written with their change rows, in one transaction (the single update path,
+// update.go). A decided version is refused with an *assessments.FrozenError; a field
+// changed elsewhere meanwhile with a *ConflictError; a malformed value, or a decision on
+// an incomplete assessment, with an *assessments.ValidationError.
+func (s *Store) UpdateImpactAssessment(ctx context.Context, before, after assessments.ImpactAssessment) (assessments.ImpactAssessment, error) {
+	if before.ID != after.ID {
+		return before, errors.New("save impact assessment: before and after name different versions")
+	}
+	return update(ctx, s, impactEntity, before, after)
 }
 
 // DeleteImpactAssessment removes a draft version. A decided version is part of the record
 // and is refused with an *assessments.FrozenError.
 func (s *Store) DeleteImpactAssessment(ctx context.Context, id string) error {
-	return s.WithTx(ctx, func(tx *sql.Tx) error {
-		a, err := s.impactAssessment(ctx, tx, id)
+	return s.WithTx(ctx, func(tx *Store) error {
+		a, err := tx.ImpactAssessment(ctx, id)
 		if err != nil {
 			return err
 		}
 		if err := a.CheckEditable(); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM impact_assessments WHERE id = ?", id); err != nil {
+		if _, err := tx.h.ExecContext(ctx, "DELETE FROM impact_assessments WHERE id = ?", id); err != nil {
 			return fmt.Errorf("delete impact assessment: %w", err)
 		}
-		return s.Record(ctx, tx, a.EngagementID, "impact_assessment", id, []FieldDiff{{Field: "deleted", Old: fmt.Sprintf("version %d (draft)", a.Version), New: "yes"}})
+		return tx.Record(ctx, a.EngagementID, "impact_assessment", id, []FieldDiff{{Field: "deleted", Old: fmt.Sprintf("version %d (draft)", a.Version), New: "yes"}})
 	})
 }
 
 // ImpactAssessment loads one version.
 func (s *Store) ImpactAssessment(ctx context.Context, id string) (assessments.ImpactAssessment, error) {
-	return s.impactAssessment(ctx, s.db, id)
-}
-
-func (s *Store) impactAssessment(ctx context.Context, h Handler, id string) (assessments.ImpactAssessment, error) {
-	list, err := s.queryImpactAssessments(ctx, h, "WHERE id = ?", id)
+	list, err := s.queryImpactAssessments(ctx, "WHERE id = ?", id)
 	if err != nil {
 		return assessments.ImpactAssessment{}, err
 	}
@@ -492,13 +494,13 @@ func (s *Store) impactAssessment(ctx context.Context, h Handler, id string) (ass
 
 // ImpactAssessments lists every version of a system's assessment, newest first.
 func (s *Store) ImpactAssessments(ctx context.Context, aiSystemID string) ([]assessments.ImpactAssessment, error) {
-	return s.queryImpactAssessments(ctx, s.db, "WHERE ai_system_id = ?", aiSystemID)
+	return s.queryImpactAssessments(ctx, "WHERE ai_system_id = ?", aiSystemID)
 }
 
 // EngagementImpactAssessments lists every version of every system of an engagement,
 // keyed by AI system id, newest first.
 func (s *Store) EngagementImpactAssessments(ctx context.Context, engagementID string) (map[string][]assessments.ImpactAssessment, error) {
-	list, err := s.queryImpactAssessments(ctx, s.db, "WHERE engagement_id = ?", engagementID)
+	list, err := s.queryImpactAssessments(ctx, "WHERE engagement_id = ?", engagementID)
 	if err != nil {
 		return nil, err
 	}
@@ -523,12 +525,12 @@ func (s *Store) ImpactAssessmentStatus(ctx context.Context, engagementID string)
 	return assessments.SummarizeImpacts(systems, versions, s.now()), nil
 }
 
-func (s *Store) queryImpactAssessments(ctx context.Context, h Handler, where string, args ...any) ([]assessments.ImpactAssessment, error) {
+func (s *Store) queryImpactAssessments(ctx context.Context, where string, args ...any) ([]assessments.ImpactAssessment, error) {
 	cols := make([]string, len(impactColumns))
 	for i, f := range impactColumns {
 		cols[i] = impactColumn(f)
 	}
-	rows, err := h.QueryContext(ctx, `SELECT id, ai_system_id, engagement_id, version, last_step, created_at, updated_at, updated_by, `+
+	rows, err := s.h.QueryContext(ctx, `SELECT id, ai_system_id, engagement_id, version, last_step, created_at, updated_at, updated_by, `+
 		strings.Join(cols, ", ")+` FROM impact_assessments `+where+` ORDER BY ai_system_id, version DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read impact assessments: %w", err)
@@ -567,7 +569,7 @@ func (s *Store) queryImpactAssessments(ctx context.Context, h Handler, where str
 	rows.Close()
 	out := make([]assessments.ImpactAssessment, 0, len(found))
 	for _, l := range found {
-		if err := loadImpactAreas(ctx, h, l.base.ID, l.m); err != nil {
+		if err := loadImpactAreas(ctx, s.h, l.base.ID, l.m); err != nil {
 			return nil, err
 		}
 		a, err := assessments.ImpactAssessmentFromMap(l.base, l.m)
@@ -615,17 +617,19 @@ type ImpactRiskLink struct {
 
 // LinkImpactRisk records that a risk was raised from an area. It is not an edit of the
 // (possibly frozen) assessment, so it is allowed on any version.
-func (s *Store) LinkImpactRisk(ctx context.Context, h Handler, a assessments.ImpactAssessment, area assessments.ImpactArea, riskID string) error {
-	if _, err := h.ExecContext(ctx, `INSERT INTO impact_risk_links(assessment_id, area, risk_id, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, a.ID, string(area), riskID, s.stamp()); err != nil {
-		return fmt.Errorf("link risk to impact: %w", err)
-	}
-	return s.Record(ctx, h, a.EngagementID, "impact_assessment", a.ID, []FieldDiff{{Field: assessments.ImpactField(area, "risk"), Old: "", New: riskID}})
+func (s *Store) LinkImpactRisk(ctx context.Context, a assessments.ImpactAssessment, area assessments.ImpactArea, riskID string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		if _, err := tx.h.ExecContext(ctx, `INSERT INTO impact_risk_links(assessment_id, area, risk_id, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, a.ID, string(area), riskID, tx.stamp()); err != nil {
+			return fmt.Errorf("link risk to impact: %w", err)
+		}
+		return tx.Record(ctx, a.EngagementID, "impact_assessment", a.ID, []FieldDiff{{Field: assessments.ImpactField(area, "risk"), Old: "", New: riskID}})
+	})
 }
 
 // ImpactRiskLinks lists the risks raised from a version's areas, oldest first.
 func (s *Store) ImpactRiskLinks(ctx context.Context, assessmentID string) ([]ImpactRiskLink, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT assessment_id, area, risk_id, created_at FROM impact_risk_links WHERE assessment_id = ?
+	rows, err := s.h.QueryContext(ctx, `SELECT assessment_id, area, risk_id, created_at FROM impact_risk_links WHERE assessment_id = ?
 		ORDER BY created_at, risk_id`, assessmentID)
 	if err != nil {
 		return nil, fmt.Errorf("read risk links: %w", err)
@@ -651,13 +655,13 @@ func (s *Store) ImpactRiskLinks(ctx context.Context, assessmentID string) ([]Imp
 func (s *Store) CreateRiskFromImpact(ctx context.Context, assessmentID string, area assessments.ImpactArea,
 	label func(assessments.ControlRef) string) (assessments.Risk, error) {
 	var saved assessments.Risk
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		a, err := s.impactAssessment(ctx, tx, assessmentID)
+	err := s.WithTx(ctx, func(tx *Store) error {
+		a, err := tx.ImpactAssessment(ctx, assessmentID)
 		if err != nil {
 			return err
 		}
 		var existing string
-		err = tx.QueryRowContext(ctx, `SELECT r.ref FROM impact_risk_links l JOIN risks r ON r.id = l.risk_id
+		err = tx.h.QueryRowContext(ctx, `SELECT r.ref FROM impact_risk_links l JOIN risks r ON r.id = l.risk_id
 			WHERE l.assessment_id = ? AND l.area = ? ORDER BY r.seq LIMIT 1`, a.ID, string(area)).Scan(&existing)
 		switch {
 		case err == nil:
@@ -665,11 +669,11 @@ func (s *Store) CreateRiskFromImpact(ctx context.Context, assessmentID string, a
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("read risk links: %w", err)
 		}
-		sys, err := s.aiSystem(ctx, tx, a.AISystemID)
+		sys, err := tx.AISystem(ctx, a.AISystemID)
 		if err != nil {
 			return err
 		}
-		m, err := s.riskMatrix(ctx, tx, a.EngagementID)
+		m, err := tx.RiskMatrix(ctx, a.EngagementID)
 		if err != nil {
 			return err
 		}
@@ -677,10 +681,10 @@ func (s *Store) CreateRiskFromImpact(ctx context.Context, assessmentID string, a
 		if err != nil {
 			return err
 		}
-		if saved, err = s.createRiskTx(ctx, tx, r); err != nil {
+		if saved, err = tx.createRisk(ctx, r); err != nil {
 			return err
 		}
-		return s.LinkImpactRisk(ctx, tx, a, area, saved.ID)
+		return tx.LinkImpactRisk(ctx, a, area, saved.ID)
 	})
 	return saved, err
 }

@@ -49,16 +49,16 @@ func (s *Store) ImportCustomCatalog(ctx context.Context, src []byte) (c *catalog
 		return nil, false, err
 	}
 	c = cu.Catalog
-	err = s.WithTx(ctx, func(tx *sql.Tx) error {
+	err = s.WithTx(ctx, func(tx *Store) error {
 		var oldSrc string
-		err := tx.QueryRowContext(ctx, "SELECT source FROM custom_catalogs WHERE id = ?", c.ID).Scan(&oldSrc)
+		err := tx.h.QueryRowContext(ctx, "SELECT source FROM custom_catalogs WHERE id = ?", c.ID).Scan(&oldSrc)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.ExecContext(ctx, `INSERT INTO custom_catalogs(id, name, source, imported_at, imported_by) VALUES (?, ?, ?, ?, ?)`,
-				c.ID, c.Name, string(src), s.stamp(), s.author); err != nil {
+			if _, err := tx.h.ExecContext(ctx, `INSERT INTO custom_catalogs(id, name, source, imported_at, imported_by) VALUES (?, ?, ?, ?, ?)`,
+				c.ID, c.Name, string(src), tx.stamp(), tx.author); err != nil {
 				return fmt.Errorf("save custom catalog %s: %w", c.ID, err)
 			}
-			return s.Record(ctx, tx, "", customCatalogEntity, c.ID,
+			return tx.Record(ctx, "", customCatalogEntity, c.ID,
 				Diff(append([]string{"created"}, customCatalogFields...), map[string]string{}, withCreated(customCatalogMap(c, src))))
 		case err != nil:
 			return fmt.Errorf("read custom catalog %s: %w", c.ID, err)
@@ -68,11 +68,11 @@ func (s *Store) ImportCustomCatalog(ctx context.Context, src []byte) (c *catalog
 		if old, err := catalogs.ParseCustom([]byte(oldSrc)); err == nil {
 			before = customCatalogMap(old, []byte(oldSrc))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE custom_catalogs SET name = ?, source = ?, imported_at = ?, imported_by = ? WHERE id = ?`,
-			c.Name, string(src), s.stamp(), s.author, c.ID); err != nil {
+		if _, err := tx.h.ExecContext(ctx, `UPDATE custom_catalogs SET name = ?, source = ?, imported_at = ?, imported_by = ? WHERE id = ?`,
+			c.Name, string(src), tx.stamp(), tx.author, c.ID); err != nil {
 			return fmt.Errorf("save custom catalog %s: %w", c.ID, err)
 		}
-		return s.Record(ctx, tx, "", customCatalogEntity, c.ID, Diff(customCatalogFields, before, customCatalogMap(c, src)))
+		return tx.Record(ctx, "", customCatalogEntity, c.ID, Diff(customCatalogFields, before, customCatalogMap(c, src)))
 	})
 	if err != nil {
 		return nil, false, err
@@ -83,24 +83,24 @@ func (s *Store) ImportCustomCatalog(ctx context.Context, src []byte) (c *catalog
 // DeleteCustomCatalog removes an imported catalog. Results recorded against it stay in the
 // workspace (they show again if the catalog is imported again); the history keeps a row.
 func (s *Store) DeleteCustomCatalog(ctx context.Context, id string) error {
-	return s.WithTx(ctx, func(tx *sql.Tx) error {
+	return s.WithTx(ctx, func(tx *Store) error {
 		var name string
-		if err := tx.QueryRowContext(ctx, "SELECT name FROM custom_catalogs WHERE id = ?", id).Scan(&name); err != nil {
+		if err := tx.h.QueryRowContext(ctx, "SELECT name FROM custom_catalogs WHERE id = ?", id).Scan(&name); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("custom catalog %s: %w", id, ErrNotFound)
 			}
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM custom_catalogs WHERE id = ?", id); err != nil {
+		if _, err := tx.h.ExecContext(ctx, "DELETE FROM custom_catalogs WHERE id = ?", id); err != nil {
 			return fmt.Errorf("delete custom catalog %s: %w", id, err)
 		}
-		return s.Record(ctx, tx, "", customCatalogEntity, id, []FieldDiff{{Field: "deleted", Old: name, New: "yes"}})
+		return tx.Record(ctx, "", customCatalogEntity, id, []FieldDiff{{Field: "deleted", Old: name, New: "yes"}})
 	})
 }
 
 // CustomCatalogInfos lists the imported catalogs, by id.
 func (s *Store) CustomCatalogInfos(ctx context.Context) ([]CustomCatalogInfo, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, name, imported_at, imported_by FROM custom_catalogs ORDER BY id")
+	rows, err := s.h.QueryContext(ctx, "SELECT id, name, imported_at, imported_by FROM custom_catalogs ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("read custom catalogs: %w", err)
 	}
@@ -119,7 +119,7 @@ func (s *Store) CustomCatalogInfos(ctx context.Context) ([]CustomCatalogInfo, er
 // CustomCatalogSource returns the YAML source of an imported catalog as it was imported.
 func (s *Store) CustomCatalogSource(ctx context.Context, id string) ([]byte, error) {
 	var src string
-	err := s.db.QueryRowContext(ctx, "SELECT source FROM custom_catalogs WHERE id = ?", id).Scan(&src)
+	err := s.h.QueryRowContext(ctx, "SELECT source FROM custom_catalogs WHERE id = ?", id).Scan(&src)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("custom catalog %s: %w", id, ErrNotFound)
 	}
@@ -128,7 +128,7 @@ func (s *Store) CustomCatalogSource(ctx context.Context, id string) ([]byte, err
 
 // CustomCatalogFiles parses every imported catalog with its crosswalk, by id.
 func (s *Store) CustomCatalogFiles(ctx context.Context) ([]*catalogs.Custom, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, source FROM custom_catalogs ORDER BY id")
+	rows, err := s.h.QueryContext(ctx, "SELECT id, source FROM custom_catalogs ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("read custom catalogs: %w", err)
 	}

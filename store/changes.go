@@ -34,31 +34,34 @@ func changeHash(c Change) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Record appends change rows to the history, chained to the last row. Call it inside the
-// transaction of the edit it describes, so both land or neither does.
-func (s *Store) Record(ctx context.Context, h Handler, engagementID, entity, entityID string, diffs []FieldDiff) error {
+// Record appends change rows to the history, chained to the last row. On a handle bound to
+// a transaction (WithTx) the rows land in that transaction, with the edit they describe;
+// otherwise Record takes its own, so two processes never fork the chain.
+func (s *Store) Record(ctx context.Context, engagementID, entity, entityID string, diffs []FieldDiff) error {
 	if len(diffs) == 0 {
 		return nil
 	}
-	var prev string
-	err := h.QueryRowContext(ctx, "SELECT hash FROM changes ORDER BY seq DESC LIMIT 1").Scan(&prev)
-	if errors.Is(err, sql.ErrNoRows) {
-		prev = genesisHash
-	} else if err != nil {
-		return fmt.Errorf("read change history: %w", err)
-	}
-	at := s.stamp()
-	for _, d := range diffs {
-		c := Change{At: at, Author: s.author, EngagementID: engagementID, Entity: entity, EntityID: entityID,
-			Field: d.Field, Old: d.Old, New: d.New, PrevHash: prev}
-		c.Hash = changeHash(c)
-		if _, err := h.ExecContext(ctx, `INSERT INTO changes(at, author, engagement_id, entity, entity_id, field, old_value, new_value, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.At, c.Author, c.EngagementID, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash); err != nil {
-			return fmt.Errorf("write change history: %w", err)
+	return s.WithTx(ctx, func(tx *Store) error {
+		var prev string
+		err := tx.h.QueryRowContext(ctx, "SELECT hash FROM changes ORDER BY seq DESC LIMIT 1").Scan(&prev)
+		if errors.Is(err, sql.ErrNoRows) {
+			prev = genesisHash
+		} else if err != nil {
+			return fmt.Errorf("read change history: %w", err)
 		}
-		prev = c.Hash
-	}
-	return nil
+		at := tx.stamp()
+		for _, d := range diffs {
+			c := Change{At: at, Author: tx.author, EngagementID: engagementID, Entity: entity, EntityID: entityID,
+				Field: d.Field, Old: d.Old, New: d.New, PrevHash: prev}
+			c.Hash = changeHash(c)
+			if _, err := tx.h.ExecContext(ctx, `INSERT INTO changes(at, author, engagement_id, entity, entity_id, field, old_value, new_value, prev_hash, hash)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.At, c.Author, c.EngagementID, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash); err != nil {
+				return fmt.Errorf("write change history: %w", err)
+			}
+			prev = c.Hash
+		}
+		return nil
+	})
 }
 
 // ChangeFilter narrows the history; zero values mean "all".
@@ -92,7 +95,7 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 	} else {
 		q += " ORDER BY seq"
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.h.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read change history: %w", err)
 	}
@@ -143,7 +146,7 @@ func (s *Store) LastChangeAt(ctx context.Context, engagementID string) (string, 
 		q += " WHERE engagement_id = ?"
 		args = append(args, engagementID)
 	}
-	if err := s.db.QueryRowContext(ctx, q, args...).Scan(&at); err != nil {
+	if err := s.h.QueryRowContext(ctx, q, args...).Scan(&at); err != nil {
 		return "", err
 	}
 	return at.String, nil
@@ -164,15 +167,4 @@ func Diff(fields []string, before, after map[string]string) []FieldDiff {
 		}
 	}
 	return out
-}
-
-// CheckFresh compares what the caller saw with what is stored now, field by field, and
-// refuses the edit when another process changed one of the fields being edited.
-func CheckFresh(entity string, diffs []FieldDiff, current map[string]string) error {
-	for _, d := range diffs {
-		if current[d.Field] != d.Old {
-			return &ConflictError{Entity: entity, Field: d.Field, Current: current[d.Field]}
-		}
-	}
-	return nil
 }

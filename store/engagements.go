@@ -2,13 +2,14 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
 )
 
 var engagementFields = []string{"name", "organisation", "scope", "standards", "lead", "start_date", "end_date", "status"}
@@ -22,6 +23,8 @@ func engagementMap(e assessments.Engagement) map[string]string {
 }
 
 // CreateEngagement stores a new engagement (its ID is assigned when empty) and returns it.
+// An engagement that breaks a rule (assessments.Engagement.Validate) is refused with a
+// *assessments.ValidationError and nothing is written.
 func (s *Store) CreateEngagement(ctx context.Context, e assessments.Engagement) (assessments.Engagement, error) {
 	if e.ID == "" {
 		e.ID = NewID()
@@ -31,16 +34,23 @@ func (s *Store) CreateEngagement(ctx context.Context, e assessments.Engagement) 
 	}
 	now := s.now().UTC()
 	e.CreatedAt, e.UpdatedAt = now, now
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO engagements(id, name, organisation, scope, lead, start_date, end_date, status, created_at, updated_at)
+	err := s.WithTx(ctx, func(tx *Store) error {
+		known, err := tx.knownStandards(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := e.Validate(known); err != nil {
+			return err
+		}
+		if _, err := tx.h.ExecContext(ctx, `INSERT INTO engagements(id, name, organisation, scope, lead, start_date, end_date, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.Name, e.Organisation, e.Scope, e.Lead, e.StartDate, e.EndDate, string(e.Status),
 			now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano)); err != nil {
 			return fmt.Errorf("save engagement: %w", err)
 		}
-		if err := writeStandards(ctx, tx, e.ID, e.Standards); err != nil {
+		if err := writeStandards(ctx, tx.h, e.ID, e.Standards); err != nil {
 			return err
 		}
-		return s.Record(ctx, tx, e.ID, "engagement", e.ID, Diff(append([]string{"created"}, engagementFields...),
+		return tx.Record(ctx, e.ID, "engagement", e.ID, Diff(append([]string{"created"}, engagementFields...),
 			map[string]string{}, withCreated(engagementMap(e))))
 	})
 	return e, err
@@ -63,60 +73,129 @@ func writeStandards(ctx context.Context, h Handler, id string, standards []strin
 	return nil
 }
 
-// UpdateEngagement saves the fields that differ between before (what the caller read) and
-// after. A field changed elsewhere meanwhile is a *ConflictError and nothing is written.
-func (s *Store) UpdateEngagement(ctx context.Context, before, after assessments.Engagement) (assessments.Engagement, error) {
-	diffs := Diff(engagementFields, engagementMap(before), engagementMap(after))
-	if len(diffs) == 0 {
-		return before, nil
+// knownStandards says which standards an engagement may name: the built-in catalogs, the
+// custom catalogs imported into the workspace, and those it names already (kept), so a
+// catalog removed since does not block editing other fields.
+func (s *Store) knownStandards(ctx context.Context, kept []string) (func(string) bool, error) {
+	ids := map[string]bool{}
+	for _, id := range kept {
+		ids[id] = true
 	}
-	var saved assessments.Engagement
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.engagement(ctx, tx, before.ID)
+	rows, err := s.h.QueryContext(ctx, "SELECT id FROM custom_catalogs")
+	if err != nil {
+		return nil, fmt.Errorf("read custom catalogs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	builtin, err := catalogs.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	return func(id string) bool {
+		if _, ok := builtin.Get(id); ok {
+			return true
+		}
+		return ids[id]
+	}, nil
+}
+
+func engagementFromMap(stored assessments.Engagement, m map[string]string) (assessments.Engagement, error) {
+	e := stored
+	e.Name, e.Organisation, e.Scope, e.Lead = m["name"], m["organisation"], m["scope"], m["lead"]
+	e.StartDate, e.EndDate, e.Status = m["start_date"], m["end_date"], assessments.EngagementStatus(m["status"])
+	e.Standards = splitTokens(m["standards"])
+	return e, nil
+}
+
+// engagementEntity is how update saves an engagement, its standards in scope included.
+var engagementEntity = entity[assessments.Engagement]{
+	name:    "engagement",
+	fields:  engagementFields,
+	toMap:   engagementMap,
+	fromMap: engagementFromMap,
+	load: func(ctx context.Context, tx *Store, key assessments.Engagement) (assessments.Engagement, error) {
+		return tx.Engagement(ctx, key.ID)
+	},
+	validate: func(ctx context.Context, tx *Store, stored, next assessments.Engagement) error {
+		known, err := tx.knownStandards(ctx, stored.Standards)
 		if err != nil {
 			return err
 		}
-		if err := CheckFresh("engagement", diffs, engagementMap(cur)); err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		if _, err := tx.ExecContext(ctx, `UPDATE engagements SET name=?, organisation=?, scope=?, lead=?, start_date=?, end_date=?, status=?, updated_at=? WHERE id=?`,
-			after.Name, after.Organisation, after.Scope, after.Lead, after.StartDate, after.EndDate, string(after.Status), now.Format(time.RFC3339Nano), before.ID); err != nil {
+		return next.Validate(known)
+	},
+	write: func(ctx context.Context, tx *Store, _, next assessments.Engagement, changed []FieldDiff) error {
+		if _, err := tx.h.ExecContext(ctx, `UPDATE engagements SET name=?, organisation=?, scope=?, lead=?, start_date=?, end_date=?, status=?, updated_at=? WHERE id=?`,
+			next.Name, next.Organisation, next.Scope, next.Lead, next.StartDate, next.EndDate, string(next.Status), tx.stamp(), next.ID); err != nil {
 			return fmt.Errorf("save engagement: %w", err)
 		}
-		if err := writeStandards(ctx, tx, before.ID, after.Standards); err != nil {
-			return err
+		for _, d := range changed {
+			if d.Field == "standards" {
+				return writeStandards(ctx, tx.h, next.ID, next.Standards)
+			}
 		}
-		if err := s.Record(ctx, tx, before.ID, "engagement", before.ID, diffs); err != nil {
-			return err
+		return nil
+	},
+	ids:    func(e assessments.Engagement) (string, string) { return e.ID, e.ID },
+	label:  func(e assessments.Engagement) string { return "engagement " + strconv.Quote(cutLabel(e.Name, 24)) },
+	labels: map[string]string{"standards": "standards in scope"},
+	words: func(field, v string) string {
+		switch field {
+		case "status":
+			return underscores(v)
+		case "standards":
+			return listWords(v, standardShort)
 		}
-		saved, err = s.engagement(ctx, tx, before.ID)
-		return err
-	})
-	return saved, err
+		return v
+	},
+}
+
+// standardShort is a catalog's short name ("ISO 42001"), or its id when it is not built in.
+func standardShort(id string) string {
+	if set, err := catalogs.Builtin(); err == nil {
+		if c, ok := set.Get(id); ok {
+			return c.Short
+		}
+	}
+	return id
+}
+
+// UpdateEngagement saves the fields that differ between before (what the caller read) and
+// after onto the stored engagement (the single update path, update.go): a field changed
+// elsewhere meanwhile is a *ConflictError, an engagement that breaks a rule a
+// *assessments.ValidationError; either way nothing is written.
+func (s *Store) UpdateEngagement(ctx context.Context, before, after assessments.Engagement) (assessments.Engagement, error) {
+	if before.ID == "" || before.ID != after.ID {
+		return before, errors.New("save engagement: before and after name different engagements")
+	}
+	return update(ctx, s, engagementEntity, before, after)
 }
 
 // DeleteEngagement removes an engagement and everything in it; the history keeps a row.
 func (s *Store) DeleteEngagement(ctx context.Context, id string) error {
-	return s.WithTx(ctx, func(tx *sql.Tx) error {
-		e, err := s.engagement(ctx, tx, id)
+	return s.WithTx(ctx, func(tx *Store) error {
+		e, err := tx.Engagement(ctx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM engagements WHERE id = ?", id); err != nil {
+		if _, err := tx.h.ExecContext(ctx, "DELETE FROM engagements WHERE id = ?", id); err != nil {
 			return fmt.Errorf("delete engagement: %w", err)
 		}
-		return s.Record(ctx, tx, id, "engagement", id, []FieldDiff{{Field: "deleted", Old: e.Name, New: "yes"}})
+		return tx.Record(ctx, id, "engagement", id, []FieldDiff{{Field: "deleted", Old: e.Name, New: "yes"}})
 	})
 }
 
 // Engagement loads one engagement.
 func (s *Store) Engagement(ctx context.Context, id string) (assessments.Engagement, error) {
-	return s.engagement(ctx, s.db, id)
-}
-
-func (s *Store) engagement(ctx context.Context, h Handler, id string) (assessments.Engagement, error) {
-	list, err := s.queryEngagements(ctx, h, "WHERE id = ?", id)
+	list, err := s.queryEngagements(ctx, "WHERE id = ?", id)
 	if err != nil {
 		return assessments.Engagement{}, err
 	}
@@ -128,11 +207,11 @@ func (s *Store) engagement(ctx context.Context, h Handler, id string) (assessmen
 
 // Engagements lists all engagements, most recently created first.
 func (s *Store) Engagements(ctx context.Context) ([]assessments.Engagement, error) {
-	return s.queryEngagements(ctx, s.db, "")
+	return s.queryEngagements(ctx, "")
 }
 
-func (s *Store) queryEngagements(ctx context.Context, h Handler, where string, args ...any) ([]assessments.Engagement, error) {
-	rows, err := h.QueryContext(ctx, `SELECT id, name, organisation, scope, lead, start_date, end_date, status, created_at, updated_at,
+func (s *Store) queryEngagements(ctx context.Context, where string, args ...any) ([]assessments.Engagement, error) {
+	rows, err := s.h.QueryContext(ctx, `SELECT id, name, organisation, scope, lead, start_date, end_date, status, created_at, updated_at,
 		coalesce((SELECT group_concat(standard, ',') FROM (SELECT standard FROM engagement_standards es WHERE es.engagement_id = e.id ORDER BY position)), '')
 		FROM engagements e `+where+` ORDER BY created_at DESC, id DESC`, args...)
 	if err != nil {

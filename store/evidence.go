@@ -223,29 +223,34 @@ func (s *Store) CreateEvidence(ctx context.Context, e assessments.Evidence, opt 
 	now := s.now().UTC()
 	e.CreatedAt, e.UpdatedAt, e.UpdatedBy = now, now, s.author
 	e.Links = dedupeLinks(e.Links)
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO evidence(id, engagement_id, title, kind, description, collected_on, collected_by, valid_until,
+	var saved assessments.Evidence
+	err := s.WithTx(ctx, func(tx *Store) error {
+		if _, err := tx.h.ExecContext(ctx, `INSERT INTO evidence(id, engagement_id, title, kind, description, collected_on, collected_by, valid_until,
 			path, sha256, size, mtime, kept, url, check_state, check_detail, checked_at, created_at, updated_at, updated_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, e.EngagementID, e.Title, string(e.Kind), e.Description, e.CollectedOn, e.CollectedBy, e.ValidUntil,
 			e.Path, e.SHA256, e.Size, evidenceMap(e)["mtime"], boolInt(e.Kept), e.URL, string(e.Integrity), e.CheckDetail,
-			stampOf(e.CheckedAt), now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano), s.author); err != nil {
+			stampOf(e.CheckedAt), now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano), tx.author); err != nil {
 			return fmt.Errorf("save evidence: %w", friendlyFK(err))
 		}
-		if err := writeBlob(ctx, tx, e.ID, file); err != nil {
+		if err := writeBlob(ctx, tx.h, e.ID, file); err != nil {
 			return err
 		}
-		if err := s.Record(ctx, tx, e.EngagementID, "evidence", e.ID, Diff(append([]string{"created"}, evidenceFields...),
+		if err := tx.Record(ctx, e.EngagementID, "evidence", e.ID, Diff(append([]string{"created"}, evidenceFields...),
 			map[string]string{}, withCreated(evidenceMap(e)))); err != nil {
 			return err
 		}
-		_, err := s.linkTx(ctx, tx, e.EngagementID, e.ID, e.Links)
+		if _, err := tx.link(ctx, e.EngagementID, e.ID, e.Links); err != nil {
+			return err
+		}
+		var err error
+		saved, err = tx.EvidenceItem(ctx, e.ID)
 		return err
 	})
 	if err != nil {
 		return e, err
 	}
-	return s.EvidenceItem(ctx, e.ID)
+	return saved, nil
 }
 
 func friendlyFK(err error) error {
@@ -290,71 +295,130 @@ func dedupeLinks(in []assessments.EvidenceLink) []assessments.EvidenceLink {
 	return out
 }
 
+// evidenceFileFields are the fields that describe the attached file; a change to any of them
+// is a new file (or none), which takes a fresh check state and replaces the kept copy.
+var evidenceFileFields = map[string]bool{"path": true, "sha256": true, "size": true, "mtime": true, "kept": true, "check": true}
+
+func evidenceFromMap(stored assessments.Evidence, m map[string]string) (assessments.Evidence, error) {
+	e := stored
+	e.Title, e.Kind, e.Description = m["title"], assessments.EvidenceKind(m["kind"]), m["description"]
+	e.CollectedOn, e.CollectedBy, e.ValidUntil = m["collected_on"], m["collected_by"], m["valid_until"]
+	e.Path, e.SHA256, e.Kept, e.URL = m["path"], m["sha256"], m["kept"] == "true", m["url"]
+	e.Size, e.ModTime = 0, time.Time{}
+	if v := m["size"]; v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return e, fmt.Errorf("file size %q is not a number", v)
+		}
+		e.Size = n
+	}
+	if v := m["mtime"]; v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return e, fmt.Errorf("file time %q is not a time", v)
+		}
+		e.ModTime = t
+	}
+	if v, ok := m["check"]; ok {
+		e.Integrity = assessments.Integrity(v)
+	}
+	return e, nil
+}
+
+// evidenceEntity is how update saves an evidence item. fields are evidenceFields for an
+// edit, the fingerprint and check state for a re-attach; file is the file read for a new
+// path (nil when none was read). Links are not fields: LinkEvidence and UnlinkEvidence.
+func evidenceEntity(fields []string, file *EvidenceFile) entity[assessments.Evidence] {
+	withCheck := false
+	for _, f := range fields {
+		withCheck = withCheck || f == "check"
+	}
+	return entity[assessments.Evidence]{
+		name:   "evidence",
+		fields: fields,
+		toMap: func(e assessments.Evidence) map[string]string {
+			m := evidenceMap(e)
+			if withCheck {
+				m["check"] = string(e.Integrity)
+			}
+			return m
+		},
+		fromMap: evidenceFromMap,
+		load: func(ctx context.Context, tx *Store, key assessments.Evidence) (assessments.Evidence, error) {
+			return tx.EvidenceItem(ctx, key.ID)
+		},
+		validate: func(_ context.Context, _ *Store, _, next assessments.Evidence) error { return next.Validate() },
+		write: func(ctx context.Context, tx *Store, stored, next assessments.Evidence, changed []FieldDiff) error {
+			newFile := false
+			for _, d := range changed {
+				newFile = newFile || evidenceFileFields[d.Field]
+			}
+			if newFile {
+				// A file just read is ok as of now; no file is unchecked.
+				if next.Path == "" {
+					next.Integrity, next.CheckDetail, next.CheckedAt = assessments.IntegrityUnchecked, "", time.Time{}
+				} else {
+					next.Integrity, next.CheckDetail, next.CheckedAt = assessments.IntegrityOK, "", tx.now().UTC()
+				}
+			}
+			if _, err := tx.h.ExecContext(ctx, `UPDATE evidence SET title=?, kind=?, description=?, collected_on=?, collected_by=?, valid_until=?,
+				path=?, sha256=?, size=?, mtime=?, kept=?, url=?, check_state=?, check_detail=?, checked_at=?, updated_at=?, updated_by=? WHERE id=?`,
+				next.Title, string(next.Kind), next.Description, next.CollectedOn, next.CollectedBy, next.ValidUntil,
+				next.Path, next.SHA256, next.Size, evidenceMap(next)["mtime"], boolInt(next.Kept), next.URL,
+				string(next.Integrity), next.CheckDetail, stampOf(next.CheckedAt), tx.stamp(), tx.author, stored.ID); err != nil {
+				return fmt.Errorf("save evidence: %w", err)
+			}
+			if !newFile {
+				return nil
+			}
+			var blob EvidenceFile // no file read: the kept copy goes
+			if file != nil {
+				blob = *file
+			}
+			return writeBlob(ctx, tx.h, stored.ID, blob)
+		},
+		ids:   func(e assessments.Evidence) (string, string) { return e.ID, e.EngagementID },
+		label: func(e assessments.Evidence) string { return "evidence " + strconv.Quote(cutLabel(e.Title, 24)) },
+		labels: map[string]string{"path": "file", "sha256": "file fingerprint", "size": "file size", "mtime": "file time",
+			"kept": "kept copy", "url": "web address", "check": "file check"},
+		words: func(field, v string) string {
+			switch field {
+			case "kept":
+				return yesNo(v)
+			case "check":
+				if v == "" {
+					return "not checked"
+				}
+			}
+			return v
+		},
+	}
+}
+
 // UpdateEvidence saves the fields that differ between before (what the caller showed) and
-// after. A new path attaches that file instead (hashed before the transaction); an empty path
-// drops the file and its kept copy. A field changed elsewhere meanwhile is a *ConflictError
-// and nothing is written. Links are edited with LinkEvidence and UnlinkEvidence.
+// after onto the stored item (the single update path, update.go). A new path attaches that
+// file instead (hashed before the transaction); an empty path drops the file and its kept
+// copy. A field changed elsewhere meanwhile is a *ConflictError, an item that breaks a rule
+// a *assessments.ValidationError; nothing is written then. Links are edited with
+// LinkEvidence and UnlinkEvidence (group them with this call in WithTx to save all or none).
 func (s *Store) UpdateEvidence(ctx context.Context, before, after assessments.Evidence, opt AttachOptions) (assessments.Evidence, error) {
 	if before.ID == "" || before.ID != after.ID {
 		return before, errors.New("update evidence: before and after name different items")
 	}
-	if err := after.Validate(); err != nil {
-		return before, err
-	}
-	var file EvidenceFile
-	replaceFile := false
+	var file *EvidenceFile
 	if strings.TrimSpace(after.Path) == "" {
 		clearFile(&after)
-		replaceFile = before.Path != ""
 	} else if abs, _ := absPath(after.Path); abs != before.Path {
-		var err error
-		if file, err = ReadEvidenceFile(after.Path, opt); err != nil {
+		f, err := ReadEvidenceFile(after.Path, opt)
+		if err != nil {
 			return before, err
 		}
-		applyFile(&after, file, s.now().UTC())
-		replaceFile = true
+		applyFile(&after, f, s.now().UTC())
+		file = &f
 	} else {
 		after.Path, after.SHA256, after.Size, after.ModTime, after.Kept = before.Path, before.SHA256, before.Size, before.ModTime, before.Kept
 	}
-	diffs := Diff(evidenceFields, evidenceMap(before), evidenceMap(after))
-	if len(diffs) == 0 {
-		return before, nil
-	}
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.evidenceItem(ctx, tx, before.ID)
-		if err != nil {
-			return err
-		}
-		if err := CheckFresh("evidence "+strconv.Quote(cur.Title), diffs, evidenceMap(cur)); err != nil {
-			return err
-		}
-		m := evidenceMap(cur)
-		for _, d := range diffs {
-			m[d.Field] = d.New
-		}
-		check := []any{string(cur.Integrity), cur.CheckDetail, stampOf(cur.CheckedAt)}
-		if replaceFile {
-			check = []any{string(after.Integrity), after.CheckDetail, stampOf(after.CheckedAt)}
-		}
-		size, _ := strconv.ParseInt(m["size"], 10, 64)
-		if _, err := tx.ExecContext(ctx, `UPDATE evidence SET title=?, kind=?, description=?, collected_on=?, collected_by=?, valid_until=?,
-			path=?, sha256=?, size=?, mtime=?, kept=?, url=?, check_state=?, check_detail=?, checked_at=?, updated_at=?, updated_by=? WHERE id=?`,
-			m["title"], m["kind"], m["description"], m["collected_on"], m["collected_by"], m["valid_until"],
-			m["path"], m["sha256"], size, m["mtime"], boolInt(m["kept"] == "true"), m["url"], check[0], check[1], check[2],
-			s.stamp(), s.author, before.ID); err != nil {
-			return fmt.Errorf("save evidence: %w", err)
-		}
-		if replaceFile {
-			if err := writeBlob(ctx, tx, before.ID, file); err != nil {
-				return err
-			}
-		}
-		return s.Record(ctx, tx, cur.EngagementID, "evidence", before.ID, diffs)
-	})
-	if err != nil {
-		return before, err
-	}
-	return s.EvidenceItem(ctx, before.ID)
+	return update(ctx, s, evidenceEntity(evidenceFields, file), before, after)
 }
 
 // ReattachEvidenceFile accepts the file now at the item's path as the new original: it is
@@ -374,45 +438,21 @@ func (s *Store) ReattachEvidenceFile(ctx context.Context, id string, opt AttachO
 	}
 	after := cur
 	applyFile(&after, file, s.now().UTC())
-	diffs := Diff(evidenceFields, evidenceMap(cur), evidenceMap(after))
-	err = s.WithTx(ctx, func(tx *sql.Tx) error {
-		now, err := s.evidenceItem(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := CheckFresh("evidence "+strconv.Quote(cur.Title), diffs, evidenceMap(now)); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE evidence SET sha256=?, size=?, mtime=?, kept=?, check_state='ok', check_detail='', checked_at=?,
-			updated_at=?, updated_by=? WHERE id=?`, after.SHA256, after.Size, evidenceMap(after)["mtime"], boolInt(after.Kept),
-			stampOf(after.CheckedAt), s.stamp(), s.author, id); err != nil {
-			return fmt.Errorf("save evidence: %w", err)
-		}
-		if err := writeBlob(ctx, tx, id, file); err != nil {
-			return err
-		}
-		if now.Integrity != assessments.IntegrityOK {
-			diffs = append(diffs, FieldDiff{Field: "check", Old: string(now.Integrity), New: string(assessments.IntegrityOK)})
-		}
-		return s.Record(ctx, tx, cur.EngagementID, "evidence", id, diffs)
-	})
-	if err != nil {
-		return cur, err
-	}
-	return s.EvidenceItem(ctx, id)
+	fields := []string{"sha256", "size", "mtime", "kept", "check"}
+	return update(ctx, s, evidenceEntity(fields, &file), cur, after)
 }
 
 // DeleteEvidence removes an item, its kept copy and its links; it returns the links it
 // removed. The history keeps a row for the item and for each link.
 func (s *Store) DeleteEvidence(ctx context.Context, id string) ([]assessments.EvidenceLink, error) {
 	var links []assessments.EvidenceLink
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.evidenceItem(ctx, tx, id)
+	err := s.WithTx(ctx, func(tx *Store) error {
+		cur, err := tx.EvidenceItem(ctx, id)
 		if err != nil {
 			return err
 		}
 		links = cur.Links
-		if _, err := tx.ExecContext(ctx, "DELETE FROM evidence WHERE id = ?", id); err != nil {
+		if _, err := tx.h.ExecContext(ctx, "DELETE FROM evidence WHERE id = ?", id); err != nil {
 			return fmt.Errorf("delete evidence: %w", err)
 		}
 		diffs := make([]FieldDiff, 0, len(links)+1)
@@ -420,7 +460,7 @@ func (s *Store) DeleteEvidence(ctx context.Context, id string) ([]assessments.Ev
 			diffs = append(diffs, FieldDiff{Field: "link", Old: l.String(), New: ""})
 		}
 		diffs = append(diffs, FieldDiff{Field: "deleted", Old: cur.Title, New: "yes"})
-		return s.Record(ctx, tx, cur.EngagementID, "evidence", id, diffs)
+		return tx.Record(ctx, cur.EngagementID, "evidence", id, diffs)
 	})
 	return links, err
 }
@@ -434,24 +474,25 @@ func (s *Store) LinkEvidence(ctx context.Context, id string, links ...assessment
 		}
 	}
 	var n int
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.evidenceItem(ctx, tx, id)
+	err := s.WithTx(ctx, func(tx *Store) error {
+		cur, err := tx.EvidenceItem(ctx, id)
 		if err != nil {
 			return err
 		}
-		n, err = s.linkTx(ctx, tx, cur.EngagementID, id, links)
+		n, err = tx.link(ctx, cur.EngagementID, id, links)
 		return err
 	})
 	return n, err
 }
 
-func (s *Store) linkTx(ctx context.Context, h Handler, engagementID, id string, links []assessments.EvidenceLink) (int, error) {
+// link adds links to an item; call it on a handle bound to a transaction.
+func (s *Store) link(ctx context.Context, engagementID, id string, links []assessments.EvidenceLink) (int, error) {
 	var diffs []FieldDiff
 	for _, l := range dedupeLinks(links) {
-		if err := checkLinkTarget(ctx, h, engagementID, l); err != nil {
+		if err := checkLinkTarget(ctx, s.h, engagementID, l); err != nil {
 			return 0, err
 		}
-		res, err := h.ExecContext(ctx, `INSERT INTO evidence_links(evidence_id, engagement_id, target, standard, target_ref, provenance, created_at)
+		res, err := s.h.ExecContext(ctx, `INSERT INTO evidence_links(evidence_id, engagement_id, target, standard, target_ref, provenance, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, engagementID, string(l.Target), l.Standard, l.Ref, l.Provenance, s.stamp())
 		if err != nil {
 			return 0, fmt.Errorf("link evidence to %s: %w", l, err)
@@ -464,7 +505,7 @@ func (s *Store) linkTx(ctx context.Context, h Handler, engagementID, id string, 
 			diffs = append(diffs, FieldDiff{Field: "link", Old: "", New: nv})
 		}
 	}
-	return len(diffs), s.Record(ctx, h, engagementID, "evidence", id, diffs)
+	return len(diffs), s.Record(ctx, engagementID, "evidence", id, diffs)
 }
 
 // linkTargetExists is the SQL condition, on a link row l, that its risk or impact
@@ -497,12 +538,12 @@ func checkLinkTarget(ctx context.Context, h Handler, engagementID string, l asse
 
 // UnlinkEvidence removes one link; removing a link that does not exist is not an error.
 func (s *Store) UnlinkEvidence(ctx context.Context, id string, l assessments.EvidenceLink) error {
-	return s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.evidenceItem(ctx, tx, id)
+	return s.WithTx(ctx, func(tx *Store) error {
+		cur, err := tx.EvidenceItem(ctx, id)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM evidence_links WHERE evidence_id = ? AND target = ? AND standard = ? AND target_ref = ?",
+		res, err := tx.h.ExecContext(ctx, "DELETE FROM evidence_links WHERE evidence_id = ? AND target = ? AND standard = ? AND target_ref = ?",
 			id, string(l.Target), l.Standard, l.Ref)
 		if err != nil {
 			return fmt.Errorf("unlink evidence: %w", err)
@@ -510,70 +551,61 @@ func (s *Store) UnlinkEvidence(ctx context.Context, id string, l assessments.Evi
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return s.Record(ctx, tx, cur.EngagementID, "evidence", id, []FieldDiff{{Field: "link", Old: l.String(), New: ""}})
+		return tx.Record(ctx, cur.EngagementID, "evidence", id, []FieldDiff{{Field: "link", Old: l.String(), New: ""}})
 	})
 }
 
 // CopyRequirementEvidence links every item that supports (fromStd, fromRef) to (toStd, toRef)
 // as well, keeping provenance (how the adoption came about). It is what adopting a result
-// through the crosswalk calls to bring the evidence along. Items already linked are left
-// alone; it returns how many links it added.
+// through the crosswalk calls to bring the evidence along; call it and SaveResult on one
+// transaction (WithTx) to make both land together. Items already linked are left alone; it
+// returns how many links it added.
 func (s *Store) CopyRequirementEvidence(ctx context.Context, engagementID, fromStd, fromRef, toStd, toRef, provenance string) (int, error) {
-	var added int
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		added, err = s.CopyRequirementEvidenceTx(ctx, tx, engagementID, fromStd, fromRef, toStd, toRef, provenance)
-		return err
-	})
-	return added, err
-}
-
-// CopyRequirementEvidenceTx is CopyRequirementEvidence inside the caller's transaction, so
-// an adoption and the evidence it brings along land together.
-func (s *Store) CopyRequirementEvidenceTx(ctx context.Context, h Handler, engagementID, fromStd, fromRef, toStd, toRef, provenance string) (int, error) {
 	if fromStd == "" || fromRef == "" || toStd == "" || toRef == "" {
 		return 0, errors.New("copy evidence: both requirements must be named")
 	}
 	if fromStd == toStd && fromRef == toRef {
 		return 0, nil
 	}
-	rows, err := h.QueryContext(ctx, `SELECT evidence_id FROM evidence_links WHERE engagement_id = ? AND target = 'requirement'
-		AND standard = ? AND target_ref = ? ORDER BY evidence_id`, engagementID, fromStd, fromRef)
-	if err != nil {
-		return 0, fmt.Errorf("read evidence of %s %s: %w", fromStd, fromRef, err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	link := assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: toStd, Ref: toRef, Provenance: provenance}
 	added := 0
-	for _, id := range ids {
-		n, err := s.linkTx(ctx, h, engagementID, id, []assessments.EvidenceLink{link})
+	err := s.WithTx(ctx, func(tx *Store) error {
+		rows, err := tx.h.QueryContext(ctx, `SELECT evidence_id FROM evidence_links WHERE engagement_id = ? AND target = 'requirement'
+			AND standard = ? AND target_ref = ? ORDER BY evidence_id`, engagementID, fromStd, fromRef)
 		if err != nil {
-			return added, err
+			return fmt.Errorf("read evidence of %s %s: %w", fromStd, fromRef, err)
 		}
-		added += n
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		link := assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: toStd, Ref: toRef, Provenance: provenance}
+		for _, id := range ids {
+			n, err := tx.link(ctx, engagementID, id, []assessments.EvidenceLink{link})
+			if err != nil {
+				return err
+			}
+			added += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	return added, nil
 }
 
 // EvidenceItem loads one item with its links.
 func (s *Store) EvidenceItem(ctx context.Context, id string) (assessments.Evidence, error) {
-	return s.evidenceItem(ctx, s.db, id)
-}
-
-func (s *Store) evidenceItem(ctx context.Context, h Handler, id string) (assessments.Evidence, error) {
-	list, err := s.queryEvidence(ctx, h, "WHERE e.id = ?", id)
+	list, err := s.queryEvidence(ctx, "WHERE e.id = ?", id)
 	if err != nil {
 		return assessments.Evidence{}, err
 	}
@@ -585,23 +617,23 @@ func (s *Store) evidenceItem(ctx context.Context, h Handler, id string) (assessm
 
 // Evidence lists an engagement's evidence items with their links, by title.
 func (s *Store) Evidence(ctx context.Context, engagementID string) ([]assessments.Evidence, error) {
-	return s.queryEvidence(ctx, s.db, "WHERE e.engagement_id = ?", engagementID)
+	return s.queryEvidence(ctx, "WHERE e.engagement_id = ?", engagementID)
 }
 
 // EvidenceFor lists the items linked to one requirement of an engagement.
 func (s *Store) EvidenceFor(ctx context.Context, engagementID, standard, ref string) ([]assessments.Evidence, error) {
-	return s.queryEvidence(ctx, s.db, `WHERE e.id IN (SELECT evidence_id FROM evidence_links WHERE engagement_id = ?
+	return s.queryEvidence(ctx, `WHERE e.id IN (SELECT evidence_id FROM evidence_links WHERE engagement_id = ?
 		AND target = 'requirement' AND standard = ? AND target_ref = ?)`, engagementID, standard, ref)
 }
 
 // EvidenceForTarget lists the items linked to a risk or an impact assessment.
 func (s *Store) EvidenceForTarget(ctx context.Context, engagementID string, target assessments.LinkTarget, id string) ([]assessments.Evidence, error) {
-	return s.queryEvidence(ctx, s.db, `WHERE e.id IN (SELECT l.evidence_id FROM evidence_links l WHERE l.engagement_id = ?
+	return s.queryEvidence(ctx, `WHERE e.id IN (SELECT l.evidence_id FROM evidence_links l WHERE l.engagement_id = ?
 		AND l.target = ? AND l.standard = '' AND l.target_ref = ? AND `+linkTargetExists+`)`, engagementID, string(target), id)
 }
 
-func (s *Store) queryEvidence(ctx context.Context, h Handler, where string, args ...any) ([]assessments.Evidence, error) {
-	rows, err := h.QueryContext(ctx, `SELECT e.id, e.engagement_id, e.title, e.kind, e.description, e.collected_on, e.collected_by, e.valid_until,
+func (s *Store) queryEvidence(ctx context.Context, where string, args ...any) ([]assessments.Evidence, error) {
+	rows, err := s.h.QueryContext(ctx, `SELECT e.id, e.engagement_id, e.title, e.kind, e.description, e.collected_on, e.collected_by, e.valid_until,
 		e.path, e.sha256, e.size, e.mtime, e.kept, e.url, e.check_state, e.check_detail, e.checked_at, e.created_at, e.updated_at, e.updated_by
 		FROM evidence e `+where+` ORDER BY e.title COLLATE NOCASE, e.id`, args...)
 	if err != nil {
@@ -634,7 +666,7 @@ func (s *Store) queryEvidence(ctx context.Context, h Handler, where string, args
 		return out, nil
 	}
 	// One query for the links of every item listed.
-	lrows, err := h.QueryContext(ctx, `SELECT l.evidence_id, l.target, l.standard, l.target_ref, l.provenance FROM evidence_links l
+	lrows, err := s.h.QueryContext(ctx, `SELECT l.evidence_id, l.target, l.standard, l.target_ref, l.provenance FROM evidence_links l
 		WHERE l.evidence_id IN (SELECT e.id FROM evidence e `+where+`) AND `+linkTargetExists+`
 		ORDER BY CASE l.target WHEN 'requirement' THEN 0 WHEN 'risk' THEN 1 ELSE 2 END, l.standard, l.target_ref`, args...)
 	if err != nil {
@@ -657,7 +689,7 @@ func (s *Store) queryEvidence(ctx context.Context, h Handler, where string, args
 
 // KeptCopy returns the kept bytes of an item and the file's original name.
 func (s *Store) KeptCopy(ctx context.Context, id string) (name string, data []byte, err error) {
-	err = s.db.QueryRowContext(ctx, "SELECT name, data FROM evidence_blobs WHERE evidence_id = ?", id).Scan(&name, &data)
+	err = s.h.QueryRowContext(ctx, "SELECT name, data FROM evidence_blobs WHERE evidence_id = ?", id).Scan(&name, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, fmt.Errorf("no copy of evidence %s is kept in the workspace: %w", id, ErrNotFound)
 	}
@@ -695,7 +727,7 @@ func (s *Store) CheckEvidence(ctx context.Context, engagementID string, progress
 		where += " AND e.engagement_id = ?"
 		args = append(args, engagementID)
 	}
-	items, err := s.queryEvidence(ctx, s.db, where, args...)
+	items, err := s.queryEvidence(ctx, where, args...)
 	if err != nil {
 		return rep, err
 	}
@@ -721,9 +753,9 @@ func (s *Store) CheckEvidence(ctx context.Context, engagementID string, progress
 		}
 	}
 	at := s.stamp()
-	err = s.WithTx(ctx, func(tx *sql.Tx) error {
+	err = s.WithTx(ctx, func(tx *Store) error {
 		for _, o := range outs {
-			cur, err := s.evidenceItem(ctx, tx, o.item.ID)
+			cur, err := tx.EvidenceItem(ctx, o.item.ID)
 			if errors.Is(err, ErrNotFound) {
 				continue // deleted while we were reading
 			}
@@ -733,12 +765,12 @@ func (s *Store) CheckEvidence(ctx context.Context, engagementID string, progress
 			if cur.SHA256 != o.item.SHA256 || cur.Path != o.item.Path {
 				continue // re-attached while we were reading: our outcome is about an older file
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE evidence SET check_state = ?, check_detail = ?, checked_at = ? WHERE id = ?",
+			if _, err := tx.h.ExecContext(ctx, "UPDATE evidence SET check_state = ?, check_detail = ?, checked_at = ? WHERE id = ?",
 				string(o.state), o.detail, at, cur.ID); err != nil {
 				return fmt.Errorf("record the check of %q: %w", cur.Title, err)
 			}
 			if cur.Integrity != o.state {
-				if err := s.Record(ctx, tx, cur.EngagementID, "evidence", cur.ID, []FieldDiff{{Field: "check", Old: string(cur.Integrity), New: string(o.state)}}); err != nil {
+				if err := tx.Record(ctx, cur.EngagementID, "evidence", cur.ID, []FieldDiff{{Field: "check", Old: string(cur.Integrity), New: string(o.state)}}); err != nil {
 					return err
 				}
 			}
@@ -783,7 +815,7 @@ func (s *Store) ExportEvidenceFiles(ctx context.Context, engagementID, dir strin
 	if st, err := os.Stat(absDir); err == nil && !st.IsDir() {
 		return nil, fmt.Errorf("%s is a file, not a folder", absDir)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT b.evidence_id, e.title, b.name, b.sha256 FROM evidence_blobs b JOIN evidence e ON e.id = b.evidence_id
+	rows, err := s.h.QueryContext(ctx, `SELECT b.evidence_id, e.title, b.name, b.sha256 FROM evidence_blobs b JOIN evidence e ON e.id = b.evidence_id
 		WHERE e.engagement_id = ? ORDER BY e.title COLLATE NOCASE, e.id`, engagementID)
 	if err != nil {
 		return nil, fmt.Errorf("read kept copies: %w", err)

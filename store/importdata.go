@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -82,33 +81,33 @@ func (s *Store) ImportEngagement(ctx context.Context, in ImportData, opt ImportO
 	if source == "" {
 		source = "an annex export"
 	}
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+	err := s.WithTx(ctx, func(tx *Store) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM engagements WHERE id = ?", e.ID).Scan(&n); err != nil {
+		if err := tx.h.QueryRowContext(ctx, "SELECT count(*) FROM engagements WHERE id = ?", e.ID).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			return &existsError{name: in.Engagement.Name, id: e.ID}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO engagements(id, name, organisation, scope, lead, start_date, end_date, status, created_at, updated_at)
+		if _, err := tx.h.ExecContext(ctx, `INSERT INTO engagements(id, name, organisation, scope, lead, start_date, end_date, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.Name, e.Organisation, e.Scope, e.Lead, e.StartDate, e.EndDate, string(e.Status),
 			e.CreatedAt.UTC().Format(time.RFC3339Nano), e.UpdatedAt.UTC().Format(time.RFC3339Nano)); err != nil {
 			return fmt.Errorf("import engagement: %w", err)
 		}
-		if err := writeStandards(ctx, tx, e.ID, e.Standards); err != nil {
+		if err := writeStandards(ctx, tx.h, e.ID, e.Standards); err != nil {
 			return err
 		}
 		what := "imported from " + source
 		if opt.AsCopy {
 			what = fmt.Sprintf("imported from %s as a copy of engagement %s", source, in.Engagement.ID)
 		}
-		if err := s.Record(ctx, tx, e.ID, "engagement", e.ID, []FieldDiff{{Field: "imported", New: what}}); err != nil {
+		if err := tx.Record(ctx, e.ID, "engagement", e.ID, []FieldDiff{{Field: "imported", New: what}}); err != nil {
 			return err
 		}
-		if err := s.importResults(ctx, tx, e.ID, in.Results); err != nil {
+		if err := tx.importResults(ctx, e.ID, in.Results); err != nil {
 			return err
 		}
-		return s.importParts(ctx, tx, e.ID, in, opt.AsCopy)
+		return tx.importParts(ctx, e.ID, in, opt.AsCopy)
 	})
 	if err != nil {
 		return assessments.Engagement{}, err
@@ -126,13 +125,8 @@ func copyName(name string) string {
 	return name + suffix
 }
 
-func (s *Store) importResults(ctx context.Context, tx *sql.Tx, engagementID string, results []assessments.Result) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, maturity, notes, owner, target_date, justification, reasons,
-		needs_review, provenance, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+// importResults writes imported results; call it on a handle bound to a transaction.
+func (s *Store) importResults(ctx context.Context, engagementID string, results []assessments.Result) error {
 	seen := map[[2]string]bool{}
 	for _, r := range results {
 		r.EngagementID = engagementID
@@ -156,11 +150,12 @@ func (s *Store) importResults(ctx context.Context, tx *sql.Tx, engagementID stri
 		if by == "" {
 			by = s.author
 		}
-		if _, err := stmt.ExecContext(ctx, engagementID, r.Standard, r.Ref, string(r.EffectiveStatus()), maturityArg(r.Maturity), r.Notes, r.Owner, r.TargetDate,
+		if _, err := s.h.ExecContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, maturity, notes, owner, target_date, justification, reasons,
+			needs_review, provenance, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, engagementID, r.Standard, r.Ref, string(r.EffectiveStatus()), maturityArg(r.Maturity), r.Notes, r.Owner, r.TargetDate,
 			r.Justification, strings.Join(reasons, ","), boolInt(r.NeedsReview), r.Provenance, at.UTC().Format(time.RFC3339Nano), by); err != nil {
 			return fmt.Errorf("import result %s %s: %w", r.Standard, r.Ref, err)
 		}
-		if err := s.Record(ctx, tx, engagementID, "result", ResultEntityID(r.Key()), []FieldDiff{{Field: "imported", New: string(r.EffectiveStatus())}}); err != nil {
+		if err := s.Record(ctx, engagementID, "result", ResultEntityID(r.Key()), []FieldDiff{{Field: "imported", New: string(r.EffectiveStatus())}}); err != nil {
 			return err
 		}
 	}

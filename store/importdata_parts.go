@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -15,7 +14,8 @@ import (
 // importParts writes the risk register, the AI inventory with its impact assessments, the
 // evidence library and the skipped suggestions of an imported engagement. With asCopy every
 // id is new and every reference between them follows.
-func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string, in ImportData, asCopy bool) error {
+// Call it on a handle bound to a transaction.
+func (s *Store) importParts(ctx context.Context, engagementID string, in ImportData, asCopy bool) error {
 	ids := map[string]string{}
 	newID := func(old string) string {
 		if !asCopy || old == "" {
@@ -41,7 +41,7 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 		return b
 	}
 	if m := in.Matrix; m != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO risk_matrices(engagement_id, size, likelihood_labels, consequence_labels, level_names, cells, threshold, updated_at, updated_by)
+		if _, err := s.h.ExecContext(ctx, `INSERT INTO risk_matrices(engagement_id, size, likelihood_labels, consequence_labels, level_names, cells, threshold, updated_at, updated_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, engagementID, m.Size, jsonText(m.LikelihoodLabels), jsonText(m.ConsequenceLabels),
 			jsonText(m.LevelNames), jsonText(m.Cells), m.Threshold, now, s.author); err != nil {
 			return fmt.Errorf("import risk matrix: %w", err)
@@ -50,10 +50,10 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 	for _, a := range in.AISystems {
 		a.ID, a.EngagementID = newID(a.ID), engagementID
 		args := append(aiSystemArgs(a), ts(a.CreatedAt), ts(a.UpdatedAt), by(a.UpdatedBy))
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ai_systems(`+aiSystemColumns+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
+		if _, err := s.h.ExecContext(ctx, `INSERT INTO ai_systems(`+aiSystemColumns+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
 			return fmt.Errorf("import AI system %q: %w", a.Name, err)
 		}
-		if err := s.Record(ctx, tx, engagementID, "ai_system", a.ID, []FieldDiff{{Field: "imported", New: a.Name}}); err != nil {
+		if err := s.Record(ctx, engagementID, "ai_system", a.ID, []FieldDiff{{Field: "imported", New: a.Name}}); err != nil {
 			return err
 		}
 	}
@@ -66,7 +66,7 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 		}
 		last = max(last, seq)
 		fm := riskMap(r)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO risks(id, engagement_id, seq, ref, title, description, scope, approach, risk_source,
+		if _, err := s.h.ExecContext(ctx, `INSERT INTO risks(id, engagement_id, seq, ref, title, description, scope, approach, risk_source,
 			threat, vulnerability, scenario, asset, ai_system_id, owner, properties, objectives, risk_sources, consequence_org,
 			consequence_individuals, consequence_society, inherent_likelihood, inherent_consequence, existing_controls, treatment,
 			treatment_plan, residual_likelihood, residual_consequence, accepted_by, accepted_on, acceptance_rationale,
@@ -80,15 +80,15 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 			fm["accepted_likelihood"], fm["accepted_consequence"], fm["review_date"], fm["status"], ts(r.CreatedAt), ts(r.UpdatedAt), by(r.UpdatedBy)); err != nil {
 			return fmt.Errorf("import risk %s: %w", r.Ref, err)
 		}
-		if err := writeRiskControls(ctx, tx, r.ID, r.Controls); err != nil {
+		if err := writeRiskControls(ctx, s.h, r.ID, r.Controls); err != nil {
 			return err
 		}
-		if err := s.Record(ctx, tx, engagementID, RiskEntity, r.ID, []FieldDiff{{Field: "imported", New: r.Ref + " " + r.Title}}); err != nil {
+		if err := s.Record(ctx, engagementID, RiskEntity, r.ID, []FieldDiff{{Field: "imported", New: r.Ref + " " + r.Title}}); err != nil {
 			return err
 		}
 	}
 	if last > 0 {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO risk_sequences(engagement_id, last) VALUES (?, ?)", engagementID, last); err != nil {
+		if _, err := s.h.ExecContext(ctx, "INSERT INTO risk_sequences(engagement_id, last) VALUES (?, ?)", engagementID, last); err != nil {
 			return fmt.Errorf("import risk numbering: %w", err)
 		}
 	}
@@ -105,19 +105,19 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 			cols = append(cols, impactColumn(f))
 			args = append(args, m[f])
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO impact_assessments(`+strings.Join(cols, ", ")+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
+		if _, err := s.h.ExecContext(ctx, `INSERT INTO impact_assessments(`+strings.Join(cols, ", ")+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
 			return fmt.Errorf("import impact assessment version %d: %w", a.Version, err)
 		}
-		if err := writeImpactAreas(ctx, tx, a); err != nil {
+		if err := writeImpactAreas(ctx, s.h, a); err != nil {
 			return err
 		}
 		if a.Frozen() {
-			if _, err := tx.ExecContext(ctx, `UPDATE impact_assessments SET decision=?, approver=?, decision_date=?, rationale=?, conditions=? WHERE id=?`,
+			if _, err := s.h.ExecContext(ctx, `UPDATE impact_assessments SET decision=?, approver=?, decision_date=?, rationale=?, conditions=? WHERE id=?`,
 				string(a.Decision), a.Approver, a.DecisionDate, a.Rationale, a.Conditions, a.ID); err != nil {
 				return fmt.Errorf("import impact assessment decision: %w", err)
 			}
 		}
-		if err := s.Record(ctx, tx, engagementID, "impact_assessment", a.ID, []FieldDiff{{Field: "imported", New: fmt.Sprintf("version %d", a.Version)}}); err != nil {
+		if err := s.Record(ctx, engagementID, "impact_assessment", a.ID, []FieldDiff{{Field: "imported", New: fmt.Sprintf("version %d", a.Version)}}); err != nil {
 			return err
 		}
 	}
@@ -126,7 +126,7 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 		if at == "" {
 			at = now
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO impact_risk_links(assessment_id, area, risk_id, created_at) VALUES (?, ?, ?, ?)",
+		if _, err := s.h.ExecContext(ctx, "INSERT INTO impact_risk_links(assessment_id, area, risk_id, created_at) VALUES (?, ?, ?, ?)",
 			newID(l.AssessmentID), string(l.Area), newID(l.RiskID), at); err != nil {
 			return fmt.Errorf("import impact risk link: %w", err)
 		}
@@ -141,7 +141,7 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 				return fmt.Errorf("the file of evidence %q does not match its recorded SHA-256", e.Title)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO evidence(id, engagement_id, title, kind, description, collected_on, collected_by, valid_until,
+		if _, err := s.h.ExecContext(ctx, `INSERT INTO evidence(id, engagement_id, title, kind, description, collected_on, collected_by, valid_until,
 			path, sha256, size, mtime, kept, url, check_state, check_detail, checked_at, created_at, updated_at, updated_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, engagementID, e.Title, string(e.Kind), e.Description, e.CollectedOn, e.CollectedBy, e.ValidUntil,
@@ -151,7 +151,7 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 		}
 		if kept {
 			sum := sha256.Sum256(blob.Data)
-			if _, err := tx.ExecContext(ctx, "INSERT INTO evidence_blobs(evidence_id, name, sha256, size, data) VALUES (?, ?, ?, ?, ?)",
+			if _, err := s.h.ExecContext(ctx, "INSERT INTO evidence_blobs(evidence_id, name, sha256, size, data) VALUES (?, ?, ?, ?, ?)",
 				e.ID, blob.Name, hex.EncodeToString(sum[:]), len(blob.Data), blob.Data); err != nil {
 				return fmt.Errorf("import the file of evidence %q: %w", e.Title, err)
 			}
@@ -161,17 +161,17 @@ func (s *Store) importParts(ctx context.Context, tx *sql.Tx, engagementID string
 			if l.Target != assessments.LinkRequirement {
 				ref = newID(ref)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_links(evidence_id, engagement_id, target, standard, target_ref, provenance, created_at)
+			if _, err := s.h.ExecContext(ctx, `INSERT INTO evidence_links(evidence_id, engagement_id, target, standard, target_ref, provenance, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ID, engagementID, string(l.Target), l.Standard, ref, l.Provenance, now); err != nil {
 				return fmt.Errorf("import a link of evidence %q: %w", e.Title, err)
 			}
 		}
-		if err := s.Record(ctx, tx, engagementID, "evidence", e.ID, []FieldDiff{{Field: "imported", New: e.Title}}); err != nil {
+		if err := s.Record(ctx, engagementID, "evidence", e.ID, []FieldDiff{{Field: "imported", New: e.Title}}); err != nil {
 			return err
 		}
 	}
 	for _, k := range in.Skips {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO suggestion_skips(engagement_id, standard, ref, from_standard, from_ref, skipped_at, skipped_by)
+		if _, err := s.h.ExecContext(ctx, `INSERT INTO suggestion_skips(engagement_id, standard, ref, from_standard, from_ref, skipped_at, skipped_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, engagementID, k.Standard, k.Ref, k.FromStandard, k.FromRef, now, s.author); err != nil {
 			return fmt.Errorf("import skipped suggestions: %w", err)
 		}

@@ -11,7 +11,7 @@ import (
 // export can carry it and an import keeps deleted risks' refs from being reused.
 func (s *Store) RiskSequence(ctx context.Context, engagementID string) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, "SELECT last FROM risk_sequences WHERE engagement_id = ?", engagementID).Scan(&n)
+	err := s.h.QueryRowContext(ctx, "SELECT last FROM risk_sequences WHERE engagement_id = ?", engagementID).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -11,7 +11,7 @@ import (
 // risk and AI system owners, risk acceptors, approvers, evidence collectors), each once,
 // sorted. Forms suggest them so a typo does not split an action plan by owner.
 func (s *Store) People(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.h.QueryContext(ctx, `
 		SELECT lead FROM engagements
 		UNION SELECT owner FROM results
 		UNION SELECT owner FROM risks

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
 )
 
 func TestPeopleListsEachNameOnce(t *testing.T) {
@@ -16,11 +17,11 @@ func TestPeopleListsEachNameOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "E", Organisation: "O", Lead: "Dana Ruiz", Standards: []string{"iso27001"}})
+	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "E", Organisation: "O", Lead: "Dana Ruiz", Standards: []string{catalogs.ISO27001}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := assessments.Key{EngagementID: e.ID, Standard: "iso27001", Ref: "A.5.1"}
+	k := assessments.Key{EngagementID: e.ID, Standard: catalogs.ISO27001, Ref: "A.5.1"}
 	before, _ := s.Result(ctx, k)
 	after := before
 	after.Owner = "dana ruiz"

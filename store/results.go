@@ -29,64 +29,67 @@ func resultMap(r assessments.Result) map[string]string {
 // ResultEntityID is how the change history names a result.
 func ResultEntityID(k assessments.Key) string { return k.Standard + ":" + k.Ref }
 
-// SaveResult writes the fields that differ between before (what the caller showed) and
-// after, with their change rows, in one transaction. A field another process changed
-// meanwhile is refused with a *ConflictError, and nothing is written.
+// SaveResult saves the fields that differ between before (what the caller showed) and
+// after onto the stored result, with their change rows, in one transaction (the single
+// update path, update.go). A field another process changed meanwhile is refused with a
+// *ConflictError, a result that breaks a rule with a *assessments.ValidationError; either
+// way nothing is written.
 func (s *Store) SaveResult(ctx context.Context, before, after assessments.Result) (assessments.Result, error) {
 	if before.Key() != after.Key() {
 		return before, errors.New("save result: before and after name different requirements")
 	}
-	if err := after.Validate(); err != nil {
-		return before, err
-	}
-	diffs := Diff(resultFields, resultMap(before), resultMap(after))
-	if len(diffs) == 0 {
-		return before, nil
-	}
-	var saved assessments.Result
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		saved, err = s.saveResultTx(ctx, tx, after.Key(), diffs)
-		return err
-	})
-	return saved, err
+	return update(ctx, s, resultEntity, before, after)
 }
 
-// saveResultTx applies diffs to the stored result inside tx and records them.
-func (s *Store) saveResultTx(ctx context.Context, tx Handler, k assessments.Key, diffs []FieldDiff) (assessments.Result, error) {
-	cur, err := s.result(ctx, tx, k)
-	if err != nil {
-		return cur, err
-	}
-	curMap := resultMap(cur)
-	if err := CheckFresh("requirement "+k.Ref, diffs, curMap); err != nil {
-		return cur, err
-	}
-	for _, d := range diffs {
-		curMap[d.Field] = d.New
-	}
-	next, err := resultFromMap(k, curMap)
-	if err != nil {
-		return cur, err
-	}
-	if err := next.Validate(); err != nil {
-		return cur, err
-	}
-	now := s.stamp()
-	_, err = tx.ExecContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, maturity, notes, owner, target_date, justification, reasons, needs_review, provenance, updated_at, updated_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (engagement_id, standard, ref) DO UPDATE SET status=excluded.status, maturity=excluded.maturity, notes=excluded.notes,
-		owner=excluded.owner, target_date=excluded.target_date, justification=excluded.justification, reasons=excluded.reasons,
-		needs_review=excluded.needs_review, provenance=excluded.provenance, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
-		k.EngagementID, k.Standard, k.Ref, curMap["status"], maturityArg(next.Maturity), next.Notes, next.Owner, next.TargetDate, next.Justification,
-		curMap["reasons"], boolInt(next.NeedsReview), next.Provenance, now, s.author)
-	if err != nil {
-		return cur, fmt.Errorf("save %s %s: %w", k.Standard, k.Ref, err)
-	}
-	if err := s.Record(ctx, tx, k.EngagementID, "result", ResultEntityID(k), diffs); err != nil {
-		return cur, err
-	}
-	return s.result(ctx, tx, k)
+// resultEntity is how update saves a requirement's result. A requirement never answered
+// has no row; the write inserts it.
+var resultEntity = entity[assessments.Result]{
+	name:   "result",
+	fields: resultFields,
+	toMap:  resultMap,
+	fromMap: func(stored assessments.Result, m map[string]string) (assessments.Result, error) {
+		r, err := resultFromMap(stored.Key(), m)
+		r.UpdatedAt, r.UpdatedBy = stored.UpdatedAt, stored.UpdatedBy
+		return r, err
+	},
+	load: func(ctx context.Context, tx *Store, key assessments.Result) (assessments.Result, error) {
+		return tx.Result(ctx, key.Key())
+	},
+	validate: func(_ context.Context, _ *Store, _, next assessments.Result) error { return next.Validate() },
+	write: func(ctx context.Context, tx *Store, _, next assessments.Result, _ []FieldDiff) error {
+		k, m := next.Key(), resultMap(next)
+		_, err := tx.h.ExecContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, maturity, notes, owner, target_date, justification, reasons, needs_review, provenance, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (engagement_id, standard, ref) DO UPDATE SET status=excluded.status, maturity=excluded.maturity, notes=excluded.notes,
+			owner=excluded.owner, target_date=excluded.target_date, justification=excluded.justification, reasons=excluded.reasons,
+			needs_review=excluded.needs_review, provenance=excluded.provenance, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
+			k.EngagementID, k.Standard, k.Ref, m["status"], maturityArg(next.Maturity), next.Notes, next.Owner, next.TargetDate, next.Justification,
+			m["reasons"], boolInt(next.NeedsReview), next.Provenance, tx.stamp(), tx.author)
+		if err != nil {
+			return fmt.Errorf("save %s %s: %w", k.Standard, k.Ref, err)
+		}
+		return nil
+	},
+	ids: func(r assessments.Result) (string, string) { return ResultEntityID(r.Key()), r.EngagementID },
+	label: func(r assessments.Result) string {
+		return standardShort(r.Standard) + " " + r.Ref
+	},
+	labels: map[string]string{"reasons": "inclusion reasons", "needs_review": "review flag"},
+	words: func(field, v string) string {
+		switch field {
+		case "status":
+			return assessments.Status(v).Label()
+		case "maturity":
+			if v == "" {
+				return "not rated"
+			}
+		case "needs_review":
+			return yesNo(v)
+		case "reasons":
+			return listWords(v, underscores)
+		}
+		return v
+	},
 }
 
 func boolInt(b bool) int {
@@ -114,11 +117,7 @@ func resultFromMap(k assessments.Key, m map[string]string) (assessments.Result, 
 
 // Result loads one result; a requirement never answered reads as not assessed.
 func (s *Store) Result(ctx context.Context, k assessments.Key) (assessments.Result, error) {
-	return s.result(ctx, s.db, k)
-}
-
-func (s *Store) result(ctx context.Context, h Handler, k assessments.Key) (assessments.Result, error) {
-	rows, err := s.queryResults(ctx, h, "WHERE engagement_id = ? AND standard = ? AND ref = ?", k.EngagementID, k.Standard, k.Ref)
+	rows, err := s.queryResults(ctx, "WHERE engagement_id = ? AND standard = ? AND ref = ?", k.EngagementID, k.Standard, k.Ref)
 	if err != nil {
 		return assessments.Result{}, err
 	}
@@ -130,7 +129,7 @@ func (s *Store) result(ctx context.Context, h Handler, k assessments.Key) (asses
 
 // Results lists the stored results of an engagement (all standards), keyed by standard then ref.
 func (s *Store) Results(ctx context.Context, engagementID string) (map[string]map[string]assessments.Result, error) {
-	list, err := s.queryResults(ctx, s.db, "WHERE engagement_id = ?", engagementID)
+	list, err := s.queryResults(ctx, "WHERE engagement_id = ?", engagementID)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +143,8 @@ func (s *Store) Results(ctx context.Context, engagementID string) (map[string]ma
 	return out, nil
 }
 
-func (s *Store) queryResults(ctx context.Context, h Handler, where string, args ...any) ([]assessments.Result, error) {
-	rows, err := h.QueryContext(ctx, `SELECT engagement_id, standard, ref, status, maturity, notes, owner, target_date, justification, reasons,
+func (s *Store) queryResults(ctx context.Context, where string, args ...any) ([]assessments.Result, error) {
+	rows, err := s.h.QueryContext(ctx, `SELECT engagement_id, standard, ref, status, maturity, notes, owner, target_date, justification, reasons,
 		needs_review, provenance, updated_at, updated_by FROM results `+where+` ORDER BY standard, ref`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read results: %w", err)
@@ -181,7 +180,7 @@ func (s *Store) queryResults(ctx context.Context, h Handler, where string, args 
 // one query (the home screen's readiness figures). Requirements with no stored row are
 // not assessed; callers add them from the catalog's size.
 func (s *Store) StatusCounts(ctx context.Context) (map[string]map[string]map[assessments.Status]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, standard, status, count(*) FROM results GROUP BY engagement_id, standard, status`)
+	rows, err := s.h.QueryContext(ctx, `SELECT engagement_id, standard, status, count(*) FROM results GROUP BY engagement_id, standard, status`)
 	if err != nil {
 		return nil, fmt.Errorf("count results: %w", err)
 	}

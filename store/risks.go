@@ -114,13 +114,9 @@ const RiskEntity = "risk"
 // RiskMatrix loads the engagement's risk matrix; an engagement that never chose one has
 // the default 5x5 matrix.
 func (s *Store) RiskMatrix(ctx context.Context, engagementID string) (assessments.Matrix, error) {
-	return s.riskMatrix(ctx, s.db, engagementID)
-}
-
-func (s *Store) riskMatrix(ctx context.Context, h Handler, engagementID string) (assessments.Matrix, error) {
 	var m assessments.Matrix
 	var ll, cl, lv, cells string
-	err := h.QueryRowContext(ctx, `SELECT size, likelihood_labels, consequence_labels, level_names, cells, threshold
+	err := s.h.QueryRowContext(ctx, `SELECT size, likelihood_labels, consequence_labels, level_names, cells, threshold
 		FROM risk_matrices WHERE engagement_id = ?`, engagementID).Scan(&m.Size, &ll, &cl, &lv, &cells, &m.Threshold)
 	if errors.Is(err, sql.ErrNoRows) {
 		return assessments.DefaultMatrix(assessments.DefaultMatrixSize), nil
@@ -153,64 +149,111 @@ func matrixMap(m assessments.Matrix) map[string]string {
 	}
 }
 
-// SaveRiskMatrix stores the engagement's matrix. before is the matrix the caller showed;
-// a field changed elsewhere meanwhile is a *ConflictError. When the size changes, every
-// risk of the engagement is rescaled (assessments.ApplyRescale, as assessments.Rescale
-// previewed) in the same transaction, each with its change rows.
-func (s *Store) SaveRiskMatrix(ctx context.Context, engagementID string, before, after assessments.Matrix) (assessments.Matrix, error) {
-	if err := after.Validate(); err != nil {
-		return before, err
+func matrixFromMap(m map[string]string) (assessments.Matrix, error) {
+	var out assessments.Matrix
+	var err error
+	if out.Size, err = strconv.Atoi(m["size"]); err != nil {
+		return out, fmt.Errorf("matrix size %q is not a number", m["size"])
 	}
-	diffs := Diff(matrixFields, matrixMap(before), matrixMap(after))
-	if len(diffs) == 0 {
-		return before, nil
+	if out.Threshold, err = strconv.Atoi(m["threshold"]); err != nil {
+		return out, fmt.Errorf("matrix threshold %q is not a number", m["threshold"])
 	}
-	var saved assessments.Matrix
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.riskMatrix(ctx, tx, engagementID)
-		if err != nil {
-			return err
+	for _, x := range []struct {
+		field string
+		into  any
+	}{{"likelihood_labels", &out.LikelihoodLabels}, {"consequence_labels", &out.ConsequenceLabels}, {"level_names", &out.LevelNames}, {"cells", &out.Cells}} {
+		if err := json.Unmarshal([]byte(m[x.field]), x.into); err != nil {
+			return out, fmt.Errorf("matrix %s: %w", strings.ReplaceAll(x.field, "_", " "), err)
 		}
-		if err := CheckFresh("risk matrix", diffs, matrixMap(cur)); err != nil {
-			return err
-		}
-		m := matrixMap(after)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO risk_matrices(engagement_id, size, likelihood_labels, consequence_labels, level_names, cells, threshold, updated_at, updated_by)
+	}
+	return out, nil
+}
+
+// engagementMatrix is a matrix with the engagement it belongs to, as update handles it.
+type engagementMatrix struct {
+	EngagementID string
+	assessments.Matrix
+}
+
+// matrixEntity is how update saves a risk matrix. A new size rescales every risk of the
+// engagement in the same transaction.
+var matrixEntity = entity[engagementMatrix]{
+	name:   "risk_matrix",
+	fields: matrixFields,
+	toMap:  func(m engagementMatrix) map[string]string { return matrixMap(m.Matrix) },
+	fromMap: func(stored engagementMatrix, m map[string]string) (engagementMatrix, error) {
+		mx, err := matrixFromMap(m)
+		return engagementMatrix{stored.EngagementID, mx}, err
+	},
+	load: func(ctx context.Context, tx *Store, key engagementMatrix) (engagementMatrix, error) {
+		m, err := tx.RiskMatrix(ctx, key.EngagementID)
+		return engagementMatrix{key.EngagementID, m}, err
+	},
+	validate: func(_ context.Context, _ *Store, _, next engagementMatrix) error { return next.Validate() },
+	write: func(ctx context.Context, tx *Store, stored, next engagementMatrix, _ []FieldDiff) error {
+		m := matrixMap(next.Matrix)
+		if _, err := tx.h.ExecContext(ctx, `INSERT INTO risk_matrices(engagement_id, size, likelihood_labels, consequence_labels, level_names, cells, threshold, updated_at, updated_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (engagement_id) DO UPDATE SET size=excluded.size, likelihood_labels=excluded.likelihood_labels,
 			consequence_labels=excluded.consequence_labels, level_names=excluded.level_names, cells=excluded.cells,
 			threshold=excluded.threshold, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
-			engagementID, after.Size, m["likelihood_labels"], m["consequence_labels"], m["level_names"], m["cells"], after.Threshold,
-			s.stamp(), s.author); err != nil {
+			next.EngagementID, next.Size, m["likelihood_labels"], m["consequence_labels"], m["level_names"], m["cells"], next.Threshold,
+			tx.stamp(), tx.author); err != nil {
 			return fmt.Errorf("save risk matrix: %w", err)
 		}
-		if err := s.Record(ctx, tx, engagementID, "risk_matrix", engagementID, diffs); err != nil {
+		if stored.Size == next.Size {
+			return nil
+		}
+		risks, err := tx.queryRisks(ctx, "WHERE r.engagement_id = ?", next.EngagementID)
+		if err != nil {
 			return err
 		}
-		if cur.Size != after.Size {
-			risks, err := s.queryRisks(ctx, tx, "WHERE r.engagement_id = ?", engagementID)
-			if err != nil {
+		for _, r := range risks {
+			rescaled := assessments.ApplyRescale(r, stored.Size, next.Size)
+			// Only the scores move; a retained risk that lands above the threshold is
+			// flagged in the register (NeedsAcceptance) rather than blocking the change.
+			if !next.InRange(rescaled.Inherent) || (rescaled.Residual.Set() && !next.InRange(rescaled.Residual)) {
+				return fmt.Errorf("rescale %s: the new scores do not fit the %dx%d matrix", r.Ref, next.Size, next.Size)
+			}
+			diffs := Diff(riskFields, riskMap(r), riskMap(rescaled))
+			if len(diffs) == 0 {
+				continue
+			}
+			if err := tx.writeRisk(ctx, r, rescaled); err != nil {
+				return fmt.Errorf("rescale %s: %w", r.Ref, err)
+			}
+			if err := tx.Record(ctx, r.EngagementID, RiskEntity, r.ID, diffs); err != nil {
 				return err
 			}
-			for _, r := range risks {
-				next := assessments.ApplyRescale(r, cur.Size, after.Size)
-				// Only the scores move; a retained risk that lands above the threshold is
-				// flagged in the register (NeedsAcceptance) rather than blocking the change.
-				if !after.InRange(next.Inherent) || (next.Residual.Set() && !after.InRange(next.Residual)) {
-					return fmt.Errorf("rescale %s: the new scores do not fit the %dx%d matrix", r.Ref, after.Size, after.Size)
-				}
-				if err := s.writeRiskTx(ctx, tx, r, next, nil); err != nil {
-					return fmt.Errorf("rescale %s: %w", r.Ref, err)
-				}
+		}
+		return nil
+	},
+	ids:    func(m engagementMatrix) (string, string) { return m.EngagementID, m.EngagementID },
+	label:  func(engagementMatrix) string { return "risk matrix" },
+	labels: map[string]string{"threshold": "acceptance threshold"},
+	words: func(field, v string) string {
+		switch field {
+		case "size":
+			return v + "×" + v
+		case "likelihood_labels", "consequence_labels", "level_names":
+			var labels []string
+			if json.Unmarshal([]byte(v), &labels) == nil {
+				return strings.Join(labels, ", ")
 			}
 		}
-		saved, err = s.riskMatrix(ctx, tx, engagementID)
-		return err
-	})
-	if err != nil {
-		return before, err
-	}
-	return saved, nil
+		return v
+	},
+}
+
+// SaveRiskMatrix saves the fields of the engagement's matrix that differ between before
+// (the matrix the caller showed) and after onto the stored matrix (the single update path,
+// update.go): a field changed elsewhere meanwhile is a *ConflictError, a matrix that breaks
+// a rule a *assessments.ValidationError. When the size changes, every risk of the
+// engagement is rescaled (assessments.ApplyRescale, as assessments.Rescale previewed) in
+// the same transaction, each with its change rows.
+func (s *Store) SaveRiskMatrix(ctx context.Context, engagementID string, before, after assessments.Matrix) (assessments.Matrix, error) {
+	saved, err := update(ctx, s, matrixEntity, engagementMatrix{engagementID, before}, engagementMatrix{engagementID, after})
+	return saved.Matrix, err
 }
 
 // CreateRisk stores a new risk: its id and its ref (the engagement's next R-nnn) are
@@ -219,9 +262,9 @@ func (s *Store) SaveRiskMatrix(ctx context.Context, engagementID string, before,
 // refused with a *assessments.ValidationError and nothing is written.
 func (s *Store) CreateRisk(ctx context.Context, r assessments.Risk) (assessments.Risk, error) {
 	var saved assessments.Risk
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+	err := s.WithTx(ctx, func(tx *Store) error {
 		var err error
-		saved, err = s.createRiskTx(ctx, tx, r)
+		saved, err = tx.createRisk(ctx, r)
 		return err
 	})
 	return saved, err
@@ -231,9 +274,9 @@ func (s *Store) CreateRisk(ctx context.Context, r assessments.Risk) (assessments
 // risk refuses them all.
 func (s *Store) CreateRisks(ctx context.Context, risks []assessments.Risk) ([]assessments.Risk, error) {
 	out := make([]assessments.Risk, 0, len(risks))
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+	err := s.WithTx(ctx, func(tx *Store) error {
 		for _, r := range risks {
-			saved, err := s.createRiskTx(ctx, tx, r)
+			saved, err := tx.createRisk(ctx, r)
 			if err != nil {
 				return fmt.Errorf("risk %q: %w", r.Title, err)
 			}
@@ -247,7 +290,8 @@ func (s *Store) CreateRisks(ctx context.Context, risks []assessments.Risk) ([]as
 	return out, nil
 }
 
-func (s *Store) createRiskTx(ctx context.Context, tx Handler, r assessments.Risk) (assessments.Risk, error) {
+// createRisk inserts a risk; call it on a handle bound to a transaction.
+func (s *Store) createRisk(ctx context.Context, r assessments.Risk) (assessments.Risk, error) {
 	if r.EngagementID == "" {
 		return r, errors.New("save risk: no engagement given")
 	}
@@ -257,7 +301,7 @@ func (s *Store) createRiskTx(ctx context.Context, tx Handler, r assessments.Risk
 	if r.Status == "" {
 		r.Status = assessments.RiskOpen
 	}
-	m, err := s.riskMatrix(ctx, tx, r.EngagementID)
+	m, err := s.RiskMatrix(ctx, r.EngagementID)
 	if err != nil {
 		return r, err
 	}
@@ -265,14 +309,14 @@ func (s *Store) createRiskTx(ctx context.Context, tx Handler, r assessments.Risk
 		return r, err
 	}
 	var seq int
-	if err := tx.QueryRowContext(ctx, `INSERT INTO risk_sequences(engagement_id, last) VALUES (?, 1)
+	if err := s.h.QueryRowContext(ctx, `INSERT INTO risk_sequences(engagement_id, last) VALUES (?, 1)
 		ON CONFLICT (engagement_id) DO UPDATE SET last = last + 1 RETURNING last`, r.EngagementID).Scan(&seq); err != nil {
 		return r, fmt.Errorf("allocate a risk reference: %w", err)
 	}
 	r.Ref = assessments.RiskRef(seq)
 	now := s.stamp()
 	fm := riskMap(r)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO risks(id, engagement_id, seq, ref, title, description, scope, approach, risk_source,
+	if _, err := s.h.ExecContext(ctx, `INSERT INTO risks(id, engagement_id, seq, ref, title, description, scope, approach, risk_source,
 		threat, vulnerability, scenario, asset, ai_system_id, owner, properties, objectives, risk_sources, consequence_org,
 		consequence_individuals, consequence_society, inherent_likelihood, inherent_consequence, existing_controls, treatment,
 		treatment_plan, residual_likelihood, residual_consequence, accepted_by, accepted_on, acceptance_rationale,
@@ -286,15 +330,15 @@ func (s *Store) createRiskTx(ctx context.Context, tx Handler, r assessments.Risk
 		fm["accepted_likelihood"], fm["accepted_consequence"], fm["review_date"], fm["status"], now, now, s.author); err != nil {
 		return r, fmt.Errorf("save risk: %w", err)
 	}
-	if err := writeRiskControls(ctx, tx, r.ID, r.Controls); err != nil {
+	if err := writeRiskControls(ctx, s.h, r.ID, r.Controls); err != nil {
 		return r, err
 	}
 	created := withCreated(fm)
 	created["ref"] = r.Ref
-	if err := s.Record(ctx, tx, r.EngagementID, RiskEntity, r.ID, Diff(append([]string{"created", "ref"}, riskFields...), map[string]string{}, created)); err != nil {
+	if err := s.Record(ctx, r.EngagementID, RiskEntity, r.ID, Diff(append([]string{"created", "ref"}, riskFields...), map[string]string{}, created)); err != nil {
 		return r, err
 	}
-	return s.risk(ctx, tx, r.ID)
+	return s.Risk(ctx, r.ID)
 }
 
 func writeRiskControls(ctx context.Context, h Handler, riskID string, controls []assessments.ControlRef) error {
@@ -311,72 +355,75 @@ func writeRiskControls(ctx context.Context, h Handler, riskID string, controls [
 	return nil
 }
 
+// riskEntity is how update saves a risk. An acceptance record is frozen: it may be
+// withdrawn or replaced by a new one, never rewritten in place.
+var riskEntity = entity[assessments.Risk]{
+	name:    RiskEntity,
+	fields:  riskFields,
+	toMap:   riskMap,
+	fromMap: riskFromMap,
+	load: func(ctx context.Context, tx *Store, key assessments.Risk) (assessments.Risk, error) {
+		return tx.Risk(ctx, key.ID)
+	},
+	validate: func(ctx context.Context, tx *Store, stored, next assessments.Risk) error {
+		if err := assessments.CheckAcceptanceFrozen(stored.Acceptance, next.Acceptance); err != nil {
+			return err
+		}
+		m, err := tx.RiskMatrix(ctx, stored.EngagementID)
+		if err != nil {
+			return err
+		}
+		return next.Validate(m, nil)
+	},
+	write: func(ctx context.Context, tx *Store, stored, next assessments.Risk, _ []FieldDiff) error {
+		return tx.writeRisk(ctx, stored, next)
+	},
+	ids:   func(r assessments.Risk) (string, string) { return r.ID, r.EngagementID },
+	label: func(r assessments.Risk) string { return "risk " + r.Ref },
+	labels: map[string]string{
+		"ai_system_id": "AI system", "consequence_org": "consequence for the organisation",
+		"consequence_individuals": "consequence for individuals", "consequence_society": "consequence for society",
+		"accepted_on": "acceptance date", "accepted_by": "accepted by",
+	},
+	words: func(field, v string) string {
+		switch field {
+		case "scope":
+			return assessments.RiskScope(v).Label()
+		case "approach":
+			return assessments.RiskApproach(v).Label()
+		case "treatment":
+			return assessments.Treatment(v).Label()
+		case "status":
+			return assessments.RiskStatus(v).Label()
+		case "inherent_likelihood", "inherent_consequence", "residual_likelihood", "residual_consequence",
+			"accepted_likelihood", "accepted_consequence":
+			if v == "0" {
+				return "not scored"
+			}
+		case "properties", "objectives", "risk_sources", "controls":
+			return listWords(v, underscores)
+		}
+		return v
+	},
+}
+
 // UpdateRisk saves the fields that differ between before (what the caller showed) and
-// after, with their change rows, in one transaction. A field another process changed
-// meanwhile is a *ConflictError; a risk that breaks a rule is a *assessments.ValidationError;
-// either way nothing is written. An acceptance record is frozen: it may be withdrawn or
-// replaced by a new one, never rewritten in place.
+// after onto the stored risk, with their change rows, in one transaction (the single
+// update path, update.go). A field another process changed meanwhile is a *ConflictError;
+// a risk that breaks a rule is a *assessments.ValidationError; either way nothing is
+// written. An acceptance record is frozen: it may be withdrawn or replaced by a new one,
+// never rewritten in place.
 func (s *Store) UpdateRisk(ctx context.Context, before, after assessments.Risk) (assessments.Risk, error) {
 	if before.ID == "" || before.ID != after.ID {
 		return before, errors.New("save risk: before and after name different risks")
 	}
-	if err := assessments.CheckAcceptanceFrozen(before.Acceptance, after.Acceptance); err != nil {
-		return before, err
-	}
-	if len(Diff(riskFields, riskMap(before), riskMap(after))) == 0 {
-		return before, nil
-	}
-	var saved assessments.Risk
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.risk(ctx, tx, before.ID)
-		if err != nil {
-			return err
-		}
-		diffs := Diff(riskFields, riskMap(before), riskMap(after))
-		if err := CheckFresh("risk "+cur.Ref, diffs, riskMap(cur)); err != nil {
-			return err
-		}
-		curMap := riskMap(cur)
-		for _, d := range diffs {
-			curMap[d.Field] = d.New
-		}
-		next, err := riskFromMap(cur, curMap)
-		if err != nil {
-			return err
-		}
-		m, err := s.riskMatrix(ctx, tx, cur.EngagementID)
-		if err != nil {
-			return err
-		}
-		if err := s.writeRiskTx(ctx, tx, cur, next, &m); err != nil {
-			return err
-		}
-		saved, err = s.risk(ctx, tx, before.ID)
-		return err
-	})
-	if err != nil {
-		return before, err
-	}
-	return saved, nil
+	return update(ctx, s, riskEntity, before, after)
 }
 
-// writeRiskTx validates next on matrix m (nil: the caller checked), writes it over cur and
-// records the difference.
-func (s *Store) writeRiskTx(ctx context.Context, tx Handler, cur, next assessments.Risk, m *assessments.Matrix) error {
-	if m != nil {
-		if err := assessments.CheckAcceptanceFrozen(cur.Acceptance, next.Acceptance); err != nil {
-			return err
-		}
-		if err := next.Validate(*m, nil); err != nil {
-			return err
-		}
-	}
-	diffs := Diff(riskFields, riskMap(cur), riskMap(next))
-	if len(diffs) == 0 {
-		return nil
-	}
+// writeRisk writes next over the stored risk cur, its linked controls included.
+func (s *Store) writeRisk(ctx context.Context, cur, next assessments.Risk) error {
 	fm := riskMap(next)
-	if _, err := tx.ExecContext(ctx, `UPDATE risks SET title=?, description=?, scope=?, approach=?, risk_source=?, threat=?,
+	if _, err := s.h.ExecContext(ctx, `UPDATE risks SET title=?, description=?, scope=?, approach=?, risk_source=?, threat=?,
 		vulnerability=?, scenario=?, asset=?, ai_system_id=?, owner=?, properties=?, objectives=?, risk_sources=?,
 		consequence_org=?, consequence_individuals=?, consequence_society=?, inherent_likelihood=?, inherent_consequence=?,
 		existing_controls=?, treatment=?, treatment_plan=?, residual_likelihood=?, residual_consequence=?, accepted_by=?,
@@ -390,38 +437,30 @@ func (s *Store) writeRiskTx(ctx context.Context, tx Handler, cur, next assessmen
 		fm["accepted_consequence"], fm["review_date"], fm["status"], s.stamp(), s.author, cur.ID); err != nil {
 		return fmt.Errorf("save risk %s: %w", cur.Ref, err)
 	}
-	for _, d := range diffs {
-		if d.Field == "controls" {
-			if err := writeRiskControls(ctx, tx, cur.ID, next.Controls); err != nil {
-				return err
-			}
-		}
+	if riskMap(cur)["controls"] != fm["controls"] {
+		return writeRiskControls(ctx, s.h, cur.ID, next.Controls)
 	}
-	return s.Record(ctx, tx, cur.EngagementID, RiskEntity, cur.ID, diffs)
+	return nil
 }
 
 // DeleteRisk removes a risk and its control links; the history keeps a row. Its ref is
 // not handed out again.
 func (s *Store) DeleteRisk(ctx context.Context, id string) error {
-	return s.WithTx(ctx, func(tx *sql.Tx) error {
-		r, err := s.risk(ctx, tx, id)
+	return s.WithTx(ctx, func(tx *Store) error {
+		r, err := tx.Risk(ctx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM risks WHERE id = ?", id); err != nil {
+		if _, err := tx.h.ExecContext(ctx, "DELETE FROM risks WHERE id = ?", id); err != nil {
 			return fmt.Errorf("delete risk %s: %w", r.Ref, err)
 		}
-		return s.Record(ctx, tx, r.EngagementID, RiskEntity, id, []FieldDiff{{Field: "deleted", Old: r.Ref + " " + r.Title, New: "yes"}})
+		return tx.Record(ctx, r.EngagementID, RiskEntity, id, []FieldDiff{{Field: "deleted", Old: r.Ref + " " + r.Title, New: "yes"}})
 	})
 }
 
 // Risk loads one risk by id.
 func (s *Store) Risk(ctx context.Context, id string) (assessments.Risk, error) {
-	return s.risk(ctx, s.db, id)
-}
-
-func (s *Store) risk(ctx context.Context, h Handler, id string) (assessments.Risk, error) {
-	list, err := s.queryRisks(ctx, h, "WHERE r.id = ?", id)
+	list, err := s.queryRisks(ctx, "WHERE r.id = ?", id)
 	if err != nil {
 		return assessments.Risk{}, err
 	}
@@ -433,20 +472,20 @@ func (s *Store) risk(ctx context.Context, h Handler, id string) (assessments.Ris
 
 // Risks lists an engagement's risk register in ref order.
 func (s *Store) Risks(ctx context.Context, engagementID string) ([]assessments.Risk, error) {
-	return s.queryRisks(ctx, s.db, "WHERE r.engagement_id = ?", engagementID)
+	return s.queryRisks(ctx, "WHERE r.engagement_id = ?", engagementID)
 }
 
 // RisksLinkingRequirement lists the risks of an engagement whose treatment links the
 // requirement (standard, ref), in ref order.
 func (s *Store) RisksLinkingRequirement(ctx context.Context, engagementID, standard, ref string) ([]assessments.Risk, error) {
-	return s.queryRisks(ctx, s.db, `WHERE r.engagement_id = ? AND r.id IN
+	return s.queryRisks(ctx, `WHERE r.engagement_id = ? AND r.id IN
 		(SELECT risk_id FROM risk_controls WHERE standard = ? AND ref = ?)`, engagementID, standard, ref)
 }
 
 // RiskInclusionReasons gives, per requirement of a standard linked by a risk treatment,
 // the inclusion reasons for the Statement of Applicability ("risk treatment: R-003").
 func (s *Store) RiskInclusionReasons(ctx context.Context, engagementID, standard string) (map[string][]string, error) {
-	risks, err := s.queryRisks(ctx, s.db, `WHERE r.engagement_id = ? AND r.id IN (SELECT risk_id FROM risk_controls WHERE standard = ?)`,
+	risks, err := s.queryRisks(ctx, `WHERE r.engagement_id = ? AND r.id IN (SELECT risk_id FROM risk_controls WHERE standard = ?)`,
 		engagementID, standard)
 	if err != nil {
 		return nil, err
@@ -462,8 +501,8 @@ func (s *Store) RiskInclusionReasons(ctx context.Context, engagementID, standard
 	return out, nil
 }
 
-func (s *Store) queryRisks(ctx context.Context, h Handler, where string, args ...any) ([]assessments.Risk, error) {
-	rows, err := h.QueryContext(ctx, `SELECT r.id, r.engagement_id, r.ref, r.title, r.description, r.scope, r.approach, r.risk_source,
+func (s *Store) queryRisks(ctx context.Context, where string, args ...any) ([]assessments.Risk, error) {
+	rows, err := s.h.QueryContext(ctx, `SELECT r.id, r.engagement_id, r.ref, r.title, r.description, r.scope, r.approach, r.risk_source,
 		r.threat, r.vulnerability, r.scenario, r.asset, r.ai_system_id, r.owner, r.properties, r.objectives, r.risk_sources,
 		r.consequence_org, r.consequence_individuals, r.consequence_society, r.inherent_likelihood, r.inherent_consequence,
 		r.existing_controls, r.treatment, r.treatment_plan, r.residual_likelihood, r.residual_consequence, r.accepted_by,
@@ -507,7 +546,7 @@ func (s *Store) queryRisks(ctx context.Context, h Handler, where string, args ..
 	for i, r := range out {
 		index[r.ID] = i
 	}
-	links, err := h.QueryContext(ctx, `SELECT c.risk_id, c.standard, c.ref FROM risk_controls c
+	links, err := s.h.QueryContext(ctx, `SELECT c.risk_id, c.standard, c.ref FROM risk_controls c
 		WHERE c.risk_id IN (SELECT r.id FROM risks r `+where+`) ORDER BY c.risk_id, c.position`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read linked controls: %w", err)

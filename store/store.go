@@ -27,8 +27,9 @@ import (
 //go:embed migrations/*.sql
 var migrationsFS embed.FS
 
-// Handler is what both *sql.DB and *sql.Tx offer; store functions take it so callers can
-// compose several writes in one transaction.
+// Handler is what both *sql.DB and *sql.Tx offer. Every query of the store goes through
+// the handler of its *Store (the pool, or the transaction WithTx bound it to), so a backend
+// that needs to rewrite SQL (PostgreSQL's $1 placeholders) wraps this one interface.
 type Handler interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -45,9 +46,12 @@ type Options struct {
 	ReadOnly bool
 }
 
-// Store is an open workspace.
+// Store is an open workspace. A *Store handed to the function of WithTx is bound to that
+// transaction: everything called on it runs inside it.
 type Store struct {
 	db     *sql.DB
+	h      Handler // what queries run on: db, or tx when bound
+	tx     *sql.Tx // the transaction this handle is bound to; nil for the pool
 	path   string
 	author string
 	now    func() time.Time
@@ -60,17 +64,6 @@ var (
 	ErrConflict     = errors.New("changed by someone else")
 	ErrNotFound     = errors.New("not found")
 )
-
-// ConflictError says which field another process changed since the caller read it.
-type ConflictError struct {
-	Entity, Field, Current string
-}
-
-func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s %s was changed elsewhere since you opened it (now %q); your edit was not saved, the screen shows the current value", e.Entity, e.Field, e.Current)
-}
-
-func (e *ConflictError) Unwrap() error { return ErrConflict }
 
 const sqliteHeader = "SQLite format 3\x00"
 
@@ -120,7 +113,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, author: opt.Author, now: opt.Now}
+	s := &Store{db: db, h: db, path: path, author: opt.Author, now: opt.Now}
 	if s.author == "" {
 		s.author = DefaultAuthor()
 	}
@@ -183,23 +176,52 @@ func (s *Store) Author() string { return s.author }
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
-// DB exposes the pool for read queries in other store files and tests.
+// DB exposes the pool, for tests that look at the file behind the store's back.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close closes the workspace.
-func (s *Store) Close() error { return s.db.Close() }
+// Handler is what this handle's queries run on: the pool, or its transaction. For tests
+// and tools that need a statement the store does not offer inside a grouped transaction.
+func (s *Store) Handler() Handler { return s.h }
 
-// WithTx runs fn in one immediate transaction; it rolls back when fn returns an error.
-func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+// Close closes the workspace. A handle bound to a transaction does not own the pool.
+func (s *Store) Close() error {
+	if s.tx != nil {
+		return errors.New("close: this handle belongs to a transaction; close the store that opened it")
+	}
+	return s.db.Close()
+}
+
+// WithTx runs fn in one immediate transaction (the write lock is taken at BEGIN) and hands
+// it a *Store bound to that transaction: every store call made on tx is part of it, its
+// change rows included. The transaction commits when fn returns nil and rolls back when it
+// returns an error, so grouped calls land together or not at all:
+//
+//	err := s.WithTx(ctx, func(tx *store.Store) error {
+//		if _, err := tx.UpdateEvidence(ctx, before, after, opt); err != nil {
+//			return err
+//		}
+//		_, err := tx.LinkEvidence(ctx, id, link)
+//		return err
+//	})
+//
+// Called on a handle that is already bound, fn runs in that same transaction (no second
+// BEGIN, no savepoint): an error fn returns must be passed up so the whole transaction rolls
+// back. tx is only valid until WithTx returns.
+func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
+	bound := *s
+	bound.h, bound.tx = sqlTx, sqlTx
+	if err := fn(&bound); err != nil {
+		_ = sqlTx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
@@ -245,9 +267,9 @@ func SchemaVersion() int {
 	return ms[len(ms)-1].version
 }
 
-func (s *Store) userVersion(ctx context.Context, h Handler) (int, error) {
+func (s *Store) userVersion(ctx context.Context) (int, error) {
 	var v int
-	if err := h.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+	if err := s.h.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return 0, err
 	}
 	return v, nil
@@ -258,7 +280,7 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.userVersion(ctx, s.db)
+	v, err := s.userVersion(ctx)
 	if err != nil {
 		if strings.Contains(err.Error(), "file is not a database") {
 			return fmt.Errorf("%s is %w: SQLite cannot read it", s.path, ErrNotWorkspace)
@@ -276,7 +298,7 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 	} else if !readOnly {
 		// A SQLite file at version 0 must be empty to become a workspace.
 		var n int
-		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
+		if err := s.h.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
 			return fmt.Errorf("read workspace %s: %w", s.path, err)
 		}
 		if n > 0 {
@@ -293,25 +315,25 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 		if m.version <= v {
 			continue
 		}
-		err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		err := s.WithTx(ctx, func(tx *Store) error {
 			// Re-read inside the write lock: another process may have migrated meanwhile.
-			cur, err := s.userVersion(ctx, tx)
+			cur, err := tx.userVersion(ctx)
 			if err != nil {
 				return err
 			}
 			if cur >= m.version {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.h.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 			if m.version == 1 {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('application', 'annex'), ('workspace_id', ?), ('created_at', ?)`,
+				if _, err := tx.h.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('application', 'annex'), ('workspace_id', ?), ('created_at', ?)`,
 					uuid.Must(uuid.NewV7()).String(), s.now().UTC().Format(time.RFC3339Nano)); err != nil {
 					return err
 				}
 			}
-			_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
+			_, err = tx.h.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err
 		})
 		if err != nil {
@@ -323,7 +345,7 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 
 func (s *Store) checkIsAnnex(ctx context.Context) error {
 	var app string
-	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'application'").Scan(&app)
+	err := s.h.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'application'").Scan(&app)
 	if err != nil || app != "annex" {
 		return fmt.Errorf("%s is %w: it is a SQLite database of another program, so annex left it alone", s.path, ErrNotWorkspace)
 	}
@@ -338,6 +360,6 @@ func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339Nano) }
 // IntegrityCheck runs PRAGMA integrity_check and returns its first line ("ok" when sound).
 func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	var res string
-	err := s.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
+	err := s.h.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
 	return res, err
 }

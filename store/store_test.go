@@ -28,7 +28,7 @@ func openTemp(t *testing.T) (*Store, string) {
 func TestMigrateFromEmpty(t *testing.T) {
 	s, p := openTemp(t)
 	ctx := context.Background()
-	v, err := s.userVersion(ctx, s.db)
+	v, err := s.userVersion(ctx)
 	if err != nil || v != SchemaVersion() {
 		t.Fatalf("user_version = %d, %v; want %d", v, err, SchemaVersion())
 	}

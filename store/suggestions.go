@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -30,22 +29,22 @@ func (k SkipKey) entityID() string {
 // offered again for the engagement. Skipping twice is harmless.
 func (s *Store) SkipSuggestion(ctx context.Context, engagementID string, sg assessments.Suggestion) error {
 	k := SkipKeyOf(sg)
-	return s.WithTx(ctx, func(h *sql.Tx) error {
-		res, err := h.ExecContext(ctx, `INSERT INTO suggestion_skips(engagement_id, standard, ref, from_standard, from_ref, skipped_at, skipped_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, engagementID, k.Standard, k.Ref, k.FromStandard, k.FromRef, s.stamp(), s.author)
+	return s.WithTx(ctx, func(tx *Store) error {
+		res, err := tx.h.ExecContext(ctx, `INSERT INTO suggestion_skips(engagement_id, standard, ref, from_standard, from_ref, skipped_at, skipped_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, engagementID, k.Standard, k.Ref, k.FromStandard, k.FromRef, tx.stamp(), tx.author)
 		if err != nil {
 			return fmt.Errorf("skip suggestion for %s: %w", sg.Ref, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return s.Record(ctx, h, engagementID, "suggestion", k.entityID(), []FieldDiff{{Field: "skipped", Old: "", New: "yes"}})
+		return tx.Record(ctx, engagementID, "suggestion", k.entityID(), []FieldDiff{{Field: "skipped", Old: "", New: "yes"}})
 	})
 }
 
 // SuggestionSkips lists the skipped suggestions of an engagement.
 func (s *Store) SuggestionSkips(ctx context.Context, engagementID string) (map[SkipKey]bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT standard, ref, from_standard, from_ref FROM suggestion_skips WHERE engagement_id = ?`, engagementID)
+	rows, err := s.h.QueryContext(ctx, `SELECT standard, ref, from_standard, from_ref FROM suggestion_skips WHERE engagement_id = ?`, engagementID)
 	if err != nil {
 		return nil, fmt.Errorf("read skipped suggestions: %w", err)
 	}

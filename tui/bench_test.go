@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -35,12 +34,12 @@ func fiftyEngagements(b *testing.B) string {
 		if err != nil {
 			b.Fatal(err)
 		}
-		err = s.WithTx(ctx, func(tx *sql.Tx) error {
+		err = s.WithTx(ctx, func(tx *store.Store) error {
 			for _, std := range e.Standards {
 				c, _ := set.Get(std)
 				for j, r := range c.Requirements {
 					st := assessments.Statuses[(i+j)%4]
-					if _, err := tx.ExecContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, updated_at, updated_by) VALUES (?, ?, ?, ?, 'x', 'bench')`,
+					if _, err := tx.Handler().ExecContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, updated_at, updated_by) VALUES (?, ?, ?, ?, 'x', 'bench')`,
 						e.ID, std, r.Ref, string(st)); err != nil {
 						return err
 					}

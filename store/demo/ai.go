@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -221,9 +220,7 @@ func linkDemoRisks(ctx context.Context, s *store.Store, e assessments.Engagement
 			return fmt.Errorf("link risk %s: %w", r.Ref, err)
 		}
 		if target == lens.ID && strings.Contains(strings.ToLower(r.Title), "pneumothorax") {
-			if err := s.WithTx(ctx, func(tx *sql.Tx) error {
-				return s.LinkImpactRisk(ctx, tx, versions[0], assessments.AreaSafety, r.ID)
-			}); err != nil {
+			if err := s.LinkImpactRisk(ctx, versions[0], assessments.AreaSafety, r.ID); err != nil {
 				return err
 			}
 		}
