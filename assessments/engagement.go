@@ -38,7 +38,7 @@ func (e Engagement) HasStandard(id string) bool { return slices.Contains(e.Stand
 // Limits on text a user types, so a stray paste cannot bloat a workspace.
 const (
 	MaxNameLen = 200
-	MaxTextLen = 100_000
+	MaxTextLen = 1_000_000
 )
 
 // ValidationError names the field a user must fix and says why, in one sentence.

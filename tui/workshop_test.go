@@ -301,3 +301,81 @@ func TestStatusMessageDoesNotFollowToTheNextTab(t *testing.T) {
 		t.Fatal("the message followed to the next tab")
 	}
 }
+
+// Issue 12 item 7: a note whose save fails stays open with every word and the reason.
+func TestFailedSaveKeepsTheFieldOpenWithTheText(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	g := h.openGap(catalogs.ISO27001)
+	h.run(g.Select("A.5.10"))
+	if _, err := h.s.DB().Exec(`CREATE TRIGGER full_disk BEFORE UPDATE ON results BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
+		CREATE TRIGGER full_disk_ins BEFORE INSERT ON results BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("e")
+	h.typeText("Acceptable use policy signed by all staff in onboarding.")
+	h.keys("esc")
+	if !g.Capturing() {
+		t.Fatal("the editor closed although the save failed")
+	}
+	v := h.view()
+	if !strings.Contains(v, "Acceptable use policy signed by all staff") || !strings.Contains(v, "full") {
+		t.Fatalf("the text or the reason is not on screen:\n%s", v)
+	}
+	if _, err := h.s.DB().Exec(`DROP TRIGGER full_disk; DROP TRIGGER full_disk_ins`); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("esc")
+	if got := h.result(catalogs.ISO27001, "A.5.10").Notes; !strings.HasSuffix(got, "Acceptable use policy signed by all staff in onboarding.") {
+		t.Fatalf("after the disk has room again the note saves: %q", got)
+	}
+}
+
+// Issue 12 item 7: on a conflict the editor keeps the user's text and shows theirs; the user
+// keeps theirs, takes theirs, or edits.
+func TestNoteConflictKeepsBothTexts(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		want string
+	}{{"m", "mine"}, {"t", "theirs"}, {"e", "open"}} {
+		t.Run(tc.want, func(t *testing.T) {
+			h := newHarness(t, 120, 40, true)
+			g := h.openGap(catalogs.ISO27001)
+			h.run(g.Select("A.5.11"))
+			h.keys("e")
+			h.typeText("MINE: assets returned at exit, checked by HR.")
+			// Another process saves the note meanwhile.
+			engs, _ := h.s.Engagements(context.Background())
+			k := assessments.Key{EngagementID: engs[0].ID, Standard: catalogs.ISO27001, Ref: "A.5.11"}
+			cur, _ := h.s.Result(context.Background(), k)
+			theirs := cur
+			theirs.Notes = "THEIRS: return checklist in the leaver ticket."
+			if _, err := h.s.SaveResult(context.Background(), cur, theirs); err != nil {
+				t.Fatal(err)
+			}
+			h.keys("esc")
+			v := h.view()
+			if !strings.Contains(v, "THEIRS: return checklist") || !strings.Contains(v, "MINE: assets returned") {
+				t.Fatalf("the conflict does not show both texts:\n%s", v)
+			}
+			if got := h.result(catalogs.ISO27001, "A.5.11").Notes; got != theirs.Notes {
+				t.Fatalf("stored before the user chose: %q", got)
+			}
+			h.keys(tc.key)
+			got := h.result(catalogs.ISO27001, "A.5.11").Notes
+			switch tc.want {
+			case "mine":
+				if !strings.Contains(got, "MINE: assets returned") {
+					t.Fatalf("keep mine stored %q", got)
+				}
+			case "theirs":
+				if got != theirs.Notes || g.Capturing() {
+					t.Fatalf("take theirs stored %q (editor open %v)", got, g.Capturing())
+				}
+			case "open":
+				if !g.Capturing() || !strings.Contains(h.view(), "MINE: assets returned") || got != theirs.Notes {
+					t.Fatalf("edit: editor open %v, stored %q\n%s", g.Capturing(), got, h.view())
+				}
+			}
+		})
+	}
+}

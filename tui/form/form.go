@@ -258,10 +258,10 @@ func (f *Form) Load(v Values) {
 func (f *Form) setValue(s *state, v string) {
 	switch s.spec.Kind {
 	case Text, Date, Person:
-		s.input.SetValue(v)
+		s.input.SetValue(hide(v))
 		s.input.CursorEnd()
 	case MultiLine:
-		s.area.SetValue(v)
+		s.area.SetValue(hide(v))
 		s.area.MoveToEnd() // typing adds to what is there
 	default:
 		s.value = v
@@ -271,9 +271,9 @@ func (f *Form) setValue(s *state, v string) {
 func (s *state) get() string {
 	switch s.spec.Kind {
 	case Text, Date, Person:
-		return s.input.Value()
+		return reveal(s.input.Value())
 	case MultiLine:
-		return s.area.Value()
+		return reveal(s.area.Value())
 	}
 	return s.value
 }
@@ -769,7 +769,7 @@ func (f *Form) paste(text string) tea.Cmd {
 			return nil
 		}
 		var cmd tea.Cmd
-		s.input, cmd = s.input.Update(tea.PasteMsg{Content: text})
+		s.input, cmd = s.input.Update(tea.PasteMsg{Content: hide(text)})
 		f.recheck(s.spec.Key)
 		return cmd
 	case MultiLine:
@@ -778,7 +778,7 @@ func (f *Form) paste(text string) tea.Cmd {
 			return nil
 		}
 		var cmd tea.Cmd
-		s.area, cmd = s.area.Update(tea.PasteMsg{Content: text})
+		s.area, cmd = s.area.Update(tea.PasteMsg{Content: hide(text)})
 		f.recheck(s.spec.Key)
 		return cmd
 	}

@@ -273,3 +273,34 @@ func TestNothingChangesOnLoad(t *testing.T) {
 		t.Fatalf("changed keys %v", f.ChangedKeys())
 	}
 }
+
+// Issue 12 item 5: pasted escape sequences and other control characters are stored exactly
+// (and never reach the terminal: the view holds no ESC or BEL).
+func TestPasteKeepsControlCharactersExactlyAndInert(t *testing.T) {
+	for _, kind := range []Kind{Text, MultiLine} {
+		f := New(common.NewStyles(true), Field{Key: "v", Label: "V", Kind: kind})
+		f.SetSize(80, 10)
+		f.Load(Values{"v": ""})
+		nasty := "A\x1b]0;pwned\x07B\x1b[31mred\x1b[0mC\ttab\x7f\u0085"
+		f.Update(tea.PasteMsg{Content: nasty})
+		if got := f.Value("v"); got != nasty {
+			t.Errorf("kind %d stored %q, want %q", kind, got, nasty)
+		}
+		if v := f.View(); strings.ContainsAny(v, "\x07") || strings.Contains(v, "\x1b]0;") {
+			t.Errorf("kind %d: the view sends the pasted sequence to the terminal: %q", kind, v)
+		}
+		f.Load(Values{"v": nasty})
+		if got := f.Value("v"); got != nasty {
+			t.Errorf("kind %d: a loaded value comes back as %q", kind, got)
+		}
+	}
+}
+
+func TestPastedLineEndsBecomeNewlines(t *testing.T) {
+	f := New(common.NewStyles(true), Field{Key: "v", Label: "V", Kind: MultiLine})
+	f.Load(Values{})
+	f.Update(tea.PasteMsg{Content: "one\r\ntwo\rthree"})
+	if got := f.Value("v"); got != "one\ntwo\nthree" {
+		t.Fatalf("%q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package gap
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
 	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/form"
@@ -69,27 +71,23 @@ type adoptChosenMsg struct {
 	chosen  []string
 }
 
-// adopt carries the mapped result into ref (needs review, provenance kept) and, once that
-// is saved, links the source requirement's evidence to ref with the same provenance.
+// adopt carries the mapped result into ref (needs review, provenance kept) and links the
+// source requirement's evidence to ref with the same provenance, in one transaction: both
+// land or neither does.
 func (m *Model) adopt(ref string, o adoptOption) tea.Cmd {
-	set, c, e, std := m.c.Catalogs, m.c, m.eng, m.std
+	set, e, std := m.c.Catalogs, m.eng, m.std
 	return m.enqueueOp(saveOp{ref: ref, what: "adopt", apply: func(r assessments.Result) assessments.Result {
 		next, err := assessments.Adopt(set, r, o.mapping, o.from)
 		if err != nil {
 			return r
 		}
 		return next
-	}, after: func(saved assessments.Result) tea.Cmd {
-		return common.Send(m.Address(), func() tea.Msg {
-			n, err := c.Store.CopyRequirementEvidence(c.Ctx, e.ID, o.mapping.Standard, o.mapping.Ref, std, ref, assessments.Provenance(set, o.mapping))
-			if err != nil {
-				return common.ErrMsg{Err: fmt.Errorf("adopted the status, but not the evidence: %w", err)}
-			}
-			if n == 0 {
-				return nil
-			}
-			return adoptedEvidenceMsg{ref: ref, n: n}
-		})
+	}, extra: func(ctx context.Context, tx *store.Store, saved assessments.Result) (int, error) {
+		n, err := tx.CopyRequirementEvidence(ctx, e.ID, o.mapping.Standard, o.mapping.Ref, std, ref, assessments.Provenance(set, o.mapping))
+		if err != nil {
+			return 0, fmt.Errorf("link the evidence of %s %s: %w", m.shortOf(o.mapping.Standard), o.mapping.Ref, err)
+		}
+		return n, nil
 	}})
 }
 

@@ -1,6 +1,7 @@
 package gap
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -8,6 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/store"
+	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/common"
 	"github.com/annex-grc/annex/tui/form"
 )
@@ -39,6 +42,9 @@ type editor struct {
 	saved string // the stored value; the draft differs while typing
 	err   string // why the last save did not go through
 	seq   int
+	// conflict is set while the user decides between their text and another process's:
+	// nothing saves this field until then.
+	conflict bool
 }
 
 type autosaveMsg struct{ seq int }
@@ -133,16 +139,83 @@ func (m *Model) wrap(msg tea.Msg) common.Envelope { return common.Envelope{To: m
 
 func (m *Model) editOp(e *editor) saveOp {
 	v, field := e.value(), e.field
-	return saveOp{ref: e.ref, what: field, apply: func(r assessments.Result) assessments.Result {
+	return saveOp{ref: e.ref, what: field, text: v, apply: func(r assessments.Result) assessments.Result {
 		return setField(r, field, v)
 	}}
+}
+
+// keepTyped makes sure a field whose save failed still holds what was typed: the editor
+// stays open (or opens again on the field's requirement) with the text and the reason. On a
+// conflict a dialog shows the other value and asks: keep mine, take theirs, or edit.
+func (m *Model) keepTyped(msg savedMsg, ce *store.ConflictError) tea.Cmd {
+	field := msg.op.what
+	if _, isField := fieldLabels[field]; !isField {
+		return nil
+	}
+	typed := msg.op.text
+	if m.edit != nil && m.edit.ref == msg.op.ref && m.edit.field == field {
+		typed = m.edit.value()
+	} else {
+		if m.edit != nil {
+			return nil // another field is open; the message says what failed
+		}
+		if sel, _ := m.selected(); sel.Ref != msg.op.ref {
+			m.Select(msg.op.ref)
+		}
+		m.startEdit(field)
+		m.edit.f.Set(field, typed)
+		m.edit.saved = fieldValue(msg.before, field)
+	}
+	m.edit.err = msg.err.Error()
+	if ce == nil {
+		return nil
+	}
+	m.edit.conflict = true
+	ref := msg.op.ref
+	return common.OpenDialog(dialog.NewConflict(m.c.Styles, m.Address()+"/conflict", m.Address(),
+		fmt.Sprintf("%s of %s %s was changed elsewhere", fieldLabels[field], m.Title(), ref), typed, ce.Theirs,
+		func(c dialog.ConflictChoice) tea.Msg { return conflictChoiceMsg{ref: ref, field: field, choice: c, mine: typed} }))
+}
+
+// conflictChoiceMsg is the answer of the conflict dialog.
+type conflictChoiceMsg struct {
+	ref, field string
+	mine       string
+	choice     dialog.ConflictChoice
+}
+
+// resolveConflict acts on the conflict dialog's answer. The result was reloaded when the
+// conflict was reported, so "keep mine" saves over what is stored now, knowingly.
+func (m *Model) resolveConflict(msg conflictChoiceMsg) tea.Cmd {
+	e := m.edit
+	if e == nil || e.ref != msg.ref || e.field != msg.field {
+		return nil
+	}
+	stored := fieldValue(m.result(msg.ref), msg.field)
+	e.conflict = false
+	switch msg.choice {
+	case dialog.KeepMine:
+		e.saved = stored
+		e.f.Set(msg.field, msg.mine)
+		return m.commitEdit()
+	case dialog.TakeTheirs:
+		e.saved = stored
+		e.f.Set(msg.field, stored)
+		e.err = ""
+		m.closeEdit()
+		return common.InfoCmd(fmt.Sprintf("%s %s: kept the other value of %s", m.Title(), msg.ref, strings.ToLower(fieldLabels[msg.field])))
+	default: // edit: keep typing, starting from mine; the save goes over what is stored now
+		e.saved = stored
+		e.err = "Changed elsewhere: saving now replaces their text with yours."
+		return nil
+	}
 }
 
 // saveEdit writes the draft; close also leaves the editor, unless the text cannot be saved
 // as it stands, in which case the editor stays open with the message and the typed text.
 func (m *Model) saveEdit(close bool) tea.Cmd {
 	e := m.edit
-	if e == nil {
+	if e == nil || e.conflict {
 		return nil
 	}
 	probe := m.editOp(e).apply(m.result(e.ref))
@@ -208,6 +281,9 @@ func (m *Model) UnsavedWork() string {
 	e := m.edit
 	if e == nil {
 		return ""
+	}
+	if e.conflict {
+		return strings.ToLower(fieldLabels[e.field]) + " of " + e.ref + " (changed elsewhere; yours is not saved)"
 	}
 	if err := m.editOp(e).apply(m.result(e.ref)).Validate(); err != nil {
 		return strings.ToLower(fieldLabels[e.field][:1]) + fieldLabels[e.field][1:] + " of " + e.ref + " (" + err.Error() + ")"

@@ -459,8 +459,6 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.saveEdit(false)
 		}
 		return m, nil
-	case adoptedEvidenceMsg:
-		return m, tea.Batch(m.load(), common.InfoCmd(fmt.Sprintf("%s %s: adopted result needs review; %s linked with it", m.Title(), msg.ref, common.Count(msg.n, "evidence item", "evidence items"))))
 	case adoptChosenMsg:
 		i, err := strconv.Atoi(first(msg.chosen))
 		if err != nil || i < 0 || i >= len(msg.options) {
@@ -469,6 +467,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.adopt(msg.ref, msg.options[i])
 	case reasonsChosenMsg:
 		return m, m.saveReasons(msg)
+	case conflictChoiceMsg:
+		return m, m.resolveConflict(msg)
 	case dialog.SubmitMsg:
 		return m, m.submitted(msg)
 	case common.PeopleMsg:
@@ -753,8 +753,12 @@ type saveOp struct {
 	ref   string
 	what  string
 	apply func(assessments.Result) assessments.Result
-	// after runs when the save succeeded (e.g. adopt evidence too).
-	after func(saved assessments.Result) tea.Cmd
+	// extra writes more in the save's own transaction (adopting links the evidence too);
+	// it returns how many things it added.
+	extra func(ctx context.Context, tx *store.Store, saved assessments.Result) (int, error)
+	// text is what was typed, for a save of a field left before the save was acknowledged:
+	// if the save fails the field opens again with it, so nothing typed is lost.
+	text string
 	// dialog is the dialog that asked for the save; it closes when the save goes through
 	// and keeps the text with the message when it does not.
 	dialog string
@@ -766,6 +770,7 @@ type savedMsg struct {
 	op     saveOp
 	before assessments.Result
 	result assessments.Result
+	added  int // what op.extra added
 	err    error
 }
 
@@ -796,8 +801,17 @@ func (m *Model) next() tea.Cmd {
 	m.inflight = true
 	c := m.c
 	return common.Send(m.Address(), func() tea.Msg {
-		saved, err := c.Store.SaveResult(c.Ctx, before, after)
-		return savedMsg{op: op, before: before, result: saved, err: err}
+		var saved assessments.Result
+		var added int
+		err := c.Store.WithTx(c.Ctx, func(tx *store.Store) error {
+			var err error
+			if saved, err = tx.SaveResult(c.Ctx, before, after); err != nil || op.extra == nil {
+				return err
+			}
+			added, err = op.extra(c.Ctx, tx, saved)
+			return err
+		})
+		return savedMsg{op: op, before: before, result: saved, added: added, err: err}
 	})
 }
 
@@ -824,9 +838,7 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 			m.queue = nil
 			cmds = append(cmds, m.load())
 		}
-		if m.edit != nil && m.edit.ref == msg.op.ref {
-			m.edit.err = msg.err.Error()
-		}
+		cmds = append(cmds, m.keepTyped(msg, ce))
 		if msg.op.dialog != "" {
 			cmds = append(cmds, failDialog(msg.op.dialog, msg.err))
 		}
@@ -857,16 +869,18 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 	case msg.op.what == "status":
 		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: %s", name, msg.result.EffectiveStatus().Label())))
 	case msg.op.what == "adopt":
-		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: %s adopted %s; needs review (c confirms)", name, msg.result.EffectiveStatus().Label(), msg.result.Provenance)))
+		text := fmt.Sprintf("%s: %s adopted %s; needs review (c confirms)", name, msg.result.EffectiveStatus().Label(), msg.result.Provenance)
+		if msg.added > 0 {
+			text += "; " + common.Count(msg.added, "evidence item", "evidence items") + " linked"
+			cmds = append(cmds, m.loadSections())
+		}
+		cmds = append(cmds, common.InfoCmd(text))
 	case msg.op.what == "review":
 		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: adopted result confirmed", name)))
 	case msg.op.what == "maturity":
 		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: maturity %s", name, assessments.MaturityLabel(msg.result.Maturity))))
 	default:
 		cmds = append(cmds, common.InfoCmd(fmt.Sprintf("%s: %s saved", name, strings.ReplaceAll(msg.op.what, "_", " "))))
-	}
-	if msg.op.after != nil {
-		cmds = append(cmds, msg.op.after(msg.result))
 	}
 	cmds = append(cmds, m.next())
 	return tea.Batch(cmds...)
@@ -904,7 +918,7 @@ func restore(saved, before assessments.Result) assessments.Result {
 
 // FlushDrafts saves an open editor's text and queued edits synchronously (program end).
 func (m *Model) FlushDrafts() error {
-	if m.edit != nil && m.edit.value() != m.edit.saved {
+	if m.edit != nil && m.edit.value() != m.edit.saved && !m.edit.conflict {
 		m.queue = append(m.queue, m.editOp(m.edit))
 	}
 	var errs []error
