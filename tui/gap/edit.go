@@ -10,8 +10,8 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/store"
-	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/form"
 )
 
@@ -174,7 +174,9 @@ func (m *Model) keepTyped(msg savedMsg, ce *store.ConflictError) tea.Cmd {
 	ref := msg.op.ref
 	return common.OpenDialog(dialog.NewConflict(m.c.Styles, m.Address()+"/conflict", m.Address(),
 		fmt.Sprintf("%s of %s %s was changed elsewhere", fieldLabels[field], m.Title(), ref), typed, ce.Theirs,
-		func(c dialog.ConflictChoice) tea.Msg { return conflictChoiceMsg{ref: ref, field: field, choice: c, mine: typed} }))
+		func(c dialog.ConflictChoice) tea.Msg {
+			return conflictChoiceMsg{ref: ref, field: field, choice: c, mine: typed}
+		}))
 }
 
 // conflictChoiceMsg is the answer of the conflict dialog.
