@@ -41,7 +41,7 @@ func TestGapJourney(t *testing.T) {
 			s.keys("Enter")
 			s.text("Approval step still missing.")
 			s.keys("Escape")
-			scr := s.waitFor("ISO 42001 A.5.2: saved")
+			scr := s.waitFor("ISO 42001 A.5.2: notes saved")
 			assertNoBrokenLines(t, scr, size.w)
 			s.keys("C-c")
 			if code := s.waitExit(); code != 0 {

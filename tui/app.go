@@ -154,7 +154,25 @@ func (a *App) toDialog(msg tea.Msg) tea.Cmd {
 	i := len(a.dialogs) - 1
 	next, cmd := a.dialogs[i].Update(msg)
 	a.dialogs[i] = next
-	return cmd
+	return tea.Batch(cmd, a.finish(i))
+}
+
+// finish applies what dialog i decided in its last Update: it closes first, then its
+// replies reach their owners, all before the next message is read.
+func (a *App) finish(i int) tea.Cmd {
+	f, ok := a.dialogs[i].(common.Finisher)
+	if !ok {
+		return nil
+	}
+	replies, closed := f.Finish()
+	if closed {
+		a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
+	}
+	var cmds []tea.Cmd
+	for _, env := range replies {
+		cmds = append(cmds, a.deliver(env))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (a *App) closeDialog(id string) {
@@ -174,7 +192,7 @@ func (a *App) deliver(env common.Envelope) tea.Cmd {
 		if a.dialogs[i].ID() == env.To {
 			next, cmd := a.dialogs[i].Update(env.Msg)
 			a.dialogs[i] = next
-			return cmd
+			return tea.Batch(cmd, a.finish(i))
 		}
 	}
 	for i := len(a.stack) - 1; i >= 0; i-- {

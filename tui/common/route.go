@@ -168,3 +168,32 @@ type FilterClearer interface {
 // ClearStatusMsg asks the root to clear the status line (a message about one tab does not
 // belong to the next).
 type ClearStatusMsg struct{}
+
+// Outcome is embedded by dialogs to answer at once: the root reads it right after the
+// dialog's Update, delivers the replies and closes the dialog before the next key is read.
+// (A reply sent through a command would arrive after keys already typed: the key after
+// enter in the jump box would act on the requirement it was leaving.)
+type Outcome struct {
+	replies []Envelope
+	closed  bool
+}
+
+// Reply queues msg for the owner at address to.
+func (o *Outcome) Reply(to string, msg tea.Msg) {
+	o.replies = append(o.replies, Envelope{To: to, Msg: msg})
+}
+
+// Close asks the root to close the dialog.
+func (o *Outcome) Close() { o.closed = true }
+
+// Finish hands the root what the last Update decided, once.
+func (o *Outcome) Finish() (replies []Envelope, closed bool) {
+	r, c := o.replies, o.closed
+	o.replies, o.closed = nil, false
+	return r, c
+}
+
+// Finisher is implemented by dialogs that embed Outcome.
+type Finisher interface {
+	Finish() (replies []Envelope, closed bool)
+}

@@ -10,6 +10,7 @@ import (
 
 // Confirm asks a yes/no question. y sends Yes to the owner; n or esc close with no change.
 type Confirm struct {
+	common.Outcome
 	st       *common.Styles
 	id       string
 	owner    string
@@ -34,10 +35,10 @@ func (d *Confirm) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, keyYes):
-		yes := d.yes
-		return d, tea.Batch(common.CloseDialog(d.id), common.Send(d.owner, func() tea.Msg { return yes }))
+		d.Close()
+		d.Reply(d.owner, d.yes)
 	case key.Matches(k, keyNo):
-		return d, common.CloseDialog(d.id)
+		d.Close()
 	}
 	return d, nil
 }

@@ -31,6 +31,7 @@ var (
 // Conflict shows what the user typed beside what another process saved meanwhile and asks
 // which to keep. Nothing is decided by esc: it goes back to editing with the user's text.
 type Conflict struct {
+	common.Outcome
 	st           *common.Styles
 	id, owner    string
 	title        string
@@ -63,8 +64,9 @@ func (d *Conflict) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 	default:
 		return d, nil
 	}
-	out := d.done(c)
-	return d, tea.Batch(common.CloseDialog(d.id), common.Send(d.owner, func() tea.Msg { return out }))
+	d.Close()
+	d.Reply(d.owner, d.done(c))
+	return d, nil
 }
 
 // View shows both texts, each cut to a few lines.

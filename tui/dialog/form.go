@@ -21,6 +21,7 @@ type SubmitMsg struct {
 // Form is a small form in a box (the N/A justification, a rename): ctrl+s (or enter on a
 // one-line form) submits, esc leaves (asking first when something was typed).
 type Form struct {
+	common.Outcome
 	st    *common.Styles
 	id    string
 	owner string
@@ -63,7 +64,8 @@ func (d *Form) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 		d.busy = false
 		return d, d.f.SetErrors(msg.Errors)
 	case DoneMsg:
-		return d, common.CloseDialog(d.id)
+		d.Close()
+		return d, nil
 	case tea.KeyPressMsg:
 		if d.busy {
 			return d, nil
@@ -75,10 +77,9 @@ func (d *Form) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 		switch act {
 		case form.Save:
 			d.busy = true
-			v, id := d.f.Values(), d.id
-			return d, tea.Batch(cmd, common.Send(d.owner, func() tea.Msg { return SubmitMsg{ID: id, Values: v} }))
+			d.Reply(d.owner, SubmitMsg{ID: d.id, Values: d.f.Values()})
 		case form.Leave:
-			return d, common.CloseDialog(d.id)
+			d.Close()
 		}
 		return d, cmd
 	case tea.PasteMsg:

@@ -18,6 +18,7 @@ const JumpID = "jump"
 // Jump is the jump box (:): type a requirement ref of either standard, a risk ref, an AI
 // system, an evidence title or a tab; enter goes there.
 type Jump struct {
+	common.Outcome
 	st      *common.Styles
 	owner   string
 	targets []common.JumpTarget
@@ -106,7 +107,8 @@ func (j *Jump) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, keyCancel):
-			return j, common.CloseDialog(JumpID)
+			j.Close()
+			return j, nil
 		case key.Matches(msg, keyDown):
 			if j.cursor < len(j.shown)-1 {
 				j.cursor++
@@ -123,8 +125,9 @@ func (j *Jump) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 			if len(j.shown) == 0 {
 				return j, nil
 			}
-			target := j.targets[j.shown[j.cursor]].Msg
-			return j, tea.Batch(common.CloseDialog(JumpID), common.Send(j.owner, func() tea.Msg { return target }))
+			j.Close()
+			j.Reply(j.owner, j.targets[j.shown[j.cursor]].Msg)
+			return j, nil
 		}
 	case tea.PasteMsg:
 		msg.Content = common.OneLine(msg.Content)

@@ -14,6 +14,7 @@ import (
 // Pick is a list in a box: one choice (enter picks) or several (space ticks, enter saves).
 // Typed letters filter it; esc closes it with no change.
 type Pick struct {
+	common.Outcome
 	st    *common.Styles
 	id    string
 	owner string
@@ -41,7 +42,7 @@ func (d *Pick) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 	res, cmd := d.list.Update(msg)
 	switch res {
 	case form.ListCancel:
-		return d, common.CloseDialog(d.id)
+		d.Close()
 	case form.ListDone:
 		var vals []string
 		if d.list.Multi() {
@@ -49,8 +50,8 @@ func (d *Pick) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 		} else if it, ok := d.list.Current(); ok {
 			vals = []string{it.Value}
 		}
-		out := d.done(vals)
-		return d, tea.Batch(common.CloseDialog(d.id), common.Send(d.owner, func() tea.Msg { return out }))
+		d.Close()
+		d.Reply(d.owner, d.done(vals))
 	}
 	return d, cmd
 }
