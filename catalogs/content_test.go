@@ -206,11 +206,6 @@ func TestContent42001AnnexC(t *testing.T) {
 			}
 		}
 	}
-	for _, g := range c.Groups {
-		if g.Kind == KindControl && len(strings.TrimSpace(g.Objective)) < 40 {
-			t.Errorf("42001 area %s has no objective in our words", g.ID)
-		}
-	}
 }
 
 func TestContentCrosswalk(t *testing.T) {

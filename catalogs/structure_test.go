@@ -1,0 +1,138 @@
+package catalogs
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// These tests pin the structure of the standards that the built-in catalogs record beyond
+// refs and titles: control objectives, Annex B references, clause pointers to Annex A,
+// control purposes and documented information. Each compares against the standard's own
+// layout written out here, so an edit that drops or misplaces one fails.
+
+func builtinCatalog(t *testing.T, id string) *Catalog {
+	t.Helper()
+	c, ok := MustBuiltin().Get(id)
+	if !ok {
+		t.Fatalf("built-in catalog %s missing", id)
+	}
+	return c
+}
+
+func TestStructure42001Objectives(t *testing.T) {
+	c := builtinCatalog(t, ISO42001)
+	want := []string{"A.2", "A.3", "A.4", "A.5", "A.6.1", "A.6.2", "A.7", "A.8", "A.9", "A.10"}
+	var got []string
+	for _, o := range c.Objectives {
+		got = append(got, o.ID)
+		if n := len(strings.TrimSpace(o.Text)); n < 40 {
+			t.Errorf("objective %s: text has %d characters, want the aim in our words (at least 40)", o.ID, n)
+		}
+		if g, ok := c.Group(o.Group); !ok || g.Kind != KindControl {
+			t.Errorf("objective %s: group %q is not an Annex A area", o.ID, o.Group)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("42001 objectives = %v, want the ten of Annex A: %v", got, want)
+	}
+	for id, title := range map[string]string{"A.6.1": "Management guidance for AI system development", "A.6.2": "AI system life cycle"} {
+		if o, _ := c.Objective(id); o.Title != title || o.Group != "A.6" {
+			t.Errorf("objective %s = %q in group %q, want %q in A.6", id, o.Title, o.Group, title)
+		}
+	}
+	// Every control serves exactly the objective its ref falls under; every objective has controls.
+	served := map[string]int{}
+	for _, r := range c.Requirements {
+		o, ok := c.ControlObjective(r)
+		if r.Kind == KindClause {
+			if ok {
+				t.Errorf("clause %s has control objective %s", r.Ref, o.ID)
+			}
+			continue
+		}
+		wantID := r.Group
+		if r.Group == "A.6" {
+			wantID = r.Ref[:len("A.6.1")]
+		}
+		if !ok || o.ID != wantID {
+			t.Errorf("control %s serves objective %q, want %s", r.Ref, o.ID, wantID)
+		}
+		served[o.ID]++
+	}
+	for _, id := range want {
+		if served[id] == 0 {
+			t.Errorf("objective %s covers no control", id)
+		}
+	}
+	if served["A.6.1"] != 2 || served["A.6.2"] != 7 {
+		t.Errorf("A.6.1 covers %d controls and A.6.2 %d, want 2 and 7", served["A.6.1"], served["A.6.2"])
+	}
+	// The aims live in the objectives only, so A.6 cannot show one aim for both of its halves.
+	for _, g := range c.Groups {
+		if g.Objective != "" {
+			t.Errorf("group %s carries an objective of its own; 42001 objectives belong in the objectives list", g.ID)
+		}
+	}
+}
+
+func TestStructure42001AnnexB(t *testing.T) {
+	c := builtinCatalog(t, ISO42001)
+	controls := 0
+	for _, r := range c.Requirements {
+		if r.Kind == KindClause {
+			if r.AnnexB != "" {
+				t.Errorf("clause %s has an Annex B reference %q", r.Ref, r.AnnexB)
+			}
+			continue
+		}
+		controls++
+		// Annex B mirrors Annex A: the guidance for A.x.y is B.x.y.
+		if want := "B" + strings.TrimPrefix(r.Ref, "A"); r.AnnexB != want {
+			t.Errorf("control %s: annex_b = %q, want %s", r.Ref, r.AnnexB, want)
+		}
+	}
+	if controls != 38 {
+		t.Errorf("checked %d controls, want 38", controls)
+	}
+	for _, r := range builtinCatalog(t, ISO27001).Requirements {
+		if r.AnnexB != "" || len(r.AnnexA) != 0 {
+			t.Errorf("27001 %s carries 42001 Annex A/B references", r.Ref)
+		}
+	}
+}
+
+// pointers42001 are the clauses of 42001 whose text points to Annex A controls or areas.
+var pointers42001 = map[string][]string{
+	"5.2":   {"A.2"},
+	"5.3":   {"A.3.2"},
+	"6.1.4": {"A.5"},
+	"6.2":   {"A.6.1.2", "A.6.1.3", "A.9.3"},
+	"7.1":   {"A.4"},
+}
+
+func TestStructure42001ClausePointers(t *testing.T) {
+	c := builtinCatalog(t, ISO42001)
+	got := map[string][]string{}
+	for _, r := range c.Requirements {
+		if len(r.AnnexA) == 0 {
+			continue
+		}
+		if r.Kind != KindClause {
+			t.Errorf("control %s points to Annex A; only clauses do", r.Ref)
+		}
+		got[r.Ref] = r.AnnexA
+		for _, p := range r.AnnexA {
+			_, isReq := c.Requirement(p)
+			_, isObj := c.Objective(p)
+			_, isGroup := c.Group(p)
+			if !isReq && !isObj && !isGroup {
+				t.Errorf("%s points to %s, which is not in the catalog", r.Ref, p)
+			}
+		}
+	}
+	if !maps.EqualFunc(got, pointers42001, slices.Equal) {
+		t.Errorf("clause pointers = %v, want %v", got, pointers42001)
+	}
+}
