@@ -136,3 +136,73 @@ func TestStructure42001ClausePointers(t *testing.T) {
 		t.Errorf("clause pointers = %v, want %v", got, pointers42001)
 	}
 }
+
+func TestStructure27001Purpose(t *testing.T) {
+	c := builtinCatalog(t, ISO27001)
+	seen := map[string]string{}
+	controls := 0
+	for _, r := range c.Requirements {
+		p := r.Purpose
+		if r.Kind == KindClause {
+			if p != "" {
+				t.Errorf("clause %s has a purpose; purposes belong to Annex A controls", r.Ref)
+			}
+			continue
+		}
+		controls++
+		if problem := purposeProblem(p); problem != "" {
+			t.Errorf("control %s: purpose %q: %s", r.Ref, p, problem)
+		}
+		if prev, dup := seen[p]; dup && p != "" {
+			t.Errorf("control %s has the purpose of %s", r.Ref, prev)
+		}
+		seen[p] = r.Ref
+		if p != "" && strings.Contains(r.Guidance, strings.TrimSuffix(p, ".")) {
+			t.Errorf("control %s: the purpose repeats the guidance", r.Ref)
+		}
+	}
+	if controls != 93 {
+		t.Errorf("checked %d 27001 controls, want 93", controls)
+	}
+	for _, r := range builtinCatalog(t, ISO42001).Requirements {
+		if r.Purpose != "" {
+			t.Errorf("42001 %s has a purpose; 42001 states aims per objective", r.Ref)
+		}
+	}
+}
+
+// purposeProblem says what is wrong with a control's purpose, or "". A purpose is one
+// sentence in annex's words: it states the outcome, never opening with "To ..." as the
+// purposes in ISO/IEC 27002 do, which keeps our wording apart from theirs.
+func purposeProblem(p string) string {
+	p = strings.TrimSpace(p)
+	switch n := len([]rune(p)); {
+	case n == 0:
+		return "missing"
+	case n < 40 || n > 200:
+		return "want one sentence of 40 to 200 characters"
+	}
+	if strings.HasPrefix(p, "To ") {
+		return `opens with "To", the pattern of ISO/IEC 27002's own purposes; state the outcome instead`
+	}
+	if !strings.HasSuffix(p, ".") {
+		return "does not end with a full stop"
+	}
+	if strings.ContainsAny(p, "\n") || strings.Contains(p[:len(p)-1], ". ") || strings.ContainsAny(p, "?!;") {
+		return "is more than one sentence"
+	}
+	return ""
+}
+
+// TestPurposeCheckFails makes sure the purpose check can fail.
+func TestPurposeCheckFails(t *testing.T) {
+	for _, bad := range []string{"", "Too short.", "To ensure the correct and secure operation of information processing facilities.",
+		"Backups can be restored after an incident and are tested. They are kept off site.", "Backups can be restored after loss, corruption or attack"} {
+		if purposeProblem(bad) == "" {
+			t.Errorf("purpose %q passed the check", bad)
+		}
+	}
+	if p := "Backups can be restored after loss, corruption or attack."; purposeProblem(p) != "" {
+		t.Errorf("good purpose refused: %s", purposeProblem(p))
+	}
+}
