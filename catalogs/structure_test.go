@@ -206,3 +206,58 @@ func TestPurposeCheckFails(t *testing.T) {
 		t.Errorf("good purpose refused: %s", purposeProblem(p))
 	}
 }
+
+// documented lists, per standard, the requirements a lead auditor's "mandatory documented
+// information" checklist holds: clauses that ask for documented information, and Annex A
+// controls whose text asks for something to be documented (or is itself a document or log).
+var documented = map[string][]string{
+	ISO27001: {"4.3", "5.2", "6.1.2", "6.1.3", "6.2", "7.2", "7.5.1", "7.5.2", "7.5.3", "8.1", "8.2", "8.3", "9.1", "9.2.2", "9.3.3", "10.2",
+		"A.5.1", "A.5.9", "A.5.10", "A.5.26", "A.5.31", "A.5.37", "A.6.2", "A.6.6", "A.8.15", "A.8.27"},
+	ISO42001: {"4.3", "5.2", "6.1.2", "6.1.3", "6.1.4", "6.2", "7.2", "7.5.1", "7.5.2", "7.5.3", "8.1", "8.2", "8.3", "8.4", "9.1", "9.2.2", "9.3.3", "10.2",
+		"A.2.2", "A.4.2", "A.4.3", "A.4.4", "A.4.5", "A.4.6", "A.5.3", "A.5.4", "A.5.5", "A.6.1.2", "A.6.1.3",
+		"A.6.2.2", "A.6.2.3", "A.6.2.4", "A.6.2.5", "A.6.2.6", "A.6.2.7", "A.6.2.8", "A.7.2", "A.7.3", "A.7.4", "A.7.5", "A.7.6",
+		"A.8.2", "A.8.4", "A.8.5", "A.9.2", "A.9.3"},
+}
+
+func TestStructureDocumentedInformation(t *testing.T) {
+	for id, want := range documented {
+		c := builtinCatalog(t, id)
+		var got []string
+		for _, r := range c.Requirements {
+			if !r.NeedsDocuments() {
+				continue
+			}
+			got = append(got, r.Ref)
+			for i, d := range r.Documents {
+				if !slices.Contains(DocumentKinds, d.Kind) {
+					t.Errorf("%s %s: documented_information[%d] kind %q", id, r.Ref, i, d.Kind)
+				}
+				if n := len([]rune(strings.TrimSpace(d.Note))); n < 8 || n > 160 {
+					t.Errorf("%s %s: documented_information[%d] note has %d characters, want a short note (8 to 160)", id, r.Ref, i, n)
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: requirements flagged for documented information\n got %v\nwant %v", id, got, want)
+		}
+	}
+	// Spot checks of what the documents are.
+	for _, tc := range []struct{ std, ref, kind, contains string }{
+		{ISO27001, "6.1.3", DocDocument, "Statement of Applicability"},
+		{ISO27001, "6.1.3", DocDocument, "risk owners"},
+		{ISO42001, "6.1.3", DocDocument, "designated management"},
+		{ISO42001, "6.1.4", DocRecord, "impact assessments"},
+		{ISO27001, "A.8.15", DocRecord, "Logs"},
+		{ISO42001, "A.6.2.8", DocRecord, "Event logs"},
+		{ISO27001, "10.2", DocRecord, "corrective action"},
+	} {
+		r, _ := builtinCatalog(t, tc.std).Requirement(tc.ref)
+		found := false
+		for _, d := range r.Documents {
+			found = found || (d.Kind == tc.kind && strings.Contains(d.Note, tc.contains))
+		}
+		if !found {
+			t.Errorf("%s %s: no %s mentioning %q in %+v", tc.std, tc.ref, tc.kind, tc.contains, r.Documents)
+		}
+	}
+}
