@@ -277,3 +277,55 @@ func TestContentCrosswalk(t *testing.T) {
 		}
 	}
 }
+
+// TestContentReviewCorrections pins the corrections of the expert review (issue #11), so a
+// later edit cannot bring back a 27001 idea where 42001 says something else.
+func TestContentReviewCorrections(t *testing.T) {
+	set := MustBuiltin()
+	req := func(std, ref string) Requirement {
+		c, _ := set.Get(std)
+		r, ok := c.Requirement(ref)
+		if !ok {
+			t.Fatalf("%s %s missing", std, ref)
+		}
+		return r
+	}
+	all := func(r Requirement) string {
+		return strings.ToLower(strings.Join(append(append([]string{r.Guidance}, r.Questions...), r.Evidence...), "\n"))
+	}
+	// 42001 6.1.3: designated management approves the plan; Annex B guidance is considered.
+	r := req(ISO42001, "6.1.3")
+	if g := strings.ToLower(r.Guidance); !strings.Contains(g, "designated") || !strings.Contains(g, "annex b") {
+		t.Error("42001 6.1.3 guidance must name designated management and the Annex B guidance")
+	}
+	for _, s := range append(slices.Clone(r.Questions), r.Evidence...) {
+		if strings.Contains(strings.ToLower(s), "risk owner") {
+			t.Errorf("42001 6.1.3 still expects risk owners: %q", s)
+		}
+	}
+	// 42001 9.3.2: interested-party feedback is a 27001 input, not a 42001 one.
+	r = req(ISO42001, "9.3.2")
+	if strings.Contains(strings.ToLower(r.Guidance), "feedback from interested parties") {
+		t.Error("42001 9.3.2 lists feedback from interested parties as a required input")
+	}
+	for _, e := range r.Evidence {
+		if strings.Contains(strings.ToLower(e), "feedback") {
+			t.Errorf("42001 9.3.2 evidence expects feedback: %q", e)
+		}
+	}
+	// 27001 4.1 and 4.2: the climate change consideration of Amendment 1 (2024).
+	for _, ref := range []string{"4.1", "4.2"} {
+		if a := all(req(ISO27001, ref)); !strings.Contains(a, "climate") || !strings.Contains(a, "amendment 1") {
+			t.Errorf("27001 %s does not mention the climate change consideration of Amendment 1", ref)
+		}
+	}
+	// 42001 A.2.2: deviations and exceptions; A.6.2.6: AI-specific threats to watch for.
+	if a := all(req(ISO42001, "A.2.2")); !strings.Contains(a, "exception") {
+		t.Error("42001 A.2.2 does not cover exceptions to the AI policy")
+	}
+	for _, threat := range []string{"data poisoning", "model stealing", "model inversion"} {
+		if !strings.Contains(strings.ToLower(req(ISO42001, "A.6.2.6").Guidance), threat) {
+			t.Errorf("42001 A.6.2.6 guidance does not name %s", threat)
+		}
+	}
+}

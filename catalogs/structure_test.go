@@ -1,7 +1,9 @@
 package catalogs
 
 import (
+	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -258,6 +260,78 @@ func TestStructureDocumentedInformation(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s %s: no %s mentioning %q in %+v", tc.std, tc.ref, tc.kind, tc.contains, r.Documents)
+		}
+	}
+}
+
+// hyphenBreak finds a word broken at a hyphen, as a folded YAML line ending in "infrastructure-"
+// leaves it: "infrastructure- as-code". Suspended hyphens ("short- and long-term") are caught
+// too; write such phrases out in full.
+var hyphenBreak = regexp.MustCompile(`\pL-\s+\pL`)
+
+// catalogTexts lists every piece of text a catalog carries, each with where it is.
+func catalogTexts(c *Catalog) map[string]string {
+	out := map[string]string{"name": c.Name, "description": c.Description}
+	for _, g := range c.Groups {
+		out["group "+g.ID+" title"] = g.Title
+		out["group "+g.ID+" objective"] = g.Objective
+	}
+	for _, o := range c.Objectives {
+		out["objective "+o.ID+" title"] = o.Title
+		out["objective "+o.ID+" text"] = o.Text
+	}
+	for _, r := range c.Requirements {
+		at := r.Ref + " "
+		out[at+"title"], out[at+"guidance"], out[at+"purpose"] = r.Title, r.Guidance, r.Purpose
+		for i, q := range r.Questions {
+			out[fmt.Sprintf("%squestion %d", at, i+1)] = q
+		}
+		for i, e := range r.Evidence {
+			out[fmt.Sprintf("%sevidence %d", at, i+1)] = e
+		}
+		for i, d := range r.Documents {
+			out[fmt.Sprintf("%sdocumented information %d", at, i+1)] = d.Note
+		}
+	}
+	return out
+}
+
+func TestNoHyphenBreaks(t *testing.T) {
+	set := MustBuiltin()
+	texts := map[string]string{}
+	for _, c := range set.Catalogs {
+		for where, s := range catalogTexts(c) {
+			texts[c.ID+" "+where] = s
+		}
+	}
+	for _, cw := range set.Crosswalks {
+		for _, e := range cw.Entries {
+			texts["crosswalk "+e.Target+" no counterpart"] = e.NoCounterpart
+			for _, l := range e.Links {
+				texts["crosswalk "+l.Source+" -> "+e.Target] = l.Rationale
+			}
+		}
+	}
+	if len(texts) < 1000 {
+		t.Fatalf("only %d texts checked; the walk misses some", len(texts))
+	}
+	for where, s := range texts {
+		if m := hyphenBreak.FindString(s); m != "" {
+			t.Errorf("%s: broken hyphenation %q", where, m)
+		}
+	}
+}
+
+// TestHyphenBreakDetector makes sure the hyphenation check can fail.
+func TestHyphenBreakDetector(t *testing.T) {
+	for _, bad := range []string{"low-code or infrastructure- as-code work", "follow language-\nspecific guidelines", "short- and long-term"} {
+		if !hyphenBreak.MatchString(bad) {
+			t.Errorf("%q passed", bad)
+		}
+	}
+	for _, good := range []string{"infrastructure-as-code", "language-specific rules", "A.5.1 - A.5.3", "risk - and more"} {
+		if hyphenBreak.MatchString(good) {
+			t.Errorf("%q refused", good)
 		}
 	}
 }
