@@ -329,3 +329,66 @@ func TestContentReviewCorrections(t *testing.T) {
 		}
 	}
 }
+
+// TestCrosswalkReviewCorrections pins the links the expert review (issue #11) corrected or
+// added, and the requirements that stay without a 27001 counterpart.
+func TestCrosswalkReviewCorrections(t *testing.T) {
+	set := MustBuiltin()
+	rel := func(source, target string) (Relationship, bool) {
+		for _, m := range set.MappingsFor(ISO42001, target) {
+			if m.Standard == ISO27001 && m.Ref == source {
+				return m.Relationship, true
+			}
+		}
+		return "", false
+	}
+	for _, tc := range []struct {
+		source, target string
+		want           Relationship
+	}{
+		{"9.3.2", "9.3.2", Superset},
+		{"6.1.2", "6.1.2", Intersects},
+		{"6.1.3", "6.1.3", Intersects},
+		{"A.6.8", "A.3.3", Related},
+		{"A.8.6", "A.4.5", Related},
+		{"A.5.37", "A.6.2.7", Intersects},
+		{"6.1.2", "A.5.2", Related},
+		{"A.5.34", "A.5.4", Related},
+		{"7.5.3", "A.5.3", Related},
+		{"A.5.33", "A.5.3", Related},
+		{"A.8.11", "A.7.6", Related},
+		{"6.2", "A.6.1.2", Related},
+		{"4.2", "A.10.4", Related},
+		{"5.2", "A.2.2", Related},
+		{"5.3", "A.3.2", Related},
+		{"A.5.25", "A.8.4", Related},
+		{"A.6.8", "A.8.4", Related},
+		{"A.5.19", "A.10.2", Related},
+		{"A.8.10", "A.7.2", Related},
+		{"A.5.33", "A.7.5", Related},
+	} {
+		got, ok := rel(tc.source, tc.target)
+		if !ok {
+			t.Errorf("27001 %s -> 42001 %s: no link", tc.source, tc.target)
+		} else if got != tc.want {
+			t.Errorf("27001 %s -> 42001 %s: %s, want %s", tc.source, tc.target, got, tc.want)
+		}
+	}
+	var none []string
+	for _, cw := range set.Crosswalks {
+		for _, e := range cw.Entries {
+			if e.NoCounterpart != "" {
+				none = append(none, e.Target)
+			}
+		}
+	}
+	if want := []string{"6.1.4", "8.4", "A.5.5", "A.7.4", "A.8.2"}; !slices.Equal(none, want) {
+		t.Errorf("no-counterpart targets = %v, want %v", none, want)
+	}
+	// ISO/IEC 27000 defines integrity as accuracy and completeness, so the A.7.4 gap is about
+	// fitness of data for a purpose, not about accuracy or completeness as such.
+	why, _ := set.NoCounterpart(ISO42001, "A.7.4")
+	if !strings.Contains(why, "purpose") || strings.Contains(why, "no requirement for accuracy") {
+		t.Errorf("A.7.4 reason = %q", why)
+	}
+}
