@@ -197,6 +197,7 @@ func ReportPDF(d *Data) ([]byte, error) {
 			sv.SoA.Controls, sv.SoA.Applicable, sv.SoA.Implemented, sv.SoA.Excluded, sv.SoA.Undecided))
 		p.SetTextColor(31, 35, 40)
 	}
+	docsPDF(p, v.Docs)
 	partsPDF(p, d)
 
 	p.heading("Action plan")

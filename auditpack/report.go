@@ -90,6 +90,7 @@ type reportView struct {
 	Views     []StandardView
 	Actions   []Action
 	Legend    []Segment
+	Docs      docsView      // the mandatory documented information checklist
 	Parts     template.HTML // the parts' sections (risks, AI, evidence), rendered by their own templates
 	Changes   int
 	Contents  []contentLine
@@ -160,6 +161,7 @@ func buildReportView(d *Data) reportView {
 		}
 		v.Views = append(v.Views, sv)
 	}
+	v.Docs = docChecklist(d)
 	v.Actions = actionPlan(d)
 	v.Contents = packContents(d)
 	return v
@@ -216,7 +218,7 @@ var reportFuncs = template.FuncMap{
 	"mul":    func(a float64, b float64) float64 { return a * b },
 }
 
-var reportTemplate = template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML))
+var reportTemplate = template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML + docsHTML))
 
 // ReportHTML is the self-contained management report: inline CSS and SVG, no external
 // resource, printable. Every user text goes through html/template's escaping.

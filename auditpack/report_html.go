@@ -86,6 +86,7 @@ footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:v
 <p class="muted">Statement of Applicability: {{.SoA.Controls}} controls — {{.SoA.Applicable}} applicable ({{.SoA.Implemented}} implemented), {{.SoA.Excluded}} excluded, {{.SoA.Undecided}} not yet decided.</p>
 {{end}}
 </section>
+{{template "docs" .Docs}}
 {{.Parts}}
 <section id="actions">
 <h2>Action plan</h2>

@@ -110,3 +110,48 @@ func TestMappingsBothDirections(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateObjectivesPointersAndDocuments(t *testing.T) {
+	base := func() *Catalog {
+		return &Catalog{ID: "x", Name: "X", Groups: []Group{{ID: "A.6", Title: "Life cycle", Kind: KindControl}, {ID: "5", Title: "Leadership", Kind: KindClause}},
+			Objectives: []Objective{{ID: "A.6.1", Title: "Guidance", Group: "A.6", Text: "Aim one."}, {ID: "A.6.2", Title: "Stages", Group: "A.6", Text: "Aim two."}},
+			Requirements: []Requirement{
+				{Ref: "A.6.1.2", Title: "T", Group: "A.6", Kind: KindControl, AnnexB: "B.6.1.2"},
+				{Ref: "A.6.2.2", Title: "T", Group: "A.6", Kind: KindControl, Documents: []Document{{Kind: DocDocument, Note: "Specification"}}},
+				{Ref: "5.2", Title: "T", Group: "5", Kind: KindClause, AnnexA: []string{"A.6", "A.6.1", "A.6.2.2"}},
+			}}
+	}
+	c := base()
+	if err := Validate(c); err != nil {
+		t.Fatalf("valid catalog refused: %v", err)
+	}
+	c.index()
+	for ref, want := range map[string]string{"A.6.1.2": "A.6.1", "A.6.2.2": "A.6.2"} {
+		r, _ := c.Requirement(ref)
+		if o, ok := c.ControlObjective(r); !ok || o.ID != want {
+			t.Errorf("objective of %s = %q, want %s", ref, o.ID, want)
+		}
+	}
+	if r, _ := c.Requirement("5.2"); r.NeedsDocuments() {
+		t.Error("5.2 asks for no documented information")
+	}
+	tests := []struct {
+		name   string
+		mutate func(c *Catalog)
+		want   string
+	}{
+		{"pointer to nothing", func(c *Catalog) { c.Requirements[2].AnnexA = []string{"A.6.9"} }, `annex_a "A.6.9" is not`},
+		{"document kind", func(c *Catalog) { c.Requirements[1].Documents[0].Kind = "policy" }, `kind "policy" must be one of document, record`},
+		{"document note", func(c *Catalog) { c.Requirements[1].Documents[0].Note = " " }, "has no note"},
+		{"objective group", func(c *Catalog) { c.Objectives[0].Group = "A.7" }, `objective A.6.1: group "A.7"`},
+		{"objective twice", func(c *Catalog) { c.Objectives[1].ID = "A.6.1" }, "objective A.6.1 is listed twice"},
+		{"objective text", func(c *Catalog) { c.Objectives[0].Text = "" }, "objective A.6.1: no text"},
+	}
+	for _, tt := range tests {
+		c := base()
+		tt.mutate(c)
+		if err := Validate(c); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -139,7 +139,7 @@ func ParseCustomFile(b []byte) (*Custom, error) {
 		return nil, p.result()
 	}
 	c := &Catalog{ID: f.ID, Name: strings.TrimSpace(f.Name), Short: strings.TrimSpace(f.Short), Description: f.Description,
-		Groups: f.Groups, Requirements: f.Requirements, Custom: true}
+		Groups: f.Groups, Objectives: f.Objectives, Requirements: f.Requirements, Custom: true}
 	if c.Short == "" {
 		c.Short = c.Name
 	}
@@ -398,7 +398,7 @@ func patternMessage(schemaURL, got string) string {
 	switch {
 	case strings.HasSuffix(schemaURL, "/properties/id"):
 		return fmt.Sprintf("%q must be 2 to 64 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", got)
-	case strings.HasSuffix(schemaURL, "/$defs/name"):
+	case strings.HasSuffix(schemaURL, "/$defs/name"), strings.HasSuffix(schemaURL, "/properties/text"), strings.HasSuffix(schemaURL, "/properties/note"):
 		return "must not be blank"
 	case strings.HasSuffix(schemaURL, "/$defs/ref"):
 		return fmt.Sprintf("%q must start with a letter or digit and contain no spaces; the punctuation allowed is . _ : / ( ) -", got)
@@ -429,6 +429,22 @@ func (p *parser) checkCatalog(c *Catalog) {
 		groupLine[g.ID] = l
 		groupIDs = append(groupIDs, g.ID)
 	}
+	objectiveLine := map[string]int{}
+	for i, o := range c.Objectives {
+		l := p.line("objectives", strconv.Itoa(i), "id")
+		if o.ID == "" {
+			continue
+		}
+		if first, dup := objectiveLine[o.ID]; dup {
+			p.add(l, fmt.Sprintf("objectives[%d].id", i), "objective %q is listed twice (first at line %d)", o.ID, first)
+		} else {
+			objectiveLine[o.ID] = l
+		}
+		if _, ok := groupLine[o.Group]; !ok && o.Group != "" && len(groupIDs) > 0 {
+			p.add(p.line("objectives", strconv.Itoa(i), "group"), fmt.Sprintf("objectives[%d].group", i),
+				"%q is not one of the groups listed under groups (%s)", o.Group, listSome(groupIDs, 8))
+		}
+	}
 	refLine := map[string]int{}
 	for i, r := range c.Requirements {
 		idx := strconv.Itoa(i)
@@ -444,6 +460,18 @@ func (p *parser) checkCatalog(c *Catalog) {
 		if _, ok := groupLine[r.Group]; !ok && r.Group != "" && len(groupIDs) > 0 {
 			p.add(p.line("requirements", idx, "group"), fmt.Sprintf("requirements[%d].group", i),
 				"%q is not one of the groups listed under groups (%s)", r.Group, listSome(groupIDs, 8))
+		}
+	}
+	// A clause's pointers to controls name a requirement, an objective or a group of the file.
+	for i, r := range c.Requirements {
+		for j, ptr := range r.AnnexA {
+			_, isRef := refLine[ptr]
+			_, isObjective := objectiveLine[ptr]
+			_, isGroup := groupLine[ptr]
+			if ptr != "" && !isRef && !isObjective && !isGroup {
+				p.add(p.line("requirements", strconv.Itoa(i), "annex_a", strconv.Itoa(j)), fmt.Sprintf("requirements[%d].annex_a[%d]", i, j),
+					"%q is not a requirement, objective or group of this catalog", ptr)
+			}
 		}
 	}
 }

@@ -3,8 +3,11 @@ package catalogs
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // validCustom is the example of docs/CATALOGS.md, kept in step by TestDocsExampleParses.
@@ -15,11 +18,14 @@ description: The security rules Acme asks of every team that runs a cloud servic
 groups:
   - {id: GOV, title: Governance, objective: Security has an owner and a direction.}
   - {id: ACC, title: Access}
+objectives:
+  - {id: ACC, title: Access, group: ACC, text: Only the right people reach Acme's cloud services.}
 requirements:
   - ref: GOV-1
     title: Security policy approved by the board
     group: GOV
     kind: control
+    purpose: Every team works from one security direction that the board stands behind.
     guidance: >-
       The board approves a short security policy each year and every team can find it.
     questions:
@@ -28,6 +34,9 @@ requirements:
     evidence:
       - Board minutes approving the policy
       - Intranet page with the current version
+    documented_information:
+      - {kind: document, note: The approved security policy}
+      - {kind: record, note: Board minutes of the yearly approval}
   - ref: ACC-1
     title: Multi-factor authentication
     group: ACC
@@ -63,6 +72,23 @@ func TestParseCustomValid(t *testing.T) {
 	}
 	if g, _ := c.Group("GOV"); g.Kind != KindControl || g.Objective == "" {
 		t.Errorf("group GOV = %+v", g)
+	}
+	gov, _ := c.Requirement("GOV-1")
+	if gov.Purpose == "" || len(gov.Documents) != 2 || gov.Documents[1].Kind != DocRecord || !gov.NeedsDocuments() {
+		t.Errorf("GOV-1 = %+v", gov)
+	}
+	if acc.NeedsDocuments() || acc.Purpose != "" || acc.AnnexB != "" || len(acc.AnnexA) != 0 {
+		t.Errorf("ACC-1 has fields it was not given: %+v", acc)
+	}
+	// The group objective is the fallback; a listed objective is the control objective.
+	if o, ok := c.ObjectiveFor(gov); !ok || o.ID != "GOV" || o.Text == "" {
+		t.Errorf("objective of GOV-1 = %+v, %v", o, ok)
+	}
+	if _, ok := c.ControlObjective(gov); ok {
+		t.Error("GOV-1 has a control objective; only its group has an objective")
+	}
+	if o, ok := c.ControlObjective(acc); !ok || o.ID != "ACC" {
+		t.Errorf("control objective of ACC-1 = %+v, %v", o, ok)
 	}
 	if cu.Crosswalk == nil || cu.Crosswalk.Source != ISO27001 || cu.Crosswalk.Target != c.ID || len(cu.Crosswalk.Entries) != 2 {
 		t.Fatalf("crosswalk = %+v", cu.Crosswalk)
@@ -163,6 +189,18 @@ func TestParseCustomRejects(t *testing.T) {
 		{"alias", "id: acme\nname: &n Acme\nshort: *n\ngroups:\n  - {id: G, title: General}\nrequirements:\n  - {ref: R1, title: T, group: G}\n",
 			[]string{"line 3: short: anchors and aliases (*name) are not supported"}},
 		{"not utf-8", "id: acme\nname: \xff\xfe\n", []string{"line 1: file: the file is not UTF-8 text"}},
+		{"bad documented information kind", head + req("R1") + "    documented_information:\n      - {kind: policy, note: The policy}\n",
+			[]string{`line 10: requirements[0].documented_information[0].kind: "policy" is not one of: document, record`}},
+		{"documented information without note", head + req("R1") + "    documented_information:\n      - {kind: record}\n",
+			[]string{"line 10: requirements[0].documented_information[0].note: required field is missing"}},
+		{"unknown annex_a pointer", head + req("R1") + req("R2") + "    annex_a: [R1, G, X.9]\n",
+			[]string{`line 12: requirements[1].annex_a[2]: "X.9" is not a requirement, objective or group of this catalog`}},
+		{"objective of an unknown group", "id: acme\nname: Acme\ngroups:\n  - {id: G, title: General}\nobjectives:\n  - {id: G.1, title: One, group: H, text: Aim.}\nrequirements:\n  - {ref: G.1.1, title: T, group: G}\n",
+			[]string{`line 6: objectives[0].group: "H" is not one of the groups listed under groups (G)`}},
+		{"objective listed twice", "id: acme\nname: Acme\ngroups:\n  - {id: G, title: General}\nobjectives:\n  - {id: G.1, title: One, group: G, text: Aim.}\n  - {id: G.1, title: Two, group: G, text: Aim.}\nrequirements:\n  - {ref: G.1.1, title: T, group: G}\n",
+			[]string{`line 7: objectives[1].id: objective "G.1" is listed twice (first at line 6)`}},
+		{"objective without text", "id: acme\nname: Acme\ngroups:\n  - {id: G, title: General}\nobjectives:\n  - {id: G.1, title: One, group: G, text: \" \"}\nrequirements:\n  - {ref: G.1.1, title: T, group: G}\n",
+			[]string{"line 6: objectives[0].text: must not be blank"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,6 +278,34 @@ func TestBuiltinShapeFitsCustomSchema(t *testing.T) {
 	}
 	if len(c.Requirements) != 38 {
 		t.Errorf("got %d requirements, want 38", len(c.Requirements))
+	}
+}
+
+// Each built-in catalog, written out whole under another id, is a valid custom catalog: the
+// fields added for the standards (objectives, purpose, annex_a, annex_b, documented
+// information) are part of the custom format too.
+func TestBuiltinCatalogsFitCustomSchema(t *testing.T) {
+	for _, b := range builtinCatalogs(t) {
+		copy := *b
+		copy.ID = "copy-of-" + b.ID
+		out, err := yaml.Marshal(&copy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := ParseCustom(out)
+		if err != nil {
+			t.Fatalf("%s rejected as a custom catalog:\n%v", b.ID, err)
+		}
+		if len(c.Requirements) != len(b.Requirements) || len(c.Objectives) != len(b.Objectives) {
+			t.Errorf("%s: copy has %d requirements and %d objectives, want %d and %d", b.ID,
+				len(c.Requirements), len(c.Objectives), len(b.Requirements), len(b.Objectives))
+		}
+		for i, r := range b.Requirements {
+			got := c.Requirements[i]
+			if got.Purpose != r.Purpose || got.AnnexB != r.AnnexB || !slices.Equal(got.AnnexA, r.AnnexA) || !slices.Equal(got.Documents, r.Documents) {
+				t.Errorf("%s %s: the copy lost a field", b.ID, r.Ref)
+			}
+		}
 	}
 }
 

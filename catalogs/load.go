@@ -167,8 +167,9 @@ var (
 		"machine_learning", "hardware_issues", "lifecycle_issues", "technology_readiness"}
 )
 
-// Validate checks a catalog's structure: identity, groups, unique refs, known groups and
-// kinds, and attribute tokens from the standard's value lists. Content completeness of the
+// Validate checks a catalog's structure: identity, groups, objectives, unique refs, known
+// groups and kinds, attribute tokens from the standard's value lists, documented-information
+// kinds, and clause-to-control pointers that name something in the catalog. Content completeness of the
 // built-in catalogs is pinned by tests, not here, so a partial custom catalog still loads.
 func Validate(c *Catalog) error {
 	var errs []string
@@ -191,6 +192,27 @@ func Validate(c *Catalog) error {
 			add("group %s is listed twice", g.ID)
 		}
 		groups[g.ID] = true
+	}
+	objectives := map[string]bool{}
+	for _, o := range c.Objectives {
+		where := "objective " + o.ID
+		switch {
+		case o.ID == "":
+			add("an objective has no id (title %q)", o.Title)
+			continue
+		case objectives[o.ID]:
+			add("%s is listed twice", where)
+		}
+		objectives[o.ID] = true
+		if strings.TrimSpace(o.Title) == "" {
+			add("%s: no title", where)
+		}
+		if strings.TrimSpace(o.Text) == "" {
+			add("%s: no text", where)
+		}
+		if !groups[o.Group] {
+			add("%s: group %q is not one of the catalog's groups", where, o.Group)
+		}
 	}
 	seen := map[string]bool{}
 	for _, r := range c.Requirements {
@@ -222,6 +244,22 @@ func Validate(c *Catalog) error {
 		if ac := r.AnnexC; ac != nil {
 			checkTokens(add, where, "annex_c.objectives", ac.Objectives, AnnexCObjectives)
 			checkTokens(add, where, "annex_c.risk_sources", ac.RiskSources, AnnexCRiskSources)
+		}
+		for i, d := range r.Documents {
+			if !slices.Contains(DocumentKinds, d.Kind) {
+				add("%s: documented_information[%d].kind %q must be one of %s", where, i, d.Kind, strings.Join(DocumentKinds, ", "))
+			}
+			if strings.TrimSpace(d.Note) == "" {
+				add("%s: documented_information[%d] has no note", where, i)
+			}
+		}
+	}
+	// Pointers from clauses to controls may name a requirement, an objective or a group.
+	for _, r := range c.Requirements {
+		for _, p := range r.AnnexA {
+			if !seen[p] && !objectives[p] && !groups[p] {
+				add("requirement %s: annex_a %q is not a requirement, objective or group of the catalog", r.Ref, p)
+			}
 		}
 	}
 	if len(errs) > 0 {

@@ -20,8 +20,9 @@ func coveredFigure(t *testing.T, scr string) int {
 }
 
 // TestCrosswalkAdoption: in the demo engagement, mark 27001 A.5.1 implemented, open 42001
-// A.2.2, adopt, see "needs review" and the provenance, confirm, and see the coverage figure
-// change with the 27001 work.
+// A.2.2, adopt (A.2.2 is also linked to 27001 5.2, implemented in the demo, so a picker asks
+// which result to adopt; A.5.1 is listed first in the crosswalk), see "needs review" and the
+// provenance, confirm, and see the coverage figure change with the 27001 work.
 func TestCrosswalkAdoption(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ws.db")
 	if _, stderr, code := run(t, "demo", "--db", db); code != 0 {
@@ -54,6 +55,8 @@ func TestCrosswalkAdoption(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("A.2.2  AI policy")
 	s.keys("a")
+	s.waitFor("Adopt a mapped result into A.2.2", "› ISO 27001 A.5.1 intersects", "ISO 27001 5.2 related")
+	s.keys("Enter")
 	s.waitFor("needs review", "from ISO 27001 A.5.1")
 	s.keys("c")
 	scr := s.waitFor("adopted result confirmed")

@@ -103,7 +103,7 @@ func (a *cliApp) catalogListCmd() *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tORIGIN\tGROUPS\tCLAUSES\tCONTROLS\tTOTAL")
+			fmt.Fprintln(tw, "ID\tNAME\tORIGIN\tGROUPS\tOBJECTIVES\tCLAUSES\tCONTROLS\tTOTAL")
 			for _, c := range set.Catalogs {
 				clauses, controls := 0, 0
 				for _, r := range c.Requirements {
@@ -117,8 +117,8 @@ func (a *cliApp) catalogListCmd() *cobra.Command {
 				if c.Custom {
 					origin = "custom"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", common.OneLine(c.ID), common.OneLine(c.Name), origin,
-					len(c.Groups), clauses, controls, len(c.Requirements))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", common.OneLine(c.ID), common.OneLine(c.Name), origin,
+					len(c.Groups), len(c.Objectives), clauses, controls, len(c.Requirements))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
@@ -201,9 +201,16 @@ func writeRequirement(w io.Writer, set *catalogs.Set, c *catalogs.Catalog, r cat
 	fmt.Fprintf(w, "%s %s  %s\n", t(c.Short), t(r.Ref), t(r.Title))
 	g, _ := c.Group(r.Group)
 	fmt.Fprintf(w, "Group: %s %s    Kind: %s    Catalog: %s\n", t(r.Group), t(g.Title), r.Kind, t(c.Name))
-	if g.Objective != "" {
+	if o, ok := c.ControlObjective(r); ok {
+		section(w, "Control objective "+t(o.ID)+"  "+t(o.Title))
+		wrapTo(w, common.Inert(o.Text), "  ", 78)
+	} else if g.Objective != "" {
 		section(w, "Objective of "+t(r.Group))
 		wrapTo(w, common.Inert(g.Objective), "  ", 78)
+	}
+	if r.Purpose != "" {
+		section(w, "Purpose")
+		wrapTo(w, common.Inert(r.Purpose), "  ", 78)
 	}
 	if r.Guidance != "" {
 		section(w, "Guidance")
@@ -236,6 +243,22 @@ func writeRequirement(w io.Writer, set *catalogs.Set, c *catalogs.Catalog, r cat
 		fmt.Fprintf(w, "  Objectives:   %s\n", orNone(ac.Objectives))
 		fmt.Fprintf(w, "  Risk sources: %s\n", orNone(ac.RiskSources))
 	}
+	if len(r.Documents) > 0 {
+		section(w, "Documented information required")
+		for _, d := range r.Documents {
+			wrapHanging(w, fmt.Sprintf("  %-9s ", t(d.Kind)), common.Inert(d.Note), 78)
+		}
+	}
+	if len(r.AnnexA) > 0 {
+		section(w, "Points to Annex A")
+		for _, p := range r.AnnexA {
+			fmt.Fprintf(w, "  %-9s %s\n", t(p), t(pointerTitle(c, p)))
+		}
+	}
+	if r.AnnexB != "" {
+		section(w, "Implementation guidance")
+		fmt.Fprintf(w, "  Annex %s\n", t(r.AnnexB))
+	}
 	ms := set.MappingsFor(c.ID, r.Ref)
 	reason, none := set.NoCounterpart(c.ID, r.Ref)
 	if len(ms) > 0 || none {
@@ -258,6 +281,30 @@ func writeRequirement(w io.Writer, set *catalogs.Set, c *catalogs.Catalog, r cat
 }
 
 func section(w io.Writer, title string) { fmt.Fprintf(w, "\n%s\n", title) }
+
+// pointerTitle is the title of what a clause's Annex A pointer names: a requirement, an
+// objective or a group of the catalog.
+func pointerTitle(c *catalogs.Catalog, ref string) string {
+	if r, ok := c.Requirement(ref); ok {
+		return r.Title
+	}
+	if o, ok := c.Objective(ref); ok {
+		return o.Title
+	}
+	if g, ok := c.Group(ref); ok {
+		return g.Title
+	}
+	return ""
+}
+
+// documentsCell writes documented information one item per line: "kind: note".
+func documentsCell(ds []catalogs.Document) string {
+	lines := make([]string, len(ds))
+	for i, d := range ds {
+		lines[i] = d.Kind + ": " + d.Note
+	}
+	return strings.Join(lines, "\n")
+}
 
 func hashTokens(ts []string) string {
 	if len(ts) == 0 {
@@ -307,7 +354,7 @@ func wrapHanging(w io.Writer, marker, text string, width int) {
 // exportColumns is the CSV header of `annex catalog export`.
 var exportColumns = []string{"ref", "title", "group", "kind", "guidance", "questions", "evidence",
 	"control_type", "security_properties", "cybersecurity_concepts", "operational_capabilities", "security_domains",
-	"annex_c_objectives", "annex_c_risk_sources"}
+	"annex_c_objectives", "annex_c_risk_sources", "objective", "purpose", "annex_a", "annex_b", "documented_information"}
 
 // crosswalkColumns is the CSV header of `annex catalog crosswalk`.
 var crosswalkColumns = []string{"source_standard", "source_ref", "target_standard", "target_ref", "relationship", "rationale"}
@@ -341,7 +388,8 @@ func (a *cliApp) catalogExportCmd() *cobra.Command {
 		Long: `Write a catalog's requirements as CSV or JSON.
 
 CSV columns: ` + strings.Join(exportColumns, ",") + `.
-Questions and evidence items are one per line inside their cell; attribute tokens are separated by spaces.
+Questions, evidence and documented information items are one per line inside their cell; attribute tokens
+and annex_a refs are separated by spaces; objective is the id of the control objective the requirement serves.
 Cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -406,6 +454,11 @@ func writeCatalogCSV(w io.Writer, c *catalogs.Catalog) error {
 			strings.Join(a.ControlType, " "), strings.Join(a.SecurityProperties, " "), strings.Join(a.CybersecurityConcepts, " "),
 			strings.Join(a.OperationalCapabilities, " "), strings.Join(a.SecurityDomains, " "),
 			strings.Join(ac.Objectives, " "), strings.Join(ac.RiskSources, " ")}
+		objective := ""
+		if o, ok := c.ControlObjective(r); ok {
+			objective = o.ID
+		}
+		row = append(row, objective, r.Purpose, strings.Join(r.AnnexA, " "), r.AnnexB, documentsCell(r.Documents))
 		for i := range row {
 			row[i] = auditpack.Cell(row[i])
 		}

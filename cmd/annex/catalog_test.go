@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -277,5 +278,95 @@ func TestCatalogShowErrors(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("show 6.1.4 lacks %q", want)
 		}
+	}
+}
+
+// TestCatalogShowsStandardFacts: show, export and list carry the control objectives, purposes,
+// clause pointers to Annex A, Annex B refs and documented information.
+func TestCatalogShowsStandardFacts(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ws.db")
+	for _, tc := range []struct {
+		ref, std string
+		want     []string
+	}{
+		{"A.6.1.3", catalogs.ISO42001, []string{"Control objective A.6.1  Management guidance for AI system development",
+			"Documented information required\n  document  Processes for responsible AI system design", "Implementation guidance\n  Annex B.6.1.3"}},
+		{"A.6.2.4", catalogs.ISO42001, []string{"Control objective A.6.2  AI system life cycle"}},
+		{"6.2", catalogs.ISO42001, []string{"Points to Annex A\n  A.6.1.2   Objectives for responsible development of AI system\n  A.6.1.3 ", "  A.9.3     Objectives for responsible use of AI system"}},
+		{"5.2", catalogs.ISO42001, []string{"Points to Annex A\n  A.2       Policies related to AI"}},
+		{"A.5.1", catalogs.ISO27001, []string{"Purpose\n  Management's direction on security", "document  Information security policy and topic-specific policies"}},
+		{"10.2", catalogs.ISO27001, []string{"  record    Nature of each nonconformity", "  record    Results of each corrective action"}},
+	} {
+		out, _, err := runCatalogCLI(t, db, "catalog", "show", tc.ref, "--standard", tc.std)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("show %s %s lacks %q:\n%s", tc.std, tc.ref, w, out)
+			}
+		}
+	}
+	out, _, err := runCatalogCLI(t, db, "catalog", "show", "A.5.1", "--standard", catalogs.ISO27001)
+	if err != nil || strings.Contains(out, "Control objective") || strings.Contains(out, "Annex B") {
+		t.Errorf("27001 A.5.1 shows 42001-only facts (%v):\n%s", err, out)
+	}
+
+	out, _, err = runCatalogCLI(t, db, "catalog", "export", "--standard", catalogs.ISO42001, "--format", "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	rows := map[string][]string{}
+	for _, r := range recs[1:] {
+		rows[r[0]] = r
+	}
+	for ref, want := range map[string]map[string]string{
+		"A.6.2.7": {"objective": "A.6.2", "annex_b": "B.6.2.7", "documented_information": "document: Technical documentation for each relevant group of interested parties"},
+		"6.2":     {"objective": "", "annex_a": "A.6.1.2 A.6.1.3 A.9.3", "annex_b": ""},
+		"8.4":     {"documented_information": "record: Results of all AI system impact assessments"},
+	} {
+		for name, v := range want {
+			if got := rows[ref][col[name]]; got != v {
+				t.Errorf("export 42001 %s %s = %q, want %q", ref, name, got, v)
+			}
+		}
+	}
+
+	out, _, err = runCatalogCLI(t, db, "catalog", "export", "--standard", catalogs.ISO27001, "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c catalogs.Catalog
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	purposes := 0
+	for _, r := range c.Requirements {
+		if r.Purpose != "" {
+			purposes++
+		}
+	}
+	if purposes != 93 {
+		t.Errorf("JSON export carries %d purposes, want 93", purposes)
+	}
+	out, _, err = runCatalogCLI(t, db, "catalog", "export", "--standard", catalogs.ISO42001, "--format", "json")
+	if err != nil || !strings.Contains(out, `"objectives": [`) || !strings.Contains(out, `"annex_b": "B.2.2"`) || !strings.Contains(out, `"documented_information": [`) {
+		t.Errorf("42001 JSON export lacks objectives, annex_b or documented_information (%v)", err)
+	}
+
+	out, _, err = runCatalogCLI(t, db, "catalog", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^iso42001-2023\s+ISO/IEC 42001:2023\s+built-in\s+16\s+10\s+32\s+38\s+70$`).MatchString(out) {
+		t.Errorf("list does not show 42001's ten objectives:\n%s", out)
 	}
 }

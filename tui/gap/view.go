@@ -255,6 +255,7 @@ func (m *Model) detailBody(req catalogs.Requirement, w int) string {
 	} else {
 		b.WriteString(wrap(common.Inert(r.Notes)) + "\n")
 	}
+	m.writeCatalogFacts(&b, req, w, section)
 	if req.Guidance != "" {
 		section("Guidance")
 		b.WriteString(wrap(req.Guidance) + "\n")
