@@ -112,7 +112,7 @@ func TestIssueConfirmationsAreRootDialogs(t *testing.T) {
 		t.Fatalf("no root dialog naming the system:\n%s", h.view())
 	}
 	h.press("j", "k", "enter")
-	if strings.Contains(h.dialog(), "Delete") == false {
+	if !strings.Contains(h.dialog(), "Delete") {
 		t.Fatal("keys other than y/n closed the question")
 	}
 	h.press("n")

@@ -47,7 +47,8 @@ type Model struct {
 
 	filter    textinput.Model
 	filtering bool
-	visible   []int // indexes into summary.Latest after the filter
+	visible   []int    // indexes into summary.Latest after the filter
+	hay       []string // per system, the lower-case text the filter searches
 	cursor    int
 	offset    int
 	vcursor   int // detail view: selected version
@@ -213,10 +214,16 @@ func (m *Model) load() tea.Cmd {
 
 func (m *Model) applyFilter() {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	if len(m.hay) != len(m.summary.Latest) {
+		m.hay = make([]string, len(m.summary.Latest))
+		for i, la := range m.summary.Latest {
+			s := la.System
+			m.hay[i] = strings.ToLower(s.Name + " " + s.Purpose + " " + s.Owner + " " + s.Type)
+		}
+	}
 	m.visible = m.visible[:0]
-	for i, la := range m.summary.Latest {
-		s := la.System
-		if q == "" || strings.Contains(strings.ToLower(s.Name+" "+s.Purpose+" "+s.Owner+" "+s.Type), q) {
+	for i := range m.summary.Latest {
+		if q == "" || strings.Contains(m.hay[i], q) {
 			m.visible = append(m.visible, i)
 		}
 	}
@@ -371,6 +378,7 @@ func (m *Model) loaded_(msg loadedMsg) tea.Cmd {
 	}
 	m.pendingID = ""
 	m.summary, m.versions, m.risks, m.loaded, m.loadErr = msg.summary, msg.versions, msg.risks, true, ""
+	m.hay = nil
 	m.applyFilter()
 	if keep != "" {
 		m.showSystem(keep)

@@ -390,21 +390,21 @@ func (w *wizard) view(width, h int) []string {
 	case assessments.StepClass:
 		extras = [][]string{w.classSummary()}
 	}
-	w.form.SetSize(width, 200)
-	natural := strings.Count(w.form.View(), "\n") + 1
+	// Draw the form in all the room first; only when the summary does not fit under it
+	// is the form drawn again, shorter (it scrolls to its focus).
+	w.form.SetSize(width, room)
+	lines := strings.Split(w.form.View(), "\n")
 	var extra []string
 	for i, e := range extras {
-		if natural+1+len(e) <= room || i == len(extras)-1 {
+		if len(lines)+1+len(e) <= room || i == len(extras)-1 {
 			extra = e
 			break
 		}
 	}
-	formH := room
-	if len(extra) > 0 {
-		formH = max(3, min(natural, room-len(extra)-1))
+	if len(extra) > 0 && len(lines)+1+len(extra) > room {
+		w.form.SetSize(width, max(3, room-len(extra)-1))
+		lines = strings.Split(w.form.View(), "\n")
 	}
-	w.form.SetSize(width, formH)
-	lines := strings.Split(w.form.View(), "\n")
 	out = append(out, lines...)
 	if len(extra) > 0 {
 		out = append(append(out, ""), extra...)

@@ -163,6 +163,7 @@ type Form struct {
 
 	width, height int
 	offset        int
+	lw            int // the label column's width for width; 0 until measured
 }
 
 // New builds a form over the given fields, empty until Load.
@@ -419,11 +420,18 @@ func (f *Form) Focus(k string) tea.Cmd {
 	return nil
 }
 
-// SetSize sets the drawing area.
+// SetSize sets the drawing area. Only a new width measures the labels and resizes the
+// text fields again (a screen may set the size on every frame).
 func (f *Form) SetSize(w, h int) {
-	f.width, f.height = max(w, 20), max(h, 3)
+	w, h = max(w, 20), max(h, 3)
+	f.height = h
+	if f.lw > 0 && w == f.width {
+		return
+	}
+	f.width, f.lw = w, 0
+	f.lw = f.labelWidth()
+	vw := max(8, f.width-f.lw-1)
 	for _, s := range f.fields {
-		vw := max(8, f.width-f.labelWidth()-1)
 		switch s.spec.Kind {
 		case Text, Date, Person:
 			s.input.SetWidth(max(1, vw-1))
@@ -871,6 +879,9 @@ func withHelp(b key.Binding, k, desc string) key.Binding {
 }
 
 func (f *Form) labelWidth() int {
+	if f.lw > 0 {
+		return f.lw
+	}
 	w := 0
 	for _, s := range f.fields {
 		if !s.spec.Inline {
