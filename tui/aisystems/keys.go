@@ -2,6 +2,7 @@ package aisystems
 
 import (
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -16,6 +17,7 @@ type keyMap struct {
 	FilterUp, FilterDown    key.Binding
 	// The impact-assessment wizard (its step forms add their own field keys).
 	SaveStep, NextStep, PrevStep, Leave key.Binding
+	Steps, Areas                        key.Binding // one entry of the help bar each
 	RaiseRisk, NextArea, PrevArea       key.Binding
 	// A decided (read-only) version.
 	ViewNext, ViewPrev, AreaLeft, AreaRight key.Binding
@@ -31,7 +33,9 @@ func newKeyMap(base common.KeyMap) keyMap {
 		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		FilterUp:    key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		FilterDown:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
-		SaveStep:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save, next step")),
+		SaveStep:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save, next")),
+		Steps:       key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgdn/pgup", "step")),
+		Areas:       key.NewBinding(key.WithKeys("alt+down", "alt+up"), key.WithHelp("alt+↓/↑", "area")),
 		NextStep:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "next step")),
 		PrevStep:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "previous step")),
 		Leave:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
@@ -43,4 +47,19 @@ func newKeyMap(base common.KeyMap) keyMap {
 		AreaLeft:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous area")),
 		AreaRight:   key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next area")),
 	}
+}
+
+// fitHelp keeps the first bindings whose help fits width after room cells (what the
+// workbench adds: "] next tab", "? all keys"), so the bar never cuts a key's description:
+// the keys that matter come first and the rest are under ?.
+func fitHelp(bs []key.Binding, width, room int) []key.Binding {
+	used := room
+	for i, b := range bs {
+		h := b.Help()
+		used += lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc) + 3
+		if used > width {
+			return bs[:i]
+		}
+	}
+	return bs
 }

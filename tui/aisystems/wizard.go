@@ -573,12 +573,15 @@ func (w *wizard) unsavedWork() string {
 func (w *wizard) keyMap() help.KeyMap {
 	k := w.keys
 	if w.readOnly {
-		short := []key.Binding{k.ViewNext, k.ViewPrev}
+		short := []key.Binding{withHelp(k.Steps, "pgdn/pgup", "step")}
+		full := []key.Binding{withHelp(k.ViewNext, "pgdn/→", "next step"), withHelp(k.ViewPrev, "pgup/←", "previous step")}
 		if w.step == assessments.StepImpacts {
-			short = []key.Binding{k.AreaRight, k.AreaLeft, withHelp(k.NextStep, "pgdn", "next step"), withHelp(k.PrevStep, "pgup", "previous step"), k.RaiseRisk}
+			short = []key.Binding{withHelp(k.AreaRight, "←/→", "area"), k.Steps, k.RaiseRisk}
+			full = []key.Binding{k.AreaRight, k.AreaLeft, withHelp(k.NextStep, "pgdn", "next step"), withHelp(k.PrevStep, "pgup", "previous step"), k.RaiseRisk}
 		}
-		short = append(short, k.ReAssess, withHelp(k.Close, "esc", "close"))
-		return common.HelpMap{Short: short, Full: [][]key.Binding{short}}
+		short = append(short, withHelp(k.Close, "esc", "close"), k.ReAssess)
+		full = append(full, k.ReAssess, withHelp(k.Close, "esc", "close"))
+		return common.HelpMap{Short: short, Full: [][]key.Binding{full}}
 	}
 	inner := w.form.KeyMap()
 	fs := inner.ShortHelp()
@@ -589,11 +592,22 @@ func (w *wizard) keyMap() help.KeyMap {
 	if w.step == assessments.StepDecision {
 		save = withHelp(k.SaveStep, "ctrl+s", "save, decide")
 	}
-	short := []key.Binding{save, k.NextStep, k.PrevStep}
-	if w.step == assessments.StepImpacts {
-		short = append(short, k.NextArea, k.PrevArea, k.RaiseRisk)
+	// The form's short help is save, esc, the field's own keys, then field movement.
+	leave, fieldKeys := fs[1], []key.Binding{}
+	for _, b := range fs[2:] {
+		if b.Help().Key != "tab/↓" && b.Help().Key != "shift+tab/↑" {
+			fieldKeys = append(fieldKeys, b)
+		}
 	}
-	short = append(short, fs[1:]...)
+	short := append([]key.Binding{save}, fieldKeys...)
+	short = append(short, k.Steps)
+	if w.step == assessments.StepImpacts {
+		short = append(short, k.Areas)
+	}
+	short = append(short, leave)
+	if w.step == assessments.StepImpacts {
+		short = append(short, k.RaiseRisk)
+	}
 	full := [][]key.Binding{{save, k.NextStep, k.PrevStep}}
 	if w.step == assessments.StepImpacts {
 		full = append(full, []key.Binding{k.NextArea, k.PrevArea, k.RaiseRisk})
