@@ -26,7 +26,7 @@ type App struct {
 	c     *common.Common
 	stack []common.Screen
 	// dialogs are drawn above the screens, the last in front; keys go to it first.
-	dialogs  []common.Dialog
+	dialogs common.Dialogs
 	fullHelp bool
 	status   string
 	isErr    bool
@@ -88,11 +88,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.Envelope:
 		return a, a.deliver(msg)
 	case common.OpenDialogMsg:
-		a.dialogs = append(a.dialogs, msg.Dialog)
 		a.fullHelp = false
-		return a, nil
+		return a, a.dialogs.Open(msg.Dialog)
 	case common.CloseDialogMsg:
-		a.closeDialog(msg.ID)
+		a.dialogs.Close(msg.ID)
 		return a, nil
 	case common.ClearStatusMsg:
 		a.status = ""
@@ -124,7 +123,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, tea.Quit
 		}
 		a.quitArmed = false
-		if len(a.dialogs) > 0 {
+		if a.dialogs.Len() > 0 {
 			return a, a.toDialog(msg)
 		}
 		if !a.capturing() {
@@ -142,7 +141,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 	case tea.PasteMsg, tea.PasteStartMsg, tea.PasteEndMsg, tea.KeyReleaseMsg:
-		if len(a.dialogs) > 0 {
+		if a.dialogs.Len() > 0 {
 			return a, a.toDialog(msg)
 		}
 	}
@@ -150,50 +149,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // toDialog hands input to the front dialog.
-func (a *App) toDialog(msg tea.Msg) tea.Cmd {
-	i := len(a.dialogs) - 1
-	next, cmd := a.dialogs[i].Update(msg)
-	a.dialogs[i] = next
-	return tea.Batch(cmd, a.finish(i))
-}
-
-// finish applies what dialog i decided in its last Update: it closes first, then its
-// replies reach their owners, all before the next message is read.
-func (a *App) finish(i int) tea.Cmd {
-	f, ok := a.dialogs[i].(common.Finisher)
-	if !ok {
-		return nil
-	}
-	replies, closed := f.Finish()
-	if closed {
-		a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
-	}
-	var cmds []tea.Cmd
-	for _, env := range replies {
-		cmds = append(cmds, a.deliver(env))
-	}
-	return tea.Batch(cmds...)
-}
-
-func (a *App) closeDialog(id string) {
-	for i := len(a.dialogs) - 1; i >= 0; i-- {
-		if id == "" || a.dialogs[i].ID() == id {
-			a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
-			return
-		}
-	}
-}
+func (a *App) toDialog(msg tea.Msg) tea.Cmd { return a.dialogs.Input(msg, a.deliver) }
 
 // deliver hands an addressed result to its owner: a dialog, a screen, or a part of a
 // screen (a tab), wherever it is in the stack. An owner that has closed gets nothing: the
 // result is already on disk and shows when the owner is opened again.
 func (a *App) deliver(env common.Envelope) tea.Cmd {
-	for i := len(a.dialogs) - 1; i >= 0; i-- {
-		if a.dialogs[i].ID() == env.To {
-			next, cmd := a.dialogs[i].Update(env.Msg)
-			a.dialogs[i] = next
-			return tea.Batch(cmd, a.finish(i))
-		}
+	if cmd, ok := a.dialogs.Deliver(env, a.deliver); ok {
+		return cmd
 	}
 	for i := len(a.stack) - 1; i >= 0; i-- {
 		s := a.stack[i]
@@ -258,7 +221,7 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 }
 
 func (a *App) capturing() bool {
-	if len(a.dialogs) > 0 {
+	if a.dialogs.Len() > 0 {
 		return true
 	}
 	if c, ok := a.top().(common.Capturer); ok {
@@ -292,8 +255,8 @@ func (a *App) fullHelpHeight() int {
 
 // keyMap is the help of what has the keyboard: the front dialog, else the top screen.
 func (a *App) keyMap() help.KeyMap {
-	if len(a.dialogs) > 0 {
-		return a.dialogs[len(a.dialogs)-1].KeyMap()
+	if d := a.dialogs.Front(); d != nil {
+		return d.KeyMap()
 	}
 	return a.top().KeyMap()
 }
@@ -334,7 +297,7 @@ func (a *App) render() string {
 	w, h := a.bodySize()
 	a.top().SetSize(w, h)
 	body := fitHeight(a.top().View(), w, h)
-	if len(a.dialogs) > 0 {
+	if a.dialogs.Len() > 0 {
 		body = a.overlay(body, w, h)
 	}
 	status := ""
@@ -356,8 +319,7 @@ func (a *App) render() string {
 
 // overlay draws the front dialog centred above the body (crush's dialog overlay).
 func (a *App) overlay(body string, w, h int) string {
-	d := a.dialogs[len(a.dialogs)-1]
-	box := d.View(w, h)
+	box := a.dialogs.Front().View(w, h)
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 	x, y := max(0, (w-bw)/2), max(0, (h-bh)/3)
 	return lipgloss.NewCompositor(

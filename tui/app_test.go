@@ -199,7 +199,7 @@ func TestNotApplicableAsksForJustification(t *testing.T) {
 	g := h.openGap(catalogs.ISO27001)
 	h.run(g.Select("A.7.6"))
 	h.keys("4")
-	if len(h.app.dialogs) != 1 {
+	if h.app.dialogs.Len() != 1 {
 		t.Fatal("N/A without justification did not open the justification dialog")
 	}
 	if v := h.view(); !strings.Contains(v, "Not applicable: ISO 27001 A.7.6") {
@@ -210,8 +210,8 @@ func TestNotApplicableAsksForJustification(t *testing.T) {
 	}
 	// esc on an empty prompt leaves it with no side effect.
 	h.keys("esc")
-	if len(h.app.dialogs) != 0 || g.SelectedRef() != "A.7.6" {
-		t.Fatalf("esc did not close the prompt (dialogs %d, selected %s)", len(h.app.dialogs), g.SelectedRef())
+	if h.app.dialogs.Len() != 0 || g.SelectedRef() != "A.7.6" {
+		t.Fatalf("esc did not close the prompt (dialogs %d, selected %s)", h.app.dialogs.Len(), g.SelectedRef())
 	}
 	if got := h.result(catalogs.ISO27001, "A.7.6").EffectiveStatus(); got == assessments.NotApplicable {
 		t.Fatal("cancelled prompt stored N/A")
@@ -220,8 +220,8 @@ func TestNotApplicableAsksForJustification(t *testing.T) {
 	h.keys("4")
 	h.typeText("No secure areas: fully remote company.")
 	h.keys("ctrl+n", "tab", "q", "J")
-	if g.SelectedRef() != "A.7.6" || len(h.app.dialogs) != 1 {
-		t.Fatalf("keys reached the list under the prompt: selected %s, dialogs %d", g.SelectedRef(), len(h.app.dialogs))
+	if g.SelectedRef() != "A.7.6" || h.app.dialogs.Len() != 1 {
+		t.Fatalf("keys reached the list under the prompt: selected %s, dialogs %d", g.SelectedRef(), h.app.dialogs.Len())
 	}
 	// esc with text asks before discarding; n keeps it.
 	h.keys("esc")
@@ -233,7 +233,7 @@ func TestNotApplicableAsksForJustification(t *testing.T) {
 	if r.EffectiveStatus() != assessments.NotApplicable || !strings.HasPrefix(r.Justification, "No secure areas: fully remote company.") {
 		t.Errorf("stored %+v", r)
 	}
-	if len(h.app.dialogs) != 0 {
+	if h.app.dialogs.Len() != 0 {
 		t.Error("the prompt stayed open after a save")
 	}
 	if other := h.result(catalogs.ISO27001, "A.7.7"); other.Justification != "" && other.EffectiveStatus() != assessments.NotApplicable {
@@ -346,7 +346,7 @@ func TestAdoptFromCrosswalkNeedsReview(t *testing.T) {
 	h.app.c.Prefs.Advance = false
 	h.keys("0") // make sure it is not assessed
 	h.keys("a")
-	if len(h.app.dialogs) > 0 { // several sources: pick the first
+	if h.app.dialogs.Len() > 0 { // several sources: pick the first
 		h.keys("enter")
 	}
 	r := h.result(catalogs.ISO42001, "A.2.4")
@@ -494,7 +494,7 @@ func TestAdoptCarriesEvidence(t *testing.T) {
 	g42 := h.gap()
 	h.run(g42.Select(dst))
 	h.keys("a")
-	if len(h.app.dialogs) > 0 {
+	if h.app.dialogs.Len() > 0 {
 		// Pick the option adopting from src.
 		h.typeText("27001 " + src + " ")
 		h.keys("enter")

@@ -239,7 +239,7 @@ func TestJumpBox(t *testing.T) {
 	h.keys(":")
 	h.typeText("zzzz")
 	h.keys("down", "enter", "esc")
-	if len(h.app.dialogs) != 0 {
+	if h.app.dialogs.Len() != 0 {
 		t.Fatal("esc did not close the jump box")
 	}
 }

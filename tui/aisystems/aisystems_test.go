@@ -3,8 +3,6 @@ package aisystems
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,197 +14,59 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/form"
 	"github.com/annex-grc/annex/tui/tuitest"
 )
 
-func TestMain(m *testing.M) {
-	// The tab's inputs have a steady cursor, so no command waits on a timer: give store
-	// commands ample time on a busy machine instead of dropping them.
-	tuitest.Wait = 5 * time.Second
-	os.Setenv("NO_COLOR", "1")
-	os.Exit(m.Run())
-}
-
-var clock = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-
-type harness struct {
-	t *testing.T
-	m *Model
-	c *common.Common
-	s *store.Store
-	e assessments.Engagement
-}
-
-func newHarness(t *testing.T, w, h int, withFixture bool) *harness {
-	t.Helper()
-	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "ws.db"), store.Options{Author: "tester", Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	set := catalogs.MustBuiltin()
-	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "Client", Standards: []string{catalogs.ISO42001}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if withFixture {
-		addFixture(t, s, e)
-	}
-	c := &common.Common{Ctx: ctx, Store: s, Catalogs: set, Styles: common.NewStyles(true), Keys: common.DefaultKeyMap(),
-		Width: w, Height: h, Now: func() time.Time { return clock }}
-	m := New(c, e).(*Model)
-	m.SetSize(w, h)
-	hs := &harness{t: t, m: m, c: c, s: s, e: e}
-	hs.run(m.Activate())
-	return hs
-}
-
-// addFixture stores two systems: Medivance Lens with an approved version 1 and a risk
-// raised from its safety harm, and Medivance Assist with a draft left at step 7.
-func addFixture(t *testing.T, s *store.Store, e assessments.Engagement) {
-	t.Helper()
-	ctx := context.Background()
-	lens, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: e.ID, Name: "Medivance Lens",
-		Purpose: "Flags chest X-rays with likely urgent findings so they are read first.", Type: "deep learning",
-		Role: assessments.RoleProvider, Stage: assessments.StageOperation, DataSources: "De-identified X-rays from partner trusts",
-		PersonalData: true, DeploymentContext: "PACS worklists at partner trusts", Jurisdictions: "United Kingdom",
-		Users: "Radiologists", AffectedPeople: "Adult patients", Automation: assessments.AutomationAdvisory,
-		HumanOversight: "Every image is still read by a radiologist.", Owner: "Ravi Patel"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := assessments.NewImpactAssessment(lens)
-	a.Scope, a.IntendedUses, a.Misuse, a.FailureModes = "Lens v3 at three trusts", "Worklist triage", "Reading the score as a diagnosis", "Missed findings"
-	a.KnownBias, a.ModelKind, a.VulnerableGroups = "Few portable films in training", "CNN classifier", "Frail ward patients"
-	for _, area := range assessments.ImpactAreas {
-		a.Impacts = append(a.Impacts, assessments.Impact{Area: area, Effect: assessments.EffectNone})
-	}
-	a.Normalize()
-	a.Impacts[0] = assessments.Impact{Area: assessments.AreaFairness, Effect: assessments.EffectHarm, Description: "Ward patients benefit less.",
-		Severity: 4, Likelihood: 3, Reversibility: assessments.PartlyReversible, Scale: assessments.ScaleGroup,
-		Measures: []assessments.ControlRef{{Standard: catalogs.ISO42001, Ref: "A.6.2.4"}}, ResidualSeverity: 3, ResidualLikelihood: 2}
-	a.Impacts[4] = assessments.Impact{Area: assessments.AreaSafety, Effect: assessments.EffectHarm, Description: "A missed pneumothorax is read late.",
-		Severity: 5, Likelihood: 3, Reversibility: assessments.PartlyReversible, Scale: assessments.ScaleIndividual,
-		Measures:         []assessments.ControlRef{{Standard: catalogs.ISO42001, Ref: "A.6.2.6"}, {Standard: catalogs.ISO27001, Ref: "A.8.16"}},
-		ResidualSeverity: 4, ResidualLikelihood: 3}
-	a.Decision, a.Approver, a.DecisionDate, a.Rationale = assessments.DecisionApprove, "Dr Helen Carver", "2025-11-02", "Benefits outweigh the residual harm."
-	a.LastStep = assessments.StepDecision
-	v1, err := s.CreateImpactAssessment(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.CreateRiskFromImpact(ctx, v1.ID, assessments.AreaSafety, nil); err != nil {
-		t.Fatal(err)
-	}
-	bot, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: e.ID, Name: "Medivance Assist",
-		Purpose: "Answers patients' questions about appointments and hands over to staff.", Type: "generative",
-		Role: assessments.RoleProvider, Stage: assessments.StageVerify, Automation: assessments.AutomationOnTheLoop,
-		HumanOversight: "Staff review flagged conversations daily.", Owner: "Amara Nwosu", PersonalData: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := assessments.NewImpactAssessment(bot)
-	d.Scope, d.IntendedUses, d.Misuse, d.FailureModes = "Pilot on two portals", "Practical questions", "Taken as medical advice", "Wrong answers"
-	d.DataSources, d.KnownBias, d.ModelKind = "Help-centre articles", "English only", "LLM with retrieval"
-	d.Jurisdictions, d.DeploymentContext = "United Kingdom", "Patient portal web chat"
-	d.Impacts = []assessments.Impact{
-		{Area: assessments.AreaSafety, Effect: assessments.EffectHarm, Description: "Advice delays care.", Severity: 4, Likelihood: 3},
-		{Area: assessments.AreaPrivacy, Effect: assessments.EffectHarm, Description: "Identifiers reach the vendor.", Severity: 3, Likelihood: 3},
-	}
-	d.LastStep = assessments.StepImpacts
-	if _, err := s.CreateImpactAssessment(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (h *harness) run(cmd tea.Cmd) {
-	tuitest.Run(func(msg tea.Msg) tea.Cmd {
-		_, c := h.m.Update(msg)
-		return c
-	}, cmd)
-}
-
-// press sends keys by name ("j", "enter", "pgdown"...).
-func (h *harness) press(keys ...string) {
-	for _, k := range keys {
-		var msg tea.KeyPressMsg
-		switch k {
-		case "pgdown":
-			msg = tea.KeyPressMsg{Code: tea.KeyPgDown}
-		case "pgup":
-			msg = tea.KeyPressMsg{Code: tea.KeyPgUp}
-		case "left":
-			msg = tea.KeyPressMsg{Code: tea.KeyLeft}
-		case "right":
-			msg = tea.KeyPressMsg{Code: tea.KeyRight}
-		default:
-			msg = tuitest.Key(k)
-		}
-		_, cmd := h.m.Update(msg)
-		h.run(cmd)
-	}
-}
-
-func (h *harness) typeText(s string) {
-	for _, k := range tuitest.Keys(s) {
-		_, cmd := h.m.Update(k)
-		h.run(cmd)
-	}
-}
-
-func (h *harness) view() string { return tuitest.Plain(h.m.View()) }
-
-// focus moves the wizard's or form's focus to the field named.
-func (h *harness) focus(name string) {
+// form is the open form: the wizard step's or the system form.
+func (h *harness) form() *form.Form {
 	h.t.Helper()
-	f := h.m.sysForm
-	if h.m.wiz != nil {
-		f = h.m.wiz.form
+	switch {
+	case h.m.wiz != nil:
+		return h.m.wiz.form
+	case h.m.sysForm != nil:
+		return h.m.sysForm
 	}
-	for i := 0; i < len(f.fields)+1; i++ {
-		if f.key(f.fields[f.focus].spec) == name || f.fields[f.focus].spec.name == name {
-			return
-		}
-		h.press("tab")
-	}
-	h.t.Fatalf("no field %s", name)
+	h.t.Fatalf("no form open:\n%s", h.view())
+	return nil
 }
 
-func (h *harness) set(name, text string) {
+// focus moves the open form's focus to the field k with tab and shift+tab.
+func (h *harness) focus(k string) {
 	h.t.Helper()
-	h.focus(name)
-	h.press("ctrl+a")
-	_, cmd := h.m.Update(tea.KeyPressMsg{Code: 'k', Mod: tea.ModCtrl}) // clear to end of line
-	h.run(cmd)
+	for _, dir := range []string{"tab", "shift+tab"} {
+		for i := 0; i < 40; i++ {
+			if h.form().FocusKey() == k {
+				return
+			}
+			h.press(dir)
+		}
+	}
+	h.t.Fatalf("no field %s in view:\n%s", k, h.view())
+}
+
+// set replaces a one-line text field's value by typing.
+func (h *harness) set(k, text string) {
+	h.t.Helper()
+	h.focus(k)
+	h.press("ctrl+a", "ctrl+k")
 	h.typeText(text)
+	if got := h.form().Value(k); got != text {
+		h.t.Fatalf("%s holds %q after typing %q", k, got, text)
+	}
 }
 
-// choose cycles a choice field until it shows the value.
-func (h *harness) choose(name, value string) {
+// choose cycles a choice field with → until it holds the value.
+func (h *harness) choose(k, value string) {
 	h.t.Helper()
-	h.focus(name)
-	f := h.m.sysForm
-	if h.m.wiz != nil {
-		f = h.m.wiz.form
-	}
+	h.focus(k)
 	for i := 0; i < 12; i++ {
-		fs := f.fields[f.focus]
-		if fs.spec.opts[fs.idx].value == value {
+		if h.form().Value(k) == value {
 			return
 		}
 		h.press("right")
 	}
-	h.t.Fatalf("field %s never showed %q", name, value)
-}
-
-func (h *harness) stored(id string) assessments.ImpactAssessment {
-	h.t.Helper()
-	a, err := h.s.ImpactAssessment(context.Background(), id)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return a
+	h.t.Fatalf("field %s never held %q", k, value)
 }
 
 // addSystem creates a system through the form.
@@ -215,79 +75,172 @@ func (h *harness) addSystem(name string) assessments.AISystem {
 	h.press("n")
 	h.typeText(name)
 	h.set("purpose", "Answers questions")
-	h.focus("role")
-	h.press("right") // provider
-	h.press("esc")
+	h.choose("role", "provider")
+	h.press("ctrl+s")
 	if h.m.mode == modeForm {
 		h.t.Fatalf("form did not save:\n%s", h.view())
 	}
-	sys, err := h.s.FindAISystem(context.Background(), h.e.ID, name)
-	if err != nil {
-		h.t.Fatal(err)
+	return h.system(name)
+}
+
+func sizes(t *testing.T, f func(t *testing.T, w, h int)) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { f(t, size[0], size[1]) })
 	}
-	return sys
 }
 
 func TestInventoryGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			h := newHarness(t, size[0], size[1], true)
-			golden.RequireEqual(t, []byte(h.view()))
-		})
-	}
+	sizes(t, func(t *testing.T, w, hh int) {
+		h := newHarness(t, w, hh, true)
+		golden.RequireEqual(t, []byte(h.view()))
+	})
 }
 
+func TestSystemFormGolden(t *testing.T) {
+	sizes(t, func(t *testing.T, w, hh int) {
+		h := newHarness(t, w, hh, true)
+		h.press("j", "e") // Medivance Lens
+		h.focus("owner")
+		golden.RequireEqual(t, []byte(h.view()))
+	})
+}
+
+func TestNewSystemFormGolden(t *testing.T) {
+	sizes(t, func(t *testing.T, w, hh int) {
+		h := newHarness(t, w, hh, false)
+		h.press("n")
+		h.typeText("Triage bot")
+		h.press("ctrl+s")
+		golden.RequireEqual(t, []byte(h.view()))
+	})
+}
+
+func TestDetailGolden(t *testing.T) {
+	sizes(t, func(t *testing.T, w, hh int) {
+		h := newHarness(t, w, hh, true)
+		h.press("j", "enter")
+		golden.RequireEqual(t, []byte(h.view()))
+	})
+}
+
+// TestWizardStepGolden draws each step of the chatbot's draft (left at step 7).
 func TestWizardStepGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			h := newHarness(t, size[0], size[1], true)
-			// The chatbot's draft was left at step 7: a resumes there.
-			h.press("j") // Medivance Lens is second by name; the chatbot (Assist) first
-			h.press("k", "a")
-			if h.m.wiz == nil || h.m.wiz.step != assessments.StepImpacts {
-				t.Fatalf("did not resume at step 7:\n%s", h.view())
+	sizes(t, func(t *testing.T, w, hh int) {
+		h := newHarness(t, w, hh, true)
+		h.press("a")
+		if h.m.wiz == nil || h.m.wiz.step != assessments.StepImpacts {
+			t.Fatalf("did not resume at step 7:\n%s", h.view())
+		}
+		t.Run("step7-resumed", func(t *testing.T) { golden.RequireEqual(t, []byte(h.view())) })
+		for range 6 {
+			h.press("pgup")
+		}
+		for s := range assessments.ImpactSteps {
+			if h.m.wiz.step != assessments.ImpactStep(s) {
+				t.Fatalf("at step %d, want %d:\n%s", h.m.wiz.step+1, s+1, h.view())
 			}
+			t.Run(fmt.Sprintf("step%d", s+1), func(t *testing.T) { golden.RequireEqual(t, []byte(h.view())) })
+			h.press("pgdown")
+		}
+	})
+}
+
+// TestReadOnlyGolden draws an approved version: no cursor, no field to type in.
+func TestReadOnlyGolden(t *testing.T) {
+	sizes(t, func(t *testing.T, w, hh int) {
+		h := newHarness(t, w, hh, true)
+		h.press("j", "enter", "enter")
+		if h.m.wiz == nil || !h.m.wiz.readOnly || !h.m.wiz.form.ReadOnly() {
+			t.Fatalf("approved version not read-only:\n%s", h.view())
+		}
+		t.Run("step2", func(t *testing.T) {
+			h.press("pgdown")
 			golden.RequireEqual(t, []byte(h.view()))
 		})
-	}
+		t.Run("step7", func(t *testing.T) {
+			h.press("pgdown", "pgdown", "pgdown", "pgdown", "pgdown")
+			h.press("right", "right", "right", "right")
+			golden.RequireEqual(t, []byte(h.view()))
+		})
+		t.Run("step9", func(t *testing.T) {
+			h.press("pgdown", "pgdown")
+			golden.RequireEqual(t, []byte(h.view()))
+		})
+	})
 }
 
 func TestSystemFormValidatesNextToFields(t *testing.T) {
 	h := newHarness(t, 100, 30, false)
 	h.press("n")
 	h.typeText("Triage bot")
-	h.press("esc")
+	h.press("ctrl+s")
 	if h.m.mode != modeForm {
 		t.Fatal("a form with errors must stay open")
 	}
-	v := h.view()
-	for _, want := range []string{"Say what the AI system is for", "Choose the organisation's role", "Press esc again"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("view lacks %q:\n%s", want, v)
-		}
-	}
-	if got := h.m.sysForm.value("name"); got != "Triage bot" {
+	contains(t, h.view(), "Say what the AI system is for", "Choose the organisation's role", "Not saved: 2 fields to fix.")
+	if got := h.m.sysForm.Value("name"); got != "Triage bot" {
 		t.Fatalf("typed name lost: %q", got)
 	}
 	h.set("purpose", "Sorts incoming messages")
-	h.focus("role")
-	h.press("right", "right", "right") // provider, producer, customer/user
-	h.press("esc")
+	if strings.Contains(h.view(), "Say what the AI system is for") {
+		t.Fatalf("the fixed field keeps its message:\n%s", h.view())
+	}
+	h.choose("role", "customer")
+	h.set("owner", "Amara Nwosu")
+	h.press("ctrl+s")
 	if h.m.mode != modeDetail {
 		t.Fatalf("not saved:\n%s", h.view())
 	}
-	sys, err := h.s.FindAISystem(context.Background(), h.e.ID, "Triage bot")
-	if err != nil || sys.Role != assessments.RoleCustomer || sys.Purpose != "Sorts incoming messages" {
-		t.Fatalf("stored %+v %v", sys, err)
+	sys := h.system("Triage bot")
+	if sys.Role != assessments.RoleCustomer || sys.Purpose != "Sorts incoming messages" || sys.Owner != "Amara Nwosu" {
+		t.Fatalf("stored %+v", sys)
 	}
-	if !strings.Contains(h.view(), "Triage bot") || !strings.Contains(h.view(), "customer/user") {
-		t.Fatalf("detail view:\n%s", h.view())
+	contains(t, h.view(), "Triage bot", "customer/user")
+	if !strings.Contains(h.host.Status, "Added AI system Triage bot") {
+		t.Fatalf("status %q", h.host.Status)
 	}
 }
 
-func TestWizardForwardBackLeaveResume(t *testing.T) {
+func TestSystemFormSuggestsPeople(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	h.press("n")
+	h.focus("owner")
+	h.typeText("Rav")
+	h.press("right")
+	if got := h.m.sysForm.Value("owner"); got != "Ravi Patel" {
+		t.Fatalf("→ must take the suggested owner, got %q", got)
+	}
+}
+
+func TestSystemFormEscAsksAndWritesNothing(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	h.press("j", "e")
+	h.set("purpose", "Changed but never saved")
+	h.press("esc")
+	if h.m.mode != modeForm || !strings.Contains(h.view(), "Discard changes?") {
+		t.Fatalf("esc on a changed form must ask:\n%s", h.view())
+	}
+	h.press("n")
+	if h.m.sysForm.Value("purpose") != "Changed but never saved" {
+		t.Fatal("n must keep what was typed")
+	}
+	h.press("esc", "y")
+	if h.m.mode != modeList {
+		t.Fatalf("y must leave:\n%s", h.view())
+	}
+	if got := h.system("Medivance Lens").Purpose; !strings.HasPrefix(got, "Flags chest X-rays") {
+		t.Fatalf("something was written before ctrl+s: %q", got)
+	}
+	// Unchanged: esc leaves at once.
+	h.press("e", "esc")
+	if h.m.mode != modeList {
+		t.Fatalf("esc on an unchanged form must leave:\n%s", h.view())
+	}
+}
+
+func TestWizardSaveMovesOnAndResume(t *testing.T) {
 	h := newHarness(t, 120, 40, false)
-	sys := h.addSystem("Lens")
+	h.addSystem("Lens")
 	h.press("a")
 	w := h.m.wiz
 	if w == nil || w.step != assessments.StepScope || !strings.Contains(h.view(), "step 1 of 9") {
@@ -295,93 +248,86 @@ func TestWizardForwardBackLeaveResume(t *testing.T) {
 	}
 	id := w.saved.ID
 
-	// Forward on an incomplete step is blocked, with the message next to the field.
-	h.press("pgdown")
-	if h.m.wiz.step != assessments.StepScope || h.m.wiz.form.errs["scope"] == "" {
-		t.Fatalf("forward not blocked: %v", h.m.wiz.form.errs)
+	// ctrl+s on an incomplete step saves nothing new and marks the field.
+	h.press("ctrl+s")
+	if h.m.wiz.step != assessments.StepScope || h.m.wiz.form.Errors()["scope"] == "" {
+		t.Fatalf("incomplete step moved on: %v", h.m.wiz.form.Errors())
 	}
-	if !strings.Contains(h.view(), "Describe what the assessment covers") {
-		t.Fatalf("message not shown:\n%s", h.view())
-	}
+	contains(t, h.view(), "Describe what the assessment covers")
 	h.set("scope", "Lens in two trusts")
+	// pgdn does not carry unsaved changes away, nor write them.
 	h.press("pgdown")
+	if h.m.wiz.step != assessments.StepScope || h.stored(id).Scope != "" {
+		t.Fatalf("pgdn left a changed step or wrote it: step %d, stored %q", h.m.wiz.step+1, h.stored(id).Scope)
+	}
+	contains(t, h.view(), "ctrl+s saves them")
+	h.press("ctrl+s")
 	if h.m.wiz.step != assessments.StepSystem {
-		t.Fatalf("forward failed: %s\n%s", h.m.wiz.general, h.view())
+		t.Fatalf("ctrl+s on a complete step did not move on: %s\n%s", h.m.wiz.general, h.view())
 	}
 	if a := h.stored(id); a.Scope != "Lens in two trusts" || a.LastStep != assessments.StepSystem {
-		t.Fatalf("step 1 not saved when left: %q step %d", a.Scope, a.LastStep)
+		t.Fatalf("step 1 not saved: %q step %d", a.Scope, a.LastStep)
 	}
-	// Back from an incomplete step 2 is allowed and saves what was typed.
-	h.set("intended_uses", "Worklist triage")
+	contains(t, h.view(), "Step 1 saved.")
+	// An unchanged step can be left either way.
 	h.press("pgup")
 	if h.m.wiz.step != assessments.StepScope {
-		t.Fatalf("back failed: %s", h.m.wiz.general)
+		t.Fatalf("pgup on an unchanged step: %d", h.m.wiz.step+1)
 	}
-	if a := h.stored(id); a.IntendedUses != "Worklist triage" {
-		t.Fatalf("step 2 not saved when left backwards: %q", a.IntendedUses)
-	}
-	// Forward again, then leave: the wizard closes and the position is kept.
 	h.press("pgdown")
+	// Leaving with unsaved text asks, and y leaves without it.
 	h.set("misuse", "Used as a diagnosis")
 	h.press("esc")
+	contains(t, h.view(), "Discard changes?")
+	h.press("y")
 	if h.m.wiz != nil || h.m.mode != modeDetail {
-		t.Fatalf("esc did not leave:\n%s", h.view())
+		t.Fatalf("y did not leave:\n%s", h.view())
 	}
-	a := h.stored(id)
-	if a.Misuse != "Used as a diagnosis" || a.LastStep != assessments.StepSystem {
-		t.Fatalf("leaving lost the step: %q at %d", a.Misuse, a.LastStep)
+	if a := h.stored(id); a.Misuse != "" {
+		t.Fatalf("discarded text was written: %q", a.Misuse)
 	}
-	// Resume: a opens the draft where it was left, with what was typed.
+	// Resume: a opens the draft at the furthest step reached.
 	h.press("a")
-	if h.m.wiz == nil || h.m.wiz.step != assessments.StepSystem || h.m.wiz.form.value("misuse") != "Used as a diagnosis" {
+	if h.m.wiz == nil || h.m.wiz.step != assessments.StepSystem {
 		t.Fatalf("resume failed:\n%s", h.view())
 	}
-	if !strings.Contains(h.view(), "Resumed at step 2 of 9") {
-		t.Fatalf("no resume notice:\n%s", h.view())
-	}
-	_ = sys
+	contains(t, h.view(), "Resumed at step 2 of 9")
 }
 
-func TestWizardValidationBlocksOnlyTheStepInError(t *testing.T) {
+func TestWizardIncompleteStepSavedWithMarks(t *testing.T) {
 	h := newHarness(t, 120, 40, false)
 	h.addSystem("Lens")
 	h.press("a")
 	id := h.m.wiz.saved.ID
 	h.set("scope", "All of it")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	for _, f := range []string{"intended_uses", "misuse", "failure_modes"} {
 		h.set(f, "something")
 	}
-	h.press("pgdown")
+	h.press("ctrl+s")
 	if h.m.wiz.step != assessments.StepData {
-		t.Fatalf("step 2 complete but not left: %v", h.m.wiz.form.errs)
+		t.Fatalf("step 2 complete but not left: %v", h.m.wiz.form.Errors())
 	}
-	// Step 3 misses its known bias: forward is blocked with that one message...
+	// Step 3 misses its known bias: ctrl+s saves what is there and marks that one field.
 	h.set("data_sources", "PACS")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	w := h.m.wiz
-	if w.step != assessments.StepData || len(w.form.errs) != 1 || w.form.errs["known_bias"] == "" {
-		t.Fatalf("want exactly the known-bias error, got %v", w.form.errs)
+	if w.step != assessments.StepData || len(w.form.Errors()) != 1 || w.form.Errors()["known_bias"] == "" {
+		t.Fatalf("want exactly the known-bias message, got %v", w.form.Errors())
 	}
-	// ...but steps 1 and 2 stay reachable and valid: back works and saves step 3's text.
-	h.press("pgup")
-	if h.m.wiz.step != assessments.StepSystem || len(h.m.wiz.form.errs) != 0 {
-		t.Fatalf("back from the step in error was blocked: %v", h.m.wiz.form.errs)
+	if w.form.FocusKey() != "known_bias" {
+		t.Fatalf("focus on %s, want the field in error", w.form.FocusKey())
 	}
-	if a := h.stored(id); a.DataSources != "PACS" {
-		t.Fatalf("step 3 text lost: %q", a.DataSources)
+	if a := h.stored(id); a.DataSources != "PACS" || a.LastStep != assessments.StepData {
+		t.Fatalf("step 3 as it stands not saved: %q at %d", a.DataSources, a.LastStep+1)
 	}
-	h.press("pgdown")
-	if h.m.wiz.step != assessments.StepData {
-		t.Fatal("step 2 should move on")
+	h.typeText("none known")
+	if len(h.m.wiz.form.Errors()) != 0 {
+		t.Fatalf("the fixed field keeps its message: %v", h.m.wiz.form.Errors())
 	}
-	// A malformed value blocks even going back (nothing bad is saved).
-	h.press("pgdown", "pgup") // stays: known bias still missing (forward), back fine
-	h.press("pgdown")
-	h.set("known_bias", "none known")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	if h.m.wiz.step != assessments.StepModel {
-		t.Fatalf("step 3 now complete but not left: %v", h.m.wiz.form.errs)
+		t.Fatalf("step 3 now complete but not left: %v", h.m.wiz.form.Errors())
 	}
 }
 
@@ -389,50 +335,50 @@ func TestWizardValidationBlocksOnlyTheStepInError(t *testing.T) {
 func completeWizard(h *harness) {
 	h.t.Helper()
 	h.set("scope", "Pilot")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	for _, f := range []string{"intended_uses", "misuse", "failure_modes"} {
 		h.set(f, "x")
 	}
-	h.press("pgdown")
+	h.press("ctrl+s")
 	h.set("known_bias", "none known")
 	h.set("data_sources", "PACS")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	h.set("model_kind", "CNN")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	h.set("jurisdictions", "UK")
 	h.set("deployment_context", "Hospitals")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	h.set("interested_parties", "Patients")
 	h.set("vulnerable_groups", "Children")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	if h.m.wiz.step != assessments.StepImpacts {
-		h.t.Fatalf("not at impacts: %s %v", h.m.wiz.general, h.m.wiz.form.errs)
+		h.t.Fatalf("not at impacts: %s %v", h.m.wiz.general, h.m.wiz.form.Errors())
 	}
 	// Safety: a high residual harm; every other area: no material effect.
-	for i := range assessments.ImpactAreas {
-		h.focus("area")
+	for i, area := range assessments.ImpactAreas {
 		for h.m.wiz.area != i {
-			h.press("right")
+			h.press("alt+down")
 		}
-		if assessments.ImpactAreas[i] == assessments.AreaSafety {
-			h.choose("impact.safety_health.effect", "harm")
-			h.set("impact.safety_health.description", "Missed urgent finding")
-			h.choose("impact.safety_health.severity", "5")
-			h.choose("impact.safety_health.likelihood", "4")
-			h.choose("impact.safety_health.reversibility", "partly_reversible")
-			h.choose("impact.safety_health.scale", "individual")
-			h.set("impact.safety_health.measures", "42001 A.6.2.4, 27001:A.8.16")
-			h.choose("impact.safety_health.residual_severity", "4")
-			h.choose("impact.safety_health.residual_likelihood", "3")
+		f := func(name string) string { return assessments.ImpactField(area, name) }
+		if area != assessments.AreaSafety {
+			h.choose(f("effect"), "none")
 			continue
 		}
-		h.choose(assessments.ImpactField(assessments.ImpactAreas[i], "effect"), "none")
+		h.choose(f("effect"), "harm")
+		h.set(f("description"), "Missed urgent finding")
+		h.focus(f("severity"))
+		h.press("5", "tab", "4")
+		h.choose(f("reversibility"), "partly_reversible")
+		h.choose(f("scale"), "individual")
+		h.set(f("measures"), "42001 A.6.2.4, 27001:A.8.16")
+		h.focus(f("residual_severity"))
+		h.press("4", "tab", "3")
 	}
-	h.press("pgdown")
+	h.press("ctrl+s")
 	if h.m.wiz.step != assessments.StepClass {
-		h.t.Fatalf("impacts not complete: %s %v", h.m.wiz.general, h.m.wiz.form.errs)
+		h.t.Fatalf("impacts not complete: %s %v", h.m.wiz.general, h.m.wiz.form.Errors())
 	}
-	h.press("pgdown")
+	h.press("ctrl+s")
 }
 
 func TestWizardApproveFreezeReassess(t *testing.T) {
@@ -442,52 +388,86 @@ func TestWizardApproveFreezeReassess(t *testing.T) {
 	id := h.m.wiz.saved.ID
 	completeWizard(h)
 	if h.m.wiz.step != assessments.StepDecision {
-		t.Fatalf("not at the decision: %v", h.m.wiz.form.errs)
+		t.Fatalf("not at the decision: %v", h.m.wiz.form.Errors())
 	}
 	h.choose("decision", "approve")
-	h.press("pgdown")
-	if h.m.wiz.form.errs["approver"] == "" || h.m.wiz.form.errs["rationale"] == "" {
-		t.Fatalf("a decision without approver was accepted: %v", h.m.wiz.form.errs)
+	h.press("ctrl+s")
+	if h.m.wiz.form.Errors()["approver"] == "" || h.m.wiz.form.Errors()["rationale"] == "" || h.dialog() != "" {
+		t.Fatalf("a decision without approver was accepted: %v", h.m.wiz.form.Errors())
 	}
 	h.set("approver", "Dr Ada Obi")
-	h.set("decision_date", "2026-03-01")
+	h.focus("decision_date")
+	h.press("t") // today
 	h.set("rationale", "Benefits outweigh the residual harm")
-	h.press("pgdown")
-	if !h.m.wiz.confirmDecision || !strings.Contains(h.view(), "freeze version 1") {
-		t.Fatalf("no confirmation before freezing:\n%s", h.view())
+	h.press("ctrl+s")
+	d := h.dialog()
+	if !strings.Contains(d, "Lens: approve impact assessment v1?") || !strings.Contains(d, "freeze version 1?") {
+		t.Fatalf("no confirmation naming the system and version:\n%s", h.view())
 	}
-	h.press("y")
+	// n keeps the version a draft with what was typed.
+	h.press("n")
+	if h.stored(id).Frozen() || h.m.wiz == nil || h.m.wiz.form.Value("approver") != "Dr Ada Obi" {
+		t.Fatal("n must record nothing and keep the step")
+	}
+	h.press("ctrl+s", "y")
 	a := h.stored(id)
-	if a.State() != assessments.ImpactApproved || a.Class() != assessments.ClassHigh || a.NextReview() != "2026-09-01" {
-		t.Fatalf("stored: %s %s %s", a.State(), a.Class(), a.NextReview())
+	if a.State() != assessments.ImpactApproved || a.Class() != assessments.ClassHigh || a.DecisionDate != "2026-03-02" || a.NextReview() != "2026-09-02" {
+		t.Fatalf("stored: %s %s %s %s", a.State(), a.Class(), a.DecisionDate, a.NextReview())
 	}
-	if h.m.wiz != nil || !strings.Contains(h.m.status, "frozen") {
-		t.Fatalf("wizard should close with a message: %q", h.m.status)
+	if h.m.wiz != nil || !strings.Contains(h.host.Status, "frozen") {
+		t.Fatalf("wizard should close with a message: %q", h.host.Status)
 	}
 	// The approved version opens read-only: typing changes nothing.
 	h.press("enter")
 	w := h.m.wiz
-	if w == nil || !w.readOnly || !strings.Contains(h.view(), "Read-only") && !strings.Contains(h.view(), "frozen") {
+	if w == nil || !w.readOnly {
 		t.Fatalf("approved version not read-only:\n%s", h.view())
 	}
+	contains(t, h.view(), "Read-only")
 	h.press("tab", "tab")
 	h.typeText("zzz")
+	h.paste("pasted")
 	h.press("pgdown", "esc")
 	if got := h.stored(id); got.Scope != "Pilot" {
 		t.Fatalf("frozen version changed: %q", got.Scope)
 	}
-	// Re-assess: version 2, prefilled from 1, at step 1 with no trigger.
+	// Re-assess asks first, then starts version 2, prefilled from 1, at step 1.
 	h.press("r")
+	contains(t, h.dialog(), "Re-assess Lens: start version 2?")
+	h.press("esc")
+	if len(h.versions("Lens")) != 1 || h.dialog() != "" {
+		t.Fatal("esc must close the question and start nothing")
+	}
+	h.press("r", "y")
 	w = h.m.wiz
 	if w == nil || w.saved.Version != 2 || w.readOnly || w.step != assessments.StepScope {
 		t.Fatalf("re-assess:\n%s", h.view())
 	}
-	if w.form.value("scope") != "Pilot" || w.form.value("trigger") != "" || !strings.Contains(h.view(), "prefilled from version 1") {
+	if w.form.Value("scope") != "Pilot" || w.form.Value("trigger") != "" {
 		t.Fatalf("version 2 not prefilled:\n%s", h.view())
 	}
-	versions, _ := h.s.ImpactAssessments(context.Background(), sys.ID)
+	contains(t, h.view(), "prefilled from version 1")
+	versions := h.versions("Lens")
 	if len(versions) != 2 || versions[0].Impact(assessments.AreaSafety).ResidualSeverity != 4 {
 		t.Fatalf("versions: %d", len(versions))
+	}
+	_ = sys
+}
+
+func TestRejectNamesTheDecision(t *testing.T) {
+	h := newHarness(t, 120, 40, false)
+	h.addSystem("Lens")
+	h.press("a")
+	completeWizard(h)
+	h.choose("decision", "reject")
+	h.set("approver", "Dr Ada Obi")
+	h.set("decision_date", "2026-03-01")
+	h.set("rationale", "Too risky")
+	h.press("ctrl+s")
+	contains(t, h.dialog(), "Lens: reject impact assessment v1?", "Reject by Dr Ada Obi on 2026-03-01")
+	h.press("y")
+	if v := h.versions("Lens"); v[0].State() != assessments.ImpactRejected {
+		t.Fatalf("state %s", v[0].State())
 	}
 }
 
@@ -500,23 +480,26 @@ func TestRaiseRiskFromHighResidualHarm(t *testing.T) {
 	if h.m.wiz.step != assessments.StepImpacts {
 		t.Fatalf("not at impacts: %v", h.m.wiz.step)
 	}
-	h.focus("area")
-	h.press("left") // fairness: no harm
 	for h.m.wiz.areaID() != assessments.AreaFairness {
-		h.press("left")
+		h.press("alt+up")
 	}
 	h.press("ctrl+r")
 	if !strings.Contains(h.m.wiz.general, "not assessed as a harm") {
 		t.Fatalf("a risk from no harm: %q", h.m.wiz.general)
 	}
-	h.focus("area")
 	for h.m.wiz.areaID() != assessments.AreaSafety {
-		h.press("right")
+		h.press("alt+down")
 	}
+	// Unsaved changes first: the risk is prefilled from what is saved.
+	h.set(assessments.ImpactField(assessments.AreaSafety, "description"), "Changed")
 	h.press("ctrl+r")
-	if !strings.Contains(h.view(), "Risk R-001 added to the register") {
-		t.Fatalf("no confirmation:\n%s", h.view())
+	if !strings.Contains(h.m.wiz.general, "Save the step first") {
+		t.Fatalf("risk raised from unsaved ratings: %q", h.m.wiz.general)
 	}
+	h.press("ctrl+a", "ctrl+k")
+	h.typeText("Missed urgent finding")
+	h.press("ctrl+r")
+	contains(t, h.view(), "Risk R-001 added to the register")
 	risks, err := h.s.Risks(context.Background(), h.e.ID)
 	if err != nil || len(risks) != 1 {
 		t.Fatalf("register: %v %v", risks, err)
@@ -525,7 +508,7 @@ func TestRaiseRiskFromHighResidualHarm(t *testing.T) {
 	if r.AISystemID != sys.ID || r.Scope != assessments.ScopeAI || r.Residual.Consequence != 4 || !strings.Contains(r.Title, "Lens") {
 		t.Fatalf("risk not prefilled and linked: %+v", r)
 	}
-	if !strings.Contains(h.view(), "R-001") {
+	if strings.Count(h.view(), "R-001") < 2 {
 		t.Fatalf("area table lacks the risk:\n%s", h.view())
 	}
 	h.press("ctrl+r")
@@ -616,22 +599,39 @@ func TestMeasuresParsing(t *testing.T) {
 	}
 }
 
+func TestBadMeasuresMarkedAndNotSaved(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	h.press("a") // the chatbot's draft, step 7
+	id := h.m.wiz.saved.ID
+	for h.m.wiz.areaID() != assessments.AreaSafety {
+		h.press("alt+down")
+	}
+	k := assessments.ImpactField(assessments.AreaSafety, "measures")
+	h.set(k, "42001 A.99")
+	h.press("ctrl+s")
+	if !strings.Contains(h.m.wiz.form.Errors()[k], "has no requirement A.99") {
+		t.Fatalf("bad measure not marked: %v", h.m.wiz.form.Errors())
+	}
+	contains(t, h.view(), "Not saved")
+	if got := h.stored(id).Impact(assessments.AreaSafety).Measures; len(got) != 0 {
+		t.Fatalf("a bad measure was saved: %v", got)
+	}
+}
+
 func TestKeysTypedWhileSavingAreKept(t *testing.T) {
 	h := newHarness(t, 120, 40, false)
 	h.addSystem("Lens")
 	h.press("a")
 	h.set("scope", "Pilot")
-	// Send pgdown and the next step's typing without running the save in between.
+	// Send ctrl+s and the next step's typing without running the save in between.
 	var cmds []tea.Cmd
-	_, cmd := h.m.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
-	cmds = append(cmds, cmd)
+	cmds = append(cmds, h.host.Deliver(keyMsg("ctrl+s")))
 	for _, k := range append([]tea.KeyPressMsg{tuitest.Key("tab")}, tuitest.Keys("Worklist triage")...) {
-		_, c := h.m.Update(k)
-		cmds = append(cmds, c)
+		cmds = append(cmds, h.host.Deliver(k))
 	}
 	h.run(tea.Batch(cmds...))
-	if h.m.wiz.step != assessments.StepSystem || h.m.wiz.form.value("intended_uses") != "Worklist triage" {
-		t.Fatalf("keys typed during the save were lost: step %d, %q", h.m.wiz.step, h.m.wiz.form.value("intended_uses"))
+	if h.m.wiz.step != assessments.StepSystem || h.m.wiz.form.Value("intended_uses") != "Worklist triage" {
+		t.Fatalf("keys typed during the save were lost: step %d, %q", h.m.wiz.step+1, h.m.wiz.form.Value("intended_uses"))
 	}
 }
 
@@ -643,23 +643,34 @@ func TestFilterAndDelete(t *testing.T) {
 	if len(h.m.visible) != 1 || !strings.Contains(h.view(), "Medivance Lens") || strings.Contains(h.view(), "Medivance Assist") {
 		t.Fatalf("filter:\n%s", h.view())
 	}
-	// Deleting asks first and names what goes with the system.
+	// Deleting asks in a dialog that names the system and what goes with it.
 	h.press("d")
-	if h.m.confirm == nil || !strings.Contains(h.view(), "and its 1 impact assessment version") {
-		t.Fatalf("no confirmation:\n%s", h.view())
-	}
+	contains(t, h.dialog(), "Delete AI system Medivance Lens?", "1 impact assessment version goes with it", "1 linked risk stays in the register")
 	h.press("n")
-	if list, _ := h.s.AISystems(context.Background(), h.e.ID); len(list) != 2 {
+	if list, _ := h.s.AISystems(context.Background(), h.e.ID); len(list) != 2 || h.dialog() != "" {
 		t.Fatal("n must keep the system")
 	}
 	// An approved version cannot be deleted; the system can.
 	h.press("enter", "d")
-	if !strings.Contains(h.m.status, "kept as a record") {
-		t.Fatalf("approved version deletable: %q", h.m.status)
+	if !strings.Contains(h.host.Status, "kept as a record") || h.dialog() != "" {
+		t.Fatalf("approved version deletable: %q", h.host.Status)
 	}
 	h.press("esc", "d", "y")
 	if list, _ := h.s.AISystems(context.Background(), h.e.ID); len(list) != 1 || list[0].Name != "Medivance Assist" {
 		t.Fatalf("after delete: %v", list)
+	}
+	if !strings.Contains(h.host.Status, "Deleted AI system Medivance Lens.") {
+		t.Fatalf("status %q", h.host.Status)
+	}
+}
+
+func TestDeleteDraftVersionAsks(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	h.press("enter", "d") // Medivance Assist, its draft version 1
+	contains(t, h.dialog(), "Delete draft version 1 of Medivance Assist?")
+	h.press("y")
+	if v := h.versions("Medivance Assist"); len(v) != 0 {
+		t.Fatalf("draft kept: %d", len(v))
 	}
 }
 
@@ -676,40 +687,16 @@ func TestWizardConflictKeepsWhatWasTyped(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.set("scope", "Mine")
-	h.press("pgdown")
+	h.press("ctrl+s")
 	if h.m.wiz.step != assessments.StepScope || !strings.Contains(h.m.wiz.general, "changed elsewhere") {
 		t.Fatalf("conflict not reported: %q", h.m.wiz.general)
 	}
-	if h.m.wiz.form.value("scope") != "Mine" {
+	if h.m.wiz.form.Value("scope") != "Mine" {
 		t.Fatal("the typed scope was lost")
 	}
-	h.press("pgdown")
+	h.press("ctrl+s")
 	if h.m.wiz.step != assessments.StepSystem || h.stored(id).Scope != "Mine" {
-		t.Fatalf("second attempt: step %d, stored %q", h.m.wiz.step, h.stored(id).Scope)
-	}
-}
-
-func TestGoingBackNeverRecordsADecision(t *testing.T) {
-	h := newHarness(t, 120, 40, false)
-	h.addSystem("Lens")
-	h.press("a")
-	id := h.m.wiz.saved.ID
-	completeWizard(h)
-	h.choose("decision", "approve")
-	h.set("approver", "Dr Ada Obi")
-	h.set("decision_date", "2026-03-01")
-	h.set("rationale", "ok")
-	h.press("pgup")
-	if a := h.stored(id); a.Frozen() || a.Approver != "Dr Ada Obi" {
-		t.Fatalf("going back: frozen %v, approver %q", a.Frozen(), a.Approver)
-	}
-	h.press("pgdown")
-	if h.m.wiz.step != assessments.StepDecision || h.m.wiz.form.value("decision") != "approve" {
-		t.Fatalf("the chosen decision was not kept: %q", h.m.wiz.form.value("decision"))
-	}
-	h.press("esc")
-	if a := h.stored(id); a.Frozen() || !strings.Contains(h.m.status, "decision was not recorded") {
-		t.Fatalf("leaving recorded a decision or said nothing: %v %q", a.Frozen(), h.m.status)
+		t.Fatalf("second attempt: step %d, stored %q", h.m.wiz.step+1, h.stored(id).Scope)
 	}
 }
 
@@ -718,11 +705,14 @@ func TestFlushOnQuitKeepsTypedText(t *testing.T) {
 	h.addSystem("Lens")
 	h.press("a")
 	id := h.m.wiz.saved.ID
-	h.set("scope", "Typed but not left")
+	h.set("scope", "Typed but not saved")
+	if w := h.m.UnsavedWork(); w != "" {
+		t.Fatalf("a savable step reported as unsaved work: %q", w)
+	}
 	if err := h.m.FlushDrafts(); err != nil {
 		t.Fatal(err)
 	}
-	if a := h.stored(id); a.Scope != "Typed but not left" || a.LastStep != assessments.StepScope {
+	if a := h.stored(id); a.Scope != "Typed but not saved" || a.LastStep != assessments.StepScope {
 		t.Fatalf("flush lost the text: %q", a.Scope)
 	}
 	// The system form too.
@@ -731,15 +721,14 @@ func TestFlushOnQuitKeepsTypedText(t *testing.T) {
 	if err := h.m.FlushDrafts(); err != nil {
 		t.Fatal(err)
 	}
-	if sys, _ := h.s.FindAISystem(context.Background(), h.e.ID, "Lens"); sys.Owner != "Amara" {
+	if sys := h.system("Lens"); sys.Owner != "Amara" {
 		t.Fatalf("form not flushed: %q", sys.Owner)
 	}
 	// A new, valid entry is created; flushing twice creates it once.
 	h.press("esc", "n")
 	h.typeText("Bot")
 	h.set("purpose", "Chat")
-	h.focus("role")
-	h.press("right")
+	h.choose("role", "provider")
 	for range 2 {
 		if err := h.m.FlushDrafts(); err != nil {
 			t.Fatal(err)
@@ -747,5 +736,147 @@ func TestFlushOnQuitKeepsTypedText(t *testing.T) {
 	}
 	if list, _ := h.s.AISystems(context.Background(), h.e.ID); len(list) != 2 {
 		t.Fatalf("new entry flushed %d times", len(list)-1)
+	}
+	// A form in error is unsaved work the quit guard names.
+	h.set("name", "")
+	if w := h.m.UnsavedWork(); !strings.Contains(w, "AI system form") {
+		t.Fatalf("unsaved work %q", w)
+	}
+}
+
+func TestUndoSystemEditAndStepSave(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	h.press("j", "e")
+	h.set("owner", "Someone Else")
+	h.press("ctrl+s")
+	if h.c.Undo.Len() != 1 || h.system("Medivance Lens").Owner != "Someone Else" {
+		t.Fatalf("edit not saved with an undo entry (%d)", h.c.Undo.Len())
+	}
+	h.undo()
+	if got := h.system("Medivance Lens").Owner; got != "Ravi Patel" {
+		t.Fatalf("undo left owner %q", got)
+	}
+	if !strings.Contains(h.view(), "Ravi Patel") {
+		t.Fatalf("the tab does not show the undone value:\n%s", h.view())
+	}
+	// A draft step save.
+	h.press("esc", "k", "a") // Medivance Assist's draft
+	id := h.m.wiz.saved.ID
+	h.press("pgup")
+	h.set("interested_parties", "Patients and carers")
+	h.press("ctrl+s")
+	if h.stored(id).InterestedParties != "Patients and carers" || h.c.Undo.Len() != 1 {
+		t.Fatalf("step not saved with an undo entry (%d)", h.c.Undo.Len())
+	}
+	h.press("esc")
+	h.undo()
+	if got := h.stored(id).InterestedParties; got != "" {
+		t.Fatalf("undo left %q", got)
+	}
+	// Creations are not undoable.
+	h.press("esc")
+	h.addSystem("New one")
+	if h.c.Undo.Len() != 0 {
+		t.Fatalf("a creation pushed an undo entry")
+	}
+}
+
+func TestJumpTargetsAndRestore(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	var j common.Jumper = h.m
+	targets, err := j.JumpTargets(context.Background())
+	if err != nil || len(targets) != 2 {
+		t.Fatalf("targets %v %v", targets, err)
+	}
+	var lens common.JumpTarget
+	for _, tg := range targets {
+		if tg.Kind != "AI system" {
+			t.Fatalf("kind %q", tg.Kind)
+		}
+		if tg.Label == "Medivance Lens" {
+			lens = tg
+		}
+	}
+	g, ok := lens.Msg.(common.GotoMsg)
+	if !ok || g.Tab != h.m.Address() || g.Item == "" {
+		t.Fatalf("target message %#v", lens.Msg)
+	}
+	// A filter that hides the system is cleared; the cursor lands on it.
+	h.press("/")
+	h.typeText("assist")
+	h.press("enter")
+	var l common.Locator = h.m
+	h.run(l.Restore(g.Item))
+	if la, ok := h.m.selected(); !ok || la.System.Name != "Medivance Lens" || h.m.filter.Value() != "" {
+		t.Fatalf("restore did not select the system:\n%s", h.view())
+	}
+	if l.Location() != g.Item {
+		t.Fatalf("location %q", l.Location())
+	}
+}
+
+func TestCrossFieldMessageClears(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	h.press("a")
+	for h.m.wiz.areaID() != assessments.AreaSafety {
+		h.press("alt+down")
+	}
+	f := func(n string) string { return assessments.ImpactField(assessments.AreaSafety, n) }
+	h.focus(f("severity"))
+	h.press("2")
+	h.focus(f("residual_severity"))
+	h.press("3")
+	h.press("ctrl+s")
+	if h.m.wiz.form.Errors()[f("residual_severity")] == "" {
+		t.Fatalf("residual above inherent not marked: %v", h.m.wiz.form.Errors())
+	}
+	// Raising the inherent severity fixes the residual's message.
+	h.focus(f("severity"))
+	h.press("4")
+	if msg := h.m.wiz.form.Errors()[f("residual_severity")]; msg != "" {
+		t.Fatalf("fixed by the other field, message kept: %q", msg)
+	}
+}
+
+// TestRandomKeys presses thousands of seeded random keys and pastes over the tab, its
+// forms, dialogs and the wizard: no panic, and the workspace stays sound.
+func TestRandomKeys(t *testing.T) {
+	for seed := int64(1); seed <= 3; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			h := newHarness(t, 80+int(seed%2)*40, 24+int(seed%2)*16, true)
+			keys := []string{"j", "k", "g", "G", "enter", "esc", "q", "n", "e", "d", "a", "r", "y", "/", "tab", "shift+tab",
+				"up", "down", "left", "right", "pgdown", "pgup", "ctrl+s", "ctrl+r", "alt+down", "alt+up", "space", "backspace",
+				"?", "t", "1", "3", "5", "0", "x", "A", "R", "ctrl+a", "ctrl+k", "[", "]", "z", ":"}
+			pastes := []string{"Hello\nworld", "\x1b[31mred\x1b[0m", strings.Repeat("long ", 50), "42001 A.6.2.4", "2026-13-45", "ünïcødé ⏎", ""}
+			rnd := uint64(seed) * 0x9E3779B97F4A7C15
+			next := func(n int) int {
+				rnd ^= rnd << 13
+				rnd ^= rnd >> 7
+				rnd ^= rnd << 17
+				return int(rnd % uint64(n))
+			}
+			for i := 0; i < 3000; i++ {
+				if next(15) == 0 {
+					h.paste(pastes[next(len(pastes))])
+				} else {
+					h.press(keys[next(len(keys))])
+				}
+				_ = h.view()
+				_ = h.m.KeyMap().ShortHelp()
+			}
+			if err := h.m.FlushDrafts(); err != nil {
+				t.Logf("flush: %v", err)
+			}
+			var res string
+			if err := h.s.DB().QueryRow("PRAGMA integrity_check").Scan(&res); err != nil || res != "ok" {
+				t.Fatalf("integrity %q %v", res, err)
+			}
+			if _, p, err := h.s.VerifyChain(context.Background()); err != nil || p != nil {
+				t.Fatalf("chain: %v %v", p, err)
+			}
+			if len(h.host.Unaddressed) > 0 {
+				t.Fatalf("results not addressed to the tab: %v", h.host.Unaddressed)
+			}
+		})
 	}
 }

@@ -7,95 +7,42 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/tui/form"
 )
 
-// The option lists of the choice fields.
+// The option lists of the level and choice fields.
 
-var severityOpts = []option{{"", "–"}, {"1", "1 minimal"}, {"2", "2 minor"}, {"3", "3 moderate"}, {"4", "4 major"}, {"5", "5 severe"}}
+var severityOpts = []form.Option{{Value: "", Label: "–"}, {Value: "1", Label: "1 minimal"}, {Value: "2", Label: "2 minor"},
+	{Value: "3", Label: "3 moderate"}, {Value: "4", Label: "4 major"}, {Value: "5", Label: "5 severe"}}
 
-var likelihoodOpts = []option{{"", "–"}, {"1", "1 rare"}, {"2", "2 unlikely"}, {"3", "3 possible"}, {"4", "4 likely"}, {"5", "5 almost certain"}}
+var likelihoodOpts = []form.Option{{Value: "", Label: "–"}, {Value: "1", Label: "1 rare"}, {Value: "2", Label: "2 unlikely"},
+	{Value: "3", Label: "3 possible"}, {Value: "4", Label: "4 likely"}, {Value: "5", Label: "5 almost certain"}}
 
-func triggerOpts() []option {
-	out := []option{{"", "choose…"}}
-	for _, t := range assessments.Triggers {
-		out = append(out, option{string(t), t.Label()})
+func options[T ~string](values []T, label func(T) string) []form.Option {
+	out := make([]form.Option, 0, len(values))
+	for _, v := range values {
+		out = append(out, form.Option{Value: string(v), Label: label(v)})
 	}
 	return out
 }
 
-func effectOpts() []option {
-	var out []option
-	for _, e := range assessments.Effects {
-		out = append(out, option{string(e), e.Label()})
-	}
-	return out
-}
-
-func reversibilityOpts() []option {
-	var out []option
-	for _, r := range assessments.Reversibilities {
-		out = append(out, option{string(r), r.Label()})
-	}
-	return out
-}
-
-func scaleOpts() []option {
-	var out []option
-	for _, s := range assessments.ImpactScales {
-		out = append(out, option{string(s), s.Label()})
-	}
-	return out
-}
-
-func decisionOpts() []option {
-	var out []option
-	for _, d := range assessments.Decisions {
-		out = append(out, option{string(d), d.Label()})
-	}
-	return out
-}
-
-func classOpts(derived assessments.ImpactClass) []option {
-	out := []option{{"", fmt.Sprintf("as derived (%s)", derived)}}
+func classOpts(derived assessments.ImpactClass) []form.Option {
+	out := []form.Option{{Value: "", Label: fmt.Sprintf("as derived (%s)", derived)}}
 	for _, c := range assessments.ImpactClasses {
-		out = append(out, option{string(c), string(c) + " (set by hand)"})
+		out = append(out, form.Option{Value: string(c), Label: string(c) + " (set by hand)"})
 	}
 	return out
 }
 
-func areaOpts() []option {
-	var out []option
+func areaOpts() []form.Option {
+	var out []form.Option
 	for i, a := range assessments.ImpactAreas {
-		out = append(out, option{strconv.Itoa(i), fmt.Sprintf("%d/%d %s", i+1, len(assessments.ImpactAreas), a.Label())})
+		out = append(out, form.Option{Value: strconv.Itoa(i), Label: fmt.Sprintf("%d/%d %s", i+1, len(assessments.ImpactAreas), a.Label())})
 	}
 	return out
 }
 
-func roleOpts() []option {
-	out := []option{{"", "choose…"}}
-	for _, r := range assessments.AIRoles {
-		out = append(out, option{string(r), r.Label()})
-	}
-	return out
-}
-
-func stageOpts() []option {
-	var out []option
-	for _, s := range assessments.LifecycleStages {
-		out = append(out, option{string(s), s.Label()})
-	}
-	return out
-}
-
-func automationOpts() []option {
-	var out []option
-	for _, a := range assessments.Automations {
-		out = append(out, option{string(a), a.Label()})
-	}
-	return out
-}
-
-var yesNoOpts = []option{{"", "no"}, {"yes", "yes"}}
+var yesNoOpts = []form.Option{{Value: "", Label: "no"}, {Value: "yes", Label: "yes"}}
 
 // stepIntro says in one line what a step asks, in annex's words.
 func stepIntro(s assessments.ImpactStep) string {
@@ -122,115 +69,194 @@ func stepIntro(s assessments.ImpactStep) string {
 	return ""
 }
 
-// stepSpecs are the fields of each wizard step.
-func stepSpecs(s assessments.ImpactStep, set *catalogs.Set, derived assessments.ImpactClass) []fieldSpec {
-	text := func(name, label, placeholder string) fieldSpec {
-		return fieldSpec{name: name, label: label, kind: kText, placeholder: placeholder}
-	}
+// areaKey is the form key of the impacts step's area selector.
+const areaKey = "area"
+
+// longText is a multi-line field for text that runs to sentences.
+func longText(k, label, placeholder string) form.Field {
+	return form.Field{Key: k, Label: label, Kind: form.MultiLine, Placeholder: placeholder, Lines: 3, Limit: assessments.MaxTextLen}
+}
+
+func shortText(k, label, placeholder string) form.Field {
+	return form.Field{Key: k, Label: label, Kind: form.Text, Placeholder: placeholder, Limit: assessments.MaxTextLen}
+}
+
+// stepFields are the fields of one wizard step, keyed by the domain's field names (the
+// names a *ValidationError reports), so a message lands next to its field. The impacts
+// step holds every area's fields; only the area chosen in its selector shows.
+func stepFields(s assessments.ImpactStep, derived assessments.ImpactClass) []form.Field {
 	switch s {
 	case assessments.StepScope:
-		return []fieldSpec{
-			{name: "trigger", label: "Trigger", kind: kChoice, opts: triggerOpts()},
-			text("trigger_note", "What led to it", "for a change or an incident: what happened"),
-			text("scope", "Scope", "which version, sites and processes the assessment covers"),
-			{name: "assessors", label: "Assessors", kind: kText, placeholder: "who took part", limit: assessments.MaxNameLen},
+		return []form.Field{
+			{Key: "trigger", Label: "Trigger", Kind: form.Choice, Options: options(assessments.Triggers, assessments.Trigger.Label)},
+			shortText("trigger_note", "What led to it", "for a change or an incident: what happened"),
+			longText("scope", "Scope", "which version, sites and processes the assessment covers"),
+			{Key: "assessors", Label: "Assessors", Kind: form.Text, Placeholder: "who took part", Limit: assessments.MaxNameLen},
 		}
 	case assessments.StepSystem:
-		return []fieldSpec{
-			text("purpose", "Purpose", "what the system is for"),
-			text("intended_uses", "Intended uses", "who uses it, for what, within which limits"),
-			text("misuse", "Foreseeable misuse", "how people could use it in ways not intended"),
-			text("failure_modes", "Failure modes", "how it can fail and what follows"),
+		return []form.Field{
+			longText("purpose", "Purpose", "what the system is for"),
+			longText("intended_uses", "Intended uses", "who uses it, for what, within which limits"),
+			longText("misuse", "Foreseeable misuse", "how people could use it in ways not intended"),
+			longText("failure_modes", "Failure modes", "how it can fail and what follows"),
 		}
 	case assessments.StepData:
-		return []fieldSpec{
-			text("data_sources", "Sources", "datasets, feeds, user input"),
-			text("data_provenance", "Provenance", "where the data comes from, under which terms"),
-			text("data_quality", "Quality", "how quality is checked, known gaps"),
-			text("known_bias", "Known bias", "bias found in the data, or \"none known\""),
+		return []form.Field{
+			shortText("data_sources", "Sources", "datasets, feeds, user input"),
+			longText("data_provenance", "Provenance", "where the data comes from, under which terms"),
+			longText("data_quality", "Quality", "how quality is checked, known gaps"),
+			longText("known_bias", "Known bias", "bias found in the data, or \"none known\""),
 		}
 	case assessments.StepModel:
-		return []fieldSpec{
-			text("model_kind", "Kind", "e.g. image classifier, large language model"),
-			text("model_provider", "Provider", "built in house, or the supplier"),
-			text("model_changes", "How it changes", "retraining, updates, learning in use"),
+		return []form.Field{
+			shortText("model_kind", "Kind", "e.g. image classifier, large language model"),
+			shortText("model_provider", "Provider", "built in house, or the supplier"),
+			longText("model_changes", "How it changes", "retraining, updates, learning in use"),
 		}
 	case assessments.StepDeployment:
-		return []fieldSpec{
-			text("geography", "Geography", "countries, regions, sites"),
-			text("languages", "Languages", "languages of input and output"),
-			text("jurisdictions", "Jurisdictions", "laws and regulators that apply"),
-			text("deployment_context", "Context", "where and how it runs, who sees its output"),
+		return []form.Field{
+			shortText("geography", "Geography", "countries, regions, sites"),
+			shortText("languages", "Languages", "languages of input and output"),
+			shortText("jurisdictions", "Jurisdictions", "laws and regulators that apply"),
+			longText("deployment_context", "Context", "where and how it runs, who sees its output"),
 		}
 	case assessments.StepParties:
-		return []fieldSpec{
-			text("interested_parties", "Interested parties", "users, affected people, organisations"),
-			text("vulnerable_groups", "Vulnerable groups", "children, patients, people with disabilities… or \"none identified\""),
+		return []form.Field{
+			longText("interested_parties", "Interested parties", "users, affected people, organisations"),
+			longText("vulnerable_groups", "Vulnerable groups", "children, patients, people with disabilities… or \"none identified\""),
 		}
 	case assessments.StepImpacts:
-		return []fieldSpec{
-			{name: "area", label: "Area", kind: kChoice, opts: areaOpts()},
-			{name: "effect", label: "Effect", kind: kChoice, opts: effectOpts()},
-			text("description", "Description", "what happens to whom"),
-			{name: "severity", label: "Severity", kind: kChoice, opts: severityOpts},
-			{name: "likelihood", label: "Likelihood", kind: kChoice, opts: likelihoodOpts, inline: true},
-			{name: "reversibility", label: "Reversibility", kind: kChoice, opts: reversibilityOpts()},
-			{name: "scale", label: "Scale", kind: kChoice, opts: scaleOpts(), inline: true},
-			{name: "measures", label: "Measures (controls)", kind: kText, placeholder: "e.g. 42001 A.6.2.4, 27001 A.8.16",
-				toText: func(v string) string { return measuresText(set, v) }, fromText: func(v string) (string, error) { return parseMeasures(set, v) }},
-			text("measures_note", "Measures (words)", "what is done beyond the controls"),
-			{name: "residual_severity", label: "Residual severity", kind: kChoice, opts: severityOpts},
-			{name: "residual_likelihood", label: "Residual likelihood", kind: kChoice, opts: likelihoodOpts, inline: true},
-		}
+		return impactFields()
 	case assessments.StepClass:
-		return []fieldSpec{
-			{name: "class_override", label: "Overall class", kind: kChoice, opts: classOpts(derived)},
-			text("override_reason", "Reason for override", "required when the class is set by hand"),
-			{name: "review_date", label: "Next review", kind: kText, placeholder: "YYYY-MM-DD (empty: follows from the class)", limit: 10},
+		return []form.Field{
+			{Key: "class_override", Label: "Overall class", Kind: form.Choice, Options: classOpts(derived)},
+			{Key: "override_reason", Label: "Reason for override", Kind: form.MultiLine, Lines: 3, Limit: assessments.MaxTextLen,
+				Placeholder: "why the class differs from the worst residual harm",
+				Show:        func(v form.Values) bool { return v["class_override"] != "" || v["override_reason"] != "" }},
+			{Key: "review_date", Label: "Next review", Kind: form.Date, Placeholder: "YYYY-MM-DD; empty: follows from the class"},
 		}
 	case assessments.StepDecision:
-		return []fieldSpec{
-			{name: "decision", label: "Decision", kind: kChoice, opts: decisionOpts()},
-			{name: "approver", label: "Approver", kind: kText, placeholder: "the accountable person's name", limit: assessments.MaxNameLen},
-			{name: "decision_date", label: "Date", kind: kText, placeholder: "YYYY-MM-DD", limit: 10},
-			text("rationale", "Rationale", "why this decision"),
-			text("conditions", "Conditions", "for an approval with conditions"),
+		return []form.Field{
+			{Key: "decision", Label: "Decision", Kind: form.Choice, Options: options(assessments.Decisions, assessments.Decision.Label)},
+			{Key: "approver", Label: "Approver", Kind: form.Person, Placeholder: "the accountable person's name", Limit: assessments.MaxNameLen},
+			{Key: "decision_date", Label: "Date", Kind: form.Date, Placeholder: "YYYY-MM-DD (t: today)"},
+			longText("rationale", "Rationale", "why this decision"),
+			{Key: "conditions", Label: "Conditions", Kind: form.MultiLine, Lines: 3, Limit: assessments.MaxTextLen, Placeholder: "the conditions of the approval",
+				Show: func(v form.Values) bool {
+					return v["decision"] == string(assessments.DecisionConditions) || v["conditions"] != ""
+				}},
 		}
 	}
 	return nil
 }
 
-// systemSpecs are the inventory form's fields.
-func systemSpecs() []fieldSpec {
-	text := func(name, label, placeholder string) fieldSpec {
-		return fieldSpec{name: name, label: label, kind: kText, placeholder: placeholder}
+// impactFields are the area selector and, for each area, its fields; the ratings show for a
+// harm, the description for a harm or a benefit.
+func impactFields() []form.Field {
+	out := []form.Field{{Key: areaKey, Label: "Area", Kind: form.Choice, Options: areaOpts(), Selector: true,
+		Help: "←/→ or enter: the area to assess (alt+↓/↑ from any field)"}}
+	for i, area := range assessments.ImpactAreas {
+		idx := strconv.Itoa(i)
+		effect := assessments.ImpactField(area, "effect")
+		here := func(v form.Values) bool { return v[areaKey] == idx }
+		described := func(v form.Values) bool {
+			return here(v) && (v[effect] == string(assessments.EffectHarm) || v[effect] == string(assessments.EffectBenefit))
+		}
+		harm := func(v form.Values) bool { return here(v) && v[effect] == string(assessments.EffectHarm) }
+		k := func(name string) string { return assessments.ImpactField(area, name) }
+		out = append(out,
+			form.Field{Key: effect, Label: "Effect", Kind: form.Choice, Options: options(assessments.Effects, assessments.Effect.Label), Show: here},
+			form.Field{Key: k("description"), Label: "Description", Kind: form.MultiLine, Lines: 2, Limit: assessments.MaxTextLen,
+				Placeholder: "what happens to whom", Show: described},
+			form.Field{Key: k("severity"), Label: "Severity", Kind: form.Level, Options: severityOpts, Show: harm},
+			form.Field{Key: k("likelihood"), Label: "Likelihood", Kind: form.Level, Options: likelihoodOpts, Show: harm, Inline: true},
+			form.Field{Key: k("reversibility"), Label: "Reversibility", Kind: form.Choice,
+				Options: options(assessments.Reversibilities, assessments.Reversibility.Label), Show: harm},
+			form.Field{Key: k("scale"), Label: "Scale", Kind: form.Choice, Options: options(assessments.ImpactScales, assessments.ImpactScale.Label),
+				Show: harm, Inline: true},
+			form.Field{Key: k("measures"), Label: "Measures (controls)", Kind: form.Text, Limit: assessments.MaxTextLen,
+				Placeholder: "e.g. 42001 A.6.2.4, 27001 A.8.16", Show: harm},
+			form.Field{Key: k("measures_note"), Label: "Measures (words)", Kind: form.MultiLine, Lines: 2, Limit: assessments.MaxTextLen,
+				Placeholder: "what is done beyond the controls", Show: harm},
+			form.Field{Key: k("residual_severity"), Label: "Residual severity", Kind: form.Level, Options: severityOpts, Show: harm},
+			form.Field{Key: k("residual_likelihood"), Label: "Residual likelihood", Kind: form.Level, Options: likelihoodOpts, Show: harm, Inline: true},
+		)
 	}
-	return []fieldSpec{
-		{name: "name", label: "Name", kind: kText, placeholder: "what the organisation calls it", limit: assessments.MaxNameLen},
-		text("purpose", "Purpose", "what it is for, in a sentence"),
-		{name: "type", label: "Type", kind: kText, placeholder: strings.Join(assessments.AISystemTypes[:4], ", ") + "…", limit: assessments.MaxNameLen},
-		{name: "role", label: "Organisation's role", kind: kChoice, opts: roleOpts()},
-		{name: "stage", label: "Life-cycle stage", kind: kChoice, opts: stageOpts()},
-		text("data_sources", "Data sources", "where its data comes from"),
-		text("data_categories", "Data categories", "kinds of data, special categories"),
-		{name: "personal_data", label: "Personal data", kind: kChoice, opts: yesNoOpts},
-		text("deployment_context", "Deployment context", "where and how it is used"),
-		text("jurisdictions", "Jurisdictions", "countries and laws"),
-		text("users", "Users", "who operates it"),
-		text("affected_people", "Affected people", "who its output concerns"),
-		{name: "automation", label: "Level of automation", kind: kChoice, opts: automationOpts()},
-		text("human_oversight", "Human oversight", "who can check, override or stop it"),
-		text("third_party", "Third parties", "models or services from suppliers"),
-		{name: "owner", label: "Owner", kind: kText, placeholder: "accountable person", limit: assessments.MaxNameLen},
+	return out
+}
+
+// stepValues are the form values of an assessment: the domain's field map with the measures
+// written as a consultant types them, and the area shown.
+func stepValues(a assessments.ImpactAssessment, set *catalogs.Set, area int) form.Values {
+	v := form.Values(assessments.ImpactAssessmentMap(a))
+	for _, ar := range assessments.ImpactAreas {
+		k := assessments.ImpactField(ar, "measures")
+		v[k] = measuresText(set, v[k])
+	}
+	v[areaKey] = strconv.Itoa(area)
+	delete(v, "last_step")
+	return v
+}
+
+// fromStep is base with the step's form values applied; problems are the measures that do
+// not name a requirement, by field.
+func fromStep(base assessments.ImpactAssessment, s assessments.ImpactStep, set *catalogs.Set, v form.Values) (assessments.ImpactAssessment, map[string]string) {
+	m := assessments.ImpactAssessmentMap(base)
+	problems := map[string]string{}
+	for _, k := range s.Fields() {
+		val, ok := v[k]
+		if !ok {
+			continue
+		}
+		if strings.HasSuffix(k, ".measures") {
+			conv, err := parseMeasures(set, val)
+			if err != nil {
+				problems[k] = err.Error()
+				continue
+			}
+			val = conv
+		}
+		m[k] = val
+	}
+	a, err := assessments.ImpactAssessmentFromMap(base, m)
+	if err != nil {
+		problems[s.Fields()[0]] = err.Error()
+		return base, problems
+	}
+	a.Normalize()
+	return a, problems
+}
+
+// systemFields are the inventory form's fields.
+func systemFields() []form.Field {
+	return []form.Field{
+		{Key: "name", Label: "Name", Kind: form.Text, Section: "The system", Placeholder: "what the organisation calls it", Limit: assessments.MaxNameLen},
+		longText("purpose", "Purpose", "what it is for, in a sentence"),
+		{Key: "type", Label: "Type", Kind: form.Text, Placeholder: strings.Join(assessments.AISystemTypes[:4], ", ") + "…", Limit: assessments.MaxNameLen},
+		{Key: "role", Label: "Organisation's role", Kind: form.Choice, Options: options(assessments.AIRoles, assessments.AIRole.Label),
+			Help: "provider, producer, customer/user, partner or subject (ISO/IEC 22989)"},
+		{Key: "stage", Label: "Life-cycle stage", Kind: form.Choice, Options: options(assessments.LifecycleStages, assessments.LifecycleStage.Label)},
+		{Key: "data_sources", Label: "Data sources", Kind: form.Text, Section: "Data", Placeholder: "where its data comes from", Limit: assessments.MaxTextLen},
+		shortText("data_categories", "Data categories", "kinds of data, special categories"),
+		{Key: "personal_data", Label: "Personal data", Kind: form.Choice, Options: yesNoOpts},
+		{Key: "deployment_context", Label: "Deployment context", Kind: form.MultiLine, Section: "Use", Lines: 3, Limit: assessments.MaxTextLen,
+			Placeholder: "where and how it is used"},
+		shortText("jurisdictions", "Jurisdictions", "countries and laws"),
+		shortText("users", "Users", "who operates it"),
+		shortText("affected_people", "Affected people", "who its output concerns"),
+		{Key: "automation", Label: "Level of automation", Kind: form.Choice, Options: options(assessments.Automations, assessments.Automation.Label)},
+		longText("human_oversight", "Human oversight", "who can check, override or stop it"),
+		shortText("third_party", "Third parties", "models or services from suppliers"),
+		{Key: "owner", Label: "Owner", Kind: form.Person, Section: "Accountability", Placeholder: "accountable person", Limit: assessments.MaxNameLen},
 	}
 }
 
-func systemMap(a assessments.AISystem) map[string]string {
+func systemValues(a assessments.AISystem) form.Values {
 	personal := ""
 	if a.PersonalData {
 		personal = "yes"
 	}
-	return map[string]string{
+	return form.Values{
 		"name": a.Name, "purpose": a.Purpose, "type": a.Type, "role": string(a.Role), "stage": string(a.Stage),
 		"data_sources": a.DataSources, "data_categories": a.DataCategories, "personal_data": personal,
 		"deployment_context": a.DeploymentContext, "jurisdictions": a.Jurisdictions, "users": a.Users,
@@ -239,7 +265,7 @@ func systemMap(a assessments.AISystem) map[string]string {
 	}
 }
 
-func systemFromMap(base assessments.AISystem, m map[string]string) assessments.AISystem {
+func systemFromValues(base assessments.AISystem, m form.Values) assessments.AISystem {
 	a := base
 	a.Name, a.Purpose, a.Type = strings.TrimSpace(m["name"]), m["purpose"], strings.TrimSpace(m["type"])
 	a.Role, a.Stage = assessments.AIRole(m["role"]), assessments.LifecycleStage(m["stage"])

@@ -2,39 +2,64 @@ package aisystems
 
 import (
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/tui/common"
 )
 
-// keyMap is the AI systems tab's bindings.
+// keyMap is the AI systems tab's bindings; the same bindings drive the handling and the
+// help, so they cannot disagree.
 type keyMap struct {
 	common.KeyMap
-	Assess, ReAssess, RaiseRisk     key.Binding
-	NextStep, PrevStep, Leave       key.Binding
-	NextField, PrevField, Choose    key.Binding
-	Yes, No, Close, Left, Right     key.Binding
-	StepUp, StepDown, ReadOnlyClose key.Binding
+	// The inventory list and a system's versions.
+	Assess, ReAssess, Close key.Binding
+	FilterDone, FilterClear key.Binding
+	FilterUp, FilterDown    key.Binding
+	// The impact-assessment wizard (its step forms add their own field keys).
+	SaveStep, NextStep, PrevStep, Leave key.Binding
+	Steps, Areas                        key.Binding // one entry of the help bar each
+	RaiseRisk, NextArea, PrevArea       key.Binding
+	// A decided (read-only) version.
+	ViewNext, ViewPrev, AreaLeft, AreaRight key.Binding
 }
 
 func newKeyMap(base common.KeyMap) keyMap {
 	return keyMap{
-		KeyMap:        base,
-		Assess:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assess")),
-		ReAssess:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-assess")),
-		RaiseRisk:     key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "raise risk")),
-		NextStep:      key.NewBinding(key.WithKeys("pgdown", "ctrl+n"), key.WithHelp("pgdn", "next step")),
-		PrevStep:      key.NewBinding(key.WithKeys("pgup", "ctrl+p"), key.WithHelp("pgup", "previous step")),
-		Leave:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save and leave")),
-		NextField:     key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
-		PrevField:     key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
-		Choose:        key.NewBinding(key.WithKeys("left", "right", "space"), key.WithHelp("←/→", "choose")),
-		Yes:           key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "yes")),
-		No:            key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
-		Close:         key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
-		Left:          key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous")),
-		Right:         key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next")),
-		StepUp:        key.NewBinding(key.WithKeys("up", "k", "shift+tab"), key.WithHelp("↑/k", "up")),
-		StepDown:      key.NewBinding(key.WithKeys("down", "j", "tab"), key.WithHelp("↓/j", "down")),
-		ReadOnlyClose: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		KeyMap:      base,
+		Assess:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assess")),
+		ReAssess:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-assess")),
+		Close:       key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+		FilterDone:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		FilterUp:    key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+		FilterDown:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		SaveStep:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save, next")),
+		Steps:       key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgdn/pgup", "step")),
+		Areas:       key.NewBinding(key.WithKeys("alt+down", "alt+up"), key.WithHelp("alt+↓/↑", "area")),
+		NextStep:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "next step")),
+		PrevStep:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "previous step")),
+		Leave:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
+		RaiseRisk:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "raise risk")),
+		NextArea:    key.NewBinding(key.WithKeys("alt+down"), key.WithHelp("alt+↓", "next area")),
+		PrevArea:    key.NewBinding(key.WithKeys("alt+up"), key.WithHelp("alt+↑", "previous area")),
+		ViewNext:    key.NewBinding(key.WithKeys("pgdown", "right", "l"), key.WithHelp("pgdn/→", "next step")),
+		ViewPrev:    key.NewBinding(key.WithKeys("pgup", "left", "h"), key.WithHelp("pgup/←", "previous step")),
+		AreaLeft:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous area")),
+		AreaRight:   key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next area")),
 	}
+}
+
+// fitHelp keeps the first bindings whose help fits width after room cells (what the
+// workbench adds: "] next tab", "? all keys"), so the bar never cuts a key's description:
+// the keys that matter come first and the rest are under ?.
+func fitHelp(bs []key.Binding, width, room int) []key.Binding {
+	used := room
+	for i, b := range bs {
+		h := b.Help()
+		used += lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc) + 3
+		if used > width {
+			return bs[:i]
+		}
+	}
+	return bs
 }

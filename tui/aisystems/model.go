@@ -4,6 +4,7 @@
 package aisystems
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,7 +15,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
+	"github.com/annex-grc/annex/tui/form"
 )
 
 type mode int
@@ -43,35 +47,30 @@ type Model struct {
 
 	filter    textinput.Model
 	filtering bool
-	visible   []int // indexes into summary.Latest after the filter
+	visible   []int    // indexes into summary.Latest after the filter
+	hay       []string // per system, the lower-case text the filter searches
 	cursor    int
 	offset    int
 	vcursor   int // detail view: selected version
 
-	sysForm     *form
+	sysForm     *form.Form
 	formFor     *assessments.AISystem // nil: a new system
-	formDirty   map[string]string     // what the form opened with
-	formAsk     bool                  // esc on a form with errors: a second esc discards
+	formFrom    mode                  // the view the form returns to
 	formSaving  bool
 	formGeneral string
+	people      []string
 
 	wiz       *wizard
 	pendingID string
 	opening   bool              // a version is being opened or started
 	queue     []tea.KeyPressMsg // keys typed while busy
 
-	confirm *confirmation
-	status  string
-	width   int
-	height  int
+	width  int
+	height int
 }
 
-type confirmation struct {
-	text string
-	yes  func() tea.Cmd
-}
-
-// Messages of the tab's commands.
+// Messages of the tab's commands. Every command's result comes back addressed to the
+// tab (common.Send), wherever the tab is.
 type (
 	loadedMsg struct {
 		seq      int
@@ -82,8 +81,10 @@ type (
 	}
 	systemSavedMsg struct {
 		sys   assessments.AISystem
+		prev  *assessments.AISystem // what was stored before; nil for a new system
 		err   error
 		isNew bool
+		undo  bool // the save took an earlier edit back
 	}
 	openWizardMsg struct {
 		sys   assessments.AISystem
@@ -96,6 +97,13 @@ type (
 		info string
 		err  error
 	}
+	// The yes answers of the tab's confirmations.
+	deleteSystemMsg  struct{ id, name string }
+	deleteVersionMsg struct {
+		id, name string
+		version  int
+	}
+	reassessMsg struct{ systemID string }
 )
 
 // New builds the tab for an engagement.
@@ -104,7 +112,9 @@ func New(c *common.Common, e assessments.Engagement) common.Tab {
 	fi.Prompt = "/ "
 	fi.Placeholder = "filter by name, purpose, owner"
 	fi.CharLimit = 200
-	staticCursor(&fi)
+	st := fi.Styles()
+	st.Cursor.Blink = false
+	fi.SetStyles(st)
 	return &Model{c: c, eng: e, keys: newKeyMap(c.Keys), filter: fi, width: c.Width, height: c.Height,
 		versions: map[string][]assessments.ImpactAssessment{}}
 }
@@ -112,15 +122,32 @@ func New(c *common.Common, e assessments.Engagement) common.Tab {
 // Title is the tab's label.
 func (m *Model) Title() string { return "AI systems" }
 
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "aisystems") }
+
+// send wraps a command so its result comes back to this tab.
+func (m *Model) send(cmd tea.Cmd) tea.Cmd { return common.Send(m.Address(), cmd) }
+
 // Init does nothing: Activate loads.
 func (m *Model) Init() tea.Cmd { return nil }
 
 // Activate reloads the inventory.
 func (m *Model) Activate() tea.Cmd { return m.load() }
 
-// Capturing is true whenever the tab is not on its plain list: sub-views use q and esc.
+// Capturing is true whenever the tab is not on its plain list (sub-views use q and esc),
+// and while a filter is typed or applied (esc clears it).
 func (m *Model) Capturing() bool {
-	return m.mode != modeList || m.filtering || m.confirm != nil
+	return m.mode != modeList || m.filtering
+}
+
+// ClearFilter clears an applied filter (esc on the list clears it before it leaves the
+// engagement); false when there is none.
+func (m *Model) ClearFilter() (tea.Cmd, bool) {
+	if m.filter.Value() == "" {
+		return nil, false
+	}
+	m.clearFilter()
+	return nil, true
 }
 
 // SetSize records the size the tab draws in.
@@ -129,50 +156,56 @@ func (m *Model) SetSize(w, h int) {
 	if m.wiz != nil {
 		m.wiz.width, m.wiz.height = w, h
 	}
+	if m.sysForm != nil {
+		m.sysForm.SetSize(w, max(3, h-3))
+	}
 }
 
-// FlushDrafts saves an open wizard step or system form whose content is valid.
-// UnsavedWork reports a changed AI system form that cannot be saved as it stands.
+// UnsavedWork reports a changed form that cannot be saved as it stands.
 func (m *Model) UnsavedWork() string {
-	if m.mode != modeForm || m.sysForm == nil || m.formSaving || !m.formChanged() {
+	if m.wiz != nil {
+		return m.wiz.unsavedWork()
+	}
+	if m.mode != modeForm || m.sysForm == nil || m.formSaving || !m.sysForm.Changed() {
 		return ""
 	}
-	if after, _ := m.formValue(); after.Validate() != nil {
-		return "the AI system form (" + after.Validate().Error() + ")"
+	if err := m.formValue().Validate(); err != nil {
+		return "the AI system form (" + err.Error() + ")"
 	}
 	return ""
 }
 
+// FlushDrafts saves, when the program ends, an open wizard step or system form whose
+// content is valid, so nothing typed is lost.
 func (m *Model) FlushDrafts() error {
 	if m.wiz != nil {
 		return m.wiz.flush(m.c.Ctx)
 	}
-	if m.mode == modeForm && m.sysForm != nil && !m.formSaving {
-		after, ok := m.formValue()
-		if !ok || after.Validate() != nil || !m.formChanged() {
-			return nil
-		}
-		var saved assessments.AISystem
-		var err error
-		if m.formFor == nil {
-			saved, err = m.c.Store.CreateAISystem(m.c.Ctx, after)
-		} else {
-			saved, err = m.c.Store.UpdateAISystem(m.c.Ctx, *m.formFor, after)
-		}
-		if err == nil {
-			m.formFor = &saved
-			m.formDirty = map[string]string{}
-			m.sysForm.values(m.formDirty)
-		}
-		return err
+	if m.mode != modeForm || m.sysForm == nil || m.formSaving || !m.sysForm.Changed() {
+		return nil
 	}
-	return nil
+	after := m.formValue()
+	if after.Validate() != nil {
+		return nil
+	}
+	var saved assessments.AISystem
+	var err error
+	if m.formFor == nil {
+		saved, err = m.c.Store.CreateAISystem(m.c.Ctx, after)
+	} else {
+		saved, err = m.c.Store.UpdateAISystem(m.c.Ctx, *m.formFor, after)
+	}
+	if err == nil {
+		m.formFor = &saved
+		m.sysForm.MarkSaved()
+	}
+	return err
 }
 
 func (m *Model) load() tea.Cmd {
 	m.seq++
 	seq, s, ctx, id := m.seq, m.c.Store, m.c.Ctx, m.eng.ID
-	return func() tea.Msg {
+	return m.send(func() tea.Msg {
 		sum, err := s.ImpactAssessmentStatus(ctx, id)
 		if err != nil {
 			return loadedMsg{seq: seq, err: err}
@@ -186,19 +219,32 @@ func (m *Model) load() tea.Cmd {
 			return loadedMsg{seq: seq, err: err}
 		}
 		return loadedMsg{seq: seq, summary: sum, versions: versions, risks: risks}
-	}
+	})
 }
 
 func (m *Model) applyFilter() {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	if len(m.hay) != len(m.summary.Latest) {
+		m.hay = make([]string, len(m.summary.Latest))
+		for i, la := range m.summary.Latest {
+			s := la.System
+			m.hay[i] = strings.ToLower(s.Name + " " + s.Purpose + " " + s.Owner + " " + s.Type)
+		}
+	}
 	m.visible = m.visible[:0]
-	for i, la := range m.summary.Latest {
-		s := la.System
-		if q == "" || strings.Contains(strings.ToLower(s.Name+" "+s.Purpose+" "+s.Owner+" "+s.Type), q) {
+	for i := range m.summary.Latest {
+		if q == "" || strings.Contains(m.hay[i], q) {
 			m.visible = append(m.visible, i)
 		}
 	}
 	m.cursor = max(0, min(m.cursor, len(m.visible)-1))
+}
+
+func (m *Model) clearFilter() {
+	m.filtering = false
+	m.filter.Blur()
+	m.filter.SetValue("")
+	m.applyFilter()
 }
 
 // selected is the system under the cursor.
@@ -209,134 +255,150 @@ func (m *Model) selected() (assessments.LatestAssessment, bool) {
 	return m.summary.Latest[m.visible[m.cursor]], true
 }
 
-// selectSystem puts the cursor on a system by id.
-func (m *Model) selectSystem(id string) {
+// selectSystem puts the cursor on a system by id; false when the list does not show it.
+func (m *Model) selectSystem(id string) bool {
 	for i, idx := range m.visible {
 		if m.summary.Latest[idx].System.ID == id {
 			m.cursor = i
+			return true
 		}
 	}
+	return false
+}
+
+// showSystem selects a system, clearing a filter that hides it.
+func (m *Model) showSystem(id string) bool {
+	if m.selectSystem(id) {
+		return true
+	}
+	if m.filter.Value() != "" {
+		m.clearFilter()
+		return m.selectSystem(id)
+	}
+	return false
 }
 
 // Update handles messages and keys; keys queued while busy follow the message that
 // ended the wait.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
-	_, cmd := m.update(msg)
+	cmd := m.update(msg)
 	if _, isKey := msg.(tea.KeyPressMsg); !isKey && len(m.queue) > 0 {
 		cmd = tea.Batch(cmd, m.replay())
 	}
 	return m, cmd
 }
 
-func (m *Model) update(msg tea.Msg) (common.Screen, tea.Cmd) {
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		if msg.seq != m.seq {
-			return m, nil
-		}
-		if msg.err != nil {
-			m.loadErr = sentence(msg.err)
-			return m, nil
-		}
-		keep := m.pendingID
-		if la, ok := m.selected(); ok && keep == "" {
-			keep = la.System.ID
-		}
-		m.pendingID = ""
-		m.summary, m.versions, m.risks, m.loaded, m.loadErr = msg.summary, msg.versions, msg.risks, true, ""
-		m.applyFilter()
-		m.selectSystem(keep)
-		if la, ok := m.selected(); ok && keep != "" && la.System.ID != keep && m.filter.Value() != "" {
-			// The filter hides the system just saved: clear it so the system shows.
-			m.filter.SetValue("")
-			m.applyFilter()
-			m.selectSystem(keep)
-		}
-		if m.mode == modeDetail {
-			if _, ok := m.selected(); !ok {
-				m.mode = modeList
-			}
-		}
-		return m, nil
+		return m.loaded_(msg)
 	case systemSavedMsg:
-		m.formSaving = false
-		if msg.err != nil {
-			var ve *assessments.ValidationError
-			if errors.As(msg.err, &ve) && m.sysForm != nil {
-				m.sysForm.errs[ve.Field] = ve.Message
-				cmd, _ := m.sysForm.focusField(ve.Field)
-				m.formGeneral = "Not saved: " + ve.Message
-				return m, cmd
-			}
-			m.formGeneral = "Not saved: " + sentence(msg.err)
-			return m, nil
-		}
-		m.sysForm, m.formFor = nil, nil
-		m.mode = modeDetail
-		m.selectAfterLoad(msg.sys.ID)
-		verb := "Saved"
-		if msg.isNew {
-			verb = "Added"
-		}
-		return m, tea.Batch(m.load(), common.InfoCmd(fmt.Sprintf("%s %s. Press a to start its impact assessment.", verb, common.OneLine(msg.sys.Name))))
+		return m.systemSaved(msg)
 	case openWizardMsg:
 		m.opening = false
 		if msg.err != nil {
-			m.status = sentence(msg.err)
-			return m, common.ErrCmd(msg.err)
+			return common.ErrCmd(msg.err)
 		}
-		m.wiz = newWizard(m.c, m.keys, msg.sys, msg.a, msg.risks, m.width, m.height)
+		m.wiz = newWizard(m.c, m.keys, m.Address(), msg.sys, msg.a, msg.risks, m.width, m.height)
 		m.wiz.notice = msg.info
+		m.wiz.setPeople(m.people)
 		m.mode = modeWizard
-		return m, m.load()
-	case wizardClosedMsg:
-		m.wiz = nil
-		m.mode = modeDetail
-		m.selectAfterLoad(msg.systemID)
-		var cmds []tea.Cmd
-		cmds = append(cmds, m.load())
-		if msg.info != "" {
-			m.status = msg.info
-			cmds = append(cmds, common.InfoCmd(msg.info))
+		return tea.Batch(m.load(), m.c.LoadPeople(m.Address()))
+	case common.PeopleMsg:
+		m.people = msg.Names
+		if m.sysForm != nil {
+			m.sysForm.SetPeople(msg.Names)
 		}
-		return m, tea.Batch(cmds...)
-	case reassessMsg:
-		return m, m.reassess(msg.systemID)
+		if m.wiz != nil {
+			m.wiz.setPeople(msg.Names)
+		}
+		return nil
+	case deleteSystemMsg:
+		s, ctx, id, name := m.c.Store, m.c.Ctx, msg.id, msg.name
+		if m.mode == modeDetail {
+			m.mode = modeList
+		}
+		return m.send(func() tea.Msg {
+			err := s.DeleteAISystem(ctx, id)
+			return deletedMsg{info: "Deleted AI system " + name + ".", err: err}
+		})
+	case deleteVersionMsg:
+		s, ctx, d := m.c.Store, m.c.Ctx, msg
+		return m.send(func() tea.Msg {
+			err := s.DeleteImpactAssessment(ctx, d.id)
+			return deletedMsg{info: fmt.Sprintf("Deleted draft version %d of %s.", d.version, d.name), err: err}
+		})
 	case deletedMsg:
 		if msg.err != nil {
-			m.status = sentence(msg.err)
-			return m, common.ErrCmd(msg.err)
+			return tea.Batch(m.load(), common.ErrCmd(msg.err))
 		}
-		m.status = msg.info
-		return m, tea.Batch(m.load(), common.InfoCmd(msg.info))
+		return tea.Batch(m.load(), common.InfoCmd(msg.info))
+	case reassessMsg:
+		if m.wiz != nil && m.wiz.readOnly {
+			m.wiz = nil
+		}
+		return m.start(msg.systemID, "")
+	case stepSavedMsg:
+		if msg.undo {
+			return m.load()
+		}
 	case common.DataChangedMsg:
-		return m, m.load()
+		return m.load()
 	case tea.PasteMsg:
 		switch {
 		case m.wiz != nil:
-			return m, m.wiz.update(msg)
+			return m.wizardDone(m.wiz.update(msg))
 		case m.mode == modeForm && m.sysForm != nil:
-			return m, m.sysForm.paste(msg)
+			_, cmd := m.sysForm.Update(msg)
+			return cmd
 		case m.filtering:
+			msg.Content = common.OneLine(msg.Content)
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
 			m.applyFilter()
-			return m, cmd
+			return cmd
 		}
-		return m, nil
+		return nil
 	case tea.KeyPressMsg:
 		if m.busy() {
 			// Keys typed while a save or an open is in flight wait for it: nothing a
 			// fast typist presses is lost or sent to the wrong view.
 			m.queue = append(m.queue, msg)
-			return m, nil
+			return nil
 		}
-		return m, m.key(msg)
+		return m.key(msg)
 	}
 	if m.wiz != nil {
-		return m, m.wiz.update(msg)
+		return m.wizardDone(m.wiz.update(msg))
 	}
-	return m, nil
+	return nil
+}
+
+func (m *Model) loaded_(msg loadedMsg) tea.Cmd {
+	if msg.seq != m.seq {
+		return nil // a newer load is on its way
+	}
+	if msg.err != nil {
+		m.loadErr = sentence(msg.err)
+		return nil
+	}
+	keep := m.pendingID
+	if la, ok := m.selected(); ok && keep == "" {
+		keep = la.System.ID
+	}
+	m.pendingID = ""
+	m.summary, m.versions, m.risks, m.loaded, m.loadErr = msg.summary, msg.versions, msg.risks, true, ""
+	m.hay = nil
+	m.applyFilter()
+	if keep != "" {
+		m.showSystem(keep)
+	}
+	if m.mode == modeDetail {
+		if _, ok := m.selected(); !ok {
+			m.mode = modeList
+		}
+	}
+	return nil
 }
 
 // busy is true while a command the next keys depend on is running.
@@ -358,29 +420,20 @@ func (m *Model) replay() tea.Cmd {
 // selectAfterLoad selects a system now and again once the next load arrives (a new
 // system is not in the list yet).
 func (m *Model) selectAfterLoad(id string) {
-	m.selectSystem(id)
+	m.showSystem(id)
 	m.pendingID = id
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	if m.confirm != nil {
-		switch {
-		case key.Matches(msg, k.Yes):
-			c := m.confirm
-			m.confirm = nil
-			return c.yes()
-		case key.Matches(msg, k.No):
-			m.confirm = nil
-		}
-		return nil
-	}
-	m.status = ""
 	switch m.mode {
 	case modeWizard:
 		if m.wiz != nil {
-			return m.wiz.update(msg)
+			if m.wiz.readOnly && key.Matches(msg, m.keys.ReAssess) {
+				return m.askReassess(m.wiz.sys.ID)
+			}
+			return m.wizardDone(m.wiz.update(msg))
 		}
+		m.mode = modeDetail
 	case modeForm:
 		return m.formKey(msg)
 	case modeDetail:
@@ -389,42 +442,71 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	return m.listKey(msg)
 }
 
+// wizardDone closes the wizard when it is done and says what happened.
+func (m *Model) wizardDone(cmd tea.Cmd) tea.Cmd {
+	w := m.wiz
+	if w == nil || !w.done {
+		return cmd
+	}
+	m.wiz = nil
+	m.mode = modeDetail
+	m.vcursor = 0
+	m.selectAfterLoad(w.sys.ID)
+	cmds := []tea.Cmd{cmd, m.load()}
+	if w.info != "" {
+		cmds = append(cmds, common.InfoCmd(w.info))
+	}
+	return tea.Batch(cmds...)
+}
+
+func helpCmd() tea.Msg { return common.ToggleHelpMsg{} }
+
 func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.filtering {
-		switch msg.String() {
-		case "enter":
+		switch {
+		case key.Matches(msg, k.FilterDone):
 			m.filtering = false
 			m.filter.Blur()
-			return nil
-		case "esc":
-			m.filtering = false
-			m.filter.Blur()
-			m.filter.SetValue("")
-			m.applyFilter()
-			return nil
-		case "up", "down":
+			if m.filter.Value() == "" {
+				m.applyFilter()
+			}
+		case key.Matches(msg, k.FilterClear):
+			m.clearFilter()
+		case key.Matches(msg, k.FilterUp):
+			m.cursor = max(0, m.cursor-1)
+		case key.Matches(msg, k.FilterDown):
+			m.cursor = max(0, min(len(m.visible)-1, m.cursor+1))
 		default:
 			var cmd tea.Cmd
-			m.filter, cmd = m.filter.Update(msg)
+			m.filter, cmd = m.filter.Update(msg) // typed text
 			m.applyFilter()
 			return cmd
 		}
+		return nil
 	}
 	switch {
+	case m.filter.Value() != "" && key.Matches(msg, k.FilterClear):
+		m.clearFilter()
+	case key.Matches(msg, k.Help):
+		return helpCmd
 	case key.Matches(msg, k.Up):
 		m.cursor = max(0, m.cursor-1)
 	case key.Matches(msg, k.Down):
-		m.cursor = min(len(m.visible)-1, m.cursor+1)
+		m.cursor = max(0, min(len(m.visible)-1, m.cursor+1))
+	case key.Matches(msg, k.PageUp):
+		m.cursor = max(0, m.cursor-m.listRows())
+	case key.Matches(msg, k.PageDown):
+		m.cursor = max(0, min(len(m.visible)-1, m.cursor+m.listRows()))
 	case key.Matches(msg, k.Home):
 		m.cursor = 0
 	case key.Matches(msg, k.End):
-		m.cursor = len(m.visible) - 1
+		m.cursor = max(0, len(m.visible)-1)
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
 		return m.filter.Focus()
 	case key.Matches(msg, k.New):
-		return m.openForm(nil)
+		return m.openForm(nil, modeList)
 	case key.Matches(msg, k.Open):
 		if _, ok := m.selected(); ok {
 			m.mode, m.vcursor = modeDetail, 0
@@ -432,7 +514,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit):
 		if la, ok := m.selected(); ok {
 			sys := la.System
-			return m.openForm(&sys)
+			return m.openForm(&sys, modeList)
 		}
 	case key.Matches(msg, k.Delete):
 		return m.askDeleteSystem()
@@ -440,10 +522,9 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.assess()
 	case key.Matches(msg, k.ReAssess):
 		if la, ok := m.selected(); ok {
-			return m.reassess(la.System.ID)
+			return m.askReassess(la.System.ID)
 		}
 	}
-	m.cursor = max(0, m.cursor)
 	return nil
 }
 
@@ -458,10 +539,12 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Close):
 		m.mode = modeList
+	case key.Matches(msg, k.Help):
+		return helpCmd
 	case key.Matches(msg, k.Up):
 		m.vcursor = max(0, m.vcursor-1)
 	case key.Matches(msg, k.Down):
-		m.vcursor = min(len(versions)-1, m.vcursor+1)
+		m.vcursor = max(0, min(len(versions)-1, m.vcursor+1))
 	case key.Matches(msg, k.Open):
 		if m.vcursor >= 0 && m.vcursor < len(versions) {
 			return m.openVersion(la.System, versions[m.vcursor], "")
@@ -470,26 +553,23 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Assess):
 		return m.assess()
 	case key.Matches(msg, k.ReAssess):
-		return m.reassess(la.System.ID)
+		return m.askReassess(la.System.ID)
 	case key.Matches(msg, k.Edit):
 		sys := la.System
-		return m.openForm(&sys)
+		return m.openForm(&sys, modeDetail)
+	case key.Matches(msg, k.New):
+		return m.openForm(nil, modeList)
 	case key.Matches(msg, k.Delete):
 		if m.vcursor >= 0 && m.vcursor < len(versions) {
 			v := versions[m.vcursor]
+			name := common.OneLine(la.System.Name)
 			if v.Frozen() {
-				m.status = fmt.Sprintf("Version %d is %s and kept as a record; only a draft can be deleted.", v.Version, v.State().Label())
-				return nil
+				return common.InfoCmd(fmt.Sprintf("Version %d of %s is %s and kept as a record; only a draft can be deleted.", v.Version, name, v.State().Label()))
 			}
-			s, ctx, id := m.c.Store, m.c.Ctx, v.ID
-			m.confirm = &confirmation{text: fmt.Sprintf("Delete draft version %d of %s? Its answers are lost.", v.Version, common.OneLine(la.System.Name)),
-				yes: func() tea.Cmd {
-					return func() tea.Msg {
-						err := s.DeleteImpactAssessment(ctx, id)
-						return deletedMsg{info: fmt.Sprintf("Deleted draft version %d.", v.Version), err: err}
-					}
-				}}
-			return nil
+			return common.OpenDialog(dialog.NewConfirm(m.c.Styles, m.Address()+"/delete-version", m.Address(),
+				fmt.Sprintf("Delete draft version %d of %s?", v.Version, name),
+				"Its answers are lost; the history keeps a row saying it was deleted.",
+				deleteVersionMsg{id: v.ID, name: name, version: v.Version}))
 		}
 		return m.askDeleteSystem()
 	}
@@ -501,21 +581,39 @@ func (m *Model) askDeleteSystem() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	s, ctx, sys := m.c.Store, m.c.Ctx, la.System
-	text := fmt.Sprintf("Delete %s from the inventory?", common.OneLine(sys.Name))
+	sys := la.System
+	name := common.OneLine(sys.Name)
+	text := "The entry leaves the inventory; the history keeps a row saying so."
 	if la.Versions > 0 {
-		text = fmt.Sprintf("Delete %s and its %d impact assessment version%s? Approved versions go too.", common.OneLine(sys.Name), la.Versions, plural(la.Versions))
+		text = fmt.Sprintf("%s %s with it, approved ones included.", count(la.Versions, "impact assessment version"), verb(la.Versions, "goes", "go"))
 	}
 	if n := len(m.systemRisks(sys.ID)); n > 0 {
-		text += fmt.Sprintf(" Its %d linked risk%s stay in the register, unlinked.", n, plural(n))
+		text += fmt.Sprintf(" %s %s in the register, unlinked.", count(n, "linked risk"), verb(n, "stays", "stay"))
 	}
-	m.confirm = &confirmation{text: text, yes: func() tea.Cmd {
-		m.mode = modeList
-		return func() tea.Msg {
-			err := s.DeleteAISystem(ctx, sys.ID)
-			return deletedMsg{info: "Deleted " + common.OneLine(sys.Name) + ".", err: err}
+	return common.OpenDialog(dialog.NewConfirm(m.c.Styles, m.Address()+"/delete", m.Address(),
+		"Delete AI system "+name+"?", text, deleteSystemMsg{id: sys.ID, name: name}))
+}
+
+// askReassess asks before starting version n+1 of a system, prefilled from version n.
+func (m *Model) askReassess(systemID string) tea.Cmd {
+	for _, la := range m.summary.Latest {
+		if la.System.ID != systemID {
+			continue
 		}
-	}}
+		name := common.OneLine(la.System.Name)
+		if la.Latest == nil {
+			return m.start(systemID, "Version 1 started, prefilled from the inventory entry.")
+		}
+		if !la.Latest.Frozen() {
+			return common.InfoCmd(fmt.Sprintf("Version %d of %s is still a draft; press a to resume it.", la.Latest.Version, name))
+		}
+		next := la.Latest.Version + 1
+		return common.OpenDialog(dialog.NewConfirm(m.c.Styles, m.Address()+"/reassess", m.Address(),
+			fmt.Sprintf("Re-assess %s: start version %d?", name, next),
+			fmt.Sprintf("Version %d is prefilled from version %d (%s), which stays as the record. Its trigger and decision are chosen afresh.",
+				next, la.Latest.Version, la.Latest.State().Label()),
+			reassessMsg{systemID: systemID}))
+	}
 	return nil
 }
 
@@ -532,47 +630,30 @@ func (m *Model) assess() tea.Cmd {
 		return m.openVersion(la.System, *la.Latest, fmt.Sprintf("Resumed at step %d of %d.", int(la.Latest.LastStep)+1, len(assessments.ImpactSteps)))
 	}
 	m.mode = modeDetail
-	m.status = fmt.Sprintf("Version %d is %s and frozen; press r to re-assess (version %d, prefilled).",
-		la.Latest.Version, la.Latest.State().Label(), la.Latest.Version+1)
-	return nil
-}
-
-// reassess starts version n+1 of a system, prefilled from version n.
-func (m *Model) reassess(systemID string) tea.Cmd {
-	for _, la := range m.summary.Latest {
-		if la.System.ID != systemID {
-			continue
-		}
-		if la.Latest != nil && !la.Latest.Frozen() {
-			m.status = fmt.Sprintf("Version %d is still a draft; press a to resume it.", la.Latest.Version)
-			return nil
-		}
-		info := "Version 1 started, prefilled from the inventory entry."
-		if la.Latest != nil {
-			info = fmt.Sprintf("Version %d started, prefilled from version %d. Choose its trigger.", la.Latest.Version+1, la.Latest.Version)
-		}
-		return m.start(systemID, info)
-	}
-	return nil
+	return common.InfoCmd(fmt.Sprintf("Version %d of %s is %s and frozen; press r to re-assess (version %d, prefilled).",
+		la.Latest.Version, common.OneLine(la.System.Name), la.Latest.State().Label(), la.Latest.Version+1))
 }
 
 func (m *Model) start(systemID, info string) tea.Cmd {
 	m.opening = true
 	s, ctx := m.c.Store, m.c.Ctx
-	return func() tea.Msg {
+	return m.send(func() tea.Msg {
 		a, err := s.StartImpactAssessment(ctx, systemID)
 		if err != nil {
 			return openWizardMsg{err: err}
 		}
 		sys, err := s.AISystem(ctx, systemID)
+		if info == "" {
+			info = fmt.Sprintf("Version %d started, prefilled from version %d. Choose its trigger.", a.Version, a.Version-1)
+		}
 		return openWizardMsg{sys: sys, a: a, info: info, err: err}
-	}
+	})
 }
 
 func (m *Model) openVersion(sys assessments.AISystem, a assessments.ImpactAssessment, info string) tea.Cmd {
 	m.opening = true
 	s, ctx := m.c.Store, m.c.Ctx
-	return func() tea.Msg {
+	return m.send(func() tea.Msg {
 		cur, err := s.ImpactAssessment(ctx, a.ID)
 		if err != nil {
 			return openWizardMsg{err: err}
@@ -582,143 +663,266 @@ func (m *Model) openVersion(sys assessments.AISystem, a assessments.ImpactAssess
 			return openWizardMsg{err: err}
 		}
 		return openWizardMsg{sys: sys, a: cur, risks: risks, info: info}
-	}
+	})
 }
 
 // ---- the inventory form ----
 
-func (m *Model) openForm(sys *assessments.AISystem) tea.Cmd {
-	m.sysForm = newForm(m.c.Styles, systemSpecs(), nil)
-	m.sysForm.labelW = 22
-	values := systemMap(assessments.AISystem{Role: "", Stage: ""})
+func (m *Model) openForm(sys *assessments.AISystem, from mode) tea.Cmd {
+	f := form.New(m.c.Styles, systemFields()...)
+	if m.c.Now != nil {
+		f.SetNow(m.c.Now)
+	}
+	values := systemValues(assessments.AISystem{})
+	m.formFor = nil
 	if sys != nil {
 		cp := *sys
 		m.formFor = &cp
-		values = systemMap(cp)
-	} else {
-		m.formFor = nil
+		values = systemValues(cp)
 	}
-	m.sysForm.setValues(values)
-	m.formDirty = map[string]string{}
-	m.sysForm.values(m.formDirty)
-	m.formAsk, m.formGeneral, m.formSaving = false, "", false
+	f.SetValidator(func(v form.Values) map[string]string {
+		errs := map[string]string{}
+		for _, p := range systemFromValues(m.formBase(), v).Problems() {
+			if _, dup := errs[p.Field]; !dup {
+				errs[p.Field] = p.Message
+			}
+		}
+		return errs
+	})
+	f.Load(values)
+	f.SetPeople(m.people)
+	m.sysForm = f
+	m.formFrom, m.formGeneral, m.formSaving = from, "", false
 	m.mode = modeForm
-	return m.sysForm.setFocus(0)
+	m.SetSize(m.width, m.height)
+	return m.c.LoadPeople(m.Address())
 }
 
-func (m *Model) formValue() (assessments.AISystem, bool) {
-	vals := map[string]string{}
-	m.sysForm.values(vals)
-	base := assessments.AISystem{EngagementID: m.eng.ID}
+func (m *Model) formBase() assessments.AISystem {
 	if m.formFor != nil {
-		base = *m.formFor
+		return *m.formFor
 	}
-	return systemFromMap(base, vals), true
+	return assessments.AISystem{EngagementID: m.eng.ID}
 }
 
-func (m *Model) formChanged() bool {
-	vals := map[string]string{}
-	m.sysForm.values(vals)
-	for k, v := range vals {
-		if m.formDirty[k] != v {
-			return true
+func (m *Model) formValue() assessments.AISystem {
+	return systemFromValues(m.formBase(), m.sysForm.Values())
+}
+
+func (m *Model) closeForm() {
+	m.sysForm, m.formFor, m.formGeneral = nil, nil, ""
+	m.mode = m.formFrom
+	if m.mode == modeDetail {
+		if _, ok := m.selected(); !ok {
+			m.mode = modeList
 		}
 	}
-	return false
 }
 
 func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.formSaving {
-		return nil
+	act, cmd := m.sysForm.Update(msg)
+	switch act {
+	case form.Leave:
+		m.closeForm()
+		return cmd
+	case form.Save:
+		return tea.Batch(cmd, m.submitForm())
 	}
-	if msg.String() != "esc" {
-		m.formAsk = false
+	switch n := len(m.sysForm.Errors()); {
+	case n == 0:
+		m.formGeneral = ""
+	case key.Matches(msg, m.keys.SaveStep) && !m.sysForm.Asking():
+		m.formGeneral = fmt.Sprintf("Not saved: %s to fix.", count(n, "field"))
 	}
-	switch msg.String() {
-	case "esc":
-		if m.formAsk || !m.formChanged() {
-			m.sysForm, m.formFor, m.formAsk = nil, nil, false
-			m.mode = modeList
-			return nil
-		}
-		return m.submitForm(true)
-	case "ctrl+s":
-		return m.submitForm(false)
-	case "enter":
-		if m.sysForm.focus == len(m.sysForm.fields)-1 {
-			return m.submitForm(false)
-		}
-		return m.sysForm.setFocus(m.sysForm.focus + 1)
-	}
-	_, cmd, _ := m.sysForm.update(msg)
 	return cmd
 }
 
-// submitForm validates and saves the form; leaving marks that esc asked for it, so a
-// form with errors offers to discard on a second esc.
-func (m *Model) submitForm(leaving bool) tea.Cmd {
-	after, _ := m.formValue()
-	m.sysForm.errs = map[string]string{}
-	problems := after.Problems()
-	for _, p := range problems {
-		m.sysForm.errs[p.Field] = p.Message
-	}
-	if len(problems) > 0 {
-		m.formGeneral = fmt.Sprintf("%d field%s to fix.", len(problems), plural(len(problems)))
-		if leaving {
-			m.formAsk = true
-			m.formGeneral += " Press esc again to leave without saving."
+// submitForm validates with the domain rule and saves; the form stays open with every
+// value as typed until the store says it is saved.
+func (m *Model) submitForm() tea.Cmd {
+	after := m.formValue()
+	if problems := after.Problems(); len(problems) > 0 {
+		errs := map[string]string{}
+		for _, p := range problems {
+			if _, dup := errs[p.Field]; !dup {
+				errs[p.Field] = p.Message
+			}
 		}
-		cmd, _ := m.sysForm.focusField(problems[0].Field)
-		return cmd
+		m.formGeneral = fmt.Sprintf("Not saved: %s to fix.", count(len(errs), "field"))
+		return m.sysForm.SetErrors(errs)
 	}
-	m.formSaving = true
+	m.formSaving, m.formGeneral = true, ""
 	s, ctx, before := m.c.Store, m.c.Ctx, m.formFor
-	return func() tea.Msg {
+	return m.send(func() tea.Msg {
 		if before == nil {
 			saved, err := s.CreateAISystem(ctx, after)
 			return systemSavedMsg{sys: saved, err: err, isNew: true}
 		}
 		saved, err := s.UpdateAISystem(ctx, *before, after)
-		return systemSavedMsg{sys: saved, err: err}
-	}
+		return systemSavedMsg{sys: saved, prev: before, err: err}
+	})
 }
 
-// KeyMap is the help of the current view.
+func (m *Model) systemSaved(msg systemSavedMsg) tea.Cmd {
+	if msg.undo {
+		m.selectAfterLoad(msg.sys.ID)
+		return m.load()
+	}
+	m.formSaving = false
+	if msg.err != nil {
+		if m.sysForm == nil {
+			return common.ErrCmd(msg.err)
+		}
+		var ve *assessments.ValidationError
+		var ce *store.ConflictError
+		switch {
+		case errors.As(msg.err, &ve):
+			m.formGeneral = "Not saved: " + ve.Message
+			return m.sysForm.SetError(ve.Field, ve.Message)
+		case errors.As(msg.err, &ce):
+			m.formGeneral = "Not saved: " + sentence(msg.err) + " esc leaves; the list shows what is stored."
+		default:
+			m.formGeneral = "Not saved: " + sentence(msg.err)
+		}
+		return nil
+	}
+	m.sysForm, m.formFor, m.formGeneral = nil, nil, ""
+	m.mode = modeDetail
+	m.vcursor = 0
+	m.selectAfterLoad(msg.sys.ID)
+	name := common.OneLine(msg.sys.Name)
+	info := fmt.Sprintf("Saved AI system %s.", name)
+	if msg.isNew {
+		info = fmt.Sprintf("Added AI system %s. Press a to start its impact assessment.", name)
+	} else if msg.prev != nil {
+		m.pushSystemUndo(*msg.prev, msg.sys)
+	}
+	return tea.Batch(m.load(), common.InfoCmd(info))
+}
+
+// pushSystemUndo records how to take an acknowledged edit back: the reverse edit goes
+// through the store's update path, so a later change made elsewhere is a conflict.
+func (m *Model) pushSystemUndo(prev, saved assessments.AISystem) {
+	if m.c.Undo == nil || systemValuesEqual(prev, saved) {
+		return
+	}
+	s := m.c.Store
+	m.c.Undo.Push(common.UndoEntry{
+		Label: "edit of AI system " + common.OneLine(saved.Name),
+		To:    m.Address(),
+		Run: func(ctx context.Context) (tea.Msg, error) {
+			back, err := s.UpdateAISystem(ctx, saved, prev)
+			if err != nil {
+				return nil, err
+			}
+			return systemSavedMsg{sys: back, undo: true}, nil
+		},
+	})
+}
+
+func systemValuesEqual(a, b assessments.AISystem) bool {
+	va, vb := systemValues(a), systemValues(b)
+	for k, v := range va {
+		if vb[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- jump box and location ----
+
+// JumpTargets lists every AI system of the engagement (the jump box's "AI system" rows).
+func (m *Model) JumpTargets(ctx context.Context) ([]common.JumpTarget, error) {
+	list, err := m.c.Store.AISystems(ctx, m.eng.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]common.JumpTarget, 0, len(list))
+	for _, s := range list {
+		out = append(out, common.JumpTarget{Kind: "AI system", Label: common.OneLine(s.Name),
+			Msg: common.GotoMsg{Tab: m.Address(), Item: s.ID}})
+	}
+	return out, nil
+}
+
+// Location is the selected system's id.
+func (m *Model) Location() string {
+	if la, ok := m.selected(); ok {
+		return la.System.ID
+	}
+	return ""
+}
+
+// Restore selects a system by id (the jump box and a reopened workbench come here).
+func (m *Model) Restore(loc string) tea.Cmd {
+	if loc == "" || m.mode == modeForm || m.mode == modeWizard {
+		return nil
+	}
+	m.mode = modeList
+	if m.loaded && m.showSystem(loc) {
+		return nil
+	}
+	m.pendingID = loc
+	if m.filter.Value() != "" {
+		m.clearFilter()
+	}
+	return m.load()
+}
+
+// ---- help ----
+
+// KeyMap is the help of the current view, the keys that matter first, as many as the
+// help bar shows whole.
 func (m *Model) KeyMap() help.KeyMap {
+	km := m.keyMap()
+	room := len("] next tab • ? all keys • ")
+	if m.Capturing() {
+		room = len("? all keys • ")
+	}
+	return common.HelpMap{Short: fitHelp(km.ShortHelp(), max(m.width, 80), room), Full: km.FullHelp()}
+}
+
+func (m *Model) keyMap() help.KeyMap {
 	k := m.keys
 	switch {
-	case m.confirm != nil:
-		return common.HelpMap{Short: []key.Binding{k.Yes, k.No}, Full: [][]key.Binding{{k.Yes, k.No}}}
-	case m.mode == modeWizard && m.wiz != nil && m.wiz.readOnly:
-		return common.HelpMap{Short: []key.Binding{k.NextStep, k.PrevStep, k.NextField, k.ReAssess, k.RaiseRisk, k.ReadOnlyClose},
-			Full: [][]key.Binding{{k.NextStep, k.PrevStep}, {k.NextField, k.PrevField, k.Choose}, {k.ReAssess, k.RaiseRisk, k.ReadOnlyClose}}}
-	case m.mode == modeWizard && m.wiz != nil && m.wiz.confirmDecision:
-		return common.HelpMap{Short: []key.Binding{k.Yes, k.No}, Full: [][]key.Binding{{k.Yes, k.No}}}
-	case m.mode == modeWizard:
-		short := []key.Binding{k.NextStep, k.PrevStep, k.NextField, k.Choose}
-		if m.wiz != nil && m.wiz.step == assessments.StepImpacts {
-			short = append(short, k.RaiseRisk)
-		}
-		return common.HelpMap{Short: append(short, k.Leave),
-			Full: [][]key.Binding{{k.NextStep, k.PrevStep, k.Leave}, {k.NextField, k.PrevField, k.Choose}, {k.RaiseRisk}}}
-	case m.mode == modeForm:
-		save := key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save"))
-		leave := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save and close"))
-		return common.HelpMap{Short: []key.Binding{k.NextField, k.PrevField, k.Choose, save, leave},
-			Full: [][]key.Binding{{k.NextField, k.PrevField, k.Choose}, {save, leave}}}
+	case m.mode == modeWizard && m.wiz != nil:
+		return m.wiz.keyMap()
+	case m.mode == modeForm && m.sysForm != nil:
+		return m.sysForm.KeyMap()
 	case m.mode == modeDetail:
-		open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open version"))
-		return common.HelpMap{Short: []key.Binding{k.Up, k.Down, open, k.Assess, k.ReAssess, k.Edit, k.Close},
-			Full: [][]key.Binding{{k.Up, k.Down, open}, {k.Assess, k.ReAssess, k.Edit, k.Delete, k.Close}}}
+		open := withHelp(k.Open, "enter", "open version")
+		del := withHelp(k.Delete, "d", "delete draft/system")
+		short := []key.Binding{open, k.Assess, k.ReAssess, k.Edit, k.Up, k.Down, k.Close}
+		return common.HelpMap{Short: short, Full: [][]key.Binding{{open, k.Up, k.Down}, {k.Assess, k.ReAssess, k.Edit, k.New, del, k.Close}}}
 	case m.filtering:
-		done := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
-		clear := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))
-		return common.HelpMap{Short: []key.Binding{done, clear}, Full: [][]key.Binding{{done, clear}}}
+		b := []key.Binding{k.FilterDone, k.FilterClear, k.FilterUp, k.FilterDown}
+		return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
 	}
-	return common.HelpMap{Short: []key.Binding{k.Up, k.Down, k.Open, k.New, k.Edit, k.Assess, k.Filter},
-		Full: [][]key.Binding{{k.Up, k.Down, k.Home, k.End, k.Open, k.Filter}, {k.New, k.Edit, k.Delete}, {k.Assess, k.ReAssess}}}
+	short := []key.Binding{k.Open, k.New, k.Assess, k.Edit, k.Filter, k.Up, k.Down}
+	if m.filter.Value() != "" {
+		short = append([]key.Binding{k.FilterClear}, short...)
+	}
+	return common.HelpMap{Short: short,
+		Full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Filter, k.FilterClear}, {k.New, k.Edit, k.Delete}, {k.Assess, k.ReAssess}}}
 }
 
-// Address names the tab for addressed results.
-func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "aisystems") }
+func withHelp(b key.Binding, k, desc string) key.Binding {
+	b.SetHelp(k, desc)
+	return b
+}
+
+func verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// count writes "1 item", "2 items".
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

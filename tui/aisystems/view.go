@@ -55,18 +55,8 @@ func bottom(body []string, footer []string, h int) []string {
 }
 
 func (m *Model) footer(w int) []string {
-	st := m.c.Styles
-	switch {
-	case m.confirm != nil:
-		var out []string
-		for _, l := range strings.Split(lipgloss.Wrap(m.confirm.text, w, " "), "\n") {
-			out = append(out, st.Warn.Render(l))
-		}
-		return append(out, st.Muted.Render("y yes · n no"))
-	case m.loadErr != "":
-		return []string{st.Error.Render(m.loadErr)}
-	case m.status != "":
-		return []string{st.Info.Render(m.status)}
+	if m.loadErr != "" {
+		return []string{m.c.Styles.Error.Render(common.Truncate("Could not load the inventory: "+m.loadErr, w))}
 	}
 	return nil
 }
@@ -273,7 +263,7 @@ func (m *Model) detailView(w, h int) []string {
 	}
 	fields := []string{
 		kv("Purpose", s.Purpose), kv("Type", s.Type), kv("Data sources", s.DataSources),
-		kv("Data categories", s.DataCategories+" (personal data: "+personal+")"), kv("Deployment", s.DeploymentContext),
+		kv("Data categories", strings.TrimSpace(s.DataCategories+" (personal data: "+personal+")")), kv("Deployment", s.DeploymentContext),
 		kv("Jurisdictions", s.Jurisdictions), kv("Users", s.Users), kv("Affected people", s.AffectedPeople),
 		kv("Automation", s.Automation.Label()), kv("Human oversight", s.HumanOversight), kv("Third parties", s.ThirdParty),
 		kv("Owner", s.Owner),
@@ -332,30 +322,22 @@ func (m *Model) formView(w, h int) []string {
 	if m.formFor != nil {
 		title = "Edit " + common.OneLine(m.formFor.Name)
 	}
-	out := []string{st.Title.Render(title) + st.Muted.Render(" · AI system inventory entry")}
-	var foot []string
+	out := []string{st.Title.Render(common.Truncate(title, w-30)) + st.Muted.Render(" · AI system inventory entry")}
 	switch {
 	case m.formSaving:
-		foot = []string{st.Muted.Render("Saving…")}
+		out = append(out, st.Muted.Render("Saving…"))
 	case m.formGeneral != "":
-		foot = []string{st.Error.Render(m.formGeneral)}
+		out = append(out, st.Error.Render(common.Truncate(m.formGeneral, w)))
+	default:
+		out = append(out, st.Muted.Render(common.Truncate("ctrl+s saves; nothing is written before.", w)))
 	}
-	lines, at := m.sysForm.lines(w)
-	lines, _ = scroll(lines, at[m.sysForm.focus], h-len(out)-len(foot)-1)
 	out = append(out, "")
-	out = append(out, lines...)
-	return bottom(out, foot, h)
+	m.sysForm.SetSize(w, max(3, h-len(out)))
+	return append(out, strings.Split(m.sysForm.View(), "\n")...)
 }
 
-// scroll keeps the line focus within a window of rows lines.
-func scroll(lines []string, focus, rows int) ([]string, int) {
-	rows = max(1, rows)
-	if len(lines) <= rows {
-		return lines, 0
-	}
-	start := max(0, min(focus-rows/2, len(lines)-rows))
-	return lines[start : start+rows], start
-}
+// listRows is how many systems the list shows at once (page keys move by it).
+func (m *Model) listRows() int { return max(1, m.height-8) }
 
 // ---- the wizard ----
 
@@ -373,7 +355,7 @@ func (w *wizard) view(width, h int) []string {
 		switch {
 		case s == w.step:
 			marks = append(marks, st.Cursor.Render("["+num+"]"))
-		case stepDone(w.work, s):
+		case stepDone(w.work, w.saved, s):
 			marks = append(marks, st.OK.Render(num+"✓"))
 		default:
 			marks = append(marks, st.Subtle.Render(num+"·"))
@@ -383,9 +365,6 @@ func (w *wizard) view(width, h int) []string {
 	out = append(out, st.Muted.Render(common.Truncate(stepIntro(w.step), width)))
 
 	switch {
-	case w.confirmDecision:
-		out = append(out, st.Warn.Render(common.Truncate(fmt.Sprintf("Record “%s” by %s on %s and freeze version %d? y/enter yes · n/esc no",
-			w.work.Decision.Label(), common.OneLine(w.work.Approver), w.work.DecisionDate, w.saved.Version), width)))
 	case w.saving:
 		out = append(out, st.Muted.Render("Saving…"))
 	case w.general != "":
@@ -395,51 +374,40 @@ func (w *wizard) view(width, h int) []string {
 	case w.readOnly:
 		out = append(out, st.Warn.Render(common.Truncate(fmt.Sprintf("Read-only: %s by %s on %s. r re-assesses (version %d).",
 			w.saved.State().Label(), common.OneLine(w.saved.Approver), w.saved.DecisionDate, w.saved.Version+1), width)))
+	case w.form.Changed():
+		out = append(out, st.Muted.Render(common.Truncate("Not saved yet: ctrl+s saves this step.", width)))
 	default:
 		out = append(out, "")
 	}
 
-	var extra []string
+	room := max(3, h-len(out))
+	// The summary under the form: the area table, squeezed to a grid or a line when the
+	// terminal is short; the class and review dates on step 8.
+	var extras [][]string
 	switch w.step {
 	case assessments.StepImpacts:
-		extra = w.areaSummary(width)
+		extras = [][]string{w.areaSummary(width), w.areaGrid(width), {w.areaOneLine()}}
 	case assessments.StepClass:
-		extra = w.classSummary()
+		extras = [][]string{w.classSummary()}
 	}
-	preview := w.preview(width)
-	lines, at := w.form.lines(width)
-	room := h - len(out) - len(preview)
-	switch {
-	case room-len(lines) >= len(extra)+1:
-		lines = append(append(lines, ""), extra...)
-	case w.step == assessments.StepImpacts && room-len(lines) >= 6:
-		lines = append(append(lines, ""), w.areaGrid(width)...)
-	case w.step == assessments.StepImpacts:
-		lines = append(lines, w.areaOneLine())
+	// Draw the form in all the room first; only when the summary does not fit under it
+	// is the form drawn again, shorter (it scrolls to its focus).
+	w.form.SetSize(width, room)
+	lines := strings.Split(w.form.View(), "\n")
+	var extra []string
+	for i, e := range extras {
+		if len(lines)+1+len(e) <= room || i == len(extras)-1 {
+			extra = e
+			break
+		}
 	}
-	lines, _ = scroll(lines, at[w.form.focus], room)
+	if len(extra) > 0 && len(lines)+1+len(extra) > room {
+		w.form.SetSize(width, max(3, room-len(extra)-1))
+		lines = strings.Split(w.form.View(), "\n")
+	}
 	out = append(out, lines...)
-	return bottom(out, preview, h)
-}
-
-// preview shows the whole text of the focused field when it does not fit its line.
-func (w *wizard) preview(width int) []string {
-	fs := w.form.focused()
-	if fs == nil || fs.spec.kind != kText {
-		return nil
-	}
-	v := strings.TrimSpace(fs.input.Value())
-	if lipgloss.Width(common.OneLine(v)) <= width-w.form.labelW-2 {
-		return nil
-	}
-	st := w.c.Styles
-	wrapped := strings.Split(lipgloss.Wrap(common.Inert(v), width-2, " "), "\n")
-	if len(wrapped) > 4 {
-		wrapped = append(wrapped[:3], "…")
-	}
-	out := []string{st.Subtle.Render(strings.Repeat("─", width))}
-	for _, l := range wrapped {
-		out = append(out, " "+st.Muted.Render(l))
+	if len(extra) > 0 {
+		out = append(append(out, ""), extra...)
 	}
 	return out
 }
@@ -607,16 +575,20 @@ func rate(n int) string {
 	return fmt.Sprint(n)
 }
 
-// stepDone is what the progress line marks with ✓: the decision once recorded, the class
-// once the impacts are complete, any other step once complete.
-func stepDone(a assessments.ImpactAssessment, s assessments.ImpactStep) bool {
-	switch s {
-	case assessments.StepDecision:
-		return a.Frozen()
-	case assessments.StepClass:
-		return a.ClassSettled() && len(a.CheckStep(s, assessments.CheckComplete)) == 0
+// stepDone is what the progress line marks with ✓: a step the wizard has been saved past
+// (or a decided version's) whose required content is there; the class once the impacts
+// are complete too; the decision once recorded. A step prefilled from the inventory is not
+// done before someone has gone through it.
+func stepDone(work, saved assessments.ImpactAssessment, s assessments.ImpactStep) bool {
+	switch {
+	case s == assessments.StepDecision:
+		return saved.Frozen()
+	case !saved.Frozen() && s >= saved.LastStep:
+		return false
+	case s == assessments.StepClass:
+		return work.ClassSettled() && len(work.CheckStep(s, assessments.CheckComplete)) == 0
 	}
-	return len(a.CheckStep(s, assessments.CheckComplete)) == 0
+	return len(work.CheckStep(s, assessments.CheckComplete)) == 0
 }
 
 // stageShort is a life-cycle stage in a narrow column.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -14,46 +15,53 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
+	"github.com/annex-grc/annex/tui/form"
 )
 
-// wizard walks one impact assessment version step by step. Each step is saved when it is
-// left (forward, back or out); forward needs the step complete, back and out only well
-// formed. A decided version opens read-only.
+// wizard walks one impact assessment version step by step. Each step is a form: ctrl+s
+// saves it and, when the step is complete, moves on; a step that is well formed but not
+// complete is saved as it stands and the missing fields are marked. pgdn and pgup move
+// between steps that have no unsaved changes; esc leaves (asking first when something was
+// typed). Nothing is written before ctrl+s. A decided version opens read-only.
 type wizard struct {
 	c        *common.Common
 	keys     keyMap
+	addr     string // the tab's address: the wizard's results come back there
 	sys      assessments.AISystem
 	saved    assessments.ImpactAssessment // as stored: the "before" of the next save
-	work     assessments.ImpactAssessment // with the edits of the steps left so far
+	work     assessments.ImpactAssessment // saved with the step's values as typed
 	step     assessments.ImpactStep
 	area     int // impacts step: the area shown
-	form     *form
+	form     *form.Form
 	readOnly bool
-	// pendingDecision keeps a decision chosen on the last step while the user goes back:
-	// a decision is recorded only when the last step is finished.
-	pendingDecision assessments.ImpactAssessment
-	hasPending      bool
-	risks           map[assessments.ImpactArea][]assessments.Risk
+	risks    map[assessments.ImpactArea][]assessments.Risk
+	people   []string
 
-	confirmDecision bool // asking before a decision freezes the version
-	confirmDiscard  bool // esc pressed on a step with errors: a second esc leaves without saving it
-	saving          bool
-	general         string // a message about the whole step
-	notice          string // a confirmation (saved, risk raised)
-	seq             int
-	width, height   int
+	saving  bool
+	general string // a problem with the step as a whole
+	notice  string // a confirmation (saved, risk raised)
+	seq     int
+	width   int
+	height  int
+
+	// done is set when the wizard has closed; info is what the tab then says.
+	done bool
+	info string
 }
 
-// Messages of the wizard's commands.
+// Messages of the wizard's commands; they come back addressed to the tab.
 type (
 	stepSavedMsg struct {
-		seq    int
-		a      assessments.ImpactAssessment
-		err    error
-		from   assessments.ImpactStep
-		target assessments.ImpactStep
-		exit   bool
-		raise  bool // raise a risk from the current area once saved
+		seq     int
+		before  assessments.ImpactAssessment
+		a       assessments.ImpactAssessment
+		err     error
+		from    assessments.ImpactStep
+		target  assessments.ImpactStep
+		advance bool // the step was complete: show target
+		exit    bool // close the wizard once saved
+		undo    bool // the save took an earlier step save back
 	}
 	currentLoadedMsg struct {
 		seq int
@@ -66,18 +74,16 @@ type (
 		area assessments.ImpactArea
 		err  error
 	}
-	// wizardClosedMsg tells the tab the wizard is done; info is the status line text.
-	wizardClosedMsg struct {
-		systemID string
-		info     string
+	// decideMsg is the yes of the decision's confirmation.
+	decideMsg struct {
+		id  string
+		seq int
 	}
-	// reassessMsg asks the tab to start the next version of the system.
-	reassessMsg struct{ systemID string }
 )
 
-func newWizard(c *common.Common, keys keyMap, sys assessments.AISystem, a assessments.ImpactAssessment,
+func newWizard(c *common.Common, keys keyMap, addr string, sys assessments.AISystem, a assessments.ImpactAssessment,
 	risks map[assessments.ImpactArea][]assessments.Risk, w, h int) *wizard {
-	wz := &wizard{c: c, keys: keys, sys: sys, saved: a, work: a.Clone(), readOnly: a.Frozen(), risks: risks, width: w, height: h}
+	wz := &wizard{c: c, keys: keys, addr: addr, sys: sys, saved: a, work: a.Clone(), readOnly: a.Frozen(), risks: risks, width: w, height: h}
 	wz.step = a.LastStep
 	if !wz.step.Valid() || wz.readOnly {
 		wz.step = assessments.StepScope
@@ -86,65 +92,86 @@ func newWizard(c *common.Common, keys keyMap, sys assessments.AISystem, a assess
 	return wz
 }
 
+func (w *wizard) send(cmd tea.Cmd) tea.Cmd { return common.Send(w.addr, cmd) }
+
+func (w *wizard) set() *catalogs.Set { return w.c.Catalogs }
+
 func (w *wizard) areaID() assessments.ImpactArea { return assessments.ImpactAreas[w.area] }
 
 func (w *wizard) buildForm() {
-	specs := stepSpecs(w.step, w.c.Catalogs, w.work.DerivedClass())
-	w.form = newForm(w.c.Styles, specs, func(s fieldSpec) string {
-		if w.step == assessments.StepImpacts && s.name != "area" {
-			return assessments.ImpactField(w.areaID(), s.name)
-		}
-		return s.name
-	})
-	w.form.readOnly = w.readOnly
-	w.form.labelW = 22
-	w.loadForm()
-	w.form.setFocus(0)
+	f := form.New(w.c.Styles, stepFields(w.step, w.saved.DerivedClass())...)
+	if w.c.Now != nil {
+		f.SetNow(w.c.Now)
+	}
+	step := w.step
+	f.SetValidator(func(v form.Values) map[string]string { return w.problems(step, v, assessments.CheckComplete) })
+	f.Load(stepValues(w.saved, w.set(), w.area))
+	f.SetPeople(w.people)
+	f.SetReadOnly(w.readOnly)
+	f.SetSize(w.width, max(3, w.height-4))
+	w.form = f
 	if w.step == assessments.StepImpacts && !w.readOnly {
-		w.form.setFocus(1) // the effect of the first area
+		f.Focus(assessments.ImpactField(w.areaID(), "effect"))
+	}
+	w.refresh()
+}
+
+func (w *wizard) setPeople(names []string) {
+	w.people = names
+	if w.form != nil {
+		w.form.SetPeople(names)
 	}
 }
 
-func (w *wizard) loadForm() {
-	m := assessments.ImpactAssessmentMap(w.work)
-	m["area"] = strconv.Itoa(w.area)
-	if w.step == assessments.StepDecision && w.hasPending {
-		m["decision"] = string(w.pendingDecision.Decision)
+// problems checks the step as typed: measures that name no requirement, then the domain's
+// rule for the step (complete: filled in too). On the last step a decision also needs
+// every other step complete.
+func (w *wizard) problems(s assessments.ImpactStep, v form.Values, complete bool) map[string]string {
+	a, out := fromStep(w.saved, s, w.set(), v)
+	for _, p := range a.CheckStep(s, complete) {
+		if _, dup := out[p.Field]; !dup {
+			out[p.Field] = p.Message
+		}
 	}
-	w.form.setValues(m)
+	if s == assessments.StepDecision && a.Decision != assessments.DecisionNone && out["decision"] == "" {
+		var ve *assessments.ValidationError
+		if err := a.ReadyForDecision(); errors.As(err, &ve) {
+			out["decision"] = ve.Message
+		}
+	}
+	return out
 }
 
-// collect reads the form into the working copy; it returns the fields whose text did not
-// convert (measures), by field name.
-func (w *wizard) collect() map[string]string {
-	if w.readOnly {
-		return nil
-	}
-	m := assessments.ImpactAssessmentMap(w.work)
-	problems := w.form.values(m)
-	delete(m, "area")
-	next, err := assessments.ImpactAssessmentFromMap(w.work, m)
-	if err != nil {
-		problems["general"] = err.Error()
-		return problems
-	}
-	w.work = next
-	return problems
+// refresh recomputes the working copy from the form, so the area table, the class and the
+// progress marks follow every change as it is typed.
+func (w *wizard) refresh() {
+	w.work, _ = fromStep(w.saved, w.step, w.set(), w.form.Values())
 }
 
 // title names the system, the version and its state.
 func (w *wizard) title() string {
-	state := w.saved.State().Label()
-	return fmt.Sprintf("%s · impact assessment v%d · %s", common.OneLine(w.sys.Name), w.saved.Version, state)
+	return fmt.Sprintf("%s · impact assessment v%d · %s", common.OneLine(w.sys.Name), w.saved.Version, w.saved.State().Label())
+}
+
+func (w *wizard) stepName(s assessments.ImpactStep) string {
+	return fmt.Sprintf("step %d of %d", int(s)+1, len(assessments.ImpactSteps))
+}
+
+func (w *wizard) close(info string) tea.Cmd {
+	w.done, w.info = true, info
+	return nil
 }
 
 func (w *wizard) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case stepSavedMsg:
+		if msg.undo {
+			return nil // the tab reloads
+		}
 		if msg.seq != w.seq {
 			return nil
 		}
-		return w.saved_(msg)
+		return w.stepSaved(msg)
 	case currentLoadedMsg:
 		if msg.seq != w.seq || msg.err != nil {
 			return nil
@@ -155,6 +182,11 @@ func (w *wizard) update(msg tea.Msg) tea.Cmd {
 			w.buildForm()
 		}
 		return nil
+	case decideMsg:
+		if msg.id != w.saved.ID || msg.seq != w.seq || w.readOnly || w.step != assessments.StepDecision {
+			return nil
+		}
+		return w.save(assessments.StepDecision, false, true)
 	case riskRaisedMsg:
 		if msg.seq != w.seq {
 			return nil
@@ -168,14 +200,15 @@ func (w *wizard) update(msg tea.Msg) tea.Cmd {
 			w.risks = map[assessments.ImpactArea][]assessments.Risk{}
 		}
 		w.risks[msg.area] = append(w.risks[msg.area], msg.risk)
-		w.notice = fmt.Sprintf("✓ Risk %s added to the register and linked to %s: %s", msg.risk.Ref, common.OneLine(w.sys.Name), common.OneLine(msg.risk.Title))
-		return tea.Batch(common.InfoCmd(fmt.Sprintf("Risk %s added to the risk register", msg.risk.Ref)),
-			func() tea.Msg { return common.DataChangedMsg{} })
+		w.notice = fmt.Sprintf("Risk %s added to the register and linked to %s: %s", msg.risk.Ref, common.OneLine(w.sys.Name), common.OneLine(msg.risk.Title))
+		return func() tea.Msg { return common.DataChangedMsg{} }
 	case tea.PasteMsg:
-		if !w.saving && !w.confirmDecision {
-			return w.form.paste(msg)
+		if w.saving {
+			return nil
 		}
-		return nil
+		_, cmd := w.form.Update(msg)
+		w.refresh()
+		return cmd
 	case tea.KeyPressMsg:
 		return w.key(msg)
 	}
@@ -186,222 +219,209 @@ func (w *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 	if w.saving {
 		return nil
 	}
-	k := w.keys
-	if w.confirmDecision {
-		switch {
-		case key.Matches(msg, k.Yes):
-			w.confirmDecision = false
-			return w.save(w.step, true, false)
-		case key.Matches(msg, k.No):
-			w.confirmDecision = false
-			w.notice = "Decision not recorded; the version stays a draft."
-		}
-		return nil
-	}
-	if msg.String() != "esc" {
-		w.confirmDiscard = false
-	}
-	w.notice = ""
-	switch {
-	case key.Matches(msg, k.NextStep):
-		if w.step == assessments.StepDecision {
-			return w.finish()
-		}
-		return w.leave(w.step+1, false)
-	case key.Matches(msg, k.PrevStep):
-		if w.step == assessments.StepScope {
-			return nil
-		}
-		return w.leave(w.step-1, false)
-	case key.Matches(msg, k.RaiseRisk), w.readOnly && msg.String() == "R":
-		return w.raiseRisk()
-	case w.readOnly && key.Matches(msg, k.ReAssess):
-		id := w.sys.ID
-		return func() tea.Msg { return reassessMsg{systemID: id} }
-	case w.readOnly && (msg.String() == "right" || msg.String() == "l") && w.step != assessments.StepImpacts:
-		if w.step < assessments.StepDecision {
-			return w.leave(w.step+1, false)
-		}
-		return nil
-	case w.readOnly && (msg.String() == "left" || msg.String() == "h") && w.step != assessments.StepImpacts:
-		if w.step > assessments.StepScope {
-			return w.leave(w.step-1, false)
-		}
-		return nil
-	case msg.String() == "esc", w.readOnly && msg.String() == "q":
-		if w.confirmDiscard {
-			return w.close("Left without saving the last changes of step " + strconv.Itoa(int(w.step)+1) + ".")
-		}
-		return w.leave(w.step, true)
-	case msg.String() == "enter":
-		if w.form.focus == len(w.form.fields)-1 {
-			if w.step == assessments.StepDecision {
-				return w.finish()
-			}
-			return w.leave(w.step+1, false)
-		}
-		return w.form.setFocus(w.form.focus + 1)
-	}
 	if w.readOnly {
-		switch msg.String() {
-		case "j":
-			msg = tea.KeyPressMsg{Code: tea.KeyDown}
-		case "k":
-			msg = tea.KeyPressMsg{Code: tea.KeyUp}
+		return w.readOnlyKey(msg)
+	}
+	k := w.keys
+	if !w.form.Asking() {
+		w.notice = ""
+		switch {
+		case key.Matches(msg, k.NextStep):
+			if w.step == assessments.StepDecision {
+				return nil
+			}
+			return w.move(w.step + 1)
+		case key.Matches(msg, k.PrevStep):
+			if w.step == assessments.StepScope {
+				return nil
+			}
+			return w.move(w.step - 1)
+		case key.Matches(msg, k.RaiseRisk):
+			return w.raiseRisk()
+		case w.step == assessments.StepImpacts && key.Matches(msg, k.NextArea):
+			return w.switchArea(1, true)
+		case w.step == assessments.StepImpacts && key.Matches(msg, k.PrevArea):
+			return w.switchArea(-1, true)
 		}
 	}
-	changed, cmd, _ := w.form.update(msg)
-	if changed == "area" {
-		w.switchArea()
+	act, cmd := w.form.Update(msg)
+	if v := w.form.Value(areaKey); w.step == assessments.StepImpacts && v != strconv.Itoa(w.area) {
+		w.area, _ = strconv.Atoi(v)
+	}
+	w.refresh()
+	switch act {
+	case form.Leave:
+		if w.form.Changed() {
+			return w.close(fmt.Sprintf("Left %s of %s without saving its changes.", w.stepName(w.step), common.OneLine(w.sys.Name)))
+		}
+		return w.close("")
+	case form.Save:
+		w.general = ""
+		return tea.Batch(cmd, w.saveComplete())
+	}
+	if key.Matches(msg, k.SaveStep) && !w.form.Asking() {
+		// The form marked what the step still needs; save what is there if it is well formed.
+		return tea.Batch(cmd, w.saveDraft())
+	}
+	if len(w.form.Errors()) == 0 {
+		w.general = ""
 	}
 	return cmd
 }
 
-// switchArea keeps what was typed for the area left and shows the chosen one.
-func (w *wizard) switchArea() {
-	next, _ := strconv.Atoi(w.form.value("area"))
-	if !w.readOnly {
-		// The form still holds the old area's values under the old keys; the area
-		// field already shows the new one, so read before switching.
-		w.form.fields[0].idx = w.area
-		problems := w.collect()
-		w.form.fields[0].idx = next
-		for k, v := range problems {
-			w.form.errs[k] = v
-		}
-	}
-	w.area = next
-	focus := w.form.focus
-	w.loadForm()
-	w.form.setFocus(focus)
-}
-
-func (w *wizard) close(info string) tea.Cmd {
-	id := w.sys.ID
-	return func() tea.Msg { return wizardClosedMsg{systemID: id, info: info} }
-}
-
-// leave saves the step and moves to target (or closes the wizard when exit).
-func (w *wizard) leave(target assessments.ImpactStep, exit bool) tea.Cmd {
-	if w.readOnly {
-		if exit {
-			return w.close("")
-		}
-		w.step = target
-		w.buildForm()
-		return nil
-	}
-	forward := !exit && target > w.step
-	if !w.check(forward) {
-		if exit {
-			w.confirmDiscard = true
-			w.general += " Press esc again to leave without saving this step."
-		}
-		return nil
-	}
-	if w.step == assessments.StepDecision && w.work.Decision != assessments.DecisionNone {
-		// Going back or out never records a decision; keep it for when the user returns.
-		w.pendingDecision, w.hasPending = w.work, true
-		w.work.Decision = w.saved.Decision
-	}
-	return w.save(target, false, exit)
-}
-
-// check validates the current step; complete for a forward move. It fills the form's
-// messages and, on the impacts step, shows the first area in error.
-func (w *wizard) check(complete bool) bool {
-	problems := w.collect()
-	w.form.errs = map[string]string{}
-	w.general = ""
-	if g, ok := problems["general"]; ok {
-		w.general = g
-		return false
-	}
-	for k, v := range problems {
-		w.form.errs[k] = v
-	}
-	probe := w.work
-	if w.step == assessments.StepDecision && !complete {
-		// Leaving the last step backwards records no decision, so none is checked.
-		probe.Decision = assessments.DecisionNone
-	}
-	for _, p := range probe.CheckStep(w.step, complete) {
-		if _, dup := w.form.errs[p.Field]; !dup {
-			w.form.errs[p.Field] = p.Message
-		}
-	}
-	if len(w.form.errs) == 0 {
-		return true
-	}
-	n := len(w.form.errs)
-	w.general = fmt.Sprintf("Step %d has %d problem%s; fix the marked fields.", int(w.step)+1, n, plural(n))
-	first := ""
-	for _, f := range w.form.fields {
-		if _, bad := w.form.errs[w.form.key(f.spec)]; bad && first == "" {
-			first = w.form.key(f.spec)
-		}
-	}
-	if w.step == assessments.StepImpacts && first == "" {
-		// The first problem is in another area: show that area.
-		for i, area := range assessments.ImpactAreas {
-			for k := range w.form.errs {
-				if strings.HasPrefix(k, "impact."+string(area)+".") && first == "" {
-					first = k
-					w.area = i
-				}
-			}
-		}
-		w.loadForm()
-	}
-	w.form.focusField(first)
-	return false
-}
-
-// finish leaves the last step forward: with a decision it asks first, as recording it
-// freezes the version; without one the version stays a draft.
-func (w *wizard) finish() tea.Cmd {
-	if w.readOnly {
+func (w *wizard) readOnlyKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := w.keys
+	w.notice, w.general = "", ""
+	switch {
+	case key.Matches(msg, k.Close):
 		return w.close("")
-	}
-	if !w.check(true) {
-		return nil
-	}
-	if w.work.Decision == assessments.DecisionNone {
-		return w.save(assessments.StepDecision, false, true)
-	}
-	if err := w.work.ReadyForDecision(); err != nil {
-		var ve *assessments.ValidationError
-		if errors.As(err, &ve) {
-			w.form.errs["decision"] = ve.Message
+	case key.Matches(msg, k.RaiseRisk):
+		return w.raiseRisk()
+	case w.step == assessments.StepImpacts && key.Matches(msg, k.AreaRight, k.NextArea):
+		return w.switchArea(1, false)
+	case w.step == assessments.StepImpacts && key.Matches(msg, k.AreaLeft, k.PrevArea):
+		return w.switchArea(-1, false)
+	case key.Matches(msg, k.ViewNext):
+		if w.step < assessments.StepDecision {
+			w.step++
+			w.buildForm()
 		}
-		w.general = "The assessment is not complete yet."
+		return nil
+	case key.Matches(msg, k.ViewPrev):
+		if w.step > assessments.StepScope {
+			w.step--
+			w.buildForm()
+		}
 		return nil
 	}
-	w.confirmDecision = true
+	_, cmd := w.form.Update(msg) // tab scrolls, ? shows every key
+	return cmd
+}
+
+// move goes to another step; a step with unsaved changes stays until they are saved or
+// the wizard is left.
+func (w *wizard) move(target assessments.ImpactStep) tea.Cmd {
+	if w.form.Changed() {
+		w.general = fmt.Sprintf("Step %d has unsaved changes: ctrl+s saves them and moves on; esc leaves without them.", int(w.step)+1)
+		return nil
+	}
+	w.general = ""
+	w.step = target
+	w.buildForm()
 	return nil
 }
 
-// save writes the working copy; target is the step to show next.
-func (w *wizard) save(target assessments.ImpactStep, decide, exit bool) tea.Cmd {
-	w.seq++
-	seq, before, after, from := w.seq, w.saved, w.work.Clone(), w.step
-	after.LastStep = target
-	if exit && !decide {
-		after.LastStep = w.step
+// switchArea shows the next (or previous) area of the impacts step.
+func (w *wizard) switchArea(delta int, focusEffect bool) tea.Cmd {
+	n := len(assessments.ImpactAreas)
+	w.area = (w.area + delta + n) % n
+	w.form.Set(areaKey, strconv.Itoa(w.area))
+	if focusEffect {
+		w.form.Focus(assessments.ImpactField(w.areaID(), "effect"))
 	}
-	if decide {
-		after.LastStep = assessments.StepDecision
-		exit = true
+	w.refresh()
+	return nil
+}
+
+// saveComplete saves a complete step and moves on. On the last step a decision is
+// confirmed first (recording it freezes the version); without one the wizard closes.
+func (w *wizard) saveComplete() tea.Cmd {
+	if w.step == assessments.StepDecision {
+		if w.work.Decision == assessments.DecisionNone {
+			return w.save(assessments.StepDecision, false, true)
+		}
+		return w.askDecision()
 	}
-	w.saving = true
-	s, ctx := w.c.Store, w.c.Ctx
-	return func() tea.Msg {
-		a, err := s.UpdateImpactAssessment(ctx, before, after)
-		return stepSavedMsg{seq: seq, a: a, err: err, from: from, target: target, exit: exit}
+	return w.save(w.step+1, true, false)
+}
+
+// saveDraft saves a step that is well formed but not complete, and stays on it with the
+// missing fields marked; the impacts step shows the first area that needs something.
+func (w *wizard) saveDraft() tea.Cmd {
+	errs := w.form.Errors()
+	if w.step == assessments.StepImpacts {
+		w.showFirstAreaInError(errs)
+	}
+	if w.step == assessments.StepDecision && w.work.Decision != assessments.DecisionNone {
+		w.general = "The decision cannot be recorded yet: fix the marked fields."
+		return nil
+	}
+	if p := w.problems(w.step, w.form.Values(), assessments.CheckDraft); len(p) > 0 {
+		w.general = fmt.Sprintf("Not saved: step %d has %s; fix the marked fields.", int(w.step)+1, count(len(p), "problem"))
+		return nil
+	}
+	w.general = fmt.Sprintf("Step %d needs %s before moving on.", int(w.step)+1, count(len(errs), "more answer"))
+	return w.save(w.step, false, false)
+}
+
+// showFirstAreaInError switches to the first area with a message when none is in view.
+func (w *wizard) showFirstAreaInError(errs map[string]string) {
+	prefix := "impact." + string(w.areaID()) + "."
+	for k := range errs {
+		if strings.HasPrefix(k, prefix) {
+			return
+		}
+	}
+	for i, area := range assessments.ImpactAreas {
+		for _, f := range assessments.ImpactFields {
+			k := assessments.ImpactField(area, f)
+			if _, bad := errs[k]; bad {
+				w.area = i
+				w.form.Set(areaKey, strconv.Itoa(i))
+				w.form.Focus(k)
+				w.refresh()
+				return
+			}
+		}
 	}
 }
 
-func (w *wizard) saved_(msg stepSavedMsg) tea.Cmd {
+func (w *wizard) askDecision() tea.Cmd {
+	a := w.work
+	title := fmt.Sprintf("%s: %s impact assessment v%d?", common.OneLine(w.sys.Name), decisionVerb(a.Decision), a.Version)
+	text := fmt.Sprintf("Record the decision and freeze version %d?\n\n%s by %s on %s. A frozen version no longer changes; r starts version %d.",
+		a.Version, upperFirst(a.Decision.Label()), common.OneLine(a.Approver), a.DecisionDate, a.Version+1)
+	return common.OpenDialog(dialog.NewConfirm(w.c.Styles, w.addr+"/decide", w.addr, title, text, decideMsg{id: w.saved.ID, seq: w.seq}))
+}
+
+func decisionVerb(d assessments.Decision) string {
+	switch d {
+	case assessments.DecisionReject:
+		return "reject"
+	case assessments.DecisionConditions:
+		return "approve with conditions"
+	}
+	return "approve"
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// save writes the step as typed. target is the step to show once saved; decide records
+// the decision (and closes), exit closes after saving.
+func (w *wizard) save(target assessments.ImpactStep, advance, exit bool) tea.Cmd {
+	w.seq++
+	seq, before, from := w.seq, w.saved, w.step
+	after := w.work.Clone()
+	if w.step == assessments.StepDecision && !exit {
+		after.Decision = before.Decision // only the confirmed close records a decision
+	}
+	// LastStep is the furthest step reached: resuming goes there, and the steps before it
+	// are the ones the progress line may mark done.
+	after.LastStep = max(before.LastStep, target)
+	w.saving = true
+	s, ctx := w.c.Store, w.c.Ctx
+	return w.send(func() tea.Msg {
+		a, err := s.UpdateImpactAssessment(ctx, before, after)
+		return stepSavedMsg{seq: seq, before: before, a: a, err: err, from: from, target: target, advance: advance, exit: exit}
+	})
+}
+
+func (w *wizard) stepSaved(msg stepSavedMsg) tea.Cmd {
 	w.saving = false
 	if msg.err != nil {
 		var ve *assessments.ValidationError
@@ -413,64 +433,88 @@ func (w *wizard) saved_(msg stepSavedMsg) tea.Cmd {
 			w.seq++
 			return w.reload()
 		case errors.As(msg.err, &ce):
-			w.general = sentence(msg.err) + " Move on again to save your version over it."
+			w.general = sentence(msg.err) + " ctrl+s saves your version over it."
 			w.seq++
 			return w.reload()
 		case errors.As(msg.err, &ve):
-			w.form.errs[ve.Field] = ve.Message
 			w.general = "Not saved: " + ve.Message
+			return w.form.SetError(ve.Field, ve.Message)
 		default:
 			w.general = "Not saved: " + sentence(msg.err)
 		}
 		return nil
 	}
 	w.saved = msg.a
-	if !msg.exit || msg.raise {
-		// Keep the pending decision and the area shown.
-		w.work = msg.a.Clone()
-	}
+	w.pushUndo(msg.before, msg.a)
+	name := common.OneLine(w.sys.Name)
 	if msg.a.Frozen() {
-		w.hasPending = false
-		return w.close(fmt.Sprintf("Version %d %s by %s and frozen; next review %s.", msg.a.Version, msg.a.State().Label(),
+		return w.close(fmt.Sprintf("Version %d of %s %s by %s and frozen; next review %s.", msg.a.Version, name, msg.a.State().Label(),
 			common.OneLine(msg.a.Approver), orDash(msg.a.NextReview())))
 	}
-	if msg.raise {
-		return w.createRisk()
-	}
 	if msg.exit {
-		switch {
-		case w.step == assessments.StepDecision && w.hasPending:
-			return w.close(fmt.Sprintf("Saved; the decision was not recorded. Version %d stays a draft until step 9 is finished with pgdn and confirmed.", msg.a.Version))
-		case w.step == assessments.StepDecision:
-			return w.close(fmt.Sprintf("Saved. Version %d stays a draft until a decision is recorded.", msg.a.Version))
-		}
-		return w.close(fmt.Sprintf("Saved step %d of %d; press a to resume.", int(w.step)+1, len(assessments.ImpactSteps)))
+		return w.close(fmt.Sprintf("Saved version %d of %s; it stays a draft until a decision is recorded.", msg.a.Version, name))
 	}
-	w.step = msg.target
-	w.general = ""
-	w.buildForm()
-	w.notice = fmt.Sprintf("Step %d saved.", int(msg.from)+1)
+	if msg.advance {
+		w.step = msg.target
+		w.general = ""
+		w.buildForm()
+		w.notice = fmt.Sprintf("Step %d saved.", int(msg.from)+1)
+		return nil
+	}
+	w.form.MarkSaved()
+	w.refresh()
+	w.notice = fmt.Sprintf("Step %d saved as it stands; the marked fields are needed to move on.", int(msg.from)+1)
 	return nil
+}
+
+// pushUndo records how to take a step save back (decisions are not undone: they freeze).
+func (w *wizard) pushUndo(before, saved assessments.ImpactAssessment) {
+	if w.c.Undo == nil || saved.Frozen() || !contentChanged(before, saved) {
+		return
+	}
+	s, addr := w.c.Store, w.addr
+	w.c.Undo.Push(common.UndoEntry{
+		Label: fmt.Sprintf("step save of %s impact assessment v%d", common.OneLine(w.sys.Name), saved.Version),
+		To:    addr,
+		Run: func(ctx context.Context) (tea.Msg, error) {
+			back, err := s.UpdateImpactAssessment(ctx, saved, before)
+			if err != nil {
+				return nil, err
+			}
+			return stepSavedMsg{a: back, undo: true}, nil
+		},
+	})
+}
+
+func contentChanged(a, b assessments.ImpactAssessment) bool {
+	ma, mb := assessments.ImpactAssessmentMap(a), assessments.ImpactAssessmentMap(b)
+	for k, v := range ma {
+		if k != "last_step" && mb[k] != v {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *wizard) reload() tea.Cmd {
 	seq, s, ctx, id := w.seq, w.c.Store, w.c.Ctx, w.saved.ID
-	return func() tea.Msg {
+	return w.send(func() tea.Msg {
 		a, err := s.ImpactAssessment(ctx, id)
 		return currentLoadedMsg{seq: seq, a: a, err: err}
-	}
+	})
 }
 
-// raiseRisk creates a linked AI risk from the area shown, once its step is saved.
+// raiseRisk creates a linked AI risk from the area shown, prefilled from its saved ratings.
 func (w *wizard) raiseRisk() tea.Cmd {
 	if w.step != assessments.StepImpacts {
 		w.general = "Go to step 7 (impacts per area) and choose a harm to raise a risk from it."
 		return nil
 	}
-	if !w.readOnly {
-		w.collect()
+	if !w.readOnly && w.form.Changed() {
+		w.general = "Save the step first (ctrl+s): the risk is prefilled from the saved ratings."
+		return nil
 	}
-	im := w.work.Impact(w.areaID())
+	im := w.saved.Impact(w.areaID())
 	switch {
 	case !im.Harm():
 		w.general = im.Area.Label() + " is not assessed as a harm; only a harm can raise a risk."
@@ -479,53 +523,105 @@ func (w *wizard) raiseRisk() tea.Cmd {
 		w.general = "Rate the residual severity and likelihood of " + im.Area.Label() + " first: the risk is prefilled from them."
 		return nil
 	}
-	if w.readOnly {
-		return w.createRisk()
-	}
-	if !w.check(false) {
-		return nil
-	}
-	w.seq++
-	seq, before, after := w.seq, w.saved, w.work.Clone()
-	after.LastStep = w.step
-	w.saving = true
-	s, ctx := w.c.Store, w.c.Ctx
-	return func() tea.Msg {
-		a, err := s.UpdateImpactAssessment(ctx, before, after)
-		return stepSavedMsg{seq: seq, a: a, err: err, target: after.LastStep, raise: true}
-	}
-}
-
-func (w *wizard) createRisk() tea.Cmd {
 	w.seq++
 	w.saving = true
 	seq, s, ctx, id, area, set := w.seq, w.c.Store, w.c.Ctx, w.saved.ID, w.areaID(), w.c.Catalogs
-	return func() tea.Msg {
+	return w.send(func() tea.Msg {
 		r, err := s.CreateRiskFromImpact(ctx, id, area, func(c assessments.ControlRef) string { return controlName(set, c) })
 		return riskRaisedMsg{seq: seq, risk: r, area: area, err: err}
-	}
+	})
 }
 
-// flush saves the working copy synchronously when the program ends (nothing typed is
-// lost). A step that is not well formed is left as it is on screen.
+// flush saves a changed, well-formed step synchronously when the program ends, so nothing
+// typed is lost; a decision is never recorded this way.
 func (w *wizard) flush(ctx context.Context) error {
-	if w.readOnly || w.saving {
+	if w.readOnly || w.saving || !w.form.Changed() {
 		return nil
 	}
-	w.collect()
-	work := w.work.Clone()
-	if w.step == assessments.StepDecision {
-		work.Decision = w.saved.Decision
-	}
-	work.LastStep = w.step
-	if len(work.CheckStep(w.step, assessments.CheckDraft)) > 0 {
+	if len(w.problems(w.step, w.form.Values(), assessments.CheckDraft)) > 0 {
 		return nil
 	}
-	saved, err := w.c.Store.UpdateImpactAssessment(ctx, w.saved, work)
+	after, _ := fromStep(w.saved, w.step, w.set(), w.form.Values())
+	after.Decision = w.saved.Decision
+	after.LastStep = max(w.saved.LastStep, w.step)
+	saved, err := w.c.Store.UpdateImpactAssessment(ctx, w.saved, after)
 	if err == nil {
 		w.saved = saved
+		w.form.MarkSaved()
 	}
 	return err
+}
+
+// unsavedWork describes a changed step that cannot be saved as it stands.
+func (w *wizard) unsavedWork() string {
+	if w.readOnly || w.saving || !w.form.Changed() {
+		return ""
+	}
+	p := w.problems(w.step, w.form.Values(), assessments.CheckDraft)
+	if len(p) == 0 {
+		return ""
+	}
+	for _, f := range w.step.Fields() {
+		if msg, ok := p[f]; ok {
+			return fmt.Sprintf("%s of the impact assessment of %s (%s)", w.stepName(w.step), common.OneLine(w.sys.Name), msg)
+		}
+	}
+	return fmt.Sprintf("%s of the impact assessment of %s", w.stepName(w.step), common.OneLine(w.sys.Name))
+}
+
+// keyMap is the wizard's help: the step keys first, then the focused field's.
+func (w *wizard) keyMap() help.KeyMap {
+	k := w.keys
+	if w.readOnly {
+		short := []key.Binding{withHelp(k.Steps, "pgdn/pgup", "step")}
+		full := []key.Binding{withHelp(k.ViewNext, "pgdn/→", "next step"), withHelp(k.ViewPrev, "pgup/←", "previous step")}
+		if w.step == assessments.StepImpacts {
+			short = []key.Binding{withHelp(k.AreaRight, "←/→", "area"), k.Steps, k.RaiseRisk}
+			full = []key.Binding{k.AreaRight, k.AreaLeft, withHelp(k.NextStep, "pgdn", "next step"), withHelp(k.PrevStep, "pgup", "previous step"), k.RaiseRisk}
+		}
+		short = append(short, withHelp(k.Close, "esc", "close"), k.ReAssess)
+		full = append(full, k.ReAssess, withHelp(k.Close, "esc", "close"))
+		return common.HelpMap{Short: short, Full: [][]key.Binding{full}}
+	}
+	inner := w.form.KeyMap()
+	fs := inner.ShortHelp()
+	if len(fs) == 0 || fs[0].Help().Key != "ctrl+s" {
+		return inner // the form asks a question or shows a pick list
+	}
+	save := k.SaveStep
+	if w.step == assessments.StepDecision {
+		save = withHelp(k.SaveStep, "ctrl+s", "save, decide")
+	}
+	// The form's short help is save, esc, the field's own keys, then field movement.
+	leave, fieldKeys := fs[1], []key.Binding{}
+	for _, b := range fs[2:] {
+		if b.Help().Key != "tab/↓" && b.Help().Key != "shift+tab/↑" {
+			fieldKeys = append(fieldKeys, b)
+		}
+	}
+	short := append([]key.Binding{save}, fieldKeys...)
+	short = append(short, k.Steps)
+	if w.step == assessments.StepImpacts {
+		short = append(short, k.Areas)
+	}
+	short = append(short, leave)
+	if w.step == assessments.StepImpacts {
+		short = append(short, k.RaiseRisk)
+	}
+	full := [][]key.Binding{{save, k.NextStep, k.PrevStep}}
+	if w.step == assessments.StepImpacts {
+		full = append(full, []key.Binding{k.NextArea, k.PrevArea, k.RaiseRisk})
+	}
+	for _, g := range inner.FullHelp() {
+		var rest []key.Binding
+		for _, b := range g {
+			if b.Help().Key != "ctrl+s" {
+				rest = append(rest, b)
+			}
+		}
+		full = append(full, rest)
+	}
+	return common.HelpMap{Short: short, Full: full}
 }
 
 func controlName(set *catalogs.Set, c assessments.ControlRef) string {

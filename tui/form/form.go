@@ -88,6 +88,9 @@ type Field struct {
 	Inline bool
 	// Lines is the height of a MultiLine field (default 4).
 	Lines int
+	// Selector marks a field that chooses what the form shows (the area of a per-area
+	// form) rather than a value to save: changing it does not make the form changed.
+	Selector bool
 }
 
 // DefaultLimit is the character limit of a field that names none.
@@ -148,8 +151,12 @@ type Form struct {
 	fields []*state
 	focus  int
 	// initial is what Load set: the form is changed when its values differ from it.
-	initial  Values
-	errs     map[string]string
+	initial Values
+	errs    map[string]string
+	// own are the fields whose message came from the form's checks (required, dates, the
+	// validator): a change anywhere clears those that passed, as a validator's rule may
+	// span fields (a residual rating above the inherent one is fixed by either).
+	own      map[string]bool
 	validate func(Values) map[string]string
 	asking   bool // "discard changes? y/n"
 	pick     *picker
@@ -160,6 +167,7 @@ type Form struct {
 
 	width, height int
 	offset        int
+	lw            int // the label column's width for width; 0 until measured
 }
 
 // New builds a form over the given fields, empty until Load.
@@ -202,6 +210,11 @@ func New(st *common.Styles, fields ...Field) *Form {
 			if sp.Lines == 0 {
 				ta.SetHeight(4)
 			}
+			// A steady cursor, as in the one-line fields: no blink timer runs while the
+			// form waits for a key.
+			tst := ta.Styles()
+			tst.Cursor.Blink = false
+			ta.SetStyles(tst)
 			s.area = ta
 		}
 		f.fields = append(f.fields, s)
@@ -249,6 +262,7 @@ func (f *Form) Load(v Values) {
 	}
 	f.initial = f.Values()
 	f.errs = map[string]string{}
+	f.own = nil
 	f.asking = false
 	f.pick = nil
 	f.offset = 0
@@ -303,10 +317,10 @@ func (f *Form) Set(k, v string) {
 	}
 }
 
-// Changed reports whether any value differs from what Load set.
+// Changed reports whether any value differs from what Load set (selectors aside).
 func (f *Form) Changed() bool {
-	for k, v := range f.Values() {
-		if f.initial[k] != v {
+	for _, s := range f.fields {
+		if !s.spec.Selector && f.initial[s.spec.Key] != s.get() {
 			return true
 		}
 	}
@@ -317,7 +331,7 @@ func (f *Form) Changed() bool {
 func (f *Form) ChangedKeys() []string {
 	var out []string
 	for _, s := range f.fields {
-		if f.initial[s.spec.Key] != s.get() {
+		if !s.spec.Selector && f.initial[s.spec.Key] != s.get() {
 			out = append(out, s.spec.Key)
 		}
 	}
@@ -331,6 +345,7 @@ func (f *Form) MarkSaved() { f.initial = f.Values() }
 // to the first field in error. Keys no field has are shown under the first field.
 func (f *Form) SetErrors(errs map[string]string) tea.Cmd {
 	f.errs = map[string]string{}
+	f.own = nil
 	var first = -1
 	for i, s := range f.fields {
 		if msg, ok := errs[s.spec.Key]; ok && msg != "" {
@@ -409,11 +424,18 @@ func (f *Form) Focus(k string) tea.Cmd {
 	return nil
 }
 
-// SetSize sets the drawing area.
+// SetSize sets the drawing area. Only a new width measures the labels and resizes the
+// text fields again (a screen may set the size on every frame).
 func (f *Form) SetSize(w, h int) {
-	f.width, f.height = max(w, 20), max(h, 3)
+	w, h = max(w, 20), max(h, 3)
+	f.height = h
+	if f.lw > 0 && w == f.width {
+		return
+	}
+	f.width, f.lw = w, 0
+	f.lw = f.labelWidth()
+	vw := max(8, f.width-len(f.indent(f.lw)))
 	for _, s := range f.fields {
-		vw := max(8, f.width-len(f.indent(f.labelWidth())))
 		switch s.spec.Kind {
 		case Text, Date, Person:
 			s.input.SetWidth(max(1, vw-1))
@@ -442,6 +464,13 @@ func (f *Form) focused() *state {
 func (f *Form) visible(i int) bool {
 	sp := f.fields[i].spec
 	return sp.Show == nil || sp.Show(f.Values())
+}
+
+// visibleIn is visible with the values read once by the caller (a form of many fields
+// would otherwise read every value for each field it draws).
+func (f *Form) visibleIn(i int, v Values) bool {
+	sp := f.fields[i].spec
+	return sp.Show == nil || sp.Show(v)
 }
 
 func (f *Form) firstVisible() int {
@@ -520,13 +549,22 @@ func (f *Form) check() map[string]string {
 	return errs
 }
 
-// recheck clears the message of a field that became valid; it never adds one.
+// recheck clears the message of a field that became valid, and those of the form's own
+// checks that now pass (a rule may span fields); it never adds one.
 func (f *Form) recheck(k string) {
-	if _, bad := f.errs[k]; !bad {
+	_, bad := f.errs[k]
+	if !bad && len(f.own) == 0 {
 		return
 	}
-	if _, still := f.check()[k]; !still {
-		delete(f.errs, k)
+	now := f.check()
+	for key := range f.errs {
+		if key != k && !f.own[key] {
+			continue
+		}
+		if _, still := now[key]; !still {
+			delete(f.errs, key)
+			delete(f.own, key)
+		}
 	}
 }
 
@@ -572,9 +610,15 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Save):
 		if errs := f.check(); len(errs) > 0 {
-			return None, f.SetErrors(errs)
+			cmd := f.SetErrors(errs)
+			f.own = map[string]bool{}
+			for key := range f.errs {
+				f.own[key] = true
+			}
+			return None, cmd
 		}
 		f.errs = map[string]string{}
+		f.own = nil
 		return Save, nil
 	case key.Matches(msg, k.Back):
 		if !f.Changed() {
@@ -837,6 +881,9 @@ func (f *Form) SetBare(b bool) { f.bare = b }
 func (f *Form) labelWidth() int {
 	if f.bare {
 		return 0
+	}
+	if f.lw > 0 {
+		return f.lw
 	}
 	w := 0
 	for _, s := range f.fields {

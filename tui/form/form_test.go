@@ -304,3 +304,61 @@ func TestPastedLineEndsBecomeNewlines(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+func TestMultiLineFocusStartsNoTimer(t *testing.T) {
+	f := sample()
+	cmd := f.Focus("notes")
+	if cmd == nil {
+		return
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("focusing a multi-line field started a blink timer: an idle form would keep redrawing")
+	}
+}
+
+func TestSelectorDoesNotChangeTheForm(t *testing.T) {
+	f := New(common.NewStyles(true),
+		Field{Key: "area", Label: "Area", Kind: Choice, Selector: true, Options: []Option{{"0", "first"}, {"1", "second"}}},
+		Field{Key: "a0", Label: "First", Kind: Text, Show: func(v Values) bool { return v["area"] == "0" }},
+		Field{Key: "a1", Label: "Second", Kind: Text, Show: func(v Values) bool { return v["area"] == "1" }},
+	)
+	f.Load(Values{"area": "0"})
+	press(t, f, "right")
+	if f.Value("area") != "1" || f.Changed() || len(f.ChangedKeys()) != 0 {
+		t.Fatalf("a selector change made the form changed: %v", f.ChangedKeys())
+	}
+	if act := press(t, f, "esc"); act != Leave {
+		t.Fatalf("esc after only a selector change must leave, got %v (asking %v)", act, f.Asking())
+	}
+	press(t, f, "tab")
+	typeText(f, "x")
+	if !f.Changed() || strings.Join(f.ChangedKeys(), ",") != "a1" {
+		t.Fatalf("changed keys %v", f.ChangedKeys())
+	}
+}
+
+func TestCrossFieldValidatorMessageClears(t *testing.T) {
+	f := sample()
+	// A rule over two fields: the level may not exceed the title's length.
+	f.SetValidator(func(v Values) map[string]string {
+		if len(v["level"]) > 0 && int(v["level"][0]-'0') > len(v["title"])-6 {
+			return map[string]string{"level": "Level above what the title allows."}
+		}
+		return nil
+	})
+	f.Focus("level")
+	press(t, f, "3")
+	press(t, f, "ctrl+s")
+	if f.Errors()["level"] == "" {
+		t.Fatal("validator message missing after save")
+	}
+	f.Focus("title")
+	typeText(f, " daily")
+	if msg := f.Errors()["level"]; msg != "" {
+		t.Fatalf("fixed through the other field, the message stays: %q", msg)
+	}
+}

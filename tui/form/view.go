@@ -58,13 +58,14 @@ func (f *Form) lines() (out []string, top, bottom int) {
 	st := f.st
 	lw := f.labelWidth()
 	vw := max(8, f.width-len(f.indent(lw)))
+	vals := f.Values()
 	for i := 0; i < len(f.fields); {
 		// A line holds a field and the inline fields that follow it.
 		j := i + 1
 		for j < len(f.fields) && f.fields[j].spec.Inline {
 			j++
 		}
-		if !f.visible(i) {
+		if !f.visibleIn(i, vals) {
 			i = j
 			continue
 		}
