@@ -293,68 +293,181 @@ func dedupeLinks(in []assessments.EvidenceLink) []assessments.EvidenceLink {
 // UpdateEvidence saves the fields that differ between before (what the caller showed) and
 // after. A new path attaches that file instead (hashed before the transaction); an empty path
 // drops the file and its kept copy. A field changed elsewhere meanwhile is a *ConflictError
-// and nothing is written. Links are edited with LinkEvidence and UnlinkEvidence.
+// and nothing is written. Links are edited with LinkEvidence and UnlinkEvidence, or together
+// with the fields by SaveEvidenceWithLinks.
 func (s *Store) UpdateEvidence(ctx context.Context, before, after assessments.Evidence, opt AttachOptions) (assessments.Evidence, error) {
-	if before.ID == "" || before.ID != after.ID {
-		return before, errors.New("update evidence: before and after name different items")
-	}
-	if err := after.Validate(); err != nil {
+	ed, err := s.prepareEvidenceEdit(before, after, opt, false)
+	if err != nil {
 		return before, err
 	}
-	var file EvidenceFile
-	replaceFile := false
-	if strings.TrimSpace(after.Path) == "" {
-		clearFile(&after)
-		replaceFile = before.Path != ""
-	} else if abs, _ := absPath(after.Path); abs != before.Path {
-		var err error
-		if file, err = ReadEvidenceFile(after.Path, opt); err != nil {
-			return before, err
-		}
-		applyFile(&after, file, s.now().UTC())
-		replaceFile = true
-	} else {
-		after.Path, after.SHA256, after.Size, after.ModTime, after.Kept = before.Path, before.SHA256, before.Size, before.ModTime, before.Kept
-	}
-	diffs := Diff(evidenceFields, evidenceMap(before), evidenceMap(after))
-	if len(diffs) == 0 {
+	if len(ed.diffs) == 0 {
 		return before, nil
 	}
-	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+	if err := s.WithTx(ctx, func(tx *sql.Tx) error { return s.writeEvidenceEdit(ctx, tx, before, ed) }); err != nil {
+		return before, err
+	}
+	return s.EvidenceItem(ctx, before.ID)
+}
+
+// SaveEvidenceWithLinks saves an evidence item and its link edits in one transaction, so the
+// fields, the links removed and the links added land together or not at all. With before nil
+// it creates after with after.Links and link. Otherwise it saves the fields that differ
+// between *before and after (as UpdateEvidence does), removes the links in unlink and adds
+// those in link. after.Kept says whether the file's bytes are kept in the workspace: for a
+// new file within opt's limit, and for the attached file, whose bytes are read again (they
+// must still be the attached ones) or dropped. Files are read before the transaction.
+func (s *Store) SaveEvidenceWithLinks(ctx context.Context, before *assessments.Evidence, after assessments.Evidence,
+	unlink, link []assessments.EvidenceLink, opt AttachOptions) (assessments.Evidence, error) {
+	for _, l := range append(append([]assessments.EvidenceLink{}, unlink...), link...) {
+		if err := l.Validate(); err != nil {
+			return after, err
+		}
+	}
+	if !after.Kept {
+		opt.NoKeep = true
+	}
+	if before == nil {
+		after.Links = append(append([]assessments.EvidenceLink{}, after.Links...), link...)
+		return s.CreateEvidence(ctx, after, opt)
+	}
+	ed, err := s.prepareEvidenceEdit(*before, after, opt, true)
+	if err != nil {
+		return *before, err
+	}
+	err = s.WithTx(ctx, func(tx *sql.Tx) error {
+		if len(ed.diffs) > 0 {
+			if err := s.writeEvidenceEdit(ctx, tx, *before, ed); err != nil {
+				return err
+			}
+		}
 		cur, err := s.evidenceItem(ctx, tx, before.ID)
 		if err != nil {
 			return err
 		}
-		if err := CheckFresh("evidence "+strconv.Quote(cur.Title), diffs, evidenceMap(cur)); err != nil {
-			return err
-		}
-		m := evidenceMap(cur)
-		for _, d := range diffs {
-			m[d.Field] = d.New
-		}
-		check := []any{string(cur.Integrity), cur.CheckDetail, stampOf(cur.CheckedAt)}
-		if replaceFile {
-			check = []any{string(after.Integrity), after.CheckDetail, stampOf(after.CheckedAt)}
-		}
-		size, _ := strconv.ParseInt(m["size"], 10, 64)
-		if _, err := tx.ExecContext(ctx, `UPDATE evidence SET title=?, kind=?, description=?, collected_on=?, collected_by=?, valid_until=?,
-			path=?, sha256=?, size=?, mtime=?, kept=?, url=?, check_state=?, check_detail=?, checked_at=?, updated_at=?, updated_by=? WHERE id=?`,
-			m["title"], m["kind"], m["description"], m["collected_on"], m["collected_by"], m["valid_until"],
-			m["path"], m["sha256"], size, m["mtime"], boolInt(m["kept"] == "true"), m["url"], check[0], check[1], check[2],
-			s.stamp(), s.author, before.ID); err != nil {
-			return fmt.Errorf("save evidence: %w", err)
-		}
-		if replaceFile {
-			if err := writeBlob(ctx, tx, before.ID, file); err != nil {
+		for _, l := range unlink {
+			if err := s.unlinkTx(ctx, tx, cur.EngagementID, cur.ID, l); err != nil {
 				return err
 			}
 		}
-		return s.Record(ctx, tx, cur.EngagementID, "evidence", before.ID, diffs)
+		_, err = s.linkTx(ctx, tx, cur.EngagementID, cur.ID, link)
+		return err
 	})
 	if err != nil {
-		return before, err
+		return *before, err
 	}
 	return s.EvidenceItem(ctx, before.ID)
+}
+
+// evidenceEdit is an update of an evidence item prepared outside the write lock.
+type evidenceEdit struct {
+	after assessments.Evidence
+	// file is the file read: a new one attached, or the attached one whose bytes are kept.
+	file EvidenceFile
+	// newFile: the fingerprint and the check state are the new file's (or cleared).
+	newFile bool
+	// blob: the kept copy is replaced by file's bytes (none: dropped).
+	blob  bool
+	diffs []FieldDiff
+}
+
+func keptError(format string, a ...any) error {
+	return &assessments.ValidationError{Field: "kept", Message: fmt.Sprintf(format, a...)}
+}
+
+// prepareEvidenceEdit validates after and reads the file it attaches, before any lock is
+// taken. With keepChange, after.Kept decides whether the bytes of the file already attached
+// are kept (read again: they must still be the attached bytes) or dropped; without it the
+// stored choice stays.
+func (s *Store) prepareEvidenceEdit(before, after assessments.Evidence, opt AttachOptions, keepChange bool) (evidenceEdit, error) {
+	if before.ID == "" || before.ID != after.ID {
+		return evidenceEdit{}, errors.New("update evidence: before and after name different items")
+	}
+	if err := after.Validate(); err != nil {
+		return evidenceEdit{}, err
+	}
+	var ed evidenceEdit
+	if strings.TrimSpace(after.Path) == "" {
+		clearFile(&after)
+		ed.newFile = before.Path != ""
+		ed.blob = ed.newFile
+	} else if abs, _ := absPath(after.Path); abs != before.Path {
+		file, err := ReadEvidenceFile(after.Path, opt)
+		if err != nil {
+			return evidenceEdit{}, err
+		}
+		applyFile(&after, file, s.now().UTC())
+		ed.file, ed.newFile, ed.blob = file, true, true
+	} else {
+		keep := after.Kept
+		after.Path, after.SHA256, after.Size, after.ModTime, after.Kept = before.Path, before.SHA256, before.Size, before.ModTime, before.Kept
+		if keepChange && keep != before.Kept {
+			if keep {
+				file, err := ReadEvidenceFile(before.Path, AttachOptions{KeepLimit: opt.KeepLimit})
+				var ve *assessments.ValidationError
+				if errors.As(err, &ve) {
+					return evidenceEdit{}, keptError("No copy can be kept: %s", ve.Message)
+				} else if err != nil {
+					return evidenceEdit{}, err
+				}
+				if file.SHA256 != before.SHA256 {
+					return evidenceEdit{}, keptError("No copy can be kept: %s is no longer the file attached (its bytes changed); accept the changed file first.", before.Path)
+				}
+				if file.Data == nil {
+					return evidenceEdit{}, keptError("No copy can be kept: %s is larger than %s.", before.Path, byteSize(opt.limit()))
+				}
+				ed.file = file
+			}
+			after.Kept, ed.blob = keep, true
+		}
+	}
+	ed.after = after
+	ed.diffs = Diff(evidenceFields, evidenceMap(before), evidenceMap(after))
+	return ed, nil
+}
+
+func byteSize(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// writeEvidenceEdit writes a prepared edit inside the caller's transaction: it re-reads the
+// item, refuses a field changed elsewhere (*ConflictError), writes and records the change.
+func (s *Store) writeEvidenceEdit(ctx context.Context, tx Handler, before assessments.Evidence, ed evidenceEdit) error {
+	cur, err := s.evidenceItem(ctx, tx, before.ID)
+	if err != nil {
+		return err
+	}
+	entity := "evidence " + strconv.Quote(cur.Title)
+	if err := CheckFresh(entity, ed.diffs, evidenceMap(cur)); err != nil {
+		return err
+	}
+	if ed.blob && !ed.newFile && ed.file.Data != nil && cur.SHA256 != ed.file.SHA256 {
+		return &ConflictError{Entity: entity, Field: "sha256", Current: cur.SHA256}
+	}
+	m := evidenceMap(cur)
+	for _, d := range ed.diffs {
+		m[d.Field] = d.New
+	}
+	check := []any{string(cur.Integrity), cur.CheckDetail, stampOf(cur.CheckedAt)}
+	if ed.newFile {
+		check = []any{string(ed.after.Integrity), ed.after.CheckDetail, stampOf(ed.after.CheckedAt)}
+	}
+	size, _ := strconv.ParseInt(m["size"], 10, 64)
+	if _, err := tx.ExecContext(ctx, `UPDATE evidence SET title=?, kind=?, description=?, collected_on=?, collected_by=?, valid_until=?,
+		path=?, sha256=?, size=?, mtime=?, kept=?, url=?, check_state=?, check_detail=?, checked_at=?, updated_at=?, updated_by=? WHERE id=?`,
+		m["title"], m["kind"], m["description"], m["collected_on"], m["collected_by"], m["valid_until"],
+		m["path"], m["sha256"], size, m["mtime"], boolInt(m["kept"] == "true"), m["url"], check[0], check[1], check[2],
+		s.stamp(), s.author, before.ID); err != nil {
+		return fmt.Errorf("save evidence: %w", err)
+	}
+	if ed.blob {
+		if err := writeBlob(ctx, tx, before.ID, ed.file); err != nil {
+			return err
+		}
+	}
+	return s.Record(ctx, tx, cur.EngagementID, "evidence", before.ID, ed.diffs)
 }
 
 // ReattachEvidenceFile accepts the file now at the item's path as the new original: it is
@@ -502,16 +615,20 @@ func (s *Store) UnlinkEvidence(ctx context.Context, id string, l assessments.Evi
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM evidence_links WHERE evidence_id = ? AND target = ? AND standard = ? AND target_ref = ?",
-			id, string(l.Target), l.Standard, l.Ref)
-		if err != nil {
-			return fmt.Errorf("unlink evidence: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return s.Record(ctx, tx, cur.EngagementID, "evidence", id, []FieldDiff{{Field: "link", Old: l.String(), New: ""}})
+		return s.unlinkTx(ctx, tx, cur.EngagementID, id, l)
 	})
+}
+
+func (s *Store) unlinkTx(ctx context.Context, h Handler, engagementID, id string, l assessments.EvidenceLink) error {
+	res, err := h.ExecContext(ctx, "DELETE FROM evidence_links WHERE evidence_id = ? AND target = ? AND standard = ? AND target_ref = ?",
+		id, string(l.Target), l.Standard, l.Ref)
+	if err != nil {
+		return fmt.Errorf("unlink evidence: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return s.Record(ctx, h, engagementID, "evidence", id, []FieldDiff{{Field: "link", Old: l.String(), New: ""}})
 }
 
 // CopyRequirementEvidence links every item that supports (fromStd, fromRef) to (toStd, toRef)
