@@ -105,6 +105,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.OpenDialogMsg:
 		a.dialogs = append(a.dialogs, msg.Dialog)
 		a.fullHelp = false
+		// A dialog that reads what it shows (an Init method) starts reading as it opens.
+		if in, ok := msg.Dialog.(interface{ Init() tea.Cmd }); ok {
+			return a, in.Init()
+		}
 		return a, nil
 	case common.CloseDialogMsg:
 		a.closeDialog(msg.ID)

@@ -146,7 +146,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				return m, m.switchTo((m.active + 1) % len(m.tabs))
 			case key.Matches(msg, m.c.Keys.PrevTab):
 				return m, m.switchTo((m.active - 1 + len(m.tabs)) % len(m.tabs))
-			case key.Matches(msg, m.c.Keys.Back):
+			case key.Matches(msg, m.c.Keys.Back) && !m.tabUsesEsc(msg):
 				if f, ok := m.tabs[m.active].(common.Flusher); ok {
 					if err := f.FlushDrafts(); err != nil {
 						return m, common.ErrCmd(err)
@@ -195,6 +195,15 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// escUser is implemented by tabs that use esc at times without holding every key (a list
+// whose esc clears its filter); q, [ and ] still reach the engagement screen.
+type escUser interface{ UsesEsc() bool }
+
+func (m *Model) tabUsesEsc(msg tea.KeyPressMsg) bool {
+	u, ok := m.tabs[m.active].(escUser)
+	return ok && msg.String() == "esc" && u.UsesEsc()
 }
 
 // Address names the screen for addressed messages (the jump box reports here).

@@ -190,6 +190,10 @@ func New(st *common.Styles, fields ...Field) *Form {
 		case MultiLine:
 			ta := textarea.New()
 			ta.ShowLineNumbers = false
+			// A steady cursor, as in one-line fields: a blinking one redraws twice a second.
+			tst := ta.Styles()
+			tst.Cursor.Blink = false
+			ta.SetStyles(tst)
 			ta.Prompt = "│ "
 			ta.Placeholder = sp.Placeholder
 			ta.CharLimit = limit

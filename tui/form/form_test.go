@@ -273,3 +273,14 @@ func TestNothingChangesOnLoad(t *testing.T) {
 		t.Fatalf("changed keys %v", f.ChangedKeys())
 	}
 }
+
+func TestFocusedFieldsDoNotBlink(t *testing.T) {
+	f := sample()
+	// A blinking cursor sends a timer message every half second: the screen would redraw
+	// for nothing, and a test driver waits on it.
+	for _, k := range []string{"title", "notes", "due", "owner"} {
+		if cmd := f.Focus(k); cmd != nil {
+			t.Errorf("focusing %s returned a command (a cursor blink)", k)
+		}
+	}
+}

@@ -27,8 +27,8 @@ import (
 type Extensions struct {
 	Sections []common.SectionLoader
 	Marks    []common.RowMarkLoader
-	// Attach opens the evidence dialog for a requirement (nil: not available).
-	Attach func(c *common.Common, e assessments.Engagement, standard, ref string) common.Screen
+	// Attach builds the evidence dialog for a requirement, drawn by the root (nil: not available).
+	Attach func(c *common.Common, e assessments.Engagement, standard, ref string) common.Dialog
 	// Suggestions opens the crosswalk suggestions screen (nil: not available).
 	Suggestions func(c *common.Common, e assessments.Engagement) common.Screen
 }
@@ -624,9 +624,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if !ok || m.ext.Attach == nil {
 			return nil
 		}
-		m.overlay = m.ext.Attach(m.c, m.eng, m.std, req.Ref)
-		m.overlay.SetSize(m.width, m.height)
-		return m.overlay.Init()
+		return common.OpenDialog(m.ext.Attach(m.c, m.eng, m.std, req.Ref))
 	}
 	return nil
 }
