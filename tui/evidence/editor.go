@@ -61,8 +61,16 @@ type editor struct {
 func newEditor(c *common.Common, e assessments.Engagement, item *assessments.Evidence, preset []assessments.EvidenceLink, risks map[string]string) *editor {
 	ed := &editor{c: c, eng: e, before: item}
 	var loaded assessments.Evidence
+	links := preset
 	if item != nil {
 		loaded = *item
+		links = item.Links
+	}
+	var ticked []string
+	for _, l := range links {
+		if l.Target != assessments.LinkImpactAssessment {
+			ticked = append(ticked, l.String())
+		}
 	}
 	// A stored path or address always shows, whatever the kind, so nothing saved is hidden.
 	showPath := func(v form.Values) bool { return v[kKind] != string(assessments.KindLink) || loaded.Path != "" }
@@ -88,13 +96,12 @@ func newEditor(c *common.Common, e assessments.Engagement, item *assessments.Evi
 		form.Field{Key: kValidUntil, Label: "Valid until", Kind: form.Date,
 			Placeholder: "YYYY-MM-DD, empty: no expiry (t: today)"},
 		form.Field{Key: kLinks, Label: "Links", Kind: form.Multi,
-			Items: func() []form.Option { return linkOptions(c, e, risks) },
+			Items: func() []form.Option { return linkOptions(c, e, risks, ticked) },
 			Help:  "the requirements (either standard) and risks it supports"},
 	)
 	ed.form.SetNow(c.Now)
 	ed.form.SetValidator(ed.problems)
 	v := form.Values{kKind: string(assessments.KindDocument), kKept: "yes"}
-	links := preset
 	if item != nil {
 		// Stored text is shown inert: an escape sequence in a title must not reach the
 		// terminal through the field. evidence() maps untouched fields back to the original.
@@ -106,16 +113,9 @@ func newEditor(c *common.Common, e assessments.Engagement, item *assessments.Evi
 		if item.Kept || item.Path == "" {
 			v[kKept] = "yes"
 		}
-		links = item.Links
 	} else {
 		v[kCollectedOn] = c.Now().Format(assessments.DateLayout)
 		v[kCollectedBy] = c.Store.Author()
-	}
-	var ticked []string
-	for _, l := range links {
-		if l.Target != assessments.LinkImpactAssessment {
-			ticked = append(ticked, l.String())
-		}
 	}
 	v[kLinks] = form.Join(ticked)
 	ed.form.Load(v)
@@ -131,8 +131,8 @@ func (ed *editor) title() string {
 }
 
 // linkOptions are the requirements of every standard in scope, in catalog order, then the
-// register's risks by ref.
-func linkOptions(c *common.Common, e assessments.Engagement, risks map[string]string) []form.Option {
+// register's risks by ref; the links the item has come first, so the list opens on them.
+func linkOptions(c *common.Common, e assessments.Engagement, risks map[string]string, first []string) []form.Option {
 	var out []form.Option
 	for _, std := range e.Standards {
 		cat, ok := c.Catalogs.Get(std)
@@ -152,6 +152,11 @@ func linkOptions(c *common.Common, e assessments.Engagement, risks map[string]st
 		ref, title, _ := strings.Cut(risks[id], " ")
 		out = append(out, form.Option{Value: string(assessments.LinkRisk) + ":" + id, Label: "Risk " + ref + "  " + title})
 	}
+	isFirst := map[string]bool{}
+	for _, v := range first {
+		isFirst[v] = true
+	}
+	sort.SliceStable(out, func(i, j int) bool { return isFirst[out[i].Value] && !isFirst[out[j].Value] })
 	return out
 }
 

@@ -311,6 +311,13 @@ func TestEditSavesRelinksAndUndoes(t *testing.T) {
 	r.typeText(" (signed)")
 	m.ed.form.Focus(kLinks)
 	r.press("enter")
+	// The list opens on what the item is linked to.
+	v := plain(m.View())
+	for _, want := range []string{"▸ [x] ISO 27001 A.5.15", "  [x] ISO 27001 A.5.18", "  [x] ISO 42001 A.3.2", "  [ ] ISO 27001 4.1"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("pick list lacks %q:\n%s", want, v)
+		}
+	}
 	r.typeText("a.5.18")
 	r.press("space", "enter") // untick
 	r.press("ctrl+s")

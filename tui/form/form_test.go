@@ -284,3 +284,12 @@ func TestFocusedFieldsDoNotBlink(t *testing.T) {
 		}
 	}
 }
+
+func TestPickListShowsItsFilterPlaceholder(t *testing.T) {
+	f := sample()
+	f.Focus("tags")
+	press(t, f, "enter")
+	if v := tuitest.Plain(f.View()); !strings.Contains(v, "/ type to filter") {
+		t.Fatalf("the empty filter must say what it is for:\n%s", v)
+	}
+}

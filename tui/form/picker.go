@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -184,6 +185,8 @@ func (f *Form) pickKey(msg tea.KeyPressMsg) tea.Cmd {
 func (p *picker) lines(st *common.Styles, indent, width int) []string {
 	pad := strings.Repeat(" ", indent)
 	w := max(10, width-indent)
+	// An input without a width shows one cell of its placeholder.
+	p.filter.SetWidth(max(1, w-lipgloss.Width(p.filter.Prompt)-1))
 	out := []string{pad + common.Truncate(p.filter.View(), w)}
 	if len(p.shown) == 0 {
 		out = append(out, pad+st.Muted.Render("  nothing matches; backspace widens the filter"))
