@@ -219,10 +219,10 @@ func (d *attachDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PickDown):
 		d.move(1)
 		return nil
-	case msg.String() == "pgup":
+	case key.Matches(msg, k.PickPgUp):
 		d.move(-attachRows)
 		return nil
-	case msg.String() == "pgdown":
+	case key.Matches(msg, k.PickPgDown):
 		d.move(attachRows)
 		return nil
 	case key.Matches(msg, k.AddNew):
@@ -426,5 +426,5 @@ func (d *attachDialog) KeyMap() help.KeyMap {
 	}
 	k := d.keys
 	b := []key.Binding{k.Attach, k.AddNew, k.Detach, k.PickDown, k.PickUp, k.Close}
-	return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
+	return common.HelpMap{Short: b, Full: [][]key.Binding{b, {k.PickPgDown, k.PickPgUp}}}
 }

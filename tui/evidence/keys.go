@@ -24,6 +24,7 @@ type keyMap struct {
 	// attach dialog
 	Attach, AddNew, Detach key.Binding
 	PickUp, PickDown       key.Binding
+	PickPgUp, PickPgDown   key.Binding
 	Close                  key.Binding
 }
 
@@ -46,6 +47,8 @@ func newKeyMap(base common.KeyMap) keyMap {
 		Detach:      key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "detach")),
 		PickUp:      key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
 		PickDown:    key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
+		PickPgUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PickPgDown:  key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Close:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 	}
 }

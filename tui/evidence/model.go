@@ -132,6 +132,9 @@ type Model struct {
 	// Figures drawn in the header, computed once per load rather than per frame.
 	counts    map[assessments.EvidenceState]int
 	evidenced string
+	// Per item (same index as items), computed once per load for filtering and ordering.
+	states []assessments.EvidenceState
+	lower  []string // titles in lower case
 }
 
 // New builds the Evidence tab of an engagement.
@@ -335,8 +338,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.items, m.results, m.risks, m.impacts = msg.items, msg.results, msg.risks, msg.impacts
 		}
 		m.counts = map[assessments.EvidenceState]int{}
-		for _, it := range m.items {
-			m.counts[it.StateAt(m.c.Now())]++
+		now := m.c.Now()
+		m.states, m.lower = make([]assessments.EvidenceState, len(m.items)), make([]string, len(m.items))
+		for i, it := range m.items {
+			m.states[i] = it.StateAt(now)
+			m.lower[i] = strings.ToLower(it.Title)
+			m.counts[m.states[i]]++
 		}
 		m.evidenced = m.evidencedLine()
 		m.rebuildRows()
@@ -555,9 +562,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.KeepFilter):
 			m.filtering = false
 			m.filter.Blur()
-		case msg.String() == "up":
+		case key.Matches(msg, k.PickUp):
 			m.move(-1)
-		case msg.String() == "down":
+		case key.Matches(msg, k.PickDown):
 			m.move(1)
 		default:
 			var cmd tea.Cmd
@@ -896,18 +903,17 @@ func (m *Model) rebuildRows() {
 	if it, ok := m.selectedRow(); ok {
 		keepID = it.ID
 	}
-	now := m.c.Now()
 	q := strings.TrimSpace(m.filter.Value())
-	var idx []int
-	for i, it := range m.items {
-		if m.state.match(it.StateAt(now)) {
+	idx := make([]int, 0, len(m.items))
+	for i := range m.items {
+		if m.state.match(m.states[i]) {
 			idx = append(idx, i)
 		}
 	}
 	if q != "" {
 		texts := make([]string, len(idx))
 		for j, i := range idx {
-			texts[j] = searchText(m.items[i], m.items[i].StateAt(now))
+			texts[j] = searchText(m.items[i], m.states[i])
 		}
 		var matched []int
 		for _, match := range fuzzy.Find(q, texts) {
@@ -915,7 +921,8 @@ func (m *Model) rebuildRows() {
 		}
 		idx = matched
 	}
-	less := func(a, b assessments.Evidence) int {
+	less := func(i, j int) int {
+		a, b := m.items[i], m.items[j]
 		switch m.sortBy {
 		case sortKind:
 			return strings.Compare(string(a.Kind), string(b.Kind))
@@ -934,15 +941,14 @@ func (m *Model) rebuildRows() {
 			}
 			return strings.Compare(av, bv)
 		case sortState:
-			return stateRank(a.StateAt(now)) - stateRank(b.StateAt(now))
+			return stateRank(m.states[i]) - stateRank(m.states[j])
 		}
 		return 0
 	}
 	sort.SliceStable(idx, func(i, j int) bool {
-		a, b := m.items[idx[i]], m.items[idx[j]]
-		c := less(a, b)
+		c := less(idx[i], idx[j])
 		if c == 0 && (m.sortBy != sortTitle || q == "") {
-			c = strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
+			c = strings.Compare(m.lower[idx[i]], m.lower[idx[j]])
 		}
 		if m.sortDesc {
 			return c > 0
@@ -979,7 +985,7 @@ func (m *Model) KeyMap() help.KeyMap {
 		}}
 	}
 	if m.filtering {
-		b := []key.Binding{k.KeepFilter, k.ClearFilter}
+		b := []key.Binding{k.KeepFilter, k.ClearFilter, k.PickDown, k.PickUp}
 		return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
 	}
 	open := withHelp(k.Open, "enter", "details")
@@ -990,7 +996,7 @@ func (m *Model) KeyMap() help.KeyMap {
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{open, k.New, k.Edit, k.Delete, k.Reattach},
-		{k.Filter, k.State, k.StateBack, k.Order, k.Reverse},
+		{k.Filter, k.State, k.Order, k.Reverse}, // S is in the help of s
 		{k.Check, k.Export},
 	}
 	if m.filtered() {
