@@ -46,13 +46,8 @@ type attachDialog struct {
 // NewAttachDialog builds the dialog that attaches evidence to (standard, ref); open it with
 // common.OpenDialog (the root runs its Init, which reads the items).
 func NewAttachDialog(c *common.Common, e assessments.Engagement, standard, ref string) common.Dialog {
-	in := textinput.New()
-	in.Prompt = "/ "
-	in.Placeholder = "filter evidence, or type a file path or https:// address to add it"
+	in := newInput(c.Styles, "/ ", "filter evidence, or type a file path or https:// address to add it")
 	in.CharLimit = 4096
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
 	in.Focus()
 	return &attachDialog{c: c, eng: e, std: standard, ref: ref, keys: newKeyMap(c.Keys), search: in, risks: map[string]string{},
 		id: common.TabAddress(e.ID, "evidence", "attach", standard, ref)}

@@ -143,13 +143,8 @@ func New(c *common.Common, e assessments.Engagement) common.Tab {
 }
 
 func newModel(c *common.Common, e assessments.Engagement) *Model {
-	fi := textinput.New()
-	fi.Prompt = "/ "
-	fi.Placeholder = "title, kind, ref or state"
+	fi := newInput(c.Styles, "/ ", "title, kind, ref or state")
 	fi.CharLimit = 200
-	st := fi.Styles()
-	st.Cursor.Blink = false
-	fi.SetStyles(st)
 	return &Model{c: c, eng: e, keys: newKeyMap(c.Keys), filter: fi,
 		results: map[string]map[string]assessments.Result{}, risks: map[string]string{}, impacts: map[string]string{}}
 }
@@ -797,6 +792,19 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// newInput is a one-line input with a steady cursor (a blinking one redraws the screen twice
+// a second) and a placeholder drawn in italics, so under NO_COLOR it does not read as typed.
+func newInput(st *common.Styles, prompt, placeholder string) textinput.Model {
+	in := textinput.New()
+	in.Prompt, in.Placeholder = prompt, placeholder
+	s := in.Styles()
+	s.Cursor.Blink = false
+	s.Focused.Placeholder = st.Subtle.Italic(true)
+	s.Blurred.Placeholder = st.Subtle.Italic(true)
+	in.SetStyles(s)
+	return in
 }
 
 func expandHome(p string) string {
