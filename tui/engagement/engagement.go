@@ -203,7 +203,7 @@ type escUser interface{ UsesEsc() bool }
 
 func (m *Model) tabUsesEsc(msg tea.KeyPressMsg) bool {
 	u, ok := m.tabs[m.active].(escUser)
-	return ok && msg.String() == "esc" && u.UsesEsc()
+	return ok && key.Matches(msg, m.c.Keys.Cancel) && u.UsesEsc()
 }
 
 // Address names the screen for addressed messages (the jump box reports here).

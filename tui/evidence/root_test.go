@@ -105,3 +105,29 @@ func TestAttachFromTheGapTabThroughTheRoot(t *testing.T) {
 		t.Fatalf("the gap tab did not reload its marks: %q", l)
 	}
 }
+
+// TestEscClearsTheFilterBeforeLeaving: in the workbench, esc on a filtered evidence list
+// clears the filter; only the next esc leaves the engagement.
+func TestEscClearsTheFilterBeforeLeaving(t *testing.T) {
+	s, _, _ := evidence.RootFixture(t)
+	ctx := context.Background()
+	a := tui.New(ctx, s, catalogs.MustBuiltin())
+	a.Common().Now = func() time.Time { return time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) }
+	a.Common().NoTimers = true
+	w := &workbench{t: t, a: a}
+	w.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	tuitest.Run(func(m tea.Msg) tea.Cmd { _, cmd := a.Update(m); return cmd }, a.Init())
+	w.keys("enter", "[", "[") // the engagement, then Export, then Evidence
+	w.keys("s", "s", "s")     // expired only
+	if v := w.view(); !strings.Contains(v, "state: expired") || !strings.Contains(v, "1 of 6") {
+		t.Fatalf("not filtered:\n%s", v)
+	}
+	w.keys("esc")
+	if v := w.view(); !strings.Contains(v, "Evidence library") || strings.Contains(v, "state: expired") {
+		t.Fatalf("esc must clear the filter and stay:\n%s", v)
+	}
+	w.keys("esc")
+	if v := w.view(); strings.Contains(v, "Evidence library") || !strings.Contains(v, "Engagements") {
+		t.Fatalf("the second esc leaves the engagement:\n%s", v)
+	}
+}
