@@ -349,9 +349,10 @@ func evidenceEntity(fields []string, file *EvidenceFile) entity[assessments.Evid
 		},
 		validate: func(_ context.Context, _ *Store, _, next assessments.Evidence) error { return next.Validate() },
 		write: func(ctx context.Context, tx *Store, stored, next assessments.Evidence, changed []FieldDiff) error {
-			newFile := false
+			newFile, keptChanged := false, false
 			for _, d := range changed {
-				newFile = newFile || evidenceFileFields[d.Field]
+				newFile = newFile || (evidenceFileFields[d.Field] && d.Field != "kept")
+				keptChanged = keptChanged || d.Field == "kept"
 			}
 			if newFile {
 				// A file just read is ok as of now; no file is unchecked.
@@ -368,7 +369,7 @@ func evidenceEntity(fields []string, file *EvidenceFile) entity[assessments.Evid
 				string(next.Integrity), next.CheckDetail, stampOf(next.CheckedAt), tx.stamp(), tx.author, stored.ID); err != nil {
 				return fmt.Errorf("save evidence: %w", err)
 			}
-			if !newFile {
+			if !newFile && !keptChanged {
 				return nil
 			}
 			var blob EvidenceFile // no file read: the kept copy goes
@@ -416,9 +417,90 @@ func (s *Store) UpdateEvidence(ctx context.Context, before, after assessments.Ev
 		applyFile(&after, f, s.now().UTC())
 		file = &f
 	} else {
+		keep := after.Kept
 		after.Path, after.SHA256, after.Size, after.ModTime, after.Kept = before.Path, before.SHA256, before.Size, before.ModTime, before.Kept
+		if keep && !before.Kept {
+			// Keep a copy of the file already attached: its bytes are read again.
+			f, err := keptFile(before, opt)
+			if err != nil {
+				return before, err
+			}
+			after.Kept, file = true, &f
+		} else if !keep && before.Kept {
+			after.Kept = false // the kept copy goes
+		}
 	}
 	return update(ctx, s, evidenceEntity(evidenceFields, file), before, after)
+}
+
+func keptError(format string, a ...any) error {
+	return &assessments.ValidationError{Field: "kept", Message: fmt.Sprintf(format, a...)}
+}
+
+func byteSize(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// keptFile reads the attached file again to keep a copy of it: its bytes must still be the
+// ones attached, and within the limit.
+func keptFile(before assessments.Evidence, opt AttachOptions) (EvidenceFile, error) {
+	file, err := ReadEvidenceFile(before.Path, AttachOptions{KeepLimit: opt.KeepLimit})
+	var ve *assessments.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return file, keptError("No copy can be kept: %s", ve.Message)
+	case err != nil:
+		return file, err
+	case file.SHA256 != before.SHA256:
+		return file, keptError("No copy can be kept: %s is no longer the file attached (its bytes changed); accept the changed file first.", before.Path)
+	case file.Data == nil:
+		return file, keptError("No copy can be kept: %s is larger than %s.", before.Path, byteSize(opt.limit()))
+	}
+	return file, nil
+}
+
+// SaveEvidenceWithLinks saves an evidence item and its link edits in one transaction, so the
+// fields, the links removed and the links added land together or not at all. With before nil
+// it creates after with after.Links and link. Otherwise it saves the fields that differ
+// between *before and after (UpdateEvidence), removes the links in unlink and adds those in
+// link.
+func (s *Store) SaveEvidenceWithLinks(ctx context.Context, before *assessments.Evidence, after assessments.Evidence,
+	unlink, link []assessments.EvidenceLink, opt AttachOptions) (assessments.Evidence, error) {
+	for _, l := range append(append([]assessments.EvidenceLink{}, unlink...), link...) {
+		if err := l.Validate(); err != nil {
+			return after, err
+		}
+	}
+	if before == nil {
+		if !after.Kept {
+			opt.NoKeep = true
+		}
+		after.Links = append(append([]assessments.EvidenceLink{}, after.Links...), link...)
+		return s.CreateEvidence(ctx, after, opt)
+	}
+	err := s.WithTx(ctx, func(tx *Store) error {
+		if _, err := tx.UpdateEvidence(ctx, *before, after, opt); err != nil {
+			return err
+		}
+		for _, l := range unlink {
+			if err := tx.UnlinkEvidence(ctx, before.ID, l); err != nil {
+				return err
+			}
+		}
+		if len(link) > 0 {
+			if _, err := tx.LinkEvidence(ctx, before.ID, link...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return *before, err
+	}
+	return s.EvidenceItem(ctx, before.ID)
 }
 
 // ReattachEvidenceFile accepts the file now at the item's path as the new original: it is

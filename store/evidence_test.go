@@ -498,3 +498,121 @@ func TestSafeFileName(t *testing.T) {
 		}
 	}
 }
+
+func linkSet(e assessments.Evidence) string {
+	var out []string
+	for _, l := range e.Links {
+		out = append(out, l.String())
+	}
+	return strings.Join(out, " ")
+}
+
+// TestSaveEvidenceWithLinksIsOneTransaction: the fields, the links removed and the links
+// added land together; when one link cannot be made, nothing of the save is written (not the
+// fields, not the unlinks, not a history row).
+func TestSaveEvidenceWithLinksIsOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	f := newEvidenceFixture(t)
+	p := f.file(t, "policy.md", "# Policy\n")
+	e, err := f.s.CreateEvidence(ctx, assessments.Evidence{EngagementID: f.e.ID, Title: "Policy", Kind: assessments.KindDocument, Path: p,
+		Links: []assessments.EvidenceLink{req("iso27001-2022", "5.2"), req("iso27001-2022", "A.5.1")}}, AttachOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	risk, _ := f.riskAndAssessment(t)
+	changes := countRows(t, f.s, "changes")
+
+	after := e
+	after.Title = "Security policy"
+	bad := []assessments.EvidenceLink{req("iso42001-2023", "5.2"), {Target: assessments.LinkRisk, Ref: "no-such-risk"}}
+	if _, err := f.s.SaveEvidenceWithLinks(ctx, &e, after, []assessments.EvidenceLink{req("iso27001-2022", "A.5.1")}, bad, AttachOptions{}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a link to a missing risk must fail the save: %v", err)
+	}
+	got, _ := f.s.EvidenceItem(ctx, e.ID)
+	if got.Title != "Policy" || linkSet(got) != "iso27001-2022:5.2 iso27001-2022:A.5.1" {
+		t.Fatalf("a failed save wrote part of itself: title %q links %s", got.Title, linkSet(got))
+	}
+	if n := countRows(t, f.s, "changes"); n != changes {
+		t.Fatalf("a failed save left %d history rows", n-changes)
+	}
+
+	good := []assessments.EvidenceLink{req("iso42001-2023", "5.2"), {Target: assessments.LinkRisk, Ref: risk}}
+	saved, err := f.s.SaveEvidenceWithLinks(ctx, &e, after, []assessments.EvidenceLink{req("iso27001-2022", "A.5.1")}, good, AttachOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Title != "Security policy" || linkSet(saved) != "iso27001-2022:5.2 iso42001-2023:5.2 risk:"+risk {
+		t.Fatalf("saved title %q links %s", saved.Title, linkSet(saved))
+	}
+	// One row for the title, one per link removed and added.
+	if n := countRows(t, f.s, "changes") - changes; n != 4 {
+		t.Fatalf("history rows %d, want 4", n)
+	}
+	// A stale view of a field refuses the whole save, links included.
+	stale := e
+	stale.Description = "draft"
+	stale.Title = "Policy v2"
+	if _, err := f.s.SaveEvidenceWithLinks(ctx, &e, stale, nil, []assessments.EvidenceLink{req("iso27001-2022", "A.5.2")}, AttachOptions{}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("stale title: %v", err)
+	}
+	if got, _ := f.s.EvidenceItem(ctx, e.ID); got.LinksTo("iso27001-2022", "A.5.2") || got.Description != "" {
+		t.Fatalf("a refused save linked or wrote: %+v", got)
+	}
+	if msg, err := f.s.IntegrityCheck(ctx); err != nil || msg != "ok" {
+		t.Fatalf("integrity %q %v", msg, err)
+	}
+}
+
+func TestSaveEvidenceWithLinksCreatesAndKeeps(t *testing.T) {
+	ctx := context.Background()
+	f := newEvidenceFixture(t)
+	p := f.file(t, "review.csv", "a,b\n")
+	// A new item: its links and the links asked for, without a copy when Kept is false.
+	e, err := f.s.SaveEvidenceWithLinks(ctx, nil, assessments.Evidence{EngagementID: f.e.ID, Title: "Review", Kind: assessments.KindRecord, Path: p,
+		Links: []assessments.EvidenceLink{req("iso27001-2022", "A.5.18")}}, nil, []assessments.EvidenceLink{req("iso42001-2023", "A.3.2")}, AttachOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Kept || linkSet(e) != "iso27001-2022:A.5.18 iso42001-2023:A.3.2" {
+		t.Fatalf("created kept=%v links %s", e.Kept, linkSet(e))
+	}
+	if _, data, _ := f.s.KeptCopy(ctx, e.ID); data != nil {
+		t.Fatal("a copy was kept though Kept was false")
+	}
+	// Keeping a copy of the attached file reads it again.
+	keep := e
+	keep.Kept = true
+	e2, err := f.s.SaveEvidenceWithLinks(ctx, &e, keep, nil, nil, AttachOptions{})
+	if err != nil || !e2.Kept || e2.SHA256 != e.SHA256 {
+		t.Fatalf("keep: %+v %v", e2, err)
+	}
+	if _, data, _ := f.s.KeptCopy(ctx, e.ID); string(data) != "a,b\n" {
+		t.Fatalf("kept copy %q", data)
+	}
+	// Dropping it removes the bytes, not the fingerprint.
+	drop := e2
+	drop.Kept = false
+	e3, err := f.s.SaveEvidenceWithLinks(ctx, &e2, drop, nil, nil, AttachOptions{})
+	if err != nil || e3.Kept || e3.SHA256 != e.SHA256 || e3.Path != p {
+		t.Fatalf("drop: %+v %v", e3, err)
+	}
+	if _, data, _ := f.s.KeptCopy(ctx, e.ID); data != nil {
+		t.Fatal("the copy is still kept")
+	}
+	// A file changed since it was attached cannot be kept: that would keep other bytes.
+	if err := os.WriteFile(p, []byte("a,b,c\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	again := e3
+	again.Kept = true
+	var ve *assessments.ValidationError
+	if _, err := f.s.SaveEvidenceWithLinks(ctx, &e3, again, nil, nil, AttachOptions{}); !errors.As(err, &ve) || ve.Field != "kept" || !strings.Contains(ve.Message, "no longer the file attached") {
+		t.Fatalf("keeping a changed file: %v", err)
+	}
+	if got, _ := f.s.EvidenceItem(ctx, e.ID); got.Kept {
+		t.Fatal("a refused keep was written")
+	}
+	if _, problem, err := f.s.VerifyChain(ctx); err != nil || problem != nil {
+		t.Fatalf("chain: %v %v", problem, err)
+	}
+}

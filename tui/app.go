@@ -26,7 +26,7 @@ type App struct {
 	c     *common.Common
 	stack []common.Screen
 	// dialogs are drawn above the screens, the last in front; keys go to it first.
-	dialogs common.Dialogs
+	dialogs  common.Dialogs
 	fullHelp bool
 	status   string
 	isErr    bool

@@ -38,6 +38,12 @@ func box(st *common.Styles, title, body string, width, height int) string {
 	return st.FocusedBorder.Padding(0, 1).Render(strings.Join(lines, "\n"))
 }
 
+// Box draws the frame of a dialog defined in another package, as the dialogs here are
+// drawn: a bordered box with a title line and a body, at most width × height.
+func Box(st *common.Styles, title, body string, width, height int) string {
+	return box(st, title, body, width, height)
+}
+
 // Width is the width a dialog takes in a screen of w columns.
 func Width(w int) int { return max(30, min(w-4, 76)) }
 

@@ -141,14 +141,18 @@ func (m *Model) switchTo(i int) tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if !m.Capturing() && key.Matches(msg, m.c.Keys.Cancel) {
+			// esc clears a tab's filter before it leaves the engagement.
+			if cmd, cleared := m.clearFilter(); cleared {
+				return m, cmd
+			}
+		}
 		if !m.Capturing() {
 			switch {
 			case key.Matches(msg, m.c.Keys.NextTab):
 				return m, m.switchTo((m.active + 1) % len(m.tabs))
 			case key.Matches(msg, m.c.Keys.PrevTab):
 				return m, m.switchTo((m.active - 1 + len(m.tabs)) % len(m.tabs))
-			case key.Matches(msg, m.c.Keys.Cancel) && m.clearFilter() != nil:
-				return m, m.clearFilter()
 			case key.Matches(msg, m.c.Keys.Back):
 				if f, ok := m.tabs[m.active].(common.Flusher); ok {
 					if err := f.FlushDrafts(); err != nil {
@@ -200,21 +204,16 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// clearFilter asks the visible tab to clear an active filter; nil when it has none, so
+// clearFilter asks the visible tab to clear an active filter; false when it has none, so
 // esc then leaves the engagement.
-func (m *Model) clearFilter() tea.Cmd {
+func (m *Model) clearFilter() (tea.Cmd, bool) {
 	if len(m.tabs) == 0 {
-		return nil
+		return nil, false
 	}
 	if fc, ok := m.tabs[m.active].(common.FilterClearer); ok {
-		if cmd, cleared := fc.ClearFilter(); cleared {
-			if cmd == nil {
-				cmd = func() tea.Msg { return nil }
-			}
-			return cmd
-		}
+		return fc.ClearFilter()
 	}
-	return nil
+	return nil, false
 }
 
 // Address names the screen for addressed messages (the jump box reports here).

@@ -14,6 +14,7 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/tuitest"
 )
 
 var fixedNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -109,11 +110,12 @@ func newFixture(t *testing.T, w, h int) *fixture {
 	}
 	set := catalogs.MustBuiltin()
 	f.c = &common.Common{Ctx: ctx, Store: s, Catalogs: set, Styles: common.NewStyles(true), Keys: common.DefaultKeyMap(),
-		Width: w, Height: h, Now: func() time.Time { return fixedNow }}
+		Width: w, Height: h, Now: func() time.Time { return fixedNow }, NoTimers: true, Undo: &common.UndoStack{}}
 	return f
 }
 
-// key builds a key press from a name: "j", "enter", "esc", "ctrl+s", "tab", "shift+tab", "up", "down".
+// keyPress builds a key press from a name: "j", "enter", "esc", "ctrl+s", "tab", "shift+tab",
+// "up", "down", "left", "right", "pgdown", "S".
 func keyPress(name string) tea.KeyPressMsg {
 	switch name {
 	case "enter":
@@ -132,6 +134,14 @@ func keyPress(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyLeft}
 	case "right":
 		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "space":
@@ -141,75 +151,162 @@ func keyPress(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
 	}
 	r := []rune(name)[0]
+	if r >= 'A' && r <= 'Z' {
+		return tea.KeyPressMsg{Code: r + ('a' - 'A'), ShiftedCode: r, Text: name, Mod: tea.ModShift}
+	}
 	return tea.KeyPressMsg{Code: r, Text: name}
 }
 
-// drive runs cmd and every command its messages lead to, feeding each message to the
-// screen; it returns the messages that were not the screen's own (for example
-// CloseOverlayMsg or GotoRequirementMsg).
-func drive(t *testing.T, s common.Screen, cmd tea.Cmd) (common.Screen, []tea.Msg) {
-	t.Helper()
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 500 {
-			t.Fatal("too many commands")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		switch msg := msg.(type) {
-		case nil:
-			continue
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-			continue
-		case common.CloseOverlayMsg, common.GotoRequirementMsg, common.DataChangedMsg, common.InfoMsg, common.ErrMsg:
-			out = append(out, msg)
-			continue
-		}
-		var next tea.Cmd
-		s, next = s.Update(msg)
-		queue = append(queue, next)
-	}
-	return s, out
+// root stands in for the workbench root: it holds the tab and the dialogs opened above it
+// (keys go to the front dialog first), delivers addressed results to their owner and keeps
+// what is meant for other screens (status lines, DataChangedMsg, go-to requests).
+type root struct {
+	t       *testing.T
+	c       *common.Common
+	tab     *Model
+	dialogs common.Dialogs // the root's own stack type
+	// out are the messages for the rest of the workbench, in order.
+	out []tea.Msg
 }
 
-// press sends keys one by one, running what each returns.
-func press(t *testing.T, s common.Screen, keys ...string) (common.Screen, []tea.Msg) {
-	t.Helper()
-	var all []tea.Msg
+func newRoot(t *testing.T, c *common.Common, tab *Model) *root {
+	if c.Undo == nil {
+		c.Undo = &common.UndoStack{}
+	}
+	c.NoTimers = true
+	return &root{t: t, c: c, tab: tab}
+}
+
+// ownResult is true for the result types of this package: they must arrive addressed.
+func ownResult(msg tea.Msg) bool {
+	switch msg.(type) {
+	case loadedMsg, savedMsg, undoneMsg, deletedMsg, reattachedMsg, exportedMsg, checkStartedMsg, checkProgressMsg,
+		checkDoneMsg, attachLoadedMsg, linkedMsg, common.PeopleMsg:
+		return true
+	}
+	return false
+}
+
+func (r *root) front() common.Dialog { return r.dialogs.Front() }
+
+func (r *root) envelope(env common.Envelope) tea.Cmd { return r.update(env) }
+
+func (r *root) update(msg tea.Msg) tea.Cmd {
+	if ownResult(msg) {
+		r.t.Errorf("a result arrived unaddressed: %T", msg)
+		return nil
+	}
+	switch msg := msg.(type) {
+	case common.Envelope:
+		if cmd, ok := r.dialogs.Deliver(msg, r.envelope); ok {
+			return cmd
+		}
+		if r.tab != nil && msg.To == r.tab.Address() {
+			_, cmd := r.tab.Update(msg.Msg)
+			return cmd
+		}
+		r.out = append(r.out, msg) // its owner has closed
+		return nil
+	case common.OpenDialogMsg:
+		return r.dialogs.Open(msg.Dialog)
+	case common.CloseDialogMsg:
+		r.dialogs.Close(msg.ID)
+		return nil
+	case tea.KeyPressMsg, tea.PasteMsg:
+		if r.dialogs.Len() > 0 {
+			return r.dialogs.Input(msg, r.envelope)
+		}
+		if r.tab == nil {
+			return nil
+		}
+		_, cmd := r.tab.Update(msg)
+		return cmd
+	}
+	r.out = append(r.out, msg)
+	return nil
+}
+
+func (r *root) run(cmd tea.Cmd) { tuitest.Run(r.update, cmd) }
+
+func (r *root) send(msg tea.Msg) { r.run(r.update(msg)) }
+
+func (r *root) press(keys ...string) {
 	for _, k := range keys {
-		var cmd tea.Cmd
-		s, cmd = s.Update(keyPress(k))
-		var out []tea.Msg
-		s, out = drive(t, s, cmd)
-		all = append(all, out...)
+		r.send(keyPress(k))
 	}
-	return s, all
 }
 
-// typeText types literal text into the focused field.
-func typeText(t *testing.T, s common.Screen, text string) common.Screen {
-	t.Helper()
-	for _, r := range text {
-		var cmd tea.Cmd
-		s, cmd = s.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-		s, _ = drive(t, s, cmd)
+// typeText types text key by key, as a person would.
+func (r *root) typeText(text string) {
+	for _, k := range tuitest.Keys(text) {
+		r.send(k)
 	}
-	return s
 }
 
-// loaded returns the tab with its data loaded.
-func (f *fixture) tab(t *testing.T, w, h int) *Model {
+// undo runs the newest undo entry as the root's z does.
+func (r *root) undo() {
+	r.t.Helper()
+	e, ok := r.c.Undo.Pop()
+	if !ok {
+		r.t.Fatal("nothing to undo")
+	}
+	msg, err := e.Run(r.c.Ctx)
+	if err != nil {
+		r.t.Fatalf("undo %s: %v", e.Label, err)
+	}
+	r.send(common.Envelope{To: e.To, Msg: msg})
+}
+
+// took returns the messages for the rest of the workbench since the last call.
+func (r *root) took() []tea.Msg {
+	out := r.out
+	r.out = nil
+	return out
+}
+
+func has[T any](msgs []tea.Msg) (T, bool) {
+	for _, m := range msgs {
+		if x, ok := m.(T); ok {
+			return x, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// info is the text of the last status-line message.
+func info(msgs []tea.Msg) string {
+	text := ""
+	for _, m := range msgs {
+		switch m := m.(type) {
+		case common.InfoMsg:
+			text = m.Text
+		case common.ErrMsg:
+			text = "error: " + m.Err.Error()
+		}
+	}
+	return text
+}
+
+// tab returns the tab with its data loaded, in a root.
+func (f *fixture) tab(t *testing.T, w, h int) (*Model, *root) {
 	t.Helper()
 	m := newModel(f.c, f.e)
 	m.SetSize(w, h)
-	s, _ := drive(t, m, m.Activate())
-	return s.(*Model)
+	r := newRoot(t, f.c, m)
+	r.run(m.Activate())
+	if !m.loaded {
+		t.Fatal("the tab did not load")
+	}
+	r.took()
+	return m, r
 }
 
 func storeOpts() store.AttachOptions { return store.AttachOptions{} }
+
+// RootFixture is the test workspace for the tests that drive the whole workbench (package
+// evidence_test): the store, the engagement and the item ids by title.
+func RootFixture(t *testing.T) (*store.Store, assessments.Engagement, map[string]string) {
+	f := newFixture(t, 120, 40)
+	return f.c.Store, f.e, f.ids
+}

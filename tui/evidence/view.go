@@ -37,17 +37,42 @@ func (m *Model) View() string {
 		return ""
 	}
 	var out string
-	switch m.mode {
-	case modeForm:
-		out = m.form.view(m.width, m.height)
-	case modeDetail:
+	switch {
+	case m.mode == modeForm && m.ed != nil:
+		out = m.formView()
+	case m.mode == modeDetail:
 		out = m.detailView()
-	case modeDelete:
-		out = m.deleteView()
 	default:
 		out = m.listView()
 	}
 	return fit(out, m.width, m.height)
+}
+
+// sizeForm gives the form the tab less its title and status lines.
+func (m *Model) sizeForm() {
+	if m.ed != nil {
+		m.ed.form.SetSize(m.width, max(3, m.height-3))
+	}
+}
+
+// formView is the form's title, the form and a line for the save's outcome.
+func (m *Model) formView() string {
+	st := m.c.Styles
+	m.sizeForm()
+	head := st.Title.Render(common.Truncate(m.ed.title(), m.width))
+	body := fit(m.ed.form.View(), m.width, max(3, m.height-3))
+	return head + "\n\n" + body + "\n" + editorStatus(st, m.ed, m.width)
+}
+
+// editorStatus is the line under a form: saving, or why the save was refused.
+func editorStatus(st *common.Styles, ed *editor, w int) string {
+	switch {
+	case ed.saving:
+		return st.Info.Render(common.Truncate("Saving… (a file is hashed first)", w))
+	case ed.general != "":
+		return st.Error.Render(common.Truncate("✗ "+common.OneLine(ed.general), w))
+	}
+	return ""
 }
 
 // fit pads or cuts text to exactly h lines of at most w cells.
@@ -106,7 +131,7 @@ func (m *Model) listView() string {
 	var b strings.Builder
 	// Line 1: counts and sort.
 	counts := m.counts
-	left := st.Title.Render("Evidence library") + "  " + st.Muted.Render(fmt.Sprintf("%d items", len(m.items)))
+	left := st.Title.Render("Evidence library") + "  " + st.Muted.Render(plural(len(m.items), "item"))
 	for _, x := range []struct {
 		s    assessments.EvidenceState
 		name string
@@ -121,13 +146,23 @@ func (m *Model) listView() string {
 	}
 	right := st.Muted.Render("by " + sortNames[m.sortBy] + " " + dir)
 	b.WriteString(spread(left, right, m.width) + "\n")
-	// Line 2: filter, or the evidenced share per standard.
+	// Line 2: the filters, or the evidenced share per standard.
 	switch {
-	case m.filtering || m.filter.Value() != "":
-		m.filter.SetWidth(max(10, m.width-34))
-		line := m.filter.View()
+	case m.filtering || m.filtered():
+		var parts []string
+		if m.state != stateAll {
+			parts = append(parts, st.Accent.Render("state: "+stateFilterNames[m.state]))
+		}
+		tail := st.Muted.Render(fmt.Sprintf("%d of %d", len(m.rows), len(m.items)))
 		if !m.filtering {
-			line += st.Muted.Render(fmt.Sprintf("  %d of %d · / then esc clears", len(m.rows), len(m.items)))
+			tail += st.Muted.Render(" · esc clears")
+		}
+		parts = append(parts, tail)
+		right := strings.Join(parts, "  ")
+		line := right
+		if m.filtering || strings.TrimSpace(m.filter.Value()) != "" {
+			m.filter.SetWidth(max(10, m.width-lipgloss.Width(right)-6))
+			line = m.filter.View() + "  " + right
 		}
 		b.WriteString(common.Truncate(line, m.width) + "\n")
 	default:
@@ -148,7 +183,7 @@ func (m *Model) listView() string {
 	case len(m.items) == 0:
 		lines = append(lines, st.Muted.Render("  No evidence yet. Press n to add a file, a web address or interview notes."))
 	case len(m.rows) == 0:
-		lines = append(lines, st.Muted.Render("  Nothing matches the filter."))
+		lines = append(lines, st.Muted.Render("  Nothing matches the filter; esc clears it."))
 	}
 	end := min(len(m.rows), m.offset+th)
 	for i := m.offset; i < end; i++ {
@@ -296,12 +331,10 @@ func (m *Model) linkText(l assessments.EvidenceLink, w int) string {
 	return common.Truncate("◆ "+st.Bold.Render("Impact assessment")+" "+common.OneLine(name), w)
 }
 
+// statusLine is the tab's last line: the check in progress, or how the last one went.
 func (m *Model) statusLine() string {
 	st := m.c.Styles
 	switch {
-	case m.mode == modeExport:
-		m.exportInput.SetWidth(max(10, m.width-lipgloss.Width(m.exportInput.Prompt)-1))
-		return common.Truncate(m.exportInput.View(), m.width)
 	case m.checking:
 		label := "Checking files…"
 		if m.checkTotal > 0 {
@@ -310,16 +343,14 @@ func (m *Model) statusLine() string {
 			return common.Truncate(st.Info.Render(label)+st.Bar(100*float64(m.checkDone)/float64(m.checkTotal), bw), m.width)
 		}
 		return st.Info.Render(label)
-	case m.note != "":
-		if m.noteBad {
-			return common.Truncate(st.Warn.Render(common.OneLine(m.note)), m.width)
-		}
-		return common.Truncate(st.OK.Render(common.OneLine(m.note)), m.width)
+	case m.lastCheck != "" && m.checkBad:
+		return common.Truncate(st.Warn.Render(common.OneLine(m.lastCheck)), m.width)
+	case m.lastCheck != "":
+		return common.Truncate(st.OK.Render(common.OneLine(m.lastCheck)), m.width)
+	case m.mode == modeDetail:
+		return st.Muted.Render(common.Truncate("↑/↓ choose a link · enter goes to it", m.width))
 	}
-	if m.mode == modeDetail {
-		return st.Muted.Render(common.Truncate("j/k choose a link · enter goes to it · e edits · r accepts a changed file · esc back", m.width))
-	}
-	return st.Muted.Render(common.Truncate("c checks every file · x exports kept copies · s sorts · enter shows links", m.width))
+	return st.Muted.Render(common.Truncate("Files not checked since the workbench opened: c re-hashes them.", m.width))
 }
 
 func (m *Model) detailLines() ([]string, int) {
@@ -380,7 +411,10 @@ func (m *Model) detailLines() ([]string, int) {
 		lines = append(lines, cur+text)
 	}
 	if it.Integrity == assessments.IntegrityChanged {
-		lines = append(lines, "", st.Warn.Render("The file differs from the one attached. If the new version is right, press r to accept it."))
+		lines = append(lines, "")
+		for _, l := range strings.Split(lipgloss.Wrap("The file differs from the one attached. If the new version is right, press r to accept it.", max(20, w), " "), "\n") {
+			lines = append(lines, st.Warn.Render(l))
+		}
 	}
 	return lines, first + m.linkCursor
 }
@@ -404,33 +438,6 @@ func (m *Model) detailView() string {
 		out = append(out, "")
 	}
 	return strings.Join(out, "\n") + "\n" + m.statusLine()
-}
-
-func (m *Model) deleteView() string {
-	st := m.c.Styles
-	it, ok := m.selected()
-	if !ok {
-		return ""
-	}
-	lines := []string{st.Title.Render("Delete evidence"), "", st.Bold.Render(common.OneLine(it.Title)), ""}
-	if len(it.Links) == 0 {
-		lines = append(lines, "It is not linked to anything.")
-	} else {
-		lines = append(lines, "It will be unlinked from "+linkCounts(it.Links)+":")
-		room := max(1, m.height-len(lines)-5)
-		for i, l := range it.Links {
-			if i == room-1 && len(it.Links) > room {
-				lines = append(lines, st.Muted.Render(fmt.Sprintf("  … and %d more", len(it.Links)-i)))
-				break
-			}
-			lines = append(lines, "  "+m.linkText(l, m.width-2))
-		}
-	}
-	if it.Kept {
-		lines = append(lines, "", "The copy kept in the workspace is removed too; the file on disk stays.")
-	}
-	lines = append(lines, "", st.Warn.Render("Delete it? y deletes · n keeps it"))
-	return strings.Join(lines, "\n")
 }
 
 // linkCounts says what links are: "2 requirements and 1 risk".

@@ -202,6 +202,10 @@ func New(st *common.Styles, fields ...Field) *Form {
 		case MultiLine:
 			ta := textarea.New()
 			ta.ShowLineNumbers = false
+			// A steady cursor, as in one-line fields: a blinking one redraws twice a second.
+			tst := ta.Styles()
+			tst.Cursor.Blink = false
+			ta.SetStyles(tst)
 			ta.Prompt = "│ "
 			ta.Placeholder = sp.Placeholder
 			ta.CharLimit = limit
@@ -210,11 +214,6 @@ func New(st *common.Styles, fields ...Field) *Form {
 			if sp.Lines == 0 {
 				ta.SetHeight(4)
 			}
-			// A steady cursor, as in the one-line fields: no blink timer runs while the
-			// form waits for a key.
-			tst := ta.Styles()
-			tst.Cursor.Blink = false
-			ta.SetStyles(tst)
 			s.area = ta
 		}
 		f.fields = append(f.fields, s)

@@ -362,3 +362,23 @@ func TestCrossFieldValidatorMessageClears(t *testing.T) {
 		t.Fatalf("fixed through the other field, the message stays: %q", msg)
 	}
 }
+
+func TestFocusedFieldsDoNotBlink(t *testing.T) {
+	f := sample()
+	// A blinking cursor sends a timer message every half second: the screen would redraw
+	// for nothing, and a test driver waits on it.
+	for _, k := range []string{"title", "notes", "due", "owner"} {
+		if cmd := f.Focus(k); cmd != nil {
+			t.Errorf("focusing %s returned a command (a cursor blink)", k)
+		}
+	}
+}
+
+func TestPickListShowsItsFilterPlaceholder(t *testing.T) {
+	f := sample()
+	f.Focus("tags")
+	press(t, f, "enter")
+	if v := tuitest.Plain(f.View()); !strings.Contains(v, "/ type to filter") {
+		t.Fatalf("the empty filter must say what it is for:\n%s", v)
+	}
+}

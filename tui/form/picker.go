@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -204,6 +205,8 @@ func (l *List) Update(msg tea.Msg) (ListResult, tea.Cmd) {
 func (l *List) Lines(st *common.Styles, indent, width int) []string {
 	pad := strings.Repeat(" ", indent)
 	w := max(10, width-indent)
+	// An input without a width shows one cell of its placeholder.
+	l.filter.SetWidth(max(1, w-lipgloss.Width(l.filter.Prompt)-1))
 	out := []string{pad + common.Truncate(l.filter.View(), w)}
 	if len(l.shown) == 0 {
 		out = append(out, pad+st.Muted.Render("  nothing matches; backspace widens the filter"))

@@ -30,7 +30,7 @@ import (
 type Extensions struct {
 	Sections []common.SectionLoader
 	Marks    []common.RowMarkLoader
-	// Attach builds the evidence dialog for a requirement (nil: not available).
+	// Attach builds the evidence dialog for a requirement, drawn by the root (nil: not available).
 	Attach func(c *common.Common, e assessments.Engagement, standard, ref string) common.Dialog
 	// Suggestions opens the crosswalk suggestions screen (nil: not available).
 	Suggestions func(c *common.Common, e assessments.Engagement) common.Screen
