@@ -198,6 +198,10 @@ func New(st *common.Styles, fields ...Field) *Form {
 			if sp.Lines == 0 {
 				ta.SetHeight(4)
 			}
+			// A steady cursor here too: a blinking one ticks twice a second for nothing.
+			tst := ta.Styles()
+			tst.Cursor.Blink = false
+			ta.SetStyles(tst)
 			s.area = ta
 		}
 		f.fields = append(f.fields, s)
@@ -226,6 +230,15 @@ func (f *Form) SetPeople(names []string) {
 		if s.spec.Kind == Person {
 			s.input.SetSuggestions(names)
 		}
+	}
+}
+
+// SetOptions replaces the options of a Level, Choice or Multi field, for lists whose
+// labels follow other fields (a risk matrix's level names). The value is kept.
+func (f *Form) SetOptions(k string, opts []Option) {
+	if s := f.field(k); s != nil {
+		s.spec.Options = opts
+		s.spec.Items = nil
 	}
 }
 
