@@ -146,6 +146,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				return m, m.switchTo((m.active + 1) % len(m.tabs))
 			case key.Matches(msg, m.c.Keys.PrevTab):
 				return m, m.switchTo((m.active - 1 + len(m.tabs)) % len(m.tabs))
+			case key.Matches(msg, m.c.Keys.Cancel) && usesEsc(m.tabs[m.active]):
+				// The tab clears its filter with esc (below).
 			case key.Matches(msg, m.c.Keys.Back):
 				if f, ok := m.tabs[m.active].(common.Flusher); ok {
 					if err := f.FlushDrafts(); err != nil {
@@ -195,6 +197,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)
+}
+
+func usesEsc(t common.Tab) bool {
+	u, ok := t.(common.EscUser)
+	return ok && u.UsesEsc()
 }
 
 // Address names the screen for addressed messages (the jump box reports here).
