@@ -334,3 +334,12 @@ func TestCuesNeverCoverTheFocusedFieldOrItsList(t *testing.T) {
 		t.Fatalf("view is %d lines in a height of 7", n)
 	}
 }
+
+func TestPickListShowsItsPlaceholder(t *testing.T) {
+	f := sample()
+	f.Focus("tags")
+	press(t, f, "enter")
+	if v := tuitest.Plain(f.View()); !strings.Contains(v, "type to filter") {
+		t.Fatalf("the filter's placeholder is cut:\n%s", v)
+	}
+}
