@@ -2,7 +2,6 @@ package risks
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -26,14 +25,29 @@ const (
 	kResidualL, kResidualC                                 = "residual_likelihood", "residual_consequence"
 	kAcceptedBy, kAcceptedOn, kRationale                   = "accepted_by", "accepted_on", "acceptance_rationale"
 	kReview, kStatus                                       = "review_date", "status"
-	acceptanceKeys                                         = kAcceptedBy + "," + kAcceptedOn + "," + kRationale
 	notScored                                              = "0"
 	textLines                                              = 3
 	maxName, maxText                                       = assessments.MaxNameLen, assessments.MaxTextLen
 )
 
+func isAcceptanceKey(k string) bool { return k == kAcceptedBy || k == kAcceptedOn || k == kRationale }
+
+// allKeys are the fields a new risk is written with.
+var allKeys = []string{kTitle, kDescription, kScope, kOwner, kApproach, kSource, kThreat, kVulnerability, kScenario,
+	kAsset, kAISystem, kProperties, kObjectives, kSources, kConsOrg, kConsIndividuals, kConsSociety, kInherentL,
+	kInherentC, kExisting, kTreatment, kPlan, kControls, kResidualL, kResidualC, kAcceptedBy, kAcceptedOn, kRationale,
+	kReview, kStatus}
+
 // fieldLabels name the fields in undo labels and status messages.
-var fieldLabels = map[string]string{}
+var fieldLabels = map[string]string{
+	kTitle: "title", kDescription: "description", kScope: "scope", kOwner: "owner", kApproach: "identification",
+	kSource: "risk source", kThreat: "threat", kVulnerability: "vulnerability", kScenario: "scenario", kAsset: "asset",
+	kAISystem: "AI system", kProperties: "C/I/A", kObjectives: "AI objectives", kSources: "AI risk sources",
+	kConsOrg: "consequence to the organisation", kConsIndividuals: "consequence to individuals",
+	kConsSociety: "consequence to society", kInherentL: "inherent likelihood", kInherentC: "inherent consequence",
+	kExisting: "existing controls", kTreatment: "treatment", kPlan: "treatment plan", kControls: "linked controls",
+	kResidualL: "residual likelihood", kResidualC: "residual consequence", kReview: "review date", kStatus: "status",
+}
 
 // riskFields describes every field of the risk form on a matrix.
 func (m *Model) riskFields(mx assessments.Matrix, aiSystem string) []form.Field {
@@ -99,19 +113,13 @@ func (m *Model) riskFields(mx assessments.Matrix, aiSystem string) []form.Field 
 		{Key: kControls, Label: "Linked controls", Kind: form.Multi, Items: m.controlOptions, Help: "enter opens both catalogs' controls: type to filter, space ticks"},
 		{Key: kResidualL, Label: "Likelihood", Kind: form.Level, Section: "Residual risk", Options: scoreOpts(mx.LikelihoodLabels, true), Help: "the score once the treatment works; not scored: the inherent score stands"},
 		{Key: kResidualC, Label: "Consequence", Kind: form.Level, Options: scoreOpts(mx.ConsequenceLabels, true), Help: "the score once the treatment works; not scored: the inherent score stands"},
-		{Key: kAcceptedBy, Label: "Accepted by", Kind: form.Person, Limit: maxName, Placeholder: "the risk owner who accepts what remains", Help: "who accepted what remains; a changed residual is accepted again with A in the register"},
+		{Key: kAcceptedBy, Label: "Accepted by", Kind: form.Person, Limit: maxName,
+			Help: "the risk owner who accepts what remains (→ takes a suggested name)"},
 		{Key: kAcceptedOn, Label: "Accepted on", Kind: form.Date, Help: "YYYY-MM-DD; empty: today (t fills it in)"},
 		{Key: kRationale, Label: "Why acceptable", Kind: form.MultiLine, Lines: textLines, Limit: maxText,
 			Help: "editing the reason keeps the score it was given for; A in the register accepts a changed residual"},
 		{Key: kReview, Label: "Review date", Kind: form.Date, Section: "Review"},
 		{Key: kStatus, Label: "Status", Kind: form.Choice, Options: statuses},
-	}
-	if len(fieldLabels) == 0 {
-		for _, f := range fields {
-			fieldLabels[f.Key] = strings.ToLower(f.Label)
-		}
-		fieldLabels[kInherentL], fieldLabels[kInherentC] = "inherent likelihood", "inherent consequence"
-		fieldLabels[kResidualL], fieldLabels[kResidualC] = "residual likelihood", "residual consequence"
 	}
 	return fields
 }
@@ -278,7 +286,7 @@ func applyValues(r assessments.Risk, v form.Values, keys []string, today string)
 func revertValues(saved, before assessments.Risk, keys []string) assessments.Risk {
 	r := applyValues(saved, riskValues(before), keys, "")
 	for _, k := range keys {
-		if strings.Contains(acceptanceKeys, k) {
+		if isAcceptanceKey(k) {
 			r.Acceptance = nil
 			if before.Acceptance != nil {
 				a := *before.Acceptance
@@ -332,12 +340,7 @@ func (rf *riskForm) setSize(w, h int) { rf.f.SetSize(w, max(3, h-2)) }
 // keys are the fields the save writes: all of them for a new risk, else those changed.
 func (rf *riskForm) keys() []string {
 	if rf.creating {
-		var all []string
-		for k := range riskValues(assessments.Risk{}) {
-			all = append(all, k)
-		}
-		slices.Sort(all)
-		return append(all, kAcceptedBy, kAcceptedOn, kRationale)
+		return allKeys
 	}
 	return rf.f.ChangedKeys()
 }
@@ -417,17 +420,21 @@ func (m *Model) formView(rf *riskForm) string {
 	return strings.Join(lines, "\n") + "\n" + rf.f.View()
 }
 
-// changeLabel names the fields of an edit ("R-003 title, owner"), for undo and the status.
+// changeLabel names the fields of an edit ("R-003 title, owner"), for undo.
 func changeLabel(ref string, keys []string) string {
+	return ref + " " + fieldNames(keys)
+}
+
+// fieldNames lists the fields of an edit in words, at most three.
+func fieldNames(keys []string) string {
 	var names []string
 	seenAcceptance := false
 	for _, k := range keys {
-		if strings.Contains(acceptanceKeys, k) {
-			if seenAcceptance {
-				continue
+		if isAcceptanceKey(k) {
+			if !seenAcceptance {
+				names = append(names, "acceptance")
 			}
 			seenAcceptance = true
-			names = append(names, "acceptance")
 			continue
 		}
 		name := fieldLabels[k]
@@ -437,7 +444,7 @@ func changeLabel(ref string, keys []string) string {
 		names = append(names, name)
 	}
 	if len(names) > 3 {
-		names = append(names[:2], fmt.Sprintf("%d more fields", len(names)-2))
+		names = append(names[:2], fmt.Sprintf("%d more", len(names)-2))
 	}
-	return ref + " " + strings.Join(names, ", ")
+	return strings.Join(names, ", ")
 }

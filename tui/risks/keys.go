@@ -88,13 +88,16 @@ func (m *Model) helpMap() help.KeyMap {
 		return common.HelpMap{Short: b, Full: [][]key.Binding{b, {k.AllKeys}}}
 	case m.view == viewHeat:
 		move := key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→", "cell"))
-		return common.HelpMap{Short: []key.Binding{move, k.ListCell, k.Mode, k.Matrix, k.Close},
+		return common.HelpMap{Short: []key.Binding{move, withHelp(k.ListCell, "enter", "list"), withHelp(k.Mode, "i", "inherent/residual"),
+			withHelp(k.Matrix, "m", "matrix"), withHelp(k.Close, "esc", "back")},
 			Full: [][]key.Binding{{k.CellUp, k.CellDown, k.CellLeft, k.CellRight}, {k.ListCell, k.Mode, k.Matrix, k.Close, k.AllKeys}}}
 	case m.filtering:
 		clear := withHelp(k.ClearFilter, "esc", "clear")
 		return common.HelpMap{Short: []key.Binding{k.KeepFilter, clear}, Full: [][]key.Binding{{k.KeepFilter, clear}}}
 	}
-	short := []key.Binding{k.Edit, k.New, k.Accept, k.Delete, k.Filter, k.Status, k.HeatMap, k.Matrix}
+	// The short help is one line: the same keys, shorter words.
+	short := []key.Binding{withHelp(k.Edit, "enter", "edit"), withHelp(k.New, "n", "new"), withHelp(k.Accept, "A", "accept…"),
+		k.Delete, k.Filter, withHelp(k.Status, "s", "status"), k.HeatMap, withHelp(k.Matrix, "m", "matrix")}
 	if m.filterActive() {
 		short = append([]key.Binding{k.ClearFilter}, short...)
 	}

@@ -452,7 +452,7 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	if msg.created {
 		m.notice = r.Ref + " added"
 	} else {
-		m.notice = changeLabel(r.Ref, msg.keys) + " saved"
+		m.notice = r.Ref + " saved: " + fieldNames(msg.keys)
 		m.pushUndo(m.undoEntry(msg.before, r, msg.keys))
 	}
 	return tea.Batch(m.load(), common.InfoCmd(common.Truncate(m.notice, 78)), dataChanged)

@@ -438,8 +438,9 @@ func (s *settings) previewView() string {
 	}
 	lines := []string{
 		common.Truncate(st.Title.Render(fmt.Sprintf("Change the matrix from %dx%d to %dx%d?", s.orig.Size, s.orig.Size, next.Size, next.Size)), w),
-		common.Truncate(st.Muted.Render(fmt.Sprintf("%d of %s change score or level. Scores between two points go to the higher one; acceptances move with their residual.",
+		common.Truncate(st.Muted.Render(fmt.Sprintf("%d of %s change score or level; a score between two points goes up.",
 			changed, count(len(s.preview), "risk"))), w),
+		common.Truncate(st.Muted.Render("Acceptances move with their residual, so none goes stale."), w),
 		st.Warn.Render(common.Truncate("Apply? y applies and rescales · n goes back to the matrix · ↑/↓ scroll", w)),
 	}
 	// One line per risk when wide enough, else the title above its scores.
