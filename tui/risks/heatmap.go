@@ -146,10 +146,17 @@ func center(s string, w int) string {
 	return strings.Repeat(" ", left) + s + strings.Repeat(" ", w-sw-left)
 }
 
-// heatView draws the heat map, reusing the last frame while nothing it shows changed.
+// heatView draws the heat map, reusing the last frame while nothing it shows changed, and
+// the grid lines a move of the selection does not touch.
 func (m *Model) heatView() string {
-	key := fmt.Sprint(m.width, m.height, m.heatL, m.heatC, m.heatResid)
-	if m.countCache != nil && m.heatOut != "" && key == m.heatDrawnFor && m.heatStyles == m.c.Styles {
+	base := fmt.Sprint(m.width, m.height, m.heatResid)
+	if m.countCache == nil || base != m.heatRowsFor || m.heatStyles != m.c.Styles {
+		m.heatRows = map[[3]int]string{}
+		m.heatRowsFor = base
+		m.heatOut = ""
+	}
+	key := fmt.Sprint(m.heatL, m.heatC)
+	if m.countCache != nil && m.heatOut != "" && key == m.heatDrawnFor {
 		return m.heatOut
 	}
 	m.heatOut = m.drawHeat()
@@ -205,6 +212,16 @@ func (m *Model) drawHeat() string {
 
 	for l := n; l >= 1; l-- {
 		for y := 0; y < cellH; y++ {
+			// A grid line changes only when the selection enters or leaves its row.
+			selC := 0
+			if l == m.heatL {
+				selC = m.heatC
+			}
+			rk := [3]int{l, y, selC}
+			if line, ok := m.heatRows[rk]; ok {
+				lines = append(lines, line)
+				continue
+			}
 			label := strings.Repeat(" ", labelW)
 			if y == (cellH-1)/2 {
 				label = common.Pad(common.Truncate(common.OneLine(mx.LikelihoodLabels[l-1]), labelW-3), labelW-3) + fmt.Sprintf(" %d ", l)
@@ -214,7 +231,9 @@ func (m *Model) drawHeat() string {
 			for c := 1; c <= n; c++ {
 				row = append(row, m.heatCell(l, c, cells[l-1][c-1], y, cellW, cellH))
 			}
-			lines = append(lines, common.Truncate(label+strings.Join(row, " "), w))
+			line := common.Truncate(label+strings.Join(row, " "), w)
+			m.heatRows[rk] = line
+			lines = append(lines, line)
 		}
 	}
 	// Consequence axis: numbers, then labels.

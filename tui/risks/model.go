@@ -69,6 +69,8 @@ type Model struct {
 	heatOut      string
 	heatDrawnFor string
 	heatStyles   *common.Styles
+	heatRows     map[[3]int]string // grid lines by likelihood, line and selected column
+	heatRowsFor  string
 	// hay is each risk's searchable text, lower case, built when the data loads
 	hay []string
 	seq []int // each risk's number, for ordering by ref
