@@ -308,6 +308,7 @@ type riskForm struct {
 	banner   string
 	saving   bool
 	today    string
+	size     [2]int // the form's drawing area, set when the header's height changes
 }
 
 func (m *Model) newRiskForm(r assessments.Risk, creating bool) *riskForm {
@@ -335,7 +336,10 @@ func (m *Model) newRiskForm(r assessments.Risk, creating bool) *riskForm {
 	return rf
 }
 
-func (rf *riskForm) setSize(w, h int) { rf.f.SetSize(w, max(3, h-2)) }
+func (rf *riskForm) setSize(w, h int) {
+	rf.size = [2]int{w, max(3, h-2)}
+	rf.f.SetSize(rf.size[0], rf.size[1])
+}
 
 // keys are the fields the save writes: all of them for a new risk, else those changed.
 func (rf *riskForm) keys() []string {
@@ -416,7 +420,10 @@ func (m *Model) formView(rf *riskForm) string {
 	if acceptance != "" {
 		lines = append(lines, st.Warn.Render(common.Truncate(acceptance, w)))
 	}
-	rf.f.SetSize(w, max(3, m.height-len(lines)))
+	if size := [2]int{w, max(3, m.height-len(lines))}; size != rf.size {
+		rf.size = size
+		rf.f.SetSize(size[0], size[1])
+	}
 	return strings.Join(lines, "\n") + "\n" + rf.f.View()
 }
 
