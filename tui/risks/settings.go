@@ -325,6 +325,8 @@ func (m *Model) settingsKey(msg tea.KeyPressMsg) tea.Cmd {
 			s.prevOff++
 		case key.Matches(msg, k.Up):
 			s.prevOff = max(0, s.prevOff-1)
+		case key.Matches(msg, k.AllKeys):
+			return toggleHelp
 		}
 		return nil
 	}
