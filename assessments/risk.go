@@ -286,6 +286,59 @@ func NextAcceptance(prev *Acceptance, by, date, rationale string, residual Score
 	return &Acceptance{By: by, Date: date, Rationale: rationale, Residual: residual}
 }
 
+// AmendAcceptance decides the acceptance record after the risk form is saved. Blank by,
+// date and rationale withdraw it. Without an earlier record the values are a first
+// acceptance, given for the residual the risk has now. With one, the edit corrects who,
+// when or why but keeps the score the acceptance was given for: editing the record never
+// accepts a changed residual (AcceptResidual does, as an explicit act), so a stale
+// acceptance stays stale.
+func AmendAcceptance(prev *Acceptance, by, date, rationale string, residual Score) *Acceptance {
+	by, date, rationale = strings.TrimSpace(by), strings.TrimSpace(date), strings.TrimSpace(rationale)
+	if by == "" && date == "" && rationale == "" {
+		return nil
+	}
+	if prev == nil {
+		return &Acceptance{By: by, Date: date, Rationale: rationale, Residual: residual}
+	}
+	if prev.By == by && prev.Date == date && prev.Rationale == rationale {
+		return prev
+	}
+	return &Acceptance{By: by, Date: date, Rationale: rationale, Residual: prev.Residual}
+}
+
+// AcceptResidual is the explicit acceptance of the residual risk as it stands: a new
+// record by a person, on a date, with a reason, given for the risk's effective residual
+// score. It replaces any earlier record, stale or not. The record must differ from the
+// earlier one in who, when or why (CheckAcceptanceFrozen), so the same words the same day
+// for another score are refused with a message next to the rationale.
+func (r Risk) AcceptResidual(by, date, rationale string) (Risk, error) {
+	by, date, rationale = strings.TrimSpace(by), strings.TrimSpace(date), strings.TrimSpace(rationale)
+	switch {
+	case by == "":
+		return r, invalid("accepted_by", "Say who accepts the residual risk (the risk owner, usually).")
+	case utf8.RuneCountInString(by) > MaxNameLen:
+		return r, invalid("accepted_by", "The name is longer than %d characters.", MaxNameLen)
+	case date == "":
+		return r, invalid("accepted_on", "Give the date of the acceptance (YYYY-MM-DD).")
+	case rationale == "":
+		return r, invalid("acceptance_rationale", "Give the reason the residual risk is acceptable.")
+	case utf8.RuneCountInString(rationale) > MaxTextLen:
+		return r, invalid("acceptance_rationale", "The rationale is longer than %d characters.", MaxTextLen)
+	}
+	if _, err := ParseDate(date); err != nil {
+		return r, invalid("accepted_on", "%s", err.Error())
+	}
+	next := &Acceptance{By: by, Date: date, Rationale: rationale, Residual: r.EffectiveResidual()}
+	if p := r.Acceptance; p != nil && *p == *next {
+		return r, nil // accepted again as it was: nothing changes
+	}
+	if p := r.Acceptance; p != nil && p.By == by && p.Date == date && p.Rationale == rationale {
+		return r, invalid("acceptance_rationale", "This is the reason given for the earlier score on the same day; say why the residual is acceptable now.")
+	}
+	r.Acceptance = next
+	return r, nil
+}
+
 // KnownControl reports whether a catalog of the set has the requirement; a nil set
 // knows everything (tests, imports checked elsewhere).
 func KnownControl(set *catalogs.Set) func(standard, ref string) bool {

@@ -1,6 +1,7 @@
 package assessments
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -243,6 +244,85 @@ func TestRiskRefs(t *testing.T) {
 	for ref, want := range map[string]int{"R-003": 3, "R-1234": 1234, "X-1": 0, "R-": 0} {
 		if got := RiskSeq(ref); got != want {
 			t.Errorf("RiskSeq(%q) = %d, want %d", ref, got, want)
+		}
+	}
+}
+
+func TestAmendAcceptance(t *testing.T) {
+	prev := &Acceptance{By: "Priya", Date: "2026-01-10", Rationale: "ok", Residual: Score{3, 3}}
+	tests := []struct {
+		name          string
+		prev          *Acceptance
+		by, date, why string
+		residual      Score
+		want          *Acceptance
+	}{
+		{"nothing given", nil, "", " ", "", Score{2, 2}, nil},
+		{"first acceptance is given for the residual", nil, "Priya", "2026-03-01", "why", Score{2, 2},
+			&Acceptance{By: "Priya", Date: "2026-03-01", Rationale: "why", Residual: Score{2, 2}}},
+		{"unchanged keeps the record", prev, "Priya", "2026-01-10", "ok", Score{4, 4}, prev},
+		{"blank withdraws", prev, " ", "", "", Score{4, 4}, nil},
+		{"a new rationale keeps the score it was given for", prev, "Priya", "2026-01-10", "still ok", Score{4, 4},
+			&Acceptance{By: "Priya", Date: "2026-01-10", Rationale: "still ok", Residual: Score{3, 3}}},
+		{"a new signer and date keep the score too", prev, "Dana", "2026-05-01", "ok", Score{4, 4},
+			&Acceptance{By: "Dana", Date: "2026-05-01", Rationale: "ok", Residual: Score{3, 3}}},
+	}
+	for _, tt := range tests {
+		got := AmendAcceptance(tt.prev, tt.by, tt.date, tt.why, tt.residual)
+		switch {
+		case tt.want == nil && got != nil, tt.want != nil && (got == nil || *got != *tt.want):
+			t.Errorf("%s: got %+v, want %+v", tt.name, got, tt.want)
+		}
+		// Editing an existing record never makes a stale acceptance current.
+		if tt.prev != nil && got != nil {
+			r := Risk{Inherent: Score{5, 5}, Residual: tt.residual, Acceptance: got}
+			if !r.AcceptanceStale() && tt.residual != tt.prev.Residual {
+				t.Errorf("%s: the edit cleared the stale mark", tt.name)
+			}
+		}
+	}
+}
+
+func TestAcceptResidual(t *testing.T) {
+	stale := Risk{Inherent: Score{4, 4}, Residual: Score{3, 3},
+		Acceptance: &Acceptance{By: "Priya", Date: "2026-01-10", Rationale: "ok", Residual: Score{2, 3}}}
+	unscored := Risk{Inherent: Score{4, 4}}
+	tests := []struct {
+		name          string
+		r             Risk
+		by, date, why string
+		field         string // the field in error, "" when accepted
+		want          Score  // the score the new record is given for
+	}{
+		{"re-accepts a stale acceptance for the residual now", stale, "Dana", "2026-05-04", "Reviewed again", "", Score{3, 3}},
+		{"unscored residual: given for the inherent score", unscored, "Dana", "2026-05-04", "Within appetite", "", Score{4, 4}},
+		{"who is needed", stale, " ", "2026-05-04", "why", "accepted_by", Score{}},
+		{"when is needed", stale, "Dana", "", "why", "accepted_on", Score{}},
+		{"a real date", stale, "Dana", "04/05/2026", "why", "accepted_on", Score{}},
+		{"why is needed", stale, "Dana", "2026-05-04", "  ", "acceptance_rationale", Score{}},
+		{"the same words the same day for another score", stale, "Priya", "2026-01-10", "ok", "acceptance_rationale", Score{}},
+	}
+	for _, tt := range tests {
+		got, err := tt.r.AcceptResidual(tt.by, tt.date, tt.why)
+		if tt.field != "" {
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.Field != tt.field {
+				t.Errorf("%s: error %v, want one on %s", tt.name, err, tt.field)
+			}
+			if got.Acceptance != tt.r.Acceptance {
+				t.Errorf("%s: a refused acceptance changed the record", tt.name)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		a := got.Acceptance
+		if a == nil || a.Residual != tt.want || a.By != strings.TrimSpace(tt.by) || a.Date != tt.date || got.AcceptanceStale() {
+			t.Errorf("%s: acceptance %+v", tt.name, a)
+		}
+		if err := CheckAcceptanceFrozen(tt.r.Acceptance, a); err != nil {
+			t.Errorf("%s: the store would refuse it: %v", tt.name, err)
 		}
 	}
 }

@@ -58,27 +58,27 @@ func TestRisksJourney(t *testing.T) {
 			s.repeat("Tab", 19)
 			s.waitFor("▸ Linked controls")
 			s.keys("Enter")
-			s.waitFor("Pick: Linked controls")
+			s.waitFor("type to filter")
 			s.text("A.5.15")
 			s.waitFor("ISO 27001 A.5.15")
-			s.keys("Enter")
-			s.waitFor("chosen: ISO 27001 A.5.15")
+			s.keys("Space")
+			s.waitFor("[x] ISO 27001 A.5.15")
 			s.repeat("BSpace", 6)
 			s.text("A.6.2.6")
 			s.waitFor("ISO 42001 A.6.2.6")
+			s.keys("Space")
+			s.waitFor("[x] ISO 42001 A.6.2.6")
 			s.keys("Enter")
-			s.waitFor("chosen: ISO 27001 A.5.15, ISO 42001 A.6.2.6")
-			s.keys("Escape")
-			s.waitFor("▸ Linked controls")
+			s.waitFor("▸ Linked controls", "ISO 27001 A.5.15, ISO 42001 A.6.2.6")
 			s.keys("C-s")
 			scr := s.waitFor("R-001 added")
 			assertNoBrokenLines(t, scr, size.w)
 
 			// The heat map: the new risk sits at its default score, 3×3.
 			s.keys("h")
-			s.waitFor("Heat map · residual risk")
+			s.waitFor("Heat map · residual risk", "1 open risk")
 			s.keys("Down", "Down", "Left", "Left")
-			scr = s.waitFor("Possible (3) × Moderate (3) = Medium · 1 risk")
+			scr = s.waitFor("Possible (3) × Moderate (3) = Medium · 1 open risk")
 			assertNoBrokenLines(t, scr, size.w)
 			s.keys("Enter")
 			s.waitFor("Model weights copied out of the registry")
@@ -93,11 +93,11 @@ func TestRisksJourney(t *testing.T) {
 			s.repeat("Tab", 17)
 			s.waitFor("▸ Treatment")
 			s.keys("Right", "Right") // undecided → modify → retain
-			s.waitFor("retain")
+			s.waitFor("‹ retain ›")
 			s.repeat("Tab", 3)
-			s.waitFor("▸ Residual likelihood")
+			s.waitFor("Residual risk", "▸ Likelihood")
 			s.keys("Right", "Right", "Tab", "Right", "Right", "Right") // residual 2 × 3
-			s.waitFor("level Low")
+			s.waitFor("residual 2×3 Low")
 			s.keys("Tab")
 			s.waitFor("▸ Accepted by")
 			s.text("Priya Raman")
@@ -112,15 +112,24 @@ func TestRisksJourney(t *testing.T) {
 			s.keys("e")
 			s.waitFor("Edit R-001")
 			s.repeat("Tab", 20)
-			s.waitFor("▸ Residual likelihood")
+			s.waitFor("Residual risk", "▸ Likelihood")
 			s.keys("Right") // 2 → 3
-			s.waitFor("acceptance given for 2×3 will show stale")
+			s.waitFor("acceptance given for 2×3 Low will show stale")
 			s.keys("C-s")
 			scr = s.waitFor("R-001 saved", "acceptance stale")
 			assertNoBrokenLines(t, scr, size.w)
 			if !strings.Contains(scr, " ~ R-001") && !strings.Contains(scr, "~ R-001") {
 				t.Errorf("the stale mark is not in the row:\n%s", scr)
 			}
+
+			// Accepting again is its own act: A names the risk and its residual; esc
+			// leaves it stale.
+			s.keys("A")
+			scr = s.waitFor("Accept the residual risk of R-001", "3×3 Medium")
+			assertNoBrokenLines(t, scr, size.w)
+			s.keys("Escape")
+			s.waitGone("Accept the residual risk of R-001")
+			s.waitFor("Risk register", "acceptance stale")
 
 			// The linked ISO 27001 control lists the risk in the gap analysis.
 			s.keys("[", "[")

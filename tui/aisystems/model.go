@@ -140,15 +140,8 @@ func (m *Model) Capturing() bool {
 	return m.mode != modeList || m.filtering
 }
 
-// ClearFilter clears an applied filter (esc on the list clears it before it leaves the
-// engagement); false when there is none.
-func (m *Model) ClearFilter() (tea.Cmd, bool) {
-	if m.filter.Value() == "" {
-		return nil, false
-	}
-	m.clearFilter()
-	return nil, true
-}
+// UsesEsc is true while a filter is applied: esc on the list clears it before it leaves.
+func (m *Model) UsesEsc() bool { return m.mode == modeList && !m.filtering && m.filter.Value() != "" }
 
 // SetSize records the size the tab draws in.
 func (m *Model) SetSize(w, h int) {

@@ -115,3 +115,8 @@ type Flusher interface{ FlushDrafts() error }
 // as it stands (a form with a field in error). UnsavedWork describes it in a few words, or
 // returns "" when everything typed is saved or savable. The root asks before quitting.
 type QuitGuard interface{ UnsavedWork() string }
+
+// EscUser is implemented by tabs that use esc themselves while they do not capture keys
+// (an applied filter that esc clears, as everywhere); the engagement screen then hands esc
+// to the tab instead of leaving. q still leaves.
+type EscUser interface{ UsesEsc() bool }

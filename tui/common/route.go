@@ -159,12 +159,6 @@ func (c *Common) LoadPeople(to string) tea.Cmd {
 // (the other standard's gap analysis: mapped statuses and the coverage figure) stay current.
 type ResultSavedMsg struct{ Result assessments.Result }
 
-// FilterClearer is implemented by tabs with a filter: esc clears an active filter before it
-// leaves the screen.
-type FilterClearer interface {
-	ClearFilter() (tea.Cmd, bool)
-}
-
 // ClearStatusMsg asks the root to clear the status line (a message about one tab does not
 // belong to the next).
 type ClearStatusMsg struct{}

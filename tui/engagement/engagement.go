@@ -141,18 +141,14 @@ func (m *Model) switchTo(i int) tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		if !m.Capturing() && key.Matches(msg, m.c.Keys.Cancel) {
-			// esc clears a tab's filter before it leaves the engagement.
-			if cmd, cleared := m.clearFilter(); cleared {
-				return m, cmd
-			}
-		}
 		if !m.Capturing() {
 			switch {
 			case key.Matches(msg, m.c.Keys.NextTab):
 				return m, m.switchTo((m.active + 1) % len(m.tabs))
 			case key.Matches(msg, m.c.Keys.PrevTab):
 				return m, m.switchTo((m.active - 1 + len(m.tabs)) % len(m.tabs))
+			case key.Matches(msg, m.c.Keys.Cancel) && usesEsc(m.tabs[m.active]):
+				// The tab clears its filter with esc (below).
 			case key.Matches(msg, m.c.Keys.Back):
 				if f, ok := m.tabs[m.active].(common.Flusher); ok {
 					if err := f.FlushDrafts(); err != nil {
@@ -204,16 +200,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// clearFilter asks the visible tab to clear an active filter; false when it has none, so
-// esc then leaves the engagement.
-func (m *Model) clearFilter() (tea.Cmd, bool) {
-	if len(m.tabs) == 0 {
-		return nil, false
-	}
-	if fc, ok := m.tabs[m.active].(common.FilterClearer); ok {
-		return fc.ClearFilter()
-	}
-	return nil, false
+// usesEsc is true when the visible tab wants esc for itself (to clear its filter).
+func usesEsc(t common.Tab) bool {
+	u, ok := t.(common.EscUser)
+	return ok && u.UsesEsc()
 }
 
 // Address names the screen for addressed messages (the jump box reports here).

@@ -172,18 +172,6 @@ func (m *Model) UsesEsc() bool {
 	return m.mode == modeList && !m.filtering && m.filtered()
 }
 
-// ClearFilter clears the text and state filters (the engagement screen's esc clears them
-// before it leaves); false when none is set.
-func (m *Model) ClearFilter() (tea.Cmd, bool) {
-	if !m.UsesEsc() {
-		return nil, false
-	}
-	m.filter.SetValue("")
-	m.state = stateAll
-	m.rebuildRows()
-	return nil, true
-}
-
 func (m *Model) filtered() bool {
 	return strings.TrimSpace(m.filter.Value()) != "" || m.state != stateAll
 }

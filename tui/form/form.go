@@ -245,6 +245,15 @@ func (f *Form) SetPeople(names []string) {
 	}
 }
 
+// SetOptions replaces the options of a Level, Choice or Multi field, for lists whose
+// labels follow other fields (a risk matrix's level names). The value is kept.
+func (f *Form) SetOptions(k string, opts []Option) {
+	if s := f.field(k); s != nil {
+		s.spec.Options = opts
+		s.spec.Items = nil
+	}
+}
+
 // SetReadOnly shows the values without editing (an approved, frozen record).
 func (f *Form) SetReadOnly(ro bool) {
 	f.readOnly = ro

@@ -374,11 +374,81 @@ func TestFocusedFieldsDoNotBlink(t *testing.T) {
 	}
 }
 
+func TestSetOptionsRelabelsAndKeepsTheValue(t *testing.T) {
+	f := sample()
+	f.Focus("level")
+	f.SetOptions("level", []Option{{"0", "0 nil"}, {"1", "1 minor"}, {"2", "2 medium"}, {"3", "3 major"}})
+	if f.Value("level") != "1" || f.Changed() {
+		t.Fatalf("value %q changed %v", f.Value("level"), f.Changed())
+	}
+	if v := tuitest.Plain(f.View()); !strings.Contains(v, "1 minor") {
+		t.Fatalf("new label not shown:\n%s", v)
+	}
+	press(t, f, "right")
+	if f.Value("level") != "2" {
+		t.Fatalf("right after relabel: %q", f.Value("level"))
+	}
+}
+
+// An idle form sends no messages: focusing a field must not start a cursor blink tick.
+func TestFocusStartsNoBlinkTimer(t *testing.T) {
+	f := sample()
+	for _, k := range []string{"title", "notes", "due", "owner"} {
+		cmd := f.Focus(k)
+		if cmd == nil {
+			continue
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- cmd() }()
+		select {
+		case msg := <-done:
+			if msg != nil {
+				t.Errorf("focusing %s sent %T", k, msg)
+			}
+		case <-time.After(200 * time.Millisecond):
+			t.Errorf("focusing %s started a timer (a blinking cursor)", k)
+		}
+	}
+}
+
 func TestPickListShowsItsFilterPlaceholder(t *testing.T) {
 	f := sample()
 	f.Focus("tags")
 	press(t, f, "enter")
 	if v := tuitest.Plain(f.View()); !strings.Contains(v, "/ type to filter") {
 		t.Fatalf("the empty filter must say what it is for:\n%s", v)
+	}
+}
+
+// The "more above/below" cues never cover the focused field or its open list.
+func TestCuesNeverCoverTheFocusedFieldOrItsList(t *testing.T) {
+	f := sample()
+	f.SetSize(60, 7)
+	f.Focus("tags")
+	press(t, f, "enter")
+	typeText(f, "zzz")
+	v := tuitest.Plain(f.View())
+	for _, want := range []string{"Tags", "/ zzz", "nothing matches", "more above"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("%q hidden:\n%s", want, v)
+		}
+	}
+	press(t, f, "esc")
+	f.Focus("notes")
+	v = tuitest.Plain(f.View())
+	if !strings.Contains(v, "▸ Notes") {
+		t.Errorf("the focused label is under a cue:\n%s", v)
+	}
+	if n := len(strings.Split(v, "\n")); n > 7 {
+		t.Fatalf("view is %d lines in a height of 7", n)
+	}
+}
+
+func TestPickListShowsItsPlaceholder(t *testing.T) {
+	f := sample()
+	f.Focus("tags")
+	press(t, f, "enter")
+	if v := tuitest.Plain(f.View()); !strings.Contains(v, "type to filter") {
+		t.Fatalf("the filter's placeholder is cut:\n%s", v)
 	}
 }

@@ -18,15 +18,20 @@ func (f *Form) View() string {
 		h-- // the question takes the last line
 	}
 	h = max(h, 1)
-	// Keep the focused field (from its label to its last line) in view.
-	if top < f.offset {
-		f.offset = top
+	// Keep the focused field (from its label to its last line, an open list included) in
+	// view, clear of the "more above/below" cues that take the first and last lines.
+	hidesTop := func(off int) bool { return top < off || (off > 0 && top == off) }
+	if hidesTop(f.offset) {
+		f.offset = max(0, top-1)
 	}
-	if bottom >= f.offset+h {
+	if bottom > f.offset+h-1 || (f.offset+h < len(lines) && bottom == f.offset+h-1) {
 		f.offset = bottom - h + 1
+		if f.offset+h < len(lines) {
+			f.offset++
+		}
 	}
-	if top < f.offset { // taller than the view: show its start
-		f.offset = top
+	if hidesTop(f.offset) { // taller than the view: show its start
+		f.offset = max(0, top-1)
 	}
 	f.offset = max(0, min(f.offset, max(0, len(lines)-h)))
 	end := min(len(lines), f.offset+h)

@@ -517,15 +517,14 @@ func (m *Model) filterActive() bool {
 	return m.filter.Value() != "" || m.statusFilter != filterAll
 }
 
-// ClearFilter clears the text and status filters (esc on the list); false when none is set.
-func (m *Model) ClearFilter() (tea.Cmd, bool) {
-	if !m.filterActive() {
-		return nil, false
-	}
+// UsesEsc is true while a filter is set: esc on the list clears it before it leaves.
+func (m *Model) UsesEsc() bool { return !m.Capturing() && m.filterActive() }
+
+func (m *Model) clearFilter() tea.Cmd {
 	m.filter.SetValue("")
 	m.statusFilter = filterAll
 	m.rebuildRows(m.SelectedRef())
-	return tea.Batch(m.loadSections(), common.InfoCmd(m.Title()+": filter cleared")), true
+	return tea.Batch(m.loadSections(), common.InfoCmd(m.Title()+": filter cleared"))
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -566,6 +565,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	switch {
+	case m.filterActive() && key.Matches(msg, k.FilterClear):
+		return m.clearFilter()
 	case key.Matches(msg, k.Focus):
 		m.dataVersion++ // the selected row's look depends on focus
 		if m.focus == focusList {

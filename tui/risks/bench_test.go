@@ -67,3 +67,21 @@ func BenchmarkFilterKey(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkFormKey is one character typed into the risk form and one frame, with 10,000
+// risks in the register behind it.
+func BenchmarkFormKey(b *testing.B) {
+	m := benchTab(10_000)
+	m.Update(keyMsg("e"))
+	if m.form == nil {
+		b.Fatal("no form")
+	}
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			m.Update(keyMsg("x"))
+		} else {
+			m.Update(keyMsg("backspace"))
+		}
+		_ = m.View()
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -20,16 +21,17 @@ func (m *Model) heatScore(r assessments.Risk) assessments.Score {
 	return r.Inherent
 }
 
-// counts are the risks per cell, over the rows the table's filters leave. They are
-// computed once per data, filter or mode change.
+// counts are the open risks per cell, over the rows the table's filters leave: closed
+// risks are left out, as in the report. They are computed once per data, filter or mode
+// change.
 func (m *Model) counts() (cells [][]int, unscored int) {
 	if m.countCache == nil {
-		m.countCache, m.countUnscored = m.countCells()
+		m.countCache, m.countUnscored, m.countClosed = m.countCells()
 	}
 	return m.countCache, m.countUnscored
 }
 
-func (m *Model) countCells() (cells [][]int, unscored int) {
+func (m *Model) countCells() (cells [][]int, unscored, closed int) {
 	n := m.matrix.Size
 	cells = make([][]int, n)
 	for i := range cells {
@@ -37,6 +39,10 @@ func (m *Model) countCells() (cells [][]int, unscored int) {
 	}
 	for _, ri := range m.rows {
 		r := &m.risks[ri]
+		if r.EffectiveStatus() == assessments.RiskClosed {
+			closed++ // the heat map shows what is still at stake, as the report does
+			continue
+		}
 		s := m.heatScore(*r)
 		if !m.matrix.InRange(s) {
 			continue
@@ -46,14 +52,18 @@ func (m *Model) countCells() (cells [][]int, unscored int) {
 		}
 		cells[s.Likelihood-1][s.Consequence-1]++
 	}
-	return cells, unscored
+	return cells, unscored, closed
 }
 
-// cellRisks are the indexes of the (filtered) risks in a cell, in table order.
+// cellRisks are the indexes of the (filtered) open risks in a cell, in table order.
 func (m *Model) cellRisks(l, c int) []int {
 	var out []int
 	for _, ri := range m.rows {
-		if s := m.heatScore(m.risks[ri]); s.Likelihood == l && s.Consequence == c {
+		r := m.risks[ri]
+		if r.EffectiveStatus() == assessments.RiskClosed {
+			continue
+		}
+		if s := m.heatScore(r); s.Likelihood == l && s.Consequence == c {
 			out = append(out, ri)
 		}
 	}
@@ -61,49 +71,63 @@ func (m *Model) cellRisks(l, c int) []int {
 }
 
 func (m *Model) heatKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "up", "k":
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.CellUp):
 		m.heatL = min(m.heatL+1, m.matrix.Size)
-	case "down", "j":
+	case key.Matches(msg, k.CellDown):
 		m.heatL = max(m.heatL-1, 1)
-	case "left", "h":
+	case key.Matches(msg, k.CellLeft):
 		m.heatC = max(m.heatC-1, 1)
-	case "right", "l":
+	case key.Matches(msg, k.CellRight):
 		m.heatC = min(m.heatC+1, m.matrix.Size)
-	case "i", "r":
+	case key.Matches(msg, k.Mode):
 		m.heatResid = !m.heatResid
 		m.countCache = nil
-	case "enter":
+	case key.Matches(msg, k.ListCell):
 		m.cellRiskIdx = m.cellRisks(m.heatL, m.heatC)
 		m.cellCursor, m.cellOffset = 0, 0
 		m.view = viewCell
-	case "esc", "q":
+	case key.Matches(msg, k.Close):
 		m.view = viewTable
-	case "m":
-		if m.loaded {
-			m.settings = newSettings(m, m.matrix)
-			return m.settings.focusCmd()
-		}
+	case key.Matches(msg, k.Matrix):
+		return m.openSettings()
+	case key.Matches(msg, k.AllKeys):
+		return toggleHelp
 	}
 	return nil
 }
 
+func toggleHelp() tea.Msg { return common.ToggleHelpMsg{} }
+
 func (m *Model) cellKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "up", "k":
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
 		m.cellCursor = max(0, m.cellCursor-1)
-	case "down", "j":
-		m.cellCursor = min(len(m.cellRiskIdx)-1, m.cellCursor+1)
-	case "enter", "e":
-		if m.cellCursor >= 0 && m.cellCursor < len(m.cellRiskIdx) {
-			m.form = newForm(m, m.risks[m.cellRiskIdx[m.cellCursor]], false)
-			return m.form.focusCmd()
+	case key.Matches(msg, k.Down):
+		m.cellCursor = max(0, min(len(m.cellRiskIdx)-1, m.cellCursor+1))
+	case key.Matches(msg, k.Edit):
+		if r, ok := m.cellSelected(); ok {
+			return m.openEdit(r)
 		}
-	case "esc", "q":
+	case key.Matches(msg, k.Accept):
+		if r, ok := m.cellSelected(); ok {
+			return m.openAccept(r)
+		}
+	case key.Matches(msg, k.Close):
 		m.view = viewHeat
+	case key.Matches(msg, k.AllKeys):
+		return toggleHelp
 	}
-	m.cellCursor = max(0, m.cellCursor)
 	return nil
+}
+
+func (m *Model) cellSelected() (assessments.Risk, bool) {
+	if m.cellCursor >= 0 && m.cellCursor < len(m.cellRiskIdx) {
+		return m.risks[m.cellRiskIdx[m.cellCursor]], true
+	}
+	return assessments.Risk{}, false
 }
 
 func (m *Model) modeName() string {
@@ -122,10 +146,17 @@ func center(s string, w int) string {
 	return strings.Repeat(" ", left) + s + strings.Repeat(" ", w-sw-left)
 }
 
-// heatView draws the heat map, reusing the last frame while nothing it shows changed.
+// heatView draws the heat map, reusing the last frame while nothing it shows changed, and
+// the grid lines a move of the selection does not touch.
 func (m *Model) heatView() string {
-	key := fmt.Sprint(m.width, m.height, m.heatL, m.heatC, m.heatResid)
-	if m.countCache != nil && m.heatOut != "" && key == m.heatDrawnFor && m.heatStyles == m.c.Styles {
+	base := fmt.Sprint(m.width, m.height, m.heatResid)
+	if m.countCache == nil || base != m.heatRowsFor || m.heatStyles != m.c.Styles {
+		m.heatRows = map[[3]int]string{}
+		m.heatRowsFor = base
+		m.heatOut = ""
+	}
+	key := fmt.Sprint(m.heatL, m.heatC)
+	if m.countCache != nil && m.heatOut != "" && key == m.heatDrawnFor {
 		return m.heatOut
 	}
 	m.heatOut = m.drawHeat()
@@ -146,17 +177,28 @@ func (m *Model) drawHeat() string {
 	if !m.heatResid {
 		other = "residual"
 	}
+	open := len(m.rows) - m.countClosed
 	lines = append(lines, common.Truncate(st.Title.Render("Heat map · "+m.modeName()+" risk")+
-		st.Muted.Render(fmt.Sprintf("  %d risks · i shows %s · accept up to %s", len(m.rows), other, common.OneLine(mx.ThresholdName()))), w))
+		st.Muted.Render(fmt.Sprintf("  %s · i shows %s · accept up to %s", count(open, "open risk"), other, common.OneLine(mx.ThresholdName()))), w))
 	note := ""
+	if m.countClosed > 0 {
+		note = st.Subtle.Render(fmt.Sprintf("%s not counted", count(m.countClosed, "closed risk")))
+	}
 	if f := m.filterSummary(); f != "" {
-		note = st.Accent.Render("filter: ") + f
+		if note != "" {
+			note += st.Subtle.Render(" · ")
+		}
+		note += st.Accent.Render("filter: ") + f
 	}
 	if m.heatResid && unscored > 0 {
 		if note != "" {
 			note += st.Subtle.Render(" · ")
 		}
-		note += st.Subtle.Render(fmt.Sprintf("%d without a residual score shown at their inherent score", unscored))
+		its := "its"
+		if unscored > 1 {
+			its = "their"
+		}
+		note += st.Subtle.Render(count(unscored, "unscored residual") + " shown at " + its + " inherent score")
 	}
 	lines = append(lines, common.Truncate(note, w))
 
@@ -170,6 +212,16 @@ func (m *Model) drawHeat() string {
 
 	for l := n; l >= 1; l-- {
 		for y := 0; y < cellH; y++ {
+			// A grid line changes only when the selection enters or leaves its row.
+			selC := 0
+			if l == m.heatL {
+				selC = m.heatC
+			}
+			rk := [3]int{l, y, selC}
+			if line, ok := m.heatRows[rk]; ok {
+				lines = append(lines, line)
+				continue
+			}
 			label := strings.Repeat(" ", labelW)
 			if y == (cellH-1)/2 {
 				label = common.Pad(common.Truncate(common.OneLine(mx.LikelihoodLabels[l-1]), labelW-3), labelW-3) + fmt.Sprintf(" %d ", l)
@@ -179,7 +231,9 @@ func (m *Model) drawHeat() string {
 			for c := 1; c <= n; c++ {
 				row = append(row, m.heatCell(l, c, cells[l-1][c-1], y, cellW, cellH))
 			}
-			lines = append(lines, common.Truncate(label+strings.Join(row, " "), w))
+			line := common.Truncate(label+strings.Join(row, " "), w)
+			m.heatRows[rk] = line
+			lines = append(lines, line)
 		}
 	}
 	// Consequence axis: numbers, then labels.
@@ -193,10 +247,10 @@ func (m *Model) drawHeat() string {
 	lines = append(lines, ps.axis.Render(common.Truncate(pad+strings.Join(labels, " "), w)))
 
 	lv, _ := mx.Level(m.heatL, m.heatC)
-	count := cells[m.heatL-1][m.heatC-1]
-	sel := fmt.Sprintf("%s (%d) × %s (%d) = %s · %d risk%s", common.OneLine(mx.LikelihoodLabels[m.heatL-1]), m.heatL,
-		common.OneLine(mx.ConsequenceLabels[m.heatC-1]), m.heatC, common.OneLine(lv.Name), count, plural(count))
-	if count > 0 {
+	k := cells[m.heatL-1][m.heatC-1]
+	sel := fmt.Sprintf("%s (%d) × %s (%d) = %s · %s", common.OneLine(mx.LikelihoodLabels[m.heatL-1]), m.heatL,
+		common.OneLine(mx.ConsequenceLabels[m.heatC-1]), m.heatC, common.OneLine(lv.Name), count(k, "open risk"))
+	if k > 0 {
 		sel += st.Subtle.Render(" · enter lists them")
 	}
 	lines = append(lines, common.Truncate(sel, w))
@@ -212,6 +266,9 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// count is a number with its noun agreeing ("1 open risk", "2 open risks").
+func count(n int, noun string) string { return fmt.Sprintf("%d %s%s", n, noun, plural(n)) }
 
 // heatCell draws line y of the cell at (l, c).
 func (m *Model) heatCell(l, c, count, y, cellW, cellH int) string {
@@ -258,11 +315,11 @@ func (m *Model) cellView() string {
 	lv, _ := mx.Level(m.heatL, m.heatC)
 	var lines []string
 	lines = append(lines, common.Truncate(st.Title.Render(fmt.Sprintf("%s × %s", common.OneLine(mx.LikelihoodLabels[m.heatL-1]),
-		common.OneLine(mx.ConsequenceLabels[m.heatC-1])))+st.Muted.Render(fmt.Sprintf("  %s · %s · %d risk%s", common.OneLine(lv.Name),
-		m.modeName(), len(m.cellRiskIdx), plural(len(m.cellRiskIdx)))), w))
+		common.OneLine(mx.ConsequenceLabels[m.heatC-1])))+st.Muted.Render(fmt.Sprintf("  %s · %s · %s", common.OneLine(lv.Name),
+		m.modeName(), count(len(m.cellRiskIdx), "open risk"))), w))
 	lines = append(lines, "")
 	if len(m.cellRiskIdx) == 0 {
-		lines = append(lines, st.Muted.Render("No risk in this cell. esc goes back to the heat map."))
+		lines = append(lines, st.Muted.Render("No open risk in this cell. esc goes back to the heat map."))
 	}
 	rows := max(1, m.height-3)
 	if m.cellCursor < m.cellOffset {

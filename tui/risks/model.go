@@ -1,6 +1,7 @@
 // Package risks is the Risks tab of an engagement: the risk register as a sortable,
-// filterable table, a form to add and edit risks, a heat map of the matrix and the matrix
-// settings. It also gives the gap analysis the risks that link a requirement (Section).
+// filterable table, a form to add and edit risks, the explicit acceptance of a residual
+// risk, a heat map of the matrix and the matrix settings. It also gives the gap analysis
+// the risks that link a requirement (Section).
 package risks
 
 import (
@@ -19,6 +20,8 @@ import (
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
+	"github.com/annex-grc/annex/tui/form"
 )
 
 type viewKind int
@@ -41,6 +44,7 @@ type Model struct {
 	risks   []assessments.Risk
 	matrix  assessments.Matrix
 	systems []assessments.AISystem // the engagement's AI inventory, for the AI system link
+	people  []string               // names used in the workspace, suggested in person fields
 	loaded  bool
 	loadSeq int
 	loadErr error
@@ -60,10 +64,13 @@ type Model struct {
 	// heat-map counts of the current rows and mode; nil when they must be recounted
 	countCache    [][]int
 	countUnscored int
+	countClosed   int
 	// the last heat-map frame and what it was drawn for
 	heatOut      string
 	heatDrawnFor string
 	heatStyles   *common.Styles
+	heatRows     map[[3]int]string // grid lines by likelihood, line and selected column
+	heatRowsFor  string
 	// hay is each risk's searchable text, lower case, built when the data loads
 	hay []string
 	seq []int // each risk's number, for ordering by ref
@@ -71,8 +78,10 @@ type Model struct {
 	rowCache       map[int]string
 	rowCacheW      int
 	rowCacheStyles *common.Styles
-	// pendingSelect is a risk to select once it shows (after a save reloads the list).
+	// pendingSelect is a risk id to select once it shows (after a save reloads the list);
+	// pendingRef a ref to go to once the register has loaded (the jump box, a restore).
 	pendingSelect string
+	pendingRef    string
 
 	// heat map
 	view        viewKind
@@ -83,23 +92,19 @@ type Model struct {
 	cellOffset  int
 	cellRiskIdx []int
 
-	form     *form
+	form     *riskForm
 	settings *settings
-	confirm  *confirm
-	notice   string // last result shown in the tab's own status line
-}
-
-// confirm is a yes/no question shown over the tab.
-type confirm struct {
-	question string
-	yes      tea.Cmd
+	notice   string // last result, shown under the table
 }
 
 // New builds the Risks tab of an engagement.
 func New(c *common.Common, e assessments.Engagement) common.Tab {
-	fi := newInput()
+	fi := textinput.New()
+	st := fi.Styles()
+	st.Cursor.Blink = false // a blinking cursor redraws the screen twice a second for nothing
+	fi.SetStyles(st)
 	fi.Prompt = "/ "
-	fi.Placeholder = "ref, title, owner, asset…"
+	fi.Placeholder = "ref, title, owner, asset, control…"
 	fi.CharLimit = 200
 	m := &Model{c: c, eng: e, keys: newKeyMap(c.Keys), filter: fi, heatResid: true,
 		matrix: assessments.DefaultMatrix(assessments.DefaultMatrixSize)}
@@ -110,17 +115,24 @@ func New(c *common.Common, e assessments.Engagement) common.Tab {
 // Title is the tab label.
 func (m *Model) Title() string { return "Risks" }
 
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "risks") }
+
 // Init loads the register.
 func (m *Model) Init() tea.Cmd { return m.load() }
 
-// Activate reloads the register when the tab shows.
-func (m *Model) Activate() tea.Cmd { return m.load() }
+// Activate reloads the register (and the names suggested in person fields) when the tab
+// shows.
+func (m *Model) Activate() tea.Cmd { return tea.Batch(m.load(), m.c.LoadPeople(m.Address())) }
 
-// Capturing is true while a field, dialog or sub-view has the keyboard (q and esc then
-// back out of the sub-view instead of leaving the engagement).
+// Capturing is true while a form, the filter input or a sub-view has the keyboard (q and
+// esc then back out of the sub-view instead of leaving the engagement).
 func (m *Model) Capturing() bool {
-	return m.form != nil || m.settings != nil || m.confirm != nil || m.filtering || m.view != viewTable
+	return m.form != nil || m.settings != nil || m.filtering || m.view != viewTable
 }
+
+// UsesEsc is true while an applied filter is what esc clears (before it leaves).
+func (m *Model) UsesEsc() bool { return !m.Capturing() && m.filterActive() }
 
 // KeyMap is the help for what is on screen.
 func (m *Model) KeyMap() help.KeyMap { return m.helpMap() }
@@ -130,42 +142,84 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.filter.SetWidth(max(10, w-20))
 	if m.form != nil {
-		m.form.setWidth(w)
+		m.form.setSize(w, h)
 	}
 	if m.settings != nil {
-		m.settings.setWidth(w)
+		m.settings.setSize(w, h)
 	}
 	m.clamp()
 }
 
-// FlushDrafts saves an open form whose content is valid, so quitting loses nothing typed.
-// UnsavedWork reports a changed risk form that cannot be saved as it stands.
+// UnsavedWork reports an open risk or matrix form with changes: nothing is written before
+// ctrl+s, so quitting would lose them.
 func (m *Model) UnsavedWork() string {
-	if m.form == nil || !m.form.dirty() {
-		return ""
-	}
-	if _, problems := m.form.risk(); len(problems) > 0 {
-		return "the risk form (" + problems[0].Message + ")"
+	switch {
+	case m.form != nil && (m.form.creating || m.form.f.Changed()):
+		if m.form.creating {
+			return "the new risk (ctrl+s saves it)"
+		}
+		return "the changes to " + m.form.base.Ref + " (ctrl+s saves them)"
+	case m.settings != nil && m.settings.f.Changed():
+		return "the risk matrix changes (ctrl+s saves them)"
 	}
 	return ""
 }
 
-func (m *Model) FlushDrafts() error {
-	if m.form == nil || !m.form.dirty() {
-		return nil
+// Location is the selected risk's ref.
+func (m *Model) Location() string {
+	if r, ok := m.selected(); ok {
+		return r.Ref
 	}
-	after, problems := m.form.risk()
-	if len(problems) > 0 {
-		return fmt.Errorf("the risk form has problems (%s); fix them or press esc to discard", problems[0].Message)
-	}
-	_, err := m.save(m.form.base, after, m.form.creating)
-	return err
+	return ""
 }
 
-// Messages of this tab; the engagement screen hands every message to every tab, so each
-// carries what identifies it as ours.
+// Restore selects the risk ref in the register (once it has loaded), clearing filters
+// that hide it.
+func (m *Model) Restore(ref string) tea.Cmd {
+	if m.form != nil || m.settings != nil {
+		return nil // never drop a form the user is typing in
+	}
+	m.view = viewTable
+	m.pendingRef = ref
+	if m.loaded {
+		m.gotoRef()
+	}
+	return nil
+}
+
+func (m *Model) gotoRef() {
+	ref := m.pendingRef
+	if ref == "" {
+		return
+	}
+	idx := slices.IndexFunc(m.risks, func(r assessments.Risk) bool { return strings.EqualFold(r.Ref, ref) })
+	if idx < 0 {
+		return // not (yet) in the register: keep waiting for a load that has it
+	}
+	m.pendingRef = ""
+	if !slices.Contains(m.rows, idx) {
+		m.clearFilters()
+	}
+	m.selectID(m.risks[idx].ID)
+}
+
+// JumpTargets lists every risk for the jump box (:). It runs in a command.
+func (m *Model) JumpTargets(ctx context.Context) ([]common.JumpTarget, error) {
+	rs, err := m.c.Store.Risks(ctx, m.eng.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]common.JumpTarget, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, common.JumpTarget{Kind: "risk", Label: r.Ref + " " + common.OneLine(r.Title),
+			Msg: common.GotoMsg{Tab: m.Address(), Item: r.Ref}})
+	}
+	return out, nil
+}
+
+// Messages of this tab. Every command's result comes back addressed to the tab
+// (common.Send), so none carries what identifies it.
 type loadedMsg struct {
-	eng     string
 	seq     int
 	risks   []assessments.Risk
 	matrix  assessments.Matrix
@@ -174,49 +228,53 @@ type loadedMsg struct {
 }
 
 type savedMsg struct {
-	eng     string
+	before  assessments.Risk // what the form showed
 	risk    assessments.Risk
+	keys    []string // the fields written
 	created bool
+	undone  bool // the reverse edit of an undo
 	err     error
 }
 
 type rebaseMsg struct {
-	eng  string
 	risk assessments.Risk
 	err  error
 }
 
+// deleteMsg is the yes of the delete question.
+type deleteMsg struct{ id, ref string }
+
 type deletedMsg struct {
-	eng, ref string
-	err      error
+	ref string
+	err error
 }
 
 type matrixSavedMsg struct {
-	eng    string
 	matrix assessments.Matrix
 	n      int // risks rescaled
 	err    error
 }
 
-func (m *Model) load() tea.Cmd {
-	m.loadSeq++
-	seq, c, id := m.loadSeq, m.c, m.eng.ID
-	return func() tea.Msg {
-		ctx := c.Ctx
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		mx, err := c.Store.RiskMatrix(ctx, id)
-		if err != nil {
-			return loadedMsg{eng: id, seq: seq, err: err}
-		}
-		rs, err := c.Store.Risks(ctx, id)
-		if err != nil {
-			return loadedMsg{eng: id, seq: seq, err: err}
-		}
-		systems, err := c.Store.AISystems(ctx, id)
-		return loadedMsg{eng: id, seq: seq, risks: rs, matrix: mx, systems: systems, err: err}
+type matrixReloadedMsg struct {
+	matrix assessments.Matrix
+	err    error
+}
+
+// acceptedMsg is the result of saving an acceptance given in the accept dialog.
+type acceptedMsg struct {
+	dialog string
+	before assessments.Risk
+	risk   assessments.Risk
+	err    error
+}
+
+func (m *Model) send(cmd tea.Cmd) tea.Cmd { return common.Send(m.Address(), cmd) }
+
+func (m *Model) ctx() context.Context {
+	if m.c.Ctx != nil {
+		return m.c.Ctx
 	}
+	return context.Background()
 }
 
 func (m *Model) now() time.Time {
@@ -226,51 +284,66 @@ func (m *Model) now() time.Time {
 	return time.Now()
 }
 
-func (m *Model) ctx() context.Context {
-	if m.c.Ctx != nil {
-		return m.c.Ctx
-	}
-	return context.Background()
+func (m *Model) load() tea.Cmd {
+	m.loadSeq++
+	seq, st, id, ctx := m.loadSeq, m.c.Store, m.eng.ID, m.ctx()
+	return m.send(func() tea.Msg {
+		mx, err := st.RiskMatrix(ctx, id)
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
+		rs, err := st.Risks(ctx, id)
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
+		systems, err := st.AISystems(ctx, id)
+		return loadedMsg{seq: seq, risks: rs, matrix: mx, systems: systems, err: err}
+	})
 }
 
-func (m *Model) save(before, after assessments.Risk, creating bool) (assessments.Risk, error) {
-	if creating {
-		return m.c.Store.CreateRisk(m.ctx(), after)
-	}
-	return m.c.Store.UpdateRisk(m.ctx(), before, after)
-}
-
-func (m *Model) saveCmd(before, after assessments.Risk, creating bool) tea.Cmd {
-	id := m.eng.ID
-	return func() tea.Msg {
-		saved, err := m.save(before, after, creating)
-		return savedMsg{eng: id, risk: saved, created: creating, err: err}
-	}
+func (m *Model) saveCmd(before, after assessments.Risk, keys []string, creating bool) tea.Cmd {
+	st, ctx := m.c.Store, m.ctx()
+	return m.send(func() tea.Msg {
+		var saved assessments.Risk
+		var err error
+		if creating {
+			saved, err = st.CreateRisk(ctx, after)
+		} else {
+			saved, err = st.UpdateRisk(ctx, before, after)
+		}
+		return savedMsg{before: before, risk: saved, keys: keys, created: creating, err: err}
+	})
 }
 
 func (m *Model) rebaseCmd(id string) tea.Cmd {
-	c, eng := m.c, m.eng.ID
-	ctx := m.ctx()
-	return func() tea.Msg {
-		r, err := c.Store.Risk(ctx, id)
-		return rebaseMsg{eng: eng, risk: r, err: err}
-	}
+	st, ctx := m.c.Store, m.ctx()
+	return m.send(func() tea.Msg {
+		r, err := st.Risk(ctx, id)
+		return rebaseMsg{risk: r, err: err}
+	})
 }
 
-func (m *Model) deleteCmd(r assessments.Risk) tea.Cmd {
-	c, id := m.c, m.eng.ID
-	ctx := m.ctx()
-	return func() tea.Msg {
-		return deletedMsg{eng: id, ref: r.Ref, err: c.Store.DeleteRisk(ctx, r.ID)}
-	}
+func (m *Model) deleteCmd(id, ref string) tea.Cmd {
+	st, ctx := m.c.Store, m.ctx()
+	return m.send(func() tea.Msg { return deletedMsg{ref: ref, err: st.DeleteRisk(ctx, id)} })
 }
 
-func (m *Model) saveMatrixCmd(before, after assessments.Matrix, n int) tea.Cmd {
-	c, id := m.c, m.eng.ID
-	ctx := m.ctx()
-	return func() tea.Msg {
-		saved, err := c.Store.SaveRiskMatrix(ctx, id, before, after)
-		return matrixSavedMsg{eng: id, matrix: saved, n: n, err: err}
+// undoEntry takes an acknowledged edit back through the store's update path: the fields
+// the edit wrote go back to what they were, the others stay as stored.
+func (m *Model) undoEntry(before, saved assessments.Risk, keys []string) common.UndoEntry {
+	st := m.c.Store
+	return common.UndoEntry{Label: changeLabel(saved.Ref, keys), To: m.Address(), Run: func(ctx context.Context) (tea.Msg, error) {
+		back, err := st.UpdateRisk(ctx, saved, revertValues(saved, before, keys))
+		if err != nil {
+			return nil, err
+		}
+		return savedMsg{before: saved, risk: back, keys: keys, undone: true}, nil
+	}}
+}
+
+func (m *Model) pushUndo(e common.UndoEntry) {
+	if m.c.Undo != nil {
+		m.c.Undo.Push(e)
 	}
 }
 
@@ -278,99 +351,113 @@ func (m *Model) saveMatrixCmd(before, after assessments.Matrix, n int) tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		if msg.eng != m.eng.ID || msg.seq != m.loadSeq {
-			return m, nil // stale or another engagement's
+		if msg.seq != m.loadSeq {
+			return m, nil // an older load finished after a newer one
 		}
 		m.loadErr = msg.err
 		if msg.err == nil {
 			m.loaded = true
 			m.systems = msg.systems
 			m.setData(msg.risks, msg.matrix)
+			m.gotoRef()
+		}
+		return m, nil
+	case common.PeopleMsg:
+		m.people = msg.Names
+		if m.form != nil {
+			m.form.f.SetPeople(msg.Names)
 		}
 		return m, nil
 	case savedMsg:
-		if msg.eng != m.eng.ID {
-			return m, nil
-		}
 		return m, m.onSaved(msg)
 	case rebaseMsg:
-		if msg.eng != m.eng.ID || m.form == nil || m.form.base.ID != msg.risk.ID {
+		if m.form == nil || m.form.base.ID != msg.risk.ID {
 			return m, nil
 		}
 		if msg.err != nil {
 			return m, common.ErrCmd(msg.err)
 		}
-		m.form.rebase(msg.risk)
-		return m, m.form.focusCmd()
+		return m, m.form.rebase(msg.risk)
+	case deleteMsg:
+		return m, m.deleteCmd(msg.id, msg.ref)
 	case deletedMsg:
-		if msg.eng != m.eng.ID {
-			return m, nil
-		}
 		if msg.err != nil {
-			return m, common.ErrCmd(msg.err)
+			return m, tea.Batch(m.load(), common.ErrCmd(fmt.Errorf("could not delete %s: %w", msg.ref, msg.err)))
 		}
 		m.notice = msg.ref + " deleted"
-		return m, tea.Batch(m.load(), common.InfoCmd(msg.ref+" deleted"))
+		return m, tea.Batch(m.load(), common.InfoCmd(m.notice), dataChanged)
+	case dialog.SubmitMsg:
+		return m, m.onAcceptSubmit(msg)
+	case acceptedMsg:
+		return m, m.onAccepted(msg)
 	case matrixSavedMsg:
-		if msg.eng != m.eng.ID {
+		return m, m.onMatrixSaved(msg)
+	case matrixReloadedMsg:
+		if m.settings == nil {
 			return m, nil
 		}
 		if msg.err != nil {
-			if m.settings != nil {
-				m.settings.err = msg.err.Error()
-				m.settings.preview = nil
-			}
 			return m, common.ErrCmd(msg.err)
 		}
-		m.settings = nil
-		text := "Risk matrix saved"
-		if msg.n > 0 {
-			text = fmt.Sprintf("Risk matrix saved; %d risks rescaled", msg.n)
-		}
-		m.notice = text
-		return m, tea.Batch(m.load(), common.InfoCmd(text))
+		m.settings.rebase(msg.matrix)
+		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
-	}
-	// Cursor blink and other component messages go to the focused input.
-	if m.form != nil {
-		return m, m.form.update(msg)
-	}
-	if m.filtering {
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		return m, cmd
+	case tea.PasteMsg:
+		switch {
+		case m.form != nil && !m.form.saving:
+			_, cmd := m.form.f.Update(msg)
+			return m, cmd
+		case m.settings != nil && m.settings.preview == nil:
+			_, cmd := m.settings.f.Update(msg)
+			m.settings.afterInput()
+			return m, cmd
+		case m.filtering:
+			var cmd tea.Cmd
+			m.filter, cmd = m.filter.Update(tea.PasteMsg{Content: common.OneLine(msg.Content)})
+			m.rebuild()
+			return m, cmd
+		}
 	}
 	return m, nil
 }
 
+func dataChanged() tea.Msg { return common.DataChangedMsg{} }
+
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	if msg.err != nil {
+		rf := m.form
+		if rf == nil || msg.undone {
+			return common.ErrCmd(msg.err)
+		}
+		rf.saving = false
 		var ve *assessments.ValidationError
-		if m.form != nil {
-			m.form.saving = false
-			if errors.As(msg.err, &ve) {
-				m.form.errs = map[string]string{ve.Field: ve.Message}
-				m.form.focusField(ve.Field)
-				return nil
-			}
-			m.form.banner = msg.err.Error()
-			if errors.Is(msg.err, store.ErrConflict) {
-				// Take in what the other process saved; the user's own changes stay in the
-				// form, and a second ctrl+s saves them on top of it.
-				return tea.Batch(m.load(), m.rebaseCmd(m.form.base.ID), common.ErrCmd(msg.err))
-			}
+		if errors.As(msg.err, &ve) {
+			return tea.Batch(rf.f.SetError(ve.Field, ve.Message), common.ErrCmd(msg.err))
+		}
+		// The form stays open with everything typed.
+		rf.banner = msg.err.Error()
+		if errors.Is(msg.err, store.ErrConflict) && !rf.creating {
+			// Take in what the other process saved; the user's own changes stay in the
+			// form, and a second ctrl+s saves them on top of it.
+			return tea.Batch(m.load(), m.rebaseCmd(rf.base.ID), common.ErrCmd(msg.err))
 		}
 		return common.ErrCmd(msg.err)
 	}
-	m.form = nil
-	verb := "saved"
-	if msg.created {
-		verb = "added"
+	r := msg.risk
+	if msg.undone {
+		m.selectID(r.ID)
+		return tea.Batch(m.load(), dataChanged)
 	}
-	m.notice = fmt.Sprintf("%s %s", msg.risk.Ref, verb)
-	m.selectID(msg.risk.ID)
-	return tea.Batch(m.load(), common.InfoCmd(m.notice), func() tea.Msg { return common.DataChangedMsg{} })
+	m.form = nil
+	m.selectID(r.ID)
+	if msg.created {
+		m.notice = r.Ref + " added"
+	} else {
+		m.notice = r.Ref + " saved: " + fieldNames(msg.keys)
+		m.pushUndo(m.undoEntry(msg.before, r, msg.keys))
+	}
+	return tea.Batch(m.load(), common.InfoCmd(common.Truncate(m.notice, 78)), dataChanged)
 }
 
 // setData takes freshly loaded risks and matrix, keeping the selection.
@@ -380,6 +467,7 @@ func (m *Model) setData(rs []assessments.Risk, mx assessments.Matrix) {
 		sel, m.pendingSelect = m.pendingSelect, ""
 	}
 	m.risks, m.matrix = rs, mx
+	m.rows = m.rows[:0] // they indexed the old list; the selection is kept by id
 	m.rowCache = nil
 	m.hay, m.seq = make([]string, len(rs)), make([]int, len(rs))
 	for i, r := range rs {
@@ -435,8 +523,6 @@ func (m *Model) selectID(id string) {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
-	case m.confirm != nil:
-		return m.confirmKey(msg)
 	case m.form != nil:
 		return m.formKey(msg)
 	case m.settings != nil:
@@ -451,39 +537,70 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.tableKey(msg)
 }
 
-func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "y", "Y":
-		cmd := m.confirm.yes
-		m.confirm = nil
-		return cmd
-	case "n", "N", "esc", "q":
-		m.confirm = nil
+func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	rf := m.form
+	if rf.saving {
+		return nil // the save answers in a moment; keys typed now would be lost with the form
 	}
-	return nil
+	act, cmd := rf.f.Update(msg)
+	switch act {
+	case form.Save:
+		return tea.Batch(cmd, m.submitForm())
+	case form.Leave:
+		m.form = nil
+	}
+	return cmd
+}
+
+// submitForm sends the risk the form describes to the store (the form has checked it
+// with the domain rules already).
+func (m *Model) submitForm() tea.Cmd {
+	rf := m.form
+	keys := rf.keys()
+	if !rf.creating && len(keys) == 0 {
+		m.form = nil
+		return common.InfoCmd(rf.base.Ref + " unchanged")
+	}
+	rf.saving, rf.banner = true, ""
+	return m.saveCmd(rf.base, rf.risk(), keys, rf.creating)
 }
 
 func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.KeepFilter):
 		m.filtering = false
 		m.filter.Blur()
 		return nil
-	case "esc":
+	case key.Matches(msg, k.ClearFilter):
 		m.filtering = false
 		m.filter.Blur()
 		m.filter.SetValue("")
 		m.rebuild()
 		return nil
-	case "up", "down":
+	case key.Matches(msg, k.LeaveFilter):
+		// Arrows leave the input and move in the list; letters (j, k) are typed.
 		m.filtering = false
 		m.filter.Blur()
 		return m.tableKey(msg)
 	}
+	before := m.filter.Value()
 	var cmd tea.Cmd
 	m.filter, cmd = m.filter.Update(msg)
-	m.rebuild()
+	if m.filter.Value() != before {
+		m.rebuild()
+	}
 	return cmd
+}
+
+func (m *Model) filterActive() bool {
+	return strings.TrimSpace(m.filter.Value()) != "" || m.scopeF != "" || m.statusF != "" || m.ownerF != "" || m.levelF != ""
+}
+
+func (m *Model) clearFilters() {
+	m.scopeF, m.statusF, m.ownerF, m.levelF = "", "", "", ""
+	m.filter.SetValue("")
+	m.rebuild()
 }
 
 func (m *Model) tableKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -504,71 +621,97 @@ func (m *Model) tableKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
 		return m.filter.Focus()
-	case key.Matches(msg, k.Sort):
-		m.sortCol = (m.sortCol + 1) % len(columns)
+	case key.Matches(msg, k.ClearFilter):
+		m.clearFilters()
+	case key.Matches(msg, k.SortNext, k.SortPrev):
+		d := 1
+		if key.Matches(msg, k.SortPrev) {
+			d = -1
+		}
+		m.sortCol = (m.sortCol + d + len(columns)) % len(columns)
 		m.sortDesc = false
 		m.rebuild()
-	case key.Matches(msg, k.Reverse):
+	case key.Matches(msg, k.Invert):
 		m.sortDesc = !m.sortDesc
 		m.rebuild()
-	case key.Matches(msg, k.Scope):
+	case key.Matches(msg, k.Scope, k.ScopeBack):
 		var opts []string
 		for _, s := range assessments.RiskScopes {
 			opts = append(opts, string(s))
 		}
-		m.scopeF = cycle(m.scopeF, opts)
+		m.scopeF = cycle(m.scopeF, opts, key.Matches(msg, k.ScopeBack))
 		m.rebuild()
-	case key.Matches(msg, k.Status):
+	case key.Matches(msg, k.Status, k.StatusBack):
 		var opts []string
 		for _, s := range assessments.RiskStatuses {
 			opts = append(opts, string(s))
 		}
-		m.statusF = cycle(m.statusF, opts)
+		m.statusF = cycle(m.statusF, opts, key.Matches(msg, k.StatusBack))
 		m.rebuild()
-	case key.Matches(msg, k.Owner):
-		m.ownerF = cycle(m.ownerF, m.owners())
+	case key.Matches(msg, k.Owner, k.OwnerBack):
+		m.ownerF = cycle(m.ownerF, m.owners(), key.Matches(msg, k.OwnerBack))
 		m.rebuild()
-	case key.Matches(msg, k.LevelKey):
-		m.levelF = cycle(m.levelF, m.matrix.LevelNames)
-		m.rebuild()
-	case key.Matches(msg, k.ClearFilters):
-		m.scopeF, m.statusF, m.ownerF, m.levelF = "", "", "", ""
-		m.filter.SetValue("")
+	case key.Matches(msg, k.Level, k.LevelBack):
+		m.levelF = cycle(m.levelF, m.matrix.LevelNames, key.Matches(msg, k.LevelBack))
 		m.rebuild()
 	case key.Matches(msg, k.New):
-		if !m.loaded {
-			return nil
-		}
-		m.form = newForm(m, assessments.Risk{EngagementID: m.eng.ID, Scope: assessments.ScopeSecurity, Status: assessments.RiskOpen}, true)
-		return m.form.focusCmd()
-	case key.Matches(msg, k.Edit), key.Matches(msg, k.Open):
+		return m.openNew()
+	case key.Matches(msg, k.Edit):
 		if r, ok := m.selected(); ok {
-			m.form = newForm(m, r, false)
-			return m.form.focusCmd()
+			return m.openEdit(r)
+		}
+	case key.Matches(msg, k.Accept):
+		if r, ok := m.selected(); ok {
+			return m.openAccept(r)
 		}
 	case key.Matches(msg, k.Delete):
 		if r, ok := m.selected(); ok {
-			m.confirm = &confirm{question: fmt.Sprintf("Delete %s %q? Its control links go with it; the history keeps a record.",
-				r.Ref, common.Truncate(common.OneLine(r.Title), 40)), yes: m.deleteCmd(r)}
+			return m.askDelete(r)
 		}
 	case key.Matches(msg, k.HeatMap):
 		m.view = viewHeat
 	case key.Matches(msg, k.Matrix):
-		if m.loaded {
-			m.settings = newSettings(m, m.matrix)
-			return m.settings.focusCmd()
-		}
+		return m.openSettings()
 	}
 	m.clamp()
 	return nil
 }
 
-// cycle moves a facet filter to the next value: all → first → … → last → all.
-func cycle(cur string, opts []string) string {
+func (m *Model) openNew() tea.Cmd {
+	if !m.loaded {
+		return nil
+	}
+	m.form = m.newRiskForm(assessments.Risk{EngagementID: m.eng.ID, Scope: assessments.ScopeSecurity, Status: assessments.RiskOpen}, true)
+	return tea.Batch(m.form.f.Focus(kTitle), m.c.LoadPeople(m.Address()))
+}
+
+func (m *Model) openEdit(r assessments.Risk) tea.Cmd {
+	m.form = m.newRiskForm(r, false)
+	return tea.Batch(m.form.f.Focus(kTitle), m.c.LoadPeople(m.Address()))
+}
+
+func (m *Model) askDelete(r assessments.Risk) tea.Cmd {
+	title := fmt.Sprintf("Delete risk %s %s?", r.Ref, common.Truncate(common.OneLine(r.Title), 50))
+	q := "Its control links go with it; the change history keeps a record. The reference " + r.Ref + " is not given out again."
+	return common.OpenDialog(dialog.NewConfirm(m.c.Styles, m.Address()+"/delete", m.Address(), title, q, deleteMsg{id: r.ID, ref: r.Ref}))
+}
+
+// cycle moves a facet filter to the next value (all → first → … → last → all), or to the
+// previous one when back is set.
+func cycle(cur string, opts []string, back bool) string {
 	if len(opts) == 0 {
 		return ""
 	}
 	i := slices.Index(opts, cur)
+	if back {
+		switch {
+		case cur == "" || i < 0:
+			return opts[len(opts)-1]
+		case i == 0:
+			return ""
+		}
+		return opts[i-1]
+	}
 	if cur == "" {
 		return opts[0]
 	}
@@ -604,16 +747,3 @@ func (m *Model) clamp() {
 	}
 	m.offset = max(0, min(m.offset, max(0, len(m.rows)-n)))
 }
-
-// newInput is a one-line input with a steady cursor: a blinking one redraws the screen
-// twice a second for nothing.
-func newInput() textinput.Model {
-	ti := textinput.New()
-	st := ti.Styles()
-	st.Cursor.Blink = false
-	ti.SetStyles(st)
-	return ti
-}
-
-// Address names the tab for addressed results.
-func (m *Model) Address() string { return common.TabAddress(m.eng.ID, "risks") }

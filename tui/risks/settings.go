@@ -1,128 +1,316 @@
 package risks
 
 import (
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
-	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/form"
 )
 
-// settings edits the engagement's risk matrix: size, scale labels, level names and the
-// acceptance threshold. A size change shows how every risk will be rescaled and asks.
+// settings edits the engagement's risk matrix through the form component: size, scale
+// labels, level names, the acceptance threshold and the level of each cell. A size change
+// resets the labels to that size's defaults and, on save, shows how every risk will be
+// rescaled before anything is written.
 type settings struct {
-	m         *Model
-	orig      assessments.Matrix
-	base      assessments.Matrix // defaults for the chosen size, or orig at its own size
-	size      int
-	lik, con  []textinput.Model
-	lev       []textinput.Model
-	threshold int
-	cells     [][]int // level index per cell, [likelihood-1][consequence-1]
-	cl, cc    int     // the cell being edited
-	focus     int
-	errs      map[string]string
-	err       string
-	preview   []assessments.Rescaled
-	prevOff   int
-	discard   bool
-	width     int
+	m       *Model
+	orig    assessments.Matrix // the matrix as stored when the form opened (or rebased)
+	f       *form.Form
+	size    string   // the size the label fields were last filled for
+	names   []string // the level names the threshold and cell options show
+	banner  string
+	saving  bool
+	preview []assessments.Rescaled
+	prevOff int
+	width   int
+	height  int
 }
 
-func newSettings(m *Model, mx assessments.Matrix) *settings {
-	s := &settings{m: m, orig: mx.Clone(), errs: map[string]string{}, width: m.width}
-	s.reset(mx.Clone())
-	return s
+const (
+	mSize, mThreshold = "size", "threshold"
+	// formWidth is what the form needs for a row of five cells; the grid preview is drawn
+	// beside it when the rest is wide enough for it.
+	formWidth    = 80
+	previewCellW = 5
+)
+
+func labelKey(group string, i int) string { return group + strconv.Itoa(i) }
+
+func cellKey(l, c int) string { return fmt.Sprintf("cell_%d_%d", l, c) }
+
+func levelCount(orig assessments.Matrix, size int) int {
+	if size == orig.Size {
+		return len(orig.LevelNames)
+	}
+	return len(assessments.DefaultMatrix(size).LevelNames)
 }
 
-func (s *settings) reset(base assessments.Matrix) {
-	s.base, s.size, s.threshold = base, base.Size, base.Threshold
-	s.cells = base.Clone().Cells
-	s.cl, s.cc = base.Size, 1
-	mk := func(vals []string) []textinput.Model {
-		out := make([]textinput.Model, len(vals))
-		for i, v := range vals {
-			ti := newInput()
-			ti.Prompt = ""
-			ti.CharLimit = assessments.MaxLabelLen * 2
-			ti.SetValue(v)
-			ti.SetWidth(assessments.MaxLabelLen)
-			out[i] = ti
+func levelOptions(names []string, numbered bool) []form.Option {
+	out := make([]form.Option, len(names))
+	for i, n := range names {
+		label := common.OneLine(n)
+		if numbered {
+			label = fmt.Sprintf("%d %s", i+1, label)
 		}
-		return out
-	}
-	s.lik, s.con, s.lev = mk(base.LikelihoodLabels), mk(base.ConsequenceLabels), mk(base.LevelNames)
-}
-
-func (s *settings) setWidth(w int) { s.width = w }
-
-// items: 0 size, then likelihood labels, consequence labels, level names, threshold, cells.
-func (s *settings) count() int { return s.cellsIdx() + 1 }
-
-func (s *settings) thresholdIdx() int { return 1 + len(s.lik) + len(s.con) + len(s.lev) }
-
-func (s *settings) cellsIdx() int { return s.thresholdIdx() + 1 }
-
-func (s *settings) input(i int) *textinput.Model {
-	i--
-	if i >= 0 && i < len(s.lik) {
-		return &s.lik[i]
-	}
-	i -= len(s.lik)
-	if i >= 0 && i < len(s.con) {
-		return &s.con[i]
-	}
-	i -= len(s.con)
-	if i >= 0 && i < len(s.lev) {
-		return &s.lev[i]
-	}
-	return nil
-}
-
-func (s *settings) focusCmd() tea.Cmd {
-	var cmd tea.Cmd
-	for i := 1; i < s.thresholdIdx(); i++ {
-		in := s.input(i)
-		if i == s.focus {
-			cmd = in.Focus()
-		} else {
-			in.Blur()
-		}
-	}
-	return cmd
-}
-
-func values(ins []textinput.Model) []string {
-	out := make([]string, len(ins))
-	for i, in := range ins {
-		out[i] = strings.TrimSpace(in.Value())
+		out[i] = form.Option{Value: strconv.Itoa(i + 1), Label: label}
 	}
 	return out
 }
 
-// matrix is the matrix the settings describe.
-func (s *settings) matrix() assessments.Matrix {
-	mx := s.base.Clone()
-	mx.Size = s.size
-	mx.LikelihoodLabels, mx.ConsequenceLabels, mx.LevelNames = values(s.lik), values(s.con), values(s.lev)
-	mx.Threshold = s.threshold
-	mx.Cells = s.cells
-	return mx.Clone()
+func matrixValues(mx assessments.Matrix) form.Values {
+	v := form.Values{mSize: strconv.Itoa(mx.Size), mThreshold: strconv.Itoa(mx.Threshold + 1)}
+	for i := 1; i <= assessments.MaxMatrixSize; i++ {
+		v[labelKey("lik", i)], v[labelKey("con", i)] = "", ""
+		if i <= len(mx.LikelihoodLabels) {
+			v[labelKey("lik", i)] = mx.LikelihoodLabels[i-1]
+		}
+		if i <= len(mx.ConsequenceLabels) {
+			v[labelKey("con", i)] = mx.ConsequenceLabels[i-1]
+		}
+	}
+	for i := 1; i <= assessments.MaxLevels; i++ {
+		v[labelKey("lev", i)] = ""
+		if i <= len(mx.LevelNames) {
+			v[labelKey("lev", i)] = mx.LevelNames[i-1]
+		}
+	}
+	for l := 1; l <= assessments.MaxMatrixSize; l++ {
+		for c := 1; c <= assessments.MaxMatrixSize; c++ {
+			v[cellKey(l, c)] = ""
+			if l <= len(mx.Cells) && c <= len(mx.Cells[l-1]) {
+				v[cellKey(l, c)] = strconv.Itoa(mx.Cells[l-1][c-1] + 1)
+			}
+		}
+	}
+	return v
 }
 
-func (s *settings) dirty() bool {
-	a, b := s.matrix(), s.orig
-	return fmt.Sprint(a) != fmt.Sprint(b)
+func (s *settings) fields() []form.Field {
+	o := s.orig
+	size := func(v form.Values) int { return atoi(v[mSize]) }
+	fs := []form.Field{{Key: mSize, Label: "Size", Kind: form.Level,
+		Options: []form.Option{{Value: "3", Label: "3×3"}, {Value: "4", Label: "4×4"}, {Value: "5", Label: "5×5"}},
+		Help:    "←/→ or 3, 4, 5; another size resets the labels to its defaults, and saving rescales every risk"}}
+	group := func(prefix, section, what string, n int, show func(v form.Values, i int) bool) {
+		for i := 1; i <= n; i++ {
+			f := form.Field{Key: labelKey(prefix, i), Label: strconv.Itoa(i), Kind: form.Text, Limit: assessments.MaxLabelLen,
+				Placeholder: what + " " + strconv.Itoa(i)}
+			if i == 1 {
+				f.Section = section
+			}
+			i := i
+			f.Show = func(v form.Values) bool { return show(v, i) }
+			fs = append(fs, f)
+		}
+	}
+	bySize := func(v form.Values, i int) bool { return i <= size(v) }
+	group("lik", "Likelihood scale (1 lowest)", "likelihood", assessments.MaxMatrixSize, bySize)
+	group("con", "Consequence scale (1 lowest)", "consequence", assessments.MaxMatrixSize, bySize)
+	group("lev", "Risk levels (lowest first)", "level", assessments.MaxLevels, func(v form.Values, i int) bool { return i <= levelCount(o, size(v)) })
+	fs = append(fs, form.Field{Key: mThreshold, Label: "Accept up to", Kind: form.Level, Section: "Acceptance",
+		Options: levelOptions(o.LevelNames, true), Help: "retaining a risk above this level needs an acceptance: who, when and why"})
+	for l := assessments.MaxMatrixSize; l >= 1; l-- {
+		for c := 1; c <= assessments.MaxMatrixSize; c++ {
+			f := form.Field{Key: cellKey(l, c), Label: "×" + strconv.Itoa(c), Kind: form.Level, Options: levelOptions(o.LevelNames, false),
+				Inline: c > 1, Help: fmt.Sprintf("the level of likelihood %d × consequence %d: ←/→ or the level's number", l, c)}
+			if c == 1 {
+				f.Section = fmt.Sprintf("Levels per cell · likelihood %d", l)
+			}
+			l, c := l, c
+			f.Show = func(v form.Values) bool { return l <= size(v) && c <= size(v) }
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+func (m *Model) openSettings() tea.Cmd {
+	if !m.loaded {
+		return nil
+	}
+	s := &settings{m: m, orig: m.matrix.Clone()}
+	s.f = form.New(m.c.Styles, s.fields()...)
+	s.load(s.orig)
+	s.f.SetValidator(s.validate)
+	s.setSize(m.width, m.height)
+	m.settings = s
+	return nil
+}
+
+func (s *settings) load(mx assessments.Matrix) {
+	s.f.Load(matrixValues(mx))
+	s.size = s.f.Value(mSize)
+	s.names = nil
+	s.refreshOptions()
+}
+
+func (s *settings) setSize(w, h int) {
+	s.width, s.height = w, h
+	fw := w
+	if cw := s.previewCell(); cw > 0 {
+		fw = w - s.previewWidth(cw) - 2
+	}
+	s.f.SetSize(fw, max(3, h-2))
+}
+
+// previewCell is the width of a preview cell, 0 when the preview does not fit.
+func (s *settings) previewCell() int {
+	room := s.width - formWidth - 2 - 4
+	cw := min(9, room/assessments.MaxMatrixSize-1)
+	if cw < previewCellW {
+		return 0
+	}
+	return cw
+}
+
+func (s *settings) previewWidth(cw int) int { return 4 + assessments.MaxMatrixSize*(cw+1) }
+
+// afterInput follows a change: a new size refills the labels with its defaults (or the
+// stored ones, back at the stored size); new level names relabel the level choices.
+func (s *settings) afterInput() {
+	if size := s.f.Value(mSize); size != s.size {
+		s.size = size
+		base := assessments.DefaultMatrix(atoi(size))
+		if base.Size == s.orig.Size {
+			base = s.orig
+		}
+		vals := matrixValues(base)
+		for k, v := range vals {
+			if k != mSize {
+				s.f.Set(k, v)
+			}
+		}
+	}
+	s.refreshOptions()
+}
+
+func (s *settings) levelNames(v form.Values) []string {
+	n := levelCount(s.orig, atoi(v[mSize]))
+	out := make([]string, n)
+	for i := range n {
+		out[i] = strings.TrimSpace(v[labelKey("lev", i+1)])
+		if out[i] == "" {
+			out[i] = "level " + strconv.Itoa(i+1)
+		}
+	}
+	return out
+}
+
+func (s *settings) refreshOptions() {
+	names := s.levelNames(s.f.Values())
+	if slices.Equal(names, s.names) {
+		return
+	}
+	s.names = names
+	s.f.SetOptions(mThreshold, levelOptions(names, true))
+	cells := levelOptions(names, false)
+	for l := 1; l <= assessments.MaxMatrixSize; l++ {
+		for c := 1; c <= assessments.MaxMatrixSize; c++ {
+			s.f.SetOptions(cellKey(l, c), cells)
+		}
+	}
+}
+
+// matrixOf is the whole matrix the values describe.
+func (s *settings) matrixOf(v form.Values) assessments.Matrix {
+	size := atoi(v[mSize])
+	mx := assessments.Matrix{Size: size, Threshold: atoi(v[mThreshold]) - 1}
+	for i := 1; i <= size; i++ {
+		mx.LikelihoodLabels = append(mx.LikelihoodLabels, strings.TrimSpace(v[labelKey("lik", i)]))
+		mx.ConsequenceLabels = append(mx.ConsequenceLabels, strings.TrimSpace(v[labelKey("con", i)]))
+	}
+	for i := 1; i <= levelCount(s.orig, size); i++ {
+		mx.LevelNames = append(mx.LevelNames, strings.TrimSpace(v[labelKey("lev", i)]))
+	}
+	for l := 1; l <= size; l++ {
+		row := make([]int, size)
+		for c := 1; c <= size; c++ {
+			row[c-1] = atoi(v[cellKey(l, c)]) - 1
+		}
+		mx.Cells = append(mx.Cells, row)
+	}
+	return mx
+}
+
+// after is the matrix to save: the stored one with what the form changed, and only that,
+// so the store is sent a before and an after that differ in the edited fields.
+func (s *settings) after() assessments.Matrix {
+	v := s.f.Values()
+	changed := s.f.ChangedKeys()
+	if len(changed) == 0 {
+		return s.orig.Clone()
+	}
+	whole := s.matrixOf(v)
+	if whole.Size != s.orig.Size {
+		return whole
+	}
+	mx := s.orig.Clone()
+	touched := func(prefix string) bool {
+		return slices.ContainsFunc(changed, func(k string) bool { return strings.HasPrefix(k, prefix) })
+	}
+	if touched("lik") {
+		mx.LikelihoodLabels = whole.LikelihoodLabels
+	}
+	if touched("con") {
+		mx.ConsequenceLabels = whole.ConsequenceLabels
+	}
+	if touched("lev") {
+		mx.LevelNames = whole.LevelNames
+	}
+	if touched("cell_") {
+		mx.Cells = whole.Cells
+	}
+	if touched(mThreshold) {
+		mx.Threshold = whole.Threshold
+	}
+	return mx
+}
+
+// validate runs the matrix rules and puts each message next to the field it is about.
+func (s *settings) validate(v form.Values) map[string]string {
+	mx := s.after()
+	errs := map[string]string{}
+	first := func(prefix string, n int) string {
+		for i := 1; i <= n; i++ {
+			if t := strings.TrimSpace(v[labelKey(prefix, i)]); t == "" || len([]rune(t)) > assessments.MaxLabelLen {
+				return labelKey(prefix, i)
+			}
+		}
+		return labelKey(prefix, 1)
+	}
+	for _, p := range mx.Problems() {
+		k := p.Field
+		switch p.Field {
+		case "likelihood_labels":
+			k = first("lik", mx.Size)
+		case "consequence_labels":
+			k = first("con", mx.Size)
+		case "levels":
+			k = first("lev", len(mx.LevelNames))
+		case "cells":
+			k = cellKey(mx.Size, 1)
+		}
+		if _, seen := errs[k]; !seen {
+			errs[k] = p.Message
+		}
+	}
+	return errs
 }
 
 func (m *Model) settingsKey(msg tea.KeyPressMsg) tea.Cmd {
 	s := m.settings
+	k := m.keys
 	if s.preview != nil {
-		switch msg.String() {
-		case "y", "Y":
+		switch {
+		case key.Matches(msg, k.Apply):
 			n := 0
 			for _, r := range s.preview {
 				if r.Changed() {
@@ -130,131 +318,107 @@ func (m *Model) settingsKey(msg tea.KeyPressMsg) tea.Cmd {
 				}
 			}
 			s.preview = nil
-			return m.saveMatrixCmd(s.orig, s.matrix(), n)
-		case "n", "N", "esc", "q":
+			return s.save(n)
+		case key.Matches(msg, k.NoApply):
 			s.preview = nil
-		case "j", "down":
+		case key.Matches(msg, k.Down):
 			s.prevOff++
-		case "k", "up":
+		case key.Matches(msg, k.Up):
 			s.prevOff = max(0, s.prevOff-1)
+		case key.Matches(msg, k.AllKeys):
+			return toggleHelp
 		}
 		return nil
 	}
-	if s.discard {
-		switch msg.String() {
-		case "y", "Y":
-			m.settings = nil
-		case "n", "N", "esc":
-			s.discard = false
-		}
+	if s.saving {
 		return nil
 	}
-	switch msg.String() {
-	case "esc":
-		if s.dirty() {
-			s.discard = true
-			return nil
-		}
+	act, cmd := s.f.Update(msg)
+	s.afterInput()
+	switch act {
+	case form.Save:
+		return tea.Batch(cmd, s.submit())
+	case form.Leave:
 		m.settings = nil
-		return nil
-	case "ctrl+s":
-		return s.submit()
 	}
-	if s.focus == s.cellsIdx() {
-		switch msg.String() {
-		case "up", "k":
-			s.cl = min(s.cl+1, s.size)
-			return nil
-		case "down", "j":
-			s.cl = max(s.cl-1, 1)
-			return nil
-		case "left", "h":
-			s.cc = max(s.cc-1, 1)
-			return nil
-		case "right", "l":
-			s.cc = min(s.cc+1, s.size)
-			return nil
-		case "+", "=", "space":
-			s.cells[s.cl-1][s.cc-1] = min(s.cells[s.cl-1][s.cc-1]+1, len(s.lev)-1)
-			return nil
-		case "-":
-			s.cells[s.cl-1][s.cc-1] = max(s.cells[s.cl-1][s.cc-1]-1, 0)
-			return nil
-		}
-	}
-	switch msg.String() {
-	case "tab", "down", "enter":
-		s.focus = (s.focus + 1) % s.count()
-		return s.focusCmd()
-	case "shift+tab", "up":
-		s.focus = (s.focus - 1 + s.count()) % s.count()
-		return s.focusCmd()
-	}
-	switch s.focus {
-	case 0:
-		d := 0
-		switch msg.String() {
-		case "left", "h":
-			d = -1
-		case "right", "l", "space":
-			d = 1
-		}
-		if d != 0 {
-			size := s.size + d
-			if size < assessments.MinMatrixSize {
-				size = assessments.MaxMatrixSize
-			}
-			if size > assessments.MaxMatrixSize {
-				size = assessments.MinMatrixSize
-			}
-			if size == s.orig.Size {
-				s.reset(s.orig.Clone())
-			} else {
-				s.reset(assessments.DefaultMatrix(size))
-			}
-			s.errs = map[string]string{}
-		}
-		return nil
-	case s.cellsIdx():
-		return nil
-	case s.thresholdIdx():
-		switch msg.String() {
-		case "left", "h":
-			s.threshold = (s.threshold - 1 + len(s.lev)) % len(s.lev)
-		case "right", "l", "space":
-			s.threshold = (s.threshold + 1) % len(s.lev)
-		}
-		return nil
-	}
-	in := s.input(s.focus)
-	var cmd tea.Cmd
-	*in, cmd = in.Update(msg)
 	return cmd
 }
 
 func (s *settings) submit() tea.Cmd {
-	mx := s.matrix()
-	s.errs = map[string]string{}
-	s.err = ""
-	for _, p := range mx.Problems() {
-		if _, ok := s.errs[p.Field]; !ok {
-			s.errs[p.Field] = p.Message
-		}
-	}
-	if len(s.errs) > 0 {
-		s.err = "Fix the marked entries before saving."
-		return nil
-	}
-	if !s.dirty() {
+	after := s.after()
+	if len(s.f.ChangedKeys()) == 0 {
 		s.m.settings = nil
-		return nil
+		return common.InfoCmd("Risk matrix unchanged")
 	}
-	if mx.Size != s.orig.Size && len(s.m.risks) > 0 {
-		s.preview = assessments.Rescale(s.orig, mx, s.m.risks)
+	if after.Size != s.orig.Size && len(s.m.risks) > 0 {
+		s.preview = assessments.Rescale(s.orig, after, s.m.risks)
 		s.prevOff = 0
 		return nil
 	}
-	return s.m.saveMatrixCmd(s.orig, mx, 0)
+	return s.save(0)
+}
+
+func (s *settings) save(n int) tea.Cmd {
+	s.saving, s.banner = true, ""
+	before, after := s.orig.Clone(), s.after()
+	st, ctx, id := s.m.c.Store, s.m.ctx(), s.m.eng.ID
+	return s.m.send(func() tea.Msg {
+		saved, err := st.SaveRiskMatrix(ctx, id, before, after)
+		return matrixSavedMsg{matrix: saved, n: n, err: err}
+	})
+}
+
+func (m *Model) onMatrixSaved(msg matrixSavedMsg) tea.Cmd {
+	s := m.settings
+	if msg.err != nil {
+		if s == nil {
+			return common.ErrCmd(msg.err)
+		}
+		s.saving = false
+		var ve *assessments.ValidationError
+		if errors.As(msg.err, &ve) {
+			errs := s.validate(s.f.Values())
+			if len(errs) == 0 {
+				errs = map[string]string{mSize: ve.Message}
+			}
+			return tea.Batch(s.f.SetErrors(errs), common.ErrCmd(msg.err))
+		}
+		s.banner = msg.err.Error()
+		if errors.Is(msg.err, store.ErrConflict) {
+			st, ctx, id := m.c.Store, m.ctx(), m.eng.ID
+			return tea.Batch(common.ErrCmd(msg.err), m.send(func() tea.Msg {
+				mx, err := st.RiskMatrix(ctx, id)
+				return matrixReloadedMsg{matrix: mx, err: err}
+			}))
+		}
+		return common.ErrCmd(msg.err)
+	}
+	m.settings = nil
+	text := "Risk matrix saved"
+	if msg.n > 0 {
+		text = fmt.Sprintf("Risk matrix saved; %s rescaled", count(msg.n, "risk"))
+	}
+	m.notice = text
+	return tea.Batch(m.load(), common.InfoCmd(text), dataChanged)
+}
+
+// rebase moves the form onto the matrix as stored now, keeping what the user changed.
+func (s *settings) rebase(mx assessments.Matrix) {
+	keep := map[string]string{}
+	v := s.f.Values()
+	for _, k := range s.f.ChangedKeys() {
+		keep[k] = v[k]
+	}
+	focus := s.f.FocusKey()
+	s.orig = mx.Clone()
+	s.load(s.orig)
+	for k, val := range keep {
+		s.f.Set(k, val)
+	}
+	s.size = s.f.Value(mSize)
+	s.refreshOptions()
+	s.f.Focus(focus)
+	s.banner += "; the form now shows the stored matrix with your changes: ctrl+s saves them"
 }
 
 func scoreLevel(s assessments.Score, lv string) string {
@@ -264,9 +428,10 @@ func scoreLevel(s assessments.Score, lv string) string {
 	return fmt.Sprintf("%d×%d %s", s.Likelihood, s.Consequence, common.OneLine(lv))
 }
 
-func (s *settings) previewView(height int) string {
+func (s *settings) previewView() string {
 	st := s.m.c.Styles
-	w := s.width
+	w, height := s.width, s.height
+	next := s.after()
 	changed := 0
 	for _, r := range s.preview {
 		if r.Changed() {
@@ -274,10 +439,11 @@ func (s *settings) previewView(height int) string {
 		}
 	}
 	lines := []string{
-		common.Truncate(st.Title.Render(fmt.Sprintf("Change the matrix from %dx%d to %dx%d?", s.orig.Size, s.orig.Size, s.size, s.size)), w),
-		common.Truncate(st.Muted.Render(fmt.Sprintf("%d of %d risks change score or level. Scores between two points go to the higher one; acceptances move with their residual.",
-			changed, len(s.preview))), w),
-		st.Warn.Render("Apply? y applies · n goes back · j/k scroll"),
+		common.Truncate(st.Title.Render(fmt.Sprintf("Change the matrix from %dx%d to %dx%d?", s.orig.Size, s.orig.Size, next.Size, next.Size)), w),
+		common.Truncate(st.Muted.Render(fmt.Sprintf("%d of %s change score or level; a score between two points goes up.",
+			changed, count(len(s.preview), "risk"))), w),
+		common.Truncate(st.Muted.Render("Acceptances move with their residual, so none goes stale."), w),
+		st.Warn.Render(common.Truncate("Apply? y applies and rescales · n goes back to the matrix · ↑/↓ scroll", w)),
 	}
 	// One line per risk when wide enough, else the title above its scores.
 	wide := w >= 130
@@ -287,7 +453,6 @@ func (s *settings) previewView(height int) string {
 	}
 	rows := max(1, (height-len(lines))/per)
 	s.prevOff = max(0, min(s.prevOff, max(0, len(s.preview)-rows)))
-	next := s.matrix()
 	byID := map[string]assessments.Risk{}
 	for _, r := range s.m.risks {
 		byID[r.ID] = r
@@ -316,110 +481,78 @@ func (s *settings) previewView(height int) string {
 	return strings.Join(lines, "\n")
 }
 
-func (s *settings) view(height int) string {
-	if s.preview != nil {
-		return s.previewView(height)
-	}
-	st := s.m.c.Styles
-	w := s.width
-	var body []string
-	focusAt := 0
-	item := func(i int, label, value, errKey string) {
-		lab := common.Pad("  "+label, 18)
-		if i == s.focus {
-			lab = st.Accent.Render(common.Pad("▸ "+label, 18))
-			focusAt = len(body)
-		} else {
-			lab = st.Label.Render(lab)
-		}
-		body = append(body, common.Truncate(lab+" "+value, w))
-		_ = errKey
-	}
-	choice := func(i int, label string) string {
-		if i == s.focus {
-			return st.Accent.Render("‹ ") + st.Bold.Render(label) + st.Accent.Render(" ›")
-		}
-		return label
-	}
-	errLine := func(key string) {
-		if msg, ok := s.errs[key]; ok {
-			body = append(body, common.Truncate(strings.Repeat(" ", 19)+st.Error.Render("↳ "+msg), w))
-		}
-	}
-	item(0, "Size", choice(0, fmt.Sprintf("%dx%d", s.size, s.size)), "size")
-	if s.size != s.orig.Size {
-		body = append(body, common.Truncate(strings.Repeat(" ", 19)+st.Warn.Render("labels and levels reset to the defaults of this size"), w))
-	}
-	errLine("size")
-	idx := 1
-	group := func(title string, ins []textinput.Model, key string) {
-		body = append(body, st.Header.Render(title))
-		for j := range ins {
-			v := ins[j].View()
-			if idx != s.focus {
-				v = common.OneLine(ins[j].Value())
-			}
-			item(idx, fmt.Sprintf("%d", j+1), v, key)
-			idx++
-		}
-		errLine(key)
-	}
-	group("Likelihood scale (1 lowest)", s.lik, "likelihood_labels")
-	group("Consequence scale (1 lowest)", s.con, "consequence_labels")
-	group("Risk levels (lowest first)", s.lev, "levels")
-	thr := ""
-	if s.threshold >= 0 && s.threshold < len(s.lev) {
-		thr = common.OneLine(strings.TrimSpace(s.lev[s.threshold].Value()))
-	}
-	body = append(body, st.Header.Render("Acceptance"))
-	item(idx, "Accept up to", choice(idx, thr)+st.Subtle.Render("  retaining a higher level needs an acceptance"), "threshold")
-	errLine("threshold")
-	// The grid, for reference.
-	mx := s.matrix()
-	gridFocused := s.focus == s.cellsIdx()
-	gridHead := st.Header.Render("Levels per cell")
-	if gridFocused {
-		gridHead = st.Accent.Render("▸ Levels per cell")
-		focusAt = len(body) + s.size
-	}
-	body = append(body, gridHead+st.Subtle.Render("  likelihood up, consequence across · tab here, arrows pick, +/- level"))
+// gridLines draw the matrix the form describes, coloured by level, for reference.
+func (s *settings) gridLines(cw int) []string {
+	mx := s.matrixOf(s.f.Values())
 	ps := s.m.styles()
+	st := s.m.c.Styles
+	out := []string{st.Header.Render("Preview"), ""}
+	focus := s.f.FocusKey()
 	for l := mx.Size; l >= 1; l-- {
-		line := fmt.Sprintf("  %d ", l)
+		line := ps.axis.Render(fmt.Sprintf("  %d ", l))
 		for c := 1; c <= mx.Size; c++ {
 			lv, ok := mx.Level(l, c)
 			if !ok {
-				line += center("?", 9) + " "
+				line += center("?", cw) + " "
 				continue
 			}
-			txt := levelText(lv.Name, 9)
+			txt := levelText(lv.Name, cw)
 			style := ps.heat[lv.Colour()]
-			if gridFocused && l == s.cl && c == s.cc {
-				txt = "[" + levelText(lv.Name, 7) + "]"
+			if focus == cellKey(l, c) {
+				txt = "[" + levelText(lv.Name, cw-2) + "]"
 				style = ps.heatSel[lv.Colour()]
 			}
-			line += style.Render(center(txt, 9)) + " "
+			line += style.Render(center(txt, cw)) + " "
 		}
-		body = append(body, line)
+		out = append(out, line)
 	}
-	errLine("cells")
+	nums := "    "
+	for c := 1; c <= mx.Size; c++ {
+		nums += center(strconv.Itoa(c), cw) + " "
+	}
+	out = append(out, ps.axis.Render(nums), ps.axis.Render("    likelihood ↑, consequence →"))
+	return out
+}
 
+func (s *settings) view() string {
+	if s.preview != nil {
+		return s.previewView()
+	}
+	st := s.m.c.Styles
+	w := s.width
 	head := st.Title.Render("Risk matrix") + st.Muted.Render("  applies to every risk of this engagement")
-	top := []string{common.Truncate(head, w)}
+	var second string
 	switch {
-	case s.discard:
-		top = append(top, st.Warn.Render("Discard your changes to the matrix? (y/n)"))
-	case s.err != "":
-		top = append(top, st.Error.Render(common.Truncate(s.err, w)))
+	case s.banner != "":
+		second = st.Error.Render(common.Truncate(common.OneLine(s.banner), w))
+	case s.saving:
+		second = st.Muted.Render("Saving…")
+	case s.f.Value(mSize) != strconv.Itoa(s.orig.Size):
+		second = st.Warn.Render(common.Truncate(fmt.Sprintf("%dx%d → %sx%s: labels reset to that size's defaults; saving shows how each risk is rescaled",
+			s.orig.Size, s.orig.Size, s.f.Value(mSize), s.f.Value(mSize)), w))
 	default:
-		top = append(top, st.Subtle.Render(common.Truncate("ctrl+s saves · esc cancels · tab/↑↓ move · ←/→ size and threshold · +/- a cell's level", w)))
+		second = st.Muted.Render(common.Truncate("ctrl+s saves · esc leaves · tab/↓ next field · ←/→ levels", w))
 	}
-	avail := max(1, height-len(top))
-	off := 0
-	if focusAt >= avail {
-		off = focusAt - avail + 2
+	body := s.f.View()
+	if cw := s.previewCell(); cw > 0 {
+		fw := w - s.previewWidth(cw) - 2
+		left := strings.Split(body, "\n")
+		right := s.gridLines(cw)
+		for i := range max(len(left), len(right)) {
+			l, r := "", ""
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			if i < len(left) {
+				left[i] = common.Pad(l, fw) + "  " + r
+			} else {
+				left = append(left, common.Pad("", fw)+"  "+r)
+			}
+		}
+		body = strings.Join(left, "\n")
 	}
-	off = max(0, min(off, max(0, len(body)-avail)))
-	out := append(top, body[off:min(len(body), off+avail)]...)
-	return strings.Join(out, "\n")
+	return common.Truncate(head, w) + "\n" + second + "\n" + body
 }

@@ -335,7 +335,7 @@ func (m *Model) tableView() string {
 	st := m.c.Styles
 	w := m.width
 	var lines []string
-	top := st.Title.Render("Risk register") + st.Muted.Render(fmt.Sprintf("  %d of %d · sort %s", len(m.rows), len(m.risks), strings.ToLower(columns[m.sortCol].title)))
+	top := st.Title.Render("Risk register") + st.Muted.Render(fmt.Sprintf("  %d of %s · sort %s", len(m.rows), count(len(m.risks), "risk"), strings.ToLower(columns[m.sortCol].title)))
 	if m.sortDesc {
 		top += st.Muted.Render(" ▼")
 	}
@@ -345,9 +345,9 @@ func (m *Model) tableView() string {
 	case m.filtering:
 		lines = append(lines, m.filter.View())
 	case m.filterSummary() != "":
-		lines = append(lines, common.Truncate(st.Accent.Render("filter: ")+m.filterSummary()+st.Subtle.Render("  (x clears)"), w))
+		lines = append(lines, common.Truncate(st.Accent.Render("filter: ")+m.filterSummary()+st.Subtle.Render("  (esc clears)"), w))
 	default:
-		lines = append(lines, st.Subtle.Render(common.Truncate("/ text · c scope · t status · o owner · l level · s sort", w)))
+		lines = append(lines, st.Subtle.Render(common.Truncate("/ text · s status · c scope · o owner · l level (shifted: back) · > sort", w)))
 	}
 	ws := layout(w)
 	lines = append(lines, common.Truncate(m.header(ws), w))
@@ -360,7 +360,7 @@ func (m *Model) tableView() string {
 	case len(m.risks) == 0:
 		lines = append(lines, st.Muted.Render(common.Truncate("No risks yet. Press n to record the first one.", w)))
 	case len(m.rows) == 0:
-		lines = append(lines, st.Muted.Render(common.Truncate("No risk matches the filters; x clears them.", w)))
+		lines = append(lines, st.Muted.Render(common.Truncate("No risk matches the filters; esc clears them.", w)))
 	}
 	end := min(len(m.rows), m.offset+n)
 	for i := m.offset; i < end; i++ {
@@ -370,18 +370,7 @@ func (m *Model) tableView() string {
 		lines = append(lines, "")
 	}
 	lines = append(lines, m.detailLines()...)
-	if m.confirm != nil {
-		lines[len(lines)-1] = st.Warn.Render(common.Truncate(m.confirm.question+" (y/n)", w))
-	}
 	return strings.Join(lines[:min(len(lines), max(m.height, 1))], "\n")
-}
-
-func (m *Model) scoreText(s assessments.Score) string {
-	lv, ok := m.matrix.LevelOf(s)
-	if !ok {
-		return "not scored"
-	}
-	return fmt.Sprintf("%d×%d %s", s.Likelihood, s.Consequence, lv.Name)
 }
 
 func controlLabel(set *catalogs.Set, c assessments.ControlRef) string {
@@ -419,7 +408,7 @@ func (m *Model) detailLines() []string {
 	}
 	if r.AcceptanceStale() {
 		a := r.Acceptance
-		warns = append(warns, st.Warn.Render(fmt.Sprintf("~ acceptance stale: given for %s on %s; residual is now %s",
+		warns = append(warns, st.Warn.Render(fmt.Sprintf("~ acceptance stale: given for %s on %s; residual is now %s; A accepts it again",
 			m.scoreText(a.Residual), a.Date, m.scoreText(r.EffectiveResidual()))))
 	} else if r.Acceptance != nil {
 		warns = append(warns, st.OK.Render("accepted by "+common.OneLine(r.Acceptance.By)+" on "+r.Acceptance.Date))
@@ -439,4 +428,4 @@ func (m *Model) detailLines() []string {
 
 func stripANSI(s string) string { return ansi.Strip(s) }
 
-const legend = "! review overdue · ~ acceptance stale · ? needs acceptance · h heat map · m matrix"
+const legend = "! review overdue · ~ acceptance stale (A accepts again) · ? needs acceptance"

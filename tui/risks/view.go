@@ -16,16 +16,13 @@ func (m *Model) View() string {
 	var out string
 	switch {
 	case m.form != nil:
-		out = m.form.view(m.height)
+		out = m.formView(m.form)
 	case m.settings != nil:
-		out = m.settings.view(m.height)
+		out = m.settings.view()
 	case m.view == viewCell:
 		out = m.cellView()
 	case m.view == viewHeat:
 		out = m.heatView()
-		if m.confirm != nil {
-			out += "\n" + m.c.Styles.Warn.Render(common.Truncate(m.confirm.question+" (y/n)", m.width))
-		}
 	default:
 		out = m.tableView()
 	}
