@@ -677,9 +677,9 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		switch {
 		case msg.String() == "enter":
 			return None, f.step(1)
-		case key.Matches(msg, k.Accept) && s.input.Position() == utf8.RuneCountInString(s.input.Value()) && s.input.CurrentSuggestion() != "" &&
-			!strings.EqualFold(s.input.CurrentSuggestion(), s.input.Value()):
-			s.input.SetValue(s.input.CurrentSuggestion())
+		case key.Matches(msg, k.Accept) && s.input.Position() == utf8.RuneCountInString(s.input.Value()) && suggestion(&s.input) != "" &&
+			!strings.EqualFold(suggestion(&s.input), s.input.Value()):
+			s.input.SetValue(suggestion(&s.input))
 			s.input.CursorEnd()
 		default:
 			s.input, cmd = s.input.Update(msg)
@@ -863,7 +863,7 @@ func (f *Form) KeyMap() help.KeyMap {
 		case Date:
 			fieldKeys = []key.Binding{k.Today}
 		case Person:
-			if s.input.CurrentSuggestion() != "" {
+			if suggestion(&s.input) != "" {
 				fieldKeys = []key.Binding{k.Accept}
 			}
 		}
@@ -906,4 +906,14 @@ func (f *Form) labelWidth() int {
 // submits on enter).
 func (f *Form) SingleLine() bool {
 	return len(f.fields) == 1 && f.fields[0].spec.Kind != MultiLine
+}
+
+// suggestion is the Person field's current suggestion, "" for none. (bubbles' own
+// CurrentSuggestion indexes with -1 after ctrl+p on an empty match list.)
+func suggestion(in *textinput.Model) string {
+	i, all := in.CurrentSuggestionIndex(), in.MatchedSuggestions()
+	if i < 0 || i >= len(all) {
+		return ""
+	}
+	return all[i]
 }

@@ -452,3 +452,17 @@ func TestPickListShowsItsPlaceholder(t *testing.T) {
 		t.Fatalf("the filter's placeholder is cut:\n%s", v)
 	}
 }
+
+// ctrl+p in a Person field with nothing matching must not panic (bubbles' index goes to -1).
+func TestPersonPreviousSuggestionWithNoMatch(t *testing.T) {
+	f := sample()
+	f.SetPeople([]string{"Dana Ruiz"})
+	f.Focus("owner")
+	typeText(f, "zz")
+	press(t, f, "ctrl+p", "ctrl+p", "right")
+	_ = f.View()
+	_ = f.KeyMap().ShortHelp()
+	if f.Value("owner") != "zz" {
+		t.Fatalf("owner %q", f.Value("owner"))
+	}
+}
