@@ -114,26 +114,40 @@ type KeyMap struct {
 	Choose, List, Toggle, Today     key.Binding
 	Accept, Yes, No, PickUp, PickDn key.Binding
 	PageUp, PageDn                  key.Binding
+	// Within a field: tab and shift+tab always move; ↑/↓ move unless a multi-line text
+	// uses them; enter moves on from a one-line field; ? on a field that takes no text.
+	Tab, BackTab, LineUp, LineDown  key.Binding
+	Enter, FieldHelp, Higher, Lower key.Binding
+	Digit                           key.Binding
 }
 
 // DefaultKeyMap is every form's keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
-		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
-		Save:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
-		Choose: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose")),
-		List:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list")),
-		Toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "tick")),
-		Today:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "today")),
-		Accept: key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "take suggestion")),
-		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
-		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep editing")),
-		PickUp: key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
-		PickDn: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
-		PageUp: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDn: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Next:      key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:      key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
+		Choose:    key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose")),
+		List:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list")),
+		Toggle:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "tick")),
+		Today:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "today")),
+		Accept:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "take suggestion")),
+		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
+		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep editing")),
+		PickUp:    key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
+		PickDn:    key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDn:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Tab:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		BackTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		LineUp:    key.NewBinding(key.WithKeys("up")),
+		LineDown:  key.NewBinding(key.WithKeys("down")),
+		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field")),
+		FieldHelp: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		Higher:    key.NewBinding(key.WithKeys("right", "l", "space"), key.WithHelp("→", "higher")),
+		Lower:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "lower")),
+		Digit:     key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "level")),
 	}
 }
 
@@ -604,7 +618,7 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 	}
 	if f.readOnly {
 		switch {
-		case msg.String() == "?":
+		case key.Matches(msg, k.FieldHelp):
 			return None, func() tea.Msg { return common.ToggleHelpMsg{} }
 		case key.Matches(msg, k.Back):
 			return Leave, nil
@@ -639,22 +653,22 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 	if s == nil {
 		return None, nil
 	}
-	if msg.String() == "?" && (s.spec.Kind == Level || s.spec.Kind == Choice || s.spec.Kind == Multi) {
+	if key.Matches(msg, k.FieldHelp) && (s.spec.Kind == Level || s.spec.Kind == Choice || s.spec.Kind == Multi) {
 		// ? types nothing here: it shows every key, as on any screen.
 		return None, func() tea.Msg { return common.ToggleHelpMsg{} }
 	}
 	// Field movement: tab always; ↑/↓ except inside a multi-line text not at its edge.
-	if msg.String() == "tab" || msg.String() == "shift+tab" {
-		if msg.String() == "tab" {
-			return None, f.step(1)
-		}
+	switch {
+	case key.Matches(msg, k.Tab):
+		return None, f.step(1)
+	case key.Matches(msg, k.BackTab):
 		return None, f.step(-1)
 	}
 	if s.spec.Kind == MultiLine {
 		switch {
-		case msg.String() == "up" && s.area.Line() == 0:
+		case key.Matches(msg, k.LineUp) && s.area.Line() == 0:
 			return None, f.step(-1)
-		case msg.String() == "down" && s.area.Line() >= s.area.LineCount()-1:
+		case key.Matches(msg, k.LineDown) && s.area.Line() >= s.area.LineCount()-1:
 			return None, f.step(1)
 		}
 	} else {
@@ -669,13 +683,13 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 	var cmd tea.Cmd
 	switch s.spec.Kind {
 	case Text:
-		if msg.String() == "enter" {
+		if key.Matches(msg, k.Enter) {
 			return None, f.step(1)
 		}
 		s.input, cmd = s.input.Update(msg)
 	case Person:
 		switch {
-		case msg.String() == "enter":
+		case key.Matches(msg, k.Enter):
 			return None, f.step(1)
 		case key.Matches(msg, k.Accept) && s.input.Position() == utf8.RuneCountInString(s.input.Value()) && suggestion(&s.input) != "" &&
 			!strings.EqualFold(suggestion(&s.input), s.input.Value()):
@@ -686,7 +700,7 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		}
 	case Date:
 		switch {
-		case msg.String() == "enter":
+		case key.Matches(msg, k.Enter):
 			return None, f.step(1)
 		case key.Matches(msg, k.Today):
 			s.input.SetValue(f.now().Format(time.DateOnly))
@@ -753,14 +767,14 @@ func (f *Form) levelKey(s *state, msg tea.KeyPressMsg) {
 		return
 	}
 	i := f.index(s)
-	switch str := msg.String(); {
-	case str == "right" || str == "l" || str == "space":
+	switch k := f.keys; {
+	case key.Matches(msg, k.Higher):
 		i = min(len(opts)-1, i+1)
-	case str == "left" || str == "h":
+	case key.Matches(msg, k.Lower):
 		i = max(0, i-1)
-	case len(str) == 1 && str[0] >= '0' && str[0] <= '9':
+	case key.Matches(msg, k.Digit):
 		for j, o := range opts {
-			if o.Value == str {
+			if o.Value == msg.Text {
 				i = j
 			}
 		}
@@ -779,9 +793,9 @@ func (f *Form) choiceKey(s *state, msg tea.KeyPressMsg) tea.Cmd {
 	}
 	i := f.index(s)
 	switch {
-	case msg.String() == "right" || msg.String() == "space":
+	case key.Matches(msg, f.keys.Choose) && msg.Code == tea.KeyRight, key.Matches(msg, f.keys.Toggle):
 		s.value = opts[(i+1)%len(opts)].Value
-	case msg.String() == "left":
+	case key.Matches(msg, f.keys.Choose):
 		if i <= 0 {
 			i = len(opts)
 		}

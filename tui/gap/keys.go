@@ -27,6 +27,8 @@ type keyMap struct {
 	SaveNext, SavePrev             key.Binding
 	// In the filter being typed.
 	FilterDone, FilterClear key.Binding
+	FilterDown, FilterUp    key.Binding
+	EnterLeaves             key.Binding // enter leaves a one-line field
 }
 
 func newKeyMap(base common.KeyMap) keyMap {
@@ -64,6 +66,9 @@ func newKeyMap(base common.KeyMap) keyMap {
 		SavePrev:         key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "save, previous")),
 		FilterDone:       key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "keep filter")),
 		FilterClear:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		FilterDown:       key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "to the list")),
+		FilterUp:         key.NewBinding(key.WithKeys("up")),
+		EnterLeaves:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save and leave")),
 	}
 }
 
@@ -75,7 +80,7 @@ func (m *Model) helpMap() common.HelpMap {
 		return common.HelpMap{Short: b[:5], Full: [][]key.Binding{b}}
 	}
 	if m.filtering {
-		b := []key.Binding{k.FilterDone, k.FilterClear, k.Down}
+		b := []key.Binding{k.FilterDone, k.FilterClear, k.FilterDown}
 		return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
 	}
 	// The focus comes first, so the help bar always says where keys go.
