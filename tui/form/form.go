@@ -88,6 +88,9 @@ type Field struct {
 	Inline bool
 	// Lines is the height of a MultiLine field (default 4).
 	Lines int
+	// Secret draws a Text field's value masked (a passphrase): one • per character while
+	// typed, never the text itself.
+	Secret bool
 }
 
 // DefaultLimit is the character limit of a field that names none.
@@ -149,6 +152,9 @@ type Form struct {
 	errs     map[string]string
 	validate func(Values) map[string]string
 	asking   bool // "discard changes? y/n"
+	// quiet leaves on esc without asking even when changed (a confirmation prompt, where
+	// what was typed is not work to keep).
+	quiet    bool
 	pick     *picker
 	people   []string
 	readOnly bool
@@ -178,6 +184,10 @@ func New(st *common.Styles, fields ...Field) *Form {
 				if in.Placeholder == "" {
 					in.Placeholder = "YYYY-MM-DD (t: today)"
 				}
+			}
+			if sp.Kind == Text && sp.Secret {
+				in.EchoMode = textinput.EchoPassword
+				in.EchoCharacter = maskChar
 			}
 			if sp.Kind == Person {
 				in.ShowSuggestions = true
@@ -211,6 +221,10 @@ func steady(in *textinput.Model) {
 	st.Cursor.Blink = false
 	in.SetStyles(st)
 }
+
+// SetQuietLeave makes esc leave at once even when something was typed (a prompt whose
+// text is not work to keep, like the name typed to confirm a deletion).
+func (f *Form) SetQuietLeave(quiet bool) { f.quiet = quiet }
 
 // SetNow sets the clock the "today" key reads (tests fix it).
 func (f *Form) SetNow(now func() time.Time) { f.now = now }
@@ -573,7 +587,7 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		f.errs = map[string]string{}
 		return Save, nil
 	case key.Matches(msg, k.Back):
-		if !f.Changed() {
+		if !f.Changed() || f.quiet {
 			return Leave, nil
 		}
 		f.asking = true

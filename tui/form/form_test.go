@@ -273,3 +273,45 @@ func TestNothingChangesOnLoad(t *testing.T) {
 		t.Fatalf("changed keys %v", f.ChangedKeys())
 	}
 }
+
+func TestSecretFieldIsDrawnMasked(t *testing.T) {
+	f := New(common.NewStyles(true),
+		Field{Key: "path", Label: "Output file", Kind: Text},
+		Field{Key: "pass", Label: "Passphrase", Kind: Text, Secret: true},
+	)
+	f.SetSize(80, 10)
+	f.Load(Values{"path": "pack.zip"})
+	f.Focus("pass")
+	typeText(f, "horse battery")
+	f.Update(tea.PasteMsg{Content: " staple"})
+	if got := f.Value("pass"); got != "horse battery staple" {
+		t.Fatalf("the value is what was typed, got %q", got)
+	}
+	check := func(where string) {
+		t.Helper()
+		v := tuitest.Plain(f.View())
+		if strings.Contains(v, "horse") || strings.Contains(v, "staple") {
+			t.Fatalf("%s: the secret shows on screen:\n%s", where, v)
+		}
+		if !strings.Contains(v, strings.Repeat("•", 5)) {
+			t.Fatalf("%s: no mask drawn:\n%s", where, v)
+		}
+		if !strings.Contains(v, "pack.zip") {
+			t.Fatalf("%s: a plain field is masked too:\n%s", where, v)
+		}
+	}
+	check("focused")
+	f.Focus("path")
+	check("blurred")
+	f.SetReadOnly(true)
+	check("read-only")
+}
+
+func TestQuietLeaveDoesNotAsk(t *testing.T) {
+	f := sample()
+	f.SetQuietLeave(true)
+	typeText(f, " daily")
+	if act := press(t, f, "esc"); act != Leave || f.Asking() {
+		t.Fatalf("a quiet form leaves on esc even when changed: act %v asking %v", act, f.Asking())
+	}
+}

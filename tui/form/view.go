@@ -2,6 +2,7 @@ package form
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 
@@ -163,6 +164,9 @@ func (f *Form) fieldLines(i, lw, vw int) []string {
 		if v == "" {
 			return []string{label + f.st.Subtle.Render("–")}
 		}
+		if s.spec.Secret {
+			return []string{common.Truncate(label+mask(v, vw), f.width)}
+		}
 		wrapped := wrap(v, vw)
 		out := []string{label + wrapped[0]}
 		for _, l := range wrapped[1:] {
@@ -213,6 +217,9 @@ func (f *Form) valueCell(i, w int) string {
 		}
 		if s.input.Value() == "" {
 			return f.placeholder(s, w)
+		}
+		if s.spec.Secret {
+			return mask(s.input.Value(), w)
 		}
 		return common.Truncate(common.OneLine(s.input.Value()), w)
 	case Level, Choice:
@@ -266,4 +273,12 @@ func shortLabel(l string) string {
 		return a
 	}
 	return l
+}
+
+// maskChar stands for each character of a Secret field.
+const maskChar = '•'
+
+// mask draws a secret as one mark per character, at most w.
+func mask(v string, w int) string {
+	return strings.Repeat(string(maskChar), min(utf8.RuneCountInString(v), max(1, w)))
 }
