@@ -155,6 +155,8 @@ type Form struct {
 	// quiet leaves on esc without asking even when changed (a confirmation prompt, where
 	// what was typed is not work to keep).
 	quiet    bool
+	// saveHelp names what ctrl+s does in the help ("create", "export"); "" is "save".
+	saveHelp string
 	pick     *picker
 	people   []string
 	readOnly bool
@@ -225,6 +227,10 @@ func steady(in *textinput.Model) {
 // SetQuietLeave makes esc leave at once even when something was typed (a prompt whose
 // text is not work to keep, like the name typed to confirm a deletion).
 func (f *Form) SetQuietLeave(quiet bool) { f.quiet = quiet }
+
+// SetSaveLabel names what ctrl+s does in the help when it is more than a save ("create",
+// "export", "delete").
+func (f *Form) SetSaveLabel(desc string) { f.saveHelp = desc }
 
 // SetNow sets the clock the "today" key reads (tests fix it).
 func (f *Form) SetNow(now func() time.Time) { f.now = now }
@@ -835,12 +841,34 @@ func (f *Form) KeyMap() help.KeyMap {
 		}
 	}
 	back := withHelp(k.Back, "esc", "leave")
-	if f.Changed() {
+	switch {
+	case f.quiet:
+		back = withHelp(k.Back, "esc", "cancel")
+	case f.Changed():
 		back = withHelp(k.Back, "esc", "discard…")
 	}
-	short := append([]key.Binding{k.Save, back}, fieldKeys...)
-	short = append(short, k.Next, k.Prev)
-	return common.HelpMap{Short: short, Full: [][]key.Binding{{k.Save, back, k.Next, k.Prev}, fieldKeys}}
+	save := k.Save
+	if f.saveHelp != "" {
+		save = withHelp(save, "ctrl+s", f.saveHelp)
+	}
+	// Moving between fields means nothing in a form of one field.
+	var move []key.Binding
+	if f.visibleCount() > 1 {
+		move = []key.Binding{k.Next, k.Prev}
+	}
+	short := append([]key.Binding{save, back}, fieldKeys...)
+	short = append(short, move...)
+	return common.HelpMap{Short: short, Full: [][]key.Binding{append([]key.Binding{save, back}, move...), fieldKeys}}
+}
+
+func (f *Form) visibleCount() int {
+	n := 0
+	for i := range f.fields {
+		if f.visible(i) {
+			n++
+		}
+	}
+	return n
 }
 
 func withHelp(b key.Binding, k, desc string) key.Binding {

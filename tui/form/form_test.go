@@ -315,3 +315,50 @@ func TestQuietLeaveDoesNotAsk(t *testing.T) {
 		t.Fatalf("a quiet form leaves on esc even when changed: act %v asking %v", act, f.Asking())
 	}
 }
+
+func helpText(f *Form) string {
+	var parts []string
+	for _, b := range f.KeyMap().ShortHelp() {
+		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+	}
+	return strings.Join(parts, " • ")
+}
+
+func TestHelpNamesTheSaveAndLeavesOutMovesInAOneFieldForm(t *testing.T) {
+	f := New(common.NewStyles(true), Field{Key: "name", Label: "Name", Kind: Text})
+	f.SetSize(60, 5)
+	f.Load(Values{})
+	f.SetSaveLabel("delete")
+	f.SetQuietLeave(true)
+	typeText(f, "x")
+	h := helpText(f)
+	for _, want := range []string{"ctrl+s delete", "esc cancel"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("help %q lacks %q", h, want)
+		}
+	}
+	if strings.Contains(h, "next field") || strings.Contains(h, "discard") {
+		t.Errorf("help %q offers moves or a discard question a one-field prompt does not have", h)
+	}
+	if h := helpText(sample()); !strings.Contains(h, "ctrl+s save") || !strings.Contains(h, "next field") {
+		t.Errorf("default help %q", h)
+	}
+}
+
+func TestPickFilterPlaceholderAndSuggestionDrawWhole(t *testing.T) {
+	f := sample()
+	f.Focus("tags")
+	press(t, f, "enter")
+	if v := tuitest.Plain(f.View()); !strings.Contains(v, "/ type to filter") {
+		t.Errorf("the pick list's filter placeholder is cut:\n%s", v)
+	}
+	press(t, f, "esc")
+	f.SetPeople([]string{"Dana Ruiz"})
+	f.Focus("owner")
+	typeText(f, "Da")
+	for _, l := range strings.Split(tuitest.Plain(f.View()), "\n") {
+		if strings.Contains(l, "Owner") && strings.HasSuffix(l, "…") {
+			t.Errorf("the focused field with a suggestion ends in an ellipsis: %q", l)
+		}
+	}
+}

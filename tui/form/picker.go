@@ -33,6 +33,8 @@ func (f *Form) openPick(s *state, typed string) {
 	in.Prompt = "/ "
 	in.Placeholder = "type to filter"
 	in.CharLimit = 100
+	// A width, or the input draws one letter of its placeholder.
+	in.SetWidth(max(14, f.width-f.labelWidth()-6))
 	steady(&in)
 	in.Focus()
 	p := &picker{field: s, multi: s.spec.Kind == Multi, items: f.options(s), filter: in, chosen: map[string]bool{}}

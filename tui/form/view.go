@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -213,7 +214,9 @@ func (f *Form) valueCell(i, w int) string {
 	case Text, Date, Person:
 		if focused {
 			// A Person field shows the suggestion inline after the typed text (→ takes it).
-			return common.Truncate(s.input.View(), w)
+			// The input scrolls its own text; what passes w is padding and the rest of a
+			// suggestion, cut without an ellipsis.
+			return ansi.Truncate(s.input.View(), w, "")
 		}
 		if s.input.Value() == "" {
 			return f.placeholder(s, w)
