@@ -154,7 +154,7 @@ type Form struct {
 	asking   bool // "discard changes? y/n"
 	// quiet leaves on esc without asking even when changed (a confirmation prompt, where
 	// what was typed is not work to keep).
-	quiet    bool
+	quiet bool
 	// saveHelp names what ctrl+s does in the help ("create", "export"); "" is "save".
 	saveHelp string
 	pick     *picker
