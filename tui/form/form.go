@@ -641,10 +641,13 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		switch {
 		case msg.String() == "enter":
 			return None, f.step(1)
-		case key.Matches(msg, k.Accept) && s.input.Position() == utf8.RuneCountInString(s.input.Value()) && s.input.CurrentSuggestion() != "" &&
-			!strings.EqualFold(s.input.CurrentSuggestion(), s.input.Value()):
-			s.input.SetValue(s.input.CurrentSuggestion())
+		case key.Matches(msg, k.Accept) && s.input.Position() == utf8.RuneCountInString(s.input.Value()) && suggestion(&s.input) != "" &&
+			!strings.EqualFold(suggestion(&s.input), s.input.Value()):
+			s.input.SetValue(suggestion(&s.input))
 			s.input.CursorEnd()
+		case key.Matches(msg, s.input.KeyMap.NextSuggestion, s.input.KeyMap.PrevSuggestion) && len(s.input.MatchedSuggestions()) == 0:
+			// With nothing suggested the input would step its index to -1 and panic on
+			// the next read of the suggestion.
 		default:
 			s.input, cmd = s.input.Update(msg)
 		}
@@ -673,6 +676,15 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		f.recheck(s.spec.Key)
 	}
 	return None, cmd
+}
+
+// suggestion is the input's current suggestion, "" when there is none (the input's own
+// method panics when its index is out of range).
+func suggestion(in *textinput.Model) string {
+	if i := in.CurrentSuggestionIndex(); i < 0 || i >= len(in.MatchedSuggestions()) {
+		return ""
+	}
+	return in.CurrentSuggestion()
 }
 
 func isPrintable(msg tea.KeyPressMsg) bool { return printable(msg) != "" }
@@ -835,7 +847,7 @@ func (f *Form) KeyMap() help.KeyMap {
 		case Date:
 			fieldKeys = []key.Binding{k.Today}
 		case Person:
-			if s.input.CurrentSuggestion() != "" {
+			if suggestion(&s.input) != "" {
 				fieldKeys = []key.Binding{k.Accept}
 			}
 		}

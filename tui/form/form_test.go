@@ -362,3 +362,17 @@ func TestPickFilterPlaceholderAndSuggestionDrawWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestPersonFieldSuggestionKeysWithNothingSuggestedDoNotPanic(t *testing.T) {
+	f := sample()
+	f.SetPeople([]string{"Dana Ruiz"})
+	f.Focus("owner")
+	press(t, f, "ctrl+p", "right", "ctrl+n", "ctrl+p")
+	_ = f.KeyMap().ShortHelp()
+	_ = f.View()
+	typeText(f, "Da")
+	press(t, f, "ctrl+p", "right")
+	if f.Value("owner") != "Dana Ruiz" {
+		t.Fatalf("owner %q after taking the suggestion", f.Value("owner"))
+	}
+}
