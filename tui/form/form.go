@@ -210,6 +210,9 @@ func New(st *common.Styles, fields ...Field) *Form {
 			if sp.Lines == 0 {
 				ta.SetHeight(4)
 			}
+			tst := ta.Styles()
+			tst.Cursor.Blink = false // as steady: no redraws for a blinking cursor
+			ta.SetStyles(tst)
 			s.area = ta
 		}
 		f.fields = append(f.fields, s)

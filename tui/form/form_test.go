@@ -376,3 +376,22 @@ func TestPersonFieldSuggestionKeysWithNothingSuggestedDoNotPanic(t *testing.T) {
 		t.Fatalf("owner %q after taking the suggestion", f.Value("owner"))
 	}
 }
+
+func TestIdleFormSendsNoTimers(t *testing.T) {
+	f := sample()
+	cmd := f.Focus("notes")
+	_, c2 := f.Update(tuitest.Key("a"))
+	_, c3 := f.Update(tuitest.Key("left"))
+	for i, c := range []tea.Cmd{cmd, c2, c3} {
+		if c == nil {
+			continue
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- c() }()
+		select {
+		case <-done:
+		case <-time.After(200 * time.Millisecond):
+			t.Fatalf("command %d waits on a timer: the multi-line field's cursor blinks", i)
+		}
+	}
+}
