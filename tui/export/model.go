@@ -356,7 +356,6 @@ func (m *Model) stopEditing(kept bool) {
 	m.f.SetReadOnly(true)
 }
 
-
 // swapExtension adds or drops ".age" as encryption is switched, unless the user chose a
 // name that ends otherwise.
 func (m *Model) swapExtension(encrypt bool) {
