@@ -50,8 +50,8 @@ func New(c *common.Common, e assessments.Engagement) common.Tab {
 	return &Model{c: c, eng: e, sel: -1,
 		top:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
 		bottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
-		next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next overdue requirement")),
-		prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous overdue requirement")),
+		next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next overdue item")),
+		prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous overdue item")),
 		open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to requirement"))}
 }
 

@@ -461,7 +461,9 @@ func (j job) run(ch chan tea.Msg) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var last auditpack.Progress
 	opt := auditpack.Options{WithEvidenceFiles: j.withFiles, Version: Version, Progress: func(p auditpack.Progress) {
+		last = p
 		select {
 		case ch <- progressMsg{seq: j.seq, p: p, ch: ch}:
 		default: // the screen is behind; it will catch up with the next step
@@ -480,6 +482,11 @@ func (j job) run(ch chan tea.Msg) {
 	if err != nil {
 		ch <- doneMsg{seq: j.seq, err: err}
 		return
+	}
+	// Verifying takes a moment (longer for an encrypted pack): say so rather than "done".
+	select {
+	case ch <- progressMsg{seq: j.seq, p: auditpack.Progress{Done: last.Total, Total: last.Total, Step: "verifying what was written"}, ch: ch}:
+	default:
 	}
 	r := result{Path: path, Size: size, Files: len(p.Manifest.Files), Encrypt: j.encrypt}
 	r.SHA256, err = fileSHA256(path)
