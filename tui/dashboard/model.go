@@ -50,9 +50,9 @@ func New(c *common.Common, e assessments.Engagement) common.Tab {
 	return &Model{c: c, eng: e, sel: -1,
 		top:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
 		bottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
-		next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next overdue item")),
-		prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous overdue item")),
-		open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to requirement"))}
+		next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next overdue")),
+		prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous overdue")),
+		open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open requirement"))}
 }
 
 // Title is the tab's label.
@@ -151,9 +151,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 // KeyMap is scrolling.
 func (m *Model) KeyMap() help.KeyMap {
 	k := m.c.Keys
-	short := []key.Binding{k.Up, k.Down, k.PageDown, m.top}
+	// What matters first: scrolling, then the overdue requirements it can open (the
+	// engagement adds ] after these, the root ?; all fit 80 columns).
+	short := []key.Binding{k.Down, k.PageDown, m.top}
 	if len(m.targets) > 0 {
-		short = append(short, m.next, m.open)
+		short = []key.Binding{k.Down, m.next, m.open}
 	}
 	return common.HelpMap{Short: short,
 		Full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, m.top, m.bottom}, {m.next, m.prev, m.open}}}

@@ -5,6 +5,7 @@ package home
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -66,7 +67,19 @@ func New(c *common.Common) *Model {
 	st := fi.Styles()
 	st.Cursor.Blink = false
 	fi.SetStyles(st)
-	return &Model{c: c, filter: fi, keys: newKeyMap(c.Keys)}
+	m := &Model{c: c, filter: fi, keys: newKeyMap(c.Keys)}
+	m.fitFilter()
+	return m
+}
+
+// fitFilter sizes the filter input to its text (without a width the input draws one letter
+// of its placeholder; with a fixed one it pads the count away from the text).
+func (m *Model) fitFilter() {
+	if v := m.filter.Value(); v != "" {
+		m.filter.SetWidth(utf8.RuneCountInString(v) + 1)
+		return
+	}
+	m.filter.SetWidth(utf8.RuneCountInString(m.filter.Placeholder))
 }
 
 // Address names the screen for addressed results.
@@ -249,6 +262,7 @@ func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.filter, cmd = m.filter.Update(tea.PasteMsg{Content: common.OneLine(msg.Content)})
 		m.applyFilter(m.currentID())
+		m.fitFilter()
 		return cmd
 	}
 	return nil
@@ -273,6 +287,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.filtered() && key.Matches(msg, k.ClearFilter):
 		m.filter.SetValue("")
+		m.fitFilter()
 		m.applyFilter(m.currentID())
 	case key.Matches(msg, k.Up):
 		m.list.move(-1, len(m.shown), rows)
@@ -325,6 +340,7 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.filtering = false
 		m.filter.Blur()
 		m.filter.SetValue("")
+		m.fitFilter()
 		m.applyFilter(m.currentID())
 		return nil
 	case key.Matches(msg, k.FilterDone):
@@ -343,6 +359,7 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.filter, cmd = m.filter.Update(msg)
 	if m.filter.Value() != before {
 		m.applyFilter(m.currentID())
+		m.fitFilter()
 	}
 	return cmd
 }
@@ -387,7 +404,10 @@ func (m *Model) KeyMap() help.KeyMap {
 	}
 	clear := k.ClearFilter
 	clear.SetEnabled(m.filtered())
-	short := []key.Binding{k.Open, clear, k.New, k.Filter, k.Edit, k.Delete, k.Quit}
+	short := []key.Binding{k.Open, k.New, k.Filter, k.Edit, k.Delete, k.Quit}
+	if m.filtered() {
+		short = []key.Binding{k.Open, clear, k.Edit, k.Delete, k.New, k.Quit} // fits 80 columns
+	}
 	return common.HelpMap{
 		Short: short,
 		Full: [][]key.Binding{{k.Open, k.New, k.Edit, k.Delete, k.Demo},
