@@ -198,8 +198,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if keep == "" {
 			keep = m.currentID()
 		}
+		row := m.list.cur
 		m.items, m.loaded = msg.items, true
 		m.applyFilter(keep)
+		if keep != "" && m.currentID() != keep {
+			// The engagement is gone (deleted here or elsewhere): stay at the same row.
+			m.list.cur = row
+			m.list.clamp(len(m.shown), m.rows())
+		}
 		return m, nil
 	case demoDoneMsg:
 		m.busy = ""

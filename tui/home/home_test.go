@@ -571,3 +571,26 @@ func helpKeys(k string) []string {
 	}
 	return strings.Split(k, "/")
 }
+
+func TestCursorStaysInPlaceAfterADeletion(t *testing.T) {
+	s := openStore(t)
+	addEngagements(t, s, "Alpha", "Beta", "Gamma", "Delta") // listed newest first
+	h := newHarness(t, s, 80, 24)
+	h.keys("j", "j") // Beta
+	it, _ := h.m.current()
+	if it.eng.Name != "Beta" {
+		t.Fatalf("cursor on %q", it.eng.Name)
+	}
+	h.keys("d")
+	h.typeText("beta")
+	h.keys("enter")
+	if it, _ := h.m.current(); it.eng.Name != "Alpha" {
+		t.Errorf("after deleting Beta the cursor is on %q, want the row that took its place", it.eng.Name)
+	}
+	h.keys("d")
+	h.typeText("alpha")
+	h.keys("enter")
+	if it, _ := h.m.current(); it.eng.Name != "Gamma" {
+		t.Errorf("after deleting the last row the cursor is on %q, want the new last row", it.eng.Name)
+	}
+}
