@@ -20,6 +20,8 @@ type Options struct {
 	Size string
 	// Dir is where demo evidence files are written; defaults to a folder beside the workspace.
 	Dir string
+	// Name replaces the engagement's name (a second copy in one workspace gets its own).
+	Name string
 }
 
 // Step adds one part of the demo (results, risks, AI systems, evidence...) to the engagement.
@@ -63,6 +65,9 @@ func Create(ctx context.Context, s *store.Store, set *catalogs.Set, opt Options)
 	}
 	if opt.Size == "large" {
 		e.Name = Name + " (large)"
+	}
+	if opt.Name != "" {
+		e.Name = opt.Name
 	}
 	if err := e.Validate(func(id string) bool { _, ok := set.Get(id); return ok }); err != nil {
 		return e, err

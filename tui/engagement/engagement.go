@@ -103,7 +103,7 @@ func (m *Model) KeyMap() help.KeyMap {
 	if m.Capturing() {
 		return inner
 	}
-	nav := []key.Binding{m.c.Keys.NextTab, m.c.Keys.PrevTab}
+	nav := []key.Binding{m.c.Keys.NextTab, m.c.Keys.PrevTab, m.c.Keys.Back}
 	full := append([][]key.Binding{}, inner.FullHelp()...)
 	full = append(full, nav)
 	return common.HelpMap{Short: append(inner.ShortHelp(), m.c.Keys.NextTab), Full: full}
@@ -302,7 +302,8 @@ func (m *Model) View() string {
 		}
 	}
 	bar := strings.Join(tabs, st.Subtle.Render(" │ "))
-	if hint := st.Subtle.Render("   [ ] switch"); lipgloss.Width(bar)+lipgloss.Width(hint) <= m.width {
+	k := m.c.Keys
+	if hint := st.Subtle.Render("   " + k.PrevTab.Help().Key + " " + k.NextTab.Help().Key + " switch"); lipgloss.Width(bar)+lipgloss.Width(hint) <= m.width {
 		bar += hint
 	} else if lipgloss.Width(bar) > m.width {
 		bar = strings.Join(tabs, st.Subtle.Render("│"))

@@ -91,6 +91,9 @@ type Field struct {
 	// Selector marks a field that chooses what the form shows (the area of a per-area
 	// form) rather than a value to save: changing it does not make the form changed.
 	Selector bool
+	// Secret draws a Text field's value masked (a passphrase): one • per character while
+	// typed, never the text itself.
+	Secret bool
 }
 
 // DefaultLimit is the character limit of a field that names none.
@@ -173,6 +176,11 @@ type Form struct {
 	own      map[string]bool
 	validate func(Values) map[string]string
 	asking   bool // "discard changes? y/n"
+	// quiet leaves on esc without asking even when changed (a confirmation prompt, where
+	// what was typed is not work to keep).
+	quiet bool
+	// saveHelp names what ctrl+s does in the help ("create", "export"); "" is "save".
+	saveHelp string
 	pick     *picker
 	people   []string
 	readOnly bool
@@ -204,6 +212,10 @@ func New(st *common.Styles, fields ...Field) *Form {
 				if in.Placeholder == "" {
 					in.Placeholder = "YYYY-MM-DD (t: today)"
 				}
+			}
+			if sp.Kind == Text && sp.Secret {
+				in.EchoMode = textinput.EchoPassword
+				in.EchoCharacter = maskChar
 			}
 			if sp.Kind == Person {
 				in.ShowSuggestions = true
@@ -241,6 +253,14 @@ func steady(in *textinput.Model) {
 	st.Cursor.Blink = false
 	in.SetStyles(st)
 }
+
+// SetQuietLeave makes esc leave at once even when something was typed (a prompt whose
+// text is not work to keep, like the name typed to confirm a deletion).
+func (f *Form) SetQuietLeave(quiet bool) { f.quiet = quiet }
+
+// SetSaveLabel names what ctrl+s does in the help when it is more than a save ("create",
+// "export", "delete").
+func (f *Form) SetSaveLabel(desc string) { f.saveHelp = desc }
 
 // SetNow sets the clock the "today" key reads (tests fix it).
 func (f *Form) SetNow(now func() time.Time) { f.now = now }
@@ -643,7 +663,7 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		f.own = nil
 		return Save, nil
 	case key.Matches(msg, k.Back):
-		if !f.Changed() {
+		if !f.Changed() || f.quiet {
 			return Leave, nil
 		}
 		f.asking = true
@@ -695,6 +715,9 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 			!strings.EqualFold(suggestion(&s.input), s.input.Value()):
 			s.input.SetValue(suggestion(&s.input))
 			s.input.CursorEnd()
+		case key.Matches(msg, s.input.KeyMap.NextSuggestion, s.input.KeyMap.PrevSuggestion) && len(s.input.MatchedSuggestions()) == 0:
+			// With nothing suggested the input would step its index to -1 and panic on
+			// the next read of the suggestion.
 		default:
 			s.input, cmd = s.input.Update(msg)
 		}
@@ -723,6 +746,15 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		f.recheck(s.spec.Key)
 	}
 	return None, cmd
+}
+
+// suggestion is the input's current suggestion, "" when there is none (the input's own
+// method panics when its index is out of range).
+func suggestion(in *textinput.Model) string {
+	if i := in.CurrentSuggestionIndex(); i < 0 || i >= len(in.MatchedSuggestions()) {
+		return ""
+	}
+	return in.CurrentSuggestion()
 }
 
 func isPrintable(msg tea.KeyPressMsg) bool { return printable(msg) != "" }
@@ -883,12 +915,34 @@ func (f *Form) KeyMap() help.KeyMap {
 		}
 	}
 	back := withHelp(k.Back, "esc", "leave")
-	if f.Changed() {
+	switch {
+	case f.quiet:
+		back = withHelp(k.Back, "esc", "cancel")
+	case f.Changed():
 		back = withHelp(k.Back, "esc", "discard…")
 	}
-	short := append([]key.Binding{k.Save, back}, fieldKeys...)
-	short = append(short, k.Next, k.Prev)
-	return common.HelpMap{Short: short, Full: [][]key.Binding{{k.Save, back, k.Next, k.Prev}, fieldKeys}}
+	save := k.Save
+	if f.saveHelp != "" {
+		save = withHelp(save, "ctrl+s", f.saveHelp)
+	}
+	// Moving between fields means nothing in a form of one field.
+	var move []key.Binding
+	if f.visibleCount() > 1 {
+		move = []key.Binding{k.Next, k.Prev}
+	}
+	short := append([]key.Binding{save, back}, fieldKeys...)
+	short = append(short, move...)
+	return common.HelpMap{Short: short, Full: [][]key.Binding{append([]key.Binding{save, back}, move...), fieldKeys}}
+}
+
+func (f *Form) visibleCount() int {
+	n := 0
+	for i := range f.fields {
+		if f.visible(i) {
+			n++
+		}
+	}
+	return n
 }
 
 func withHelp(b key.Binding, k, desc string) key.Binding {
@@ -920,14 +974,4 @@ func (f *Form) labelWidth() int {
 // submits on enter).
 func (f *Form) SingleLine() bool {
 	return len(f.fields) == 1 && f.fields[0].spec.Kind != MultiLine
-}
-
-// suggestion is the Person field's current suggestion, "" for none. (bubbles' own
-// CurrentSuggestion indexes with -1 after ctrl+p on an empty match list.)
-func suggestion(in *textinput.Model) string {
-	i, all := in.CurrentSuggestionIndex(), in.MatchedSuggestions()
-	if i < 0 || i >= len(all) {
-		return ""
-	}
-	return all[i]
 }
