@@ -33,6 +33,8 @@ type App struct {
 	statusID int
 	// quitArmed is set after a ctrl+c that found unsaved work; a second ctrl+c quits.
 	quitArmed bool
+	// early carries the result of the first screen's load when Prefetch started it.
+	early chan tea.Msg
 }
 
 // New builds the root model on an open workspace.
@@ -51,7 +53,25 @@ func (a *App) top() common.Screen { return a.stack[len(a.stack)-1] }
 
 // Init starts the home screen and asks the terminal for its background colour.
 func (a *App) Init() tea.Cmd {
+	if a.early != nil {
+		early := a.early
+		return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg { return <-early })
+	}
 	return tea.Batch(tea.RequestBackgroundColor, a.top().Init())
+}
+
+// Prefetch starts the home screen's load (the command its Init returns) at once, before
+// the program runs: the workspace query then overlaps the terminal's set-up, and the
+// first frame bubbletea draws (one frame interval after it starts) already shows the
+// engagements. Init hands the result over as the command's message, so the screen takes
+// it in Update as usual. Call it once, before Init.
+func (a *App) Prefetch() {
+	cmd := a.top().Init()
+	if cmd == nil {
+		return
+	}
+	a.early = make(chan tea.Msg, 1)
+	go func() { a.early <- cmd() }()
 }
 
 type clearStatusMsg struct{ id int }
