@@ -71,6 +71,9 @@ func (m *Model) Activate() tea.Cmd {
 	}
 }
 
+// Prepared: the figures are read (or reading them failed, which the tab then says).
+func (m *Model) Prepared() bool { return m.loaded }
+
 // Capturing: the dashboard has no text fields.
 func (m *Model) Capturing() bool { return false }
 

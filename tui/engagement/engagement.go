@@ -61,6 +61,17 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// Prepared reports whether the tab the screen opens on has its data (see common.Preparer).
+func (m *Model) Prepared() bool {
+	if len(m.tabs) == 0 {
+		return true
+	}
+	if p, ok := m.tabs[m.active].(common.Preparer); ok {
+		return p.Prepared()
+	}
+	return true
+}
+
 // coverageText is the header's "covered by the other standard's work" figure.
 func (m *Model) coverageText() string {
 	for _, t := range m.tabs {
