@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/annex-grc/annex/assessments"
@@ -12,7 +13,8 @@ import (
 	"github.com/annex-grc/annex/store"
 )
 
-// data is everything the dashboard shows, read in one command.
+// data is everything the dashboard shows, read in one command. Risks and evidence are
+// overviews (store.RiskOverview, store.EvidenceOverview): the fields the figures use.
 type data struct {
 	results  map[string]map[string]assessments.Result
 	evidence []assessments.Evidence
@@ -24,21 +26,29 @@ type data struct {
 }
 
 func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
+	// Three independent reads side by side (the workspace serves readers in parallel):
+	// on a large engagement each takes several milliseconds.
 	var d data
-	var err error
-	if d.results, err = s.Results(ctx, engagementID); err != nil {
-		return d, err
-	}
-	if d.evidence, err = s.Evidence(ctx, engagementID); err != nil {
-		return d, err
-	}
+	var resultsErr, evidenceErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if d.results, resultsErr = s.Results(ctx, engagementID); resultsErr == nil {
+			d.evidence, evidenceErr = s.EvidenceOverview(ctx, engagementID)
+		}
+	})
 	// Risks and AI systems are other parts of the workspace; a problem there hides their
 	// panel rather than the whole dashboard.
-	if d.risks, d.riskErr = s.RiskOverview(ctx, engagementID); d.riskErr == nil {
-		d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
+	wg.Go(func() {
+		if d.risks, d.riskErr = s.RiskOverview(ctx, engagementID); d.riskErr == nil {
+			d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
+		}
+	})
+	wg.Go(func() { d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID) })
+	wg.Wait()
+	if resultsErr != nil {
+		return d, resultsErr
 	}
-	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
-	return d, nil
+	return d, evidenceErr
 }
 
 // standardFigures are one standard's readiness, assessed and evidenced shares, overall and
