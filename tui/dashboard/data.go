@@ -5,7 +5,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/annex-grc/annex/assessments"
@@ -26,29 +25,21 @@ type data struct {
 }
 
 func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
-	// Three independent reads side by side (the workspace serves readers in parallel):
-	// on a large engagement each takes several milliseconds.
 	var d data
-	var resultsErr, evidenceErr error
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		if d.results, resultsErr = s.Results(ctx, engagementID); resultsErr == nil {
-			d.evidence, evidenceErr = s.EvidenceOverview(ctx, engagementID)
-		}
-	})
+	var err error
+	if d.results, err = s.Results(ctx, engagementID); err != nil {
+		return d, err
+	}
+	if d.evidence, err = s.EvidenceOverview(ctx, engagementID); err != nil {
+		return d, err
+	}
 	// Risks and AI systems are other parts of the workspace; a problem there hides their
 	// panel rather than the whole dashboard.
-	wg.Go(func() {
-		if d.risks, d.riskErr = s.RiskOverview(ctx, engagementID); d.riskErr == nil {
-			d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
-		}
-	})
-	wg.Go(func() { d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID) })
-	wg.Wait()
-	if resultsErr != nil {
-		return d, resultsErr
+	if d.risks, d.riskErr = s.RiskOverview(ctx, engagementID); d.riskErr == nil {
+		d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
 	}
-	return d, evidenceErr
+	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
+	return d, nil
 }
 
 // standardFigures are one standard's readiness, assessed and evidenced shares, overall and
