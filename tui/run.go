@@ -17,6 +17,7 @@ import (
 // still open in a screen is saved before Run returns.
 func Run(ctx context.Context, s *store.Store, set *catalogs.Set) error {
 	m := New(ctx, s, set)
+	m.Prefetch()
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	final, err := p.Run()
 	a, ok := final.(*App)

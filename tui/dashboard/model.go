@@ -71,6 +71,9 @@ func (m *Model) Activate() tea.Cmd {
 	})
 }
 
+// Prepared: the figures are read (or reading them failed, which the tab then says).
+func (m *Model) Prepared() bool { return m.loaded }
+
 // Capturing: the dashboard has no text fields.
 func (m *Model) Capturing() bool { return false }
 
@@ -498,8 +501,25 @@ func (m *Model) overduePanel(w int) ([]string, []overdueItem) {
 		return append(lines, st.OK.Render("  Nothing overdue.")), append(refs, overdueItem{})
 	}
 	whatW := 16
+	// Thousands of lines with a handful of dates and kinds: each styled once, and only the
+	// plain text cut to what is left of the width.
+	type prefix struct {
+		text  string
+		width int
+	}
+	prefixes := map[[2]string]prefix{}
 	for _, it := range items {
-		lines = append(lines, common.Truncate("  "+st.Error.Render(it.date)+"  "+st.Label.Render(common.Pad(it.what, whatW))+" "+common.OneLine(it.text), w))
+		p, ok := prefixes[[2]string{it.date, it.what}]
+		if !ok {
+			p.text = "  " + st.Error.Render(it.date) + "  " + st.Label.Render(common.Pad(it.what, whatW)) + " "
+			p.width = lipgloss.Width(p.text)
+			prefixes[[2]string{it.date, it.what}] = p
+		}
+		if p.width < w {
+			lines = append(lines, p.text+common.Truncate(common.OneLine(it.text), w-p.width))
+		} else {
+			lines = append(lines, common.Truncate(p.text+common.OneLine(it.text), w))
+		}
 		refs = append(refs, it)
 	}
 	return lines, refs
