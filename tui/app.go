@@ -18,6 +18,7 @@ import (
 	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/engagement"
 	"github.com/annex-grc/annex/tui/home"
+	"github.com/annex-grc/annex/tui/laststate"
 )
 
 // App is the root model: it owns the screen stack, the window size, the theme, the status
@@ -39,6 +40,10 @@ type App struct {
 	// results of its loads and is pushed once it is prepared, or after openWait.
 	opening   common.Screen
 	openingID int
+	// statePath is the file that remembers where the user was ("" in tests); resume is the
+	// place to return to at start.
+	statePath string
+	resume    *laststate.Place
 }
 
 // openWait is how long an opening screen may load before it is shown with what it has.
@@ -64,9 +69,9 @@ func (a *App) top() common.Screen { return a.stack[len(a.stack)-1] }
 func (a *App) Init() tea.Cmd {
 	if a.early != nil {
 		early := a.early
-		return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg { return <-early })
+		return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg { return <-early }, a.resumeCmd())
 	}
-	return tea.Batch(tea.RequestBackgroundColor, a.top().Init())
+	return tea.Batch(tea.RequestBackgroundColor, a.top().Init(), a.resumeCmd())
 }
 
 // Prefetch starts the home screen's load (the command its Init returns) at once, before
@@ -136,6 +141,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil // one is on its way (enter pressed twice)
 		}
 		return a, a.open(engagement.New(a.c, msg.Engagement))
+	case resumeMsg:
+		return a, a.reopen(msg)
 	case revealMsg:
 		if a.opening != nil && msg.id == a.openingID {
 			a.reveal()
@@ -473,5 +480,6 @@ func (a *App) Flush() error {
 			}
 		}
 	}
+	_ = a.saveState() // where the user was is a convenience: failing to note it is no error
 	return errors.Join(errs...)
 }
