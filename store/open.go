@@ -21,9 +21,18 @@ import (
 // from its header alone, before SQLite opens it.
 const ApplicationID = 0x414E4E58
 
-// ErrReadOnly is returned by every write on a workspace opened read-only, before anything
-// is written.
+// ErrReadOnly is matched (errors.Is) by every write on a workspace opened read-only,
+// returned before anything is written.
 var ErrReadOnly = errors.New("the workspace is open read-only, so nothing was changed")
+
+// readOnlyError says which workspace is read-only and why, in one sentence.
+type readOnlyError struct{ path, why string }
+
+func (e *readOnlyError) Error() string {
+	return fmt.Sprintf("workspace %s is read-only (%s), so nothing was changed", e.path, e.why)
+}
+
+func (e *readOnlyError) Is(target error) bool { return target == ErrReadOnly }
 
 // fileKind is what the probe found at a path.
 type fileKind int

@@ -164,7 +164,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	s := &Store{db: db, h: db, path: path, author: opt.Author, now: opt.Now, readOnly: readOnly, readOnlyWhy: why, notices: notices}
 	if readOnly {
-		s.h = readOnlyHandler{db}
+		s.h = readOnlyHandler{db, &readOnlyError{path, why}}
 	}
 	if s.author == "" {
 		s.author = DefaultAuthor()
@@ -252,10 +252,13 @@ func (s *Store) ReadOnlyReason() string { return s.readOnlyWhy }
 func (s *Store) Notices() []string { return append([]string(nil), s.notices...) }
 
 // readOnlyHandler refuses statements that write, before SQLite sees them.
-type readOnlyHandler struct{ *sql.DB }
+type readOnlyHandler struct {
+	*sql.DB
+	err error
+}
 
 func (h readOnlyHandler) ExecContext(context.Context, string, ...any) (sql.Result, error) {
-	return nil, ErrReadOnly
+	return nil, h.err
 }
 
 // Path is the workspace file.
@@ -300,7 +303,7 @@ func (s *Store) Close() error {
 // back. tx is only valid until WithTx returns.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.readOnly {
-		return ErrReadOnly
+		return &readOnlyError{s.path, s.readOnlyWhy}
 	}
 	if s.tx != nil {
 		return fn(s)
