@@ -29,7 +29,7 @@ var ErrReadOnly = errors.New("the workspace is open read-only, so nothing was ch
 type readOnlyError struct{ path, why string }
 
 func (e *readOnlyError) Error() string {
-	return fmt.Sprintf("workspace %s is read-only (%s), so nothing was changed", e.path, e.why)
+	return fmt.Sprintf("the workspace is read-only (%s), so nothing was changed", e.why)
 }
 
 func (e *readOnlyError) Is(target error) bool { return target == ErrReadOnly }

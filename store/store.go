@@ -114,7 +114,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	readOnly, why := opt.ReadOnly, ""
 	if readOnly {
-		why = "it was opened read-only"
+		why = "opened in read-only mode"
 	}
 	var notices []string
 	switch kind {
