@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -82,9 +81,12 @@ func probe(ctx context.Context, path string, latest int) (fileKind, error) {
 	}
 	// The header alone does not tell (an older workspace without the id, or one whose
 	// newest pages are still in its WAL): ask SQLite, read-only.
-	db, err := sql.Open("sqlite", path+"?mode=ro&_pragma=busy_timeout(10000)")
+	db, err := openReadOnly(ctx, path)
 	if err != nil {
-		return 0, fmt.Errorf("open workspace %s: %w", path, err)
+		if strings.Contains(err.Error(), "not a database") {
+			return 0, fmt.Errorf("%s is %w: SQLite cannot read it", path, ErrNotWorkspace)
+		}
+		return 0, fmt.Errorf("read workspace %s: %w", path, err)
 	}
 	defer db.Close()
 	var appID, version, tables int

@@ -216,10 +216,10 @@ func sqliteURI(path string) string {
 	return "file:" + r.Replace(path)
 }
 
-// openReadOnly opens path with SQLite in read-only mode and checks that it can be read.
-// A WAL workspace in a folder that cannot be written, whose -shm file does not exist,
-// cannot be opened that way; it is then opened as immutable (no locks, no WAL): nobody
-// can be writing it there anyway.
+// openReadOnly opens path with SQLite in read-only mode (a file: URI, so that mode=ro is
+// honoured) and checks that it can be read. A WAL workspace in a folder that cannot be
+// written, whose -shm file does not exist, cannot be opened that way; it is then opened as
+// immutable (no locks, no WAL): nobody can be writing it there anyway.
 func openReadOnly(ctx context.Context, path string) (*sql.DB, error) {
 	var last error
 	for _, params := range []string{"?mode=ro", "?mode=ro&immutable=1"} {
@@ -232,7 +232,9 @@ func openReadOnly(ctx context.Context, path string) (*sql.DB, error) {
 			return db, nil
 		}
 		db.Close()
-		if !strings.Contains(last.Error(), "unable to open") {
+		// SQLite cannot make the -shm of a WAL file in a folder it may not write: "unable
+		// to open", or "attempt to write a readonly database" (SQLITE_READONLY_DIRECTORY).
+		if !strings.Contains(last.Error(), "unable to open") && !strings.Contains(last.Error(), "readonly database") {
 			break
 		}
 	}

@@ -32,6 +32,12 @@ wrong. With --fix, files that others can read are made owner-only (0600); nothin
 			}
 			out := text.OneLine
 			var problems []string
+			// Only an annex workspace is examined or fixed: Open refuses anything else untouched.
+			s, err := store.Open(ctx, p, store.Options{Author: a.authorName(), ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer s.Close()
 			if fix {
 				changed, err := store.TightenModes(p)
 				if err != nil {
@@ -41,11 +47,6 @@ wrong. With --fix, files that others can read are made owner-only (0600); nothin
 					fmt.Fprintf(a.stdout, "Fixed: %s is now owner-only (0600).\n", out(f))
 				}
 			}
-			s, err := store.Open(ctx, p, store.Options{Author: a.authorName(), ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer s.Close()
 			row := func(label, value string) { fmt.Fprintf(a.stdout, "%-17s %s\n", label+":", value) }
 			abs, _ := filepath.Abs(p)
 			row("Workspace", out(abs))
