@@ -13,7 +13,8 @@ import (
 
 // FuzzOpenFile: whatever bytes sit at the workspace path (another program's file, a
 // damaged or hostile database), Open either accepts a workspace or refuses, and a refused
-// file is left exactly as it was, with nothing created beside it.
+// file is left exactly as it was, with nothing created beside it (a file carrying annex's
+// application id may get annex's own -wal and -shm).
 func FuzzOpenFile(f *testing.F) {
 	dir := f.TempDir()
 	ctx := context.Background()
@@ -74,9 +75,14 @@ func FuzzOpenFile(f *testing.F) {
 			if got, _ := os.ReadFile(p); !bytes.Equal(got, b) {
 				t.Fatalf("refused (%v), yet the file changed (read-only %v)", err, ro)
 			}
+			// A file whose header carries annex's application id is annex's own (damaged)
+			// workspace: SQLite may make its -wal and -shm while trying to read it.
+			if len(b) >= 72 && bytes.Equal(b[68:72], []byte("ANNX")) {
+				continue
+			}
 			for _, side := range []string{"-wal", "-shm", "-journal"} {
-				if _, err := os.Stat(p + side); err == nil {
-					t.Fatalf("refused (%v), yet %s was created", err, side)
+				if _, serr := os.Stat(p + side); serr == nil {
+					t.Fatalf("refused (%v), yet %s was created (read-only %v)", err, side, ro)
 				}
 			}
 		}

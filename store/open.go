@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -80,8 +81,16 @@ func probe(ctx context.Context, path string, latest int) (fileKind, error) {
 		}
 	}
 	// The header alone does not tell (an older workspace without the id, or one whose
-	// newest pages are still in its WAL): ask SQLite, read-only.
-	db, err := openReadOnly(ctx, path)
+	// newest pages are still in its WAL): ask SQLite, read-only. A WAL file with no -wal
+	// beside it has nothing outside the main file, and SQLite would make -wal and -shm to
+	// read it even read-only: it is read as immutable instead, so nothing is created.
+	_, walErr := os.Stat(path + "-wal")
+	var db *sql.DB
+	if n == len(head) && head[18] == 2 && errors.Is(walErr, fs.ErrNotExist) {
+		db, err = openImmutable(ctx, path)
+	} else {
+		db, err = openReadOnly(ctx, path)
+	}
 	if err != nil {
 		if strings.Contains(err.Error(), "not a database") {
 			return 0, fmt.Errorf("%s is %w: SQLite cannot read it", path, ErrNotWorkspace)

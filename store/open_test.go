@@ -255,3 +255,35 @@ func TestReadOnlyWithoutSHM(t *testing.T) {
 	}
 	db.Close()
 }
+
+// TestForeignWALDatabaseUntouched: another program's WAL-mode database (its WAL folded
+// in) is refused without SQLite making -wal or -shm files beside it.
+func TestForeignWALDatabaseUntouched(t *testing.T) {
+	ctx := context.Background()
+	p := filepath.Join(t.TempDir(), "other.db")
+	db, err := sql.Open("sqlite", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA journal_mode=WAL; CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES ('keep')"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, side := range []string{"-wal", "-shm"} {
+		os.Remove(p + side)
+	}
+	before := fileSum(t, p)
+	for _, ro := range []bool{true, false} {
+		if _, err := Open(ctx, p, Options{ReadOnly: ro}); !errors.Is(err, ErrNotWorkspace) {
+			t.Errorf("read-only %v: err = %v", ro, err)
+		}
+	}
+	if fileSum(t, p) != before {
+		t.Error("the file changed")
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(p + side); err == nil {
+			t.Errorf("%s created beside a foreign WAL database", side)
+		}
+	}
+}

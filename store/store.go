@@ -241,6 +241,20 @@ func openReadOnly(ctx context.Context, path string) (*sql.DB, error) {
 	return nil, last
 }
 
+// openImmutable opens path read-only as immutable: no locks, no WAL, nothing created.
+func openImmutable(ctx context.Context, path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", sqliteURI(path)+"?mode=ro&immutable=1&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 // ReadOnly reports whether the workspace was opened read-only; every write returns
 // ErrReadOnly then.
 func (s *Store) ReadOnly() bool { return s.readOnly }
