@@ -121,3 +121,28 @@ func TestDemoKilledAtRandomInstants(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoOnFullDisk: `annex demo` on a disk that fills up half-way fails with one
+// sentence and leaves no engagement. The disk is a 400 kB tmpfs (needs root and mount; the
+// test skips where it cannot mount).
+func TestDemoOnFullDisk(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	db := filepath.Join(dir, "ws.db")
+	_, stderr, code := run(t, "demo", "--db", db)
+	if code != 1 || !strings.Contains(stderr, "full") {
+		t.Fatalf("demo on a full disk: exit %d, %q", code, stderr)
+	}
+	got := tableCounts(t, db)
+	for table, n := range got {
+		if n != 0 {
+			t.Errorf("%d rows left in %s after the failed demo", n, table)
+		}
+	}
+	if out, stderr, code := run(t, "log", "--verify", "--db", db); code != 0 {
+		t.Errorf("log --verify: %s %s", out, stderr)
+	}
+}
