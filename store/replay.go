@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/annex-grc/annex/assessments"
 )
@@ -52,14 +53,16 @@ type replayed struct {
 	created      bool
 	imported     bool
 	deleted      bool
-	label        string
+	// links is an evidence item's set of links ("standard:ref", "risk:id") per the history.
+	links map[string]bool
 }
 
 type entityKey struct{ entity, id string }
 
 // ReplayHistory compares every stored engagement, result, risk, risk matrix, AI system,
-// impact assessment and evidence item with the history's account of it. Links (evidence,
-// impact risks), the evidence check state and custom catalogs are not replayed.
+// impact assessment and evidence item (its links included) with the history's account of
+// it. Risks raised from impact areas, the evidence check state and custom catalogs are not
+// replayed.
 func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 	var rep ReplayReport
 	changes, err := s.Changes(ctx, ChangeFilter{})
@@ -77,6 +80,16 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 			hist[k] = h
 		}
 		switch c.Field {
+		case "link":
+			if h.links == nil {
+				h.links = map[string]bool{}
+			}
+			if c.New != "" {
+				target, _, _ := strings.Cut(c.New, " (") // "iso27001-2022:A.5.1 (adopted from ...)"
+				h.links[target] = true
+			} else {
+				delete(h.links, c.Old)
+			}
 		case "created":
 			h.created, h.deleted = true, false
 		case "imported":
@@ -196,8 +209,22 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 		if err != nil {
 			return rep, err
 		}
+		stored, err := s.storedLinks(ctx, e.ID)
+		if err != nil {
+			return rep, err
+		}
 		for _, ev := range items {
-			compare("evidence", ev.ID, e.ID, "evidence "+strconv.Quote(cutLabel(ev.Title, 24)), evidenceFields, evidenceMap(ev), nil, false)
+			label := "evidence " + strconv.Quote(cutLabel(ev.Title, 24))
+			compare("evidence", ev.ID, e.ID, label, evidenceFields, evidenceMap(ev), nil, false)
+			h := hist[entityKey{"evidence", ev.ID}]
+			if h == nil || h.imported || h.deleted {
+				continue // reported above, or links vouched for by the import
+			}
+			rep.Fields++
+			if got, want := sortedKeys(stored[ev.ID]), sortedKeys(h.links); got != want {
+				rep.Problems = append(rep.Problems, Unexplained{EngagementID: e.ID, Entity: "evidence", EntityID: ev.ID, Label: label, Field: "links",
+					Stored: got, History: want, Problem: fmt.Sprintf("links are %s but the history says %s", quoteShort(got, 60), quoteShort(want, 60))})
+			}
 		}
 	}
 	// What the history says exists but the workspace no longer holds.
@@ -241,6 +268,39 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 			Label: underscores(k.entity) + " " + k.id, Problem: "the history says it exists, but it was removed without a history row"})
 	}
 	return rep, nil
+}
+
+// storedLinks reads every link row of an engagement's evidence, those to risks or
+// assessments deleted since included (the history records no unlink for them).
+func (s *Store) storedLinks(ctx context.Context, engagementID string) (map[string]map[string]bool, error) {
+	rows, err := s.h.QueryContext(ctx, "SELECT evidence_id, target, standard, target_ref FROM evidence_links WHERE engagement_id = ?", engagementID)
+	if err != nil {
+		return nil, fmt.Errorf("read evidence links: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]bool{}
+	for rows.Next() {
+		var id, target string
+		var l assessments.EvidenceLink
+		if err := rows.Scan(&id, &target, &l.Standard, &l.Ref); err != nil {
+			return nil, err
+		}
+		l.Target = assessments.LinkTarget(target)
+		if out[id] == nil {
+			out[id] = map[string]bool{}
+		}
+		out[id][l.String()] = true
+	}
+	return out, rows.Err()
+}
+
+func sortedKeys(m map[string]bool) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
 }
 
 func fieldDiffs(fields []string) []FieldDiff {

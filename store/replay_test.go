@@ -143,3 +143,68 @@ func TestReplayLegacyMaturity(t *testing.T) {
 		t.Fatalf("problems = %v, want the maturity", rep.Problems)
 	}
 }
+
+// TestReplayEvidenceLinks: a link added or removed behind the history's back is reported.
+func TestReplayEvidenceLinks(t *testing.T) {
+	ctx := context.Background()
+	for _, q := range []string{
+		`DELETE FROM evidence_links WHERE (evidence_id, target, standard, target_ref) = (SELECT evidence_id, target, standard, target_ref FROM evidence_links ORDER BY evidence_id, target_ref LIMIT 1)`,
+		`INSERT INTO evidence_links(evidence_id, engagement_id, target, standard, target_ref, created_at)
+			SELECT id, engagement_id, 'requirement', 'iso27001-2022', '4.4', 'x' FROM evidence ORDER BY id LIMIT 1`,
+	} {
+		s, _ := demoWorkspace(t)
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.ReplayHistory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Problems) != 1 || rep.Problems[0].Field != "links" {
+			t.Errorf("%s: problems = %v", q, rep.Problems)
+		}
+	}
+}
+
+// TestReplayAfterEveryKindOfEdit: links added and removed, an item edited and one
+// deleted, a risk and an AI system deleted (unlinking what named them), an engagement
+// deleted: the history explains all of it.
+func TestReplayAfterEveryKindOfEdit(t *testing.T) {
+	ctx := context.Background()
+	s, e := demoWorkspace(t)
+	items, _ := s.Evidence(ctx, e.ID)
+	a, b := items[0], items[1]
+	if _, err := s.LinkEvidence(ctx, a.ID, assessments.EvidenceLink{Target: assessments.LinkRequirement, Standard: catalogs.ISO27001, Ref: "4.4"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UnlinkEvidence(ctx, a.ID, a.Links[0]); err != nil {
+		t.Fatal(err)
+	}
+	edited := a
+	edited.Description = "Edited after the workshop."
+	if _, err := s.UpdateEvidence(ctx, a, edited, store.AttachOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteEvidence(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	risks, _ := s.Risks(ctx, e.ID)
+	for _, r := range risks {
+		if err := s.DeleteRisk(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	systems, _ := s.AISystems(ctx, e.ID)
+	if err := s.DeleteAISystem(ctx, systems[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.ReplayHistory(ctx); err != nil || len(rep.Problems) > 0 {
+		t.Fatalf("after edits: %v %v", err, rep.Problems)
+	}
+	if err := s.DeleteEngagement(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.ReplayHistory(ctx); err != nil || len(rep.Problems) > 0 || rep.Entities != 0 {
+		t.Fatalf("after the engagement's deletion: %v %d entities %v", err, rep.Entities, rep.Problems)
+	}
+}
