@@ -81,12 +81,13 @@ func probe(ctx context.Context, path string, latest int) (fileKind, error) {
 		}
 	}
 	// The header alone does not tell (an older workspace without the id, or one whose
-	// newest pages are still in its WAL): ask SQLite, read-only. A WAL file with no -wal
-	// beside it has nothing outside the main file, and SQLite would make -wal and -shm to
-	// read it even read-only: it is read as immutable instead, so nothing is created.
+	// newest pages are still in its WAL): ask SQLite, read-only. A file with no -wal
+	// beside it has nothing outside the main file, and SQLite may make -wal and -shm to
+	// read it even read-only (a WAL header, a short file): it is read as immutable
+	// instead, so nothing is created beside another program's file.
 	_, walErr := os.Stat(path + "-wal")
 	var db *sql.DB
-	if n == len(head) && head[18] == 2 && errors.Is(walErr, fs.ErrNotExist) {
+	if errors.Is(walErr, fs.ErrNotExist) {
 		db, err = openImmutable(ctx, path)
 	} else {
 		db, err = openReadOnly(ctx, path)
