@@ -111,6 +111,11 @@ func probe(ctx context.Context, path string, latest int) (fileKind, error) {
 	case appID != 0 && appID != ApplicationID:
 		return 0, foreign
 	case tables == 0 && version == 0:
+		// It will be written to become a workspace: only if SQLite finds it sound.
+		var check string
+		if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil || check != "ok" {
+			return 0, fmt.Errorf("%s is %w: it is a damaged SQLite file, so annex left it alone", path, ErrNotWorkspace)
+		}
 		return kindBlankDB, nil
 	}
 	var app string
