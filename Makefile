@@ -40,7 +40,7 @@ bench:
 FUZZ_TARGETS := ./catalogs:FuzzParseCustom ./auditpack:FuzzParseDocument ./auditpack:FuzzPack \
 	./assessments:FuzzDates ./assessments:FuzzEvidenceRefs ./store:FuzzOpenFile
 FUZZTIME  ?= 10m
-FUZZSHORT ?= 8s
+FUZZSHORT ?= 5s
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 10m); crashers land in the package's testdata/fuzz
 fuzz:
