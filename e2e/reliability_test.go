@@ -234,3 +234,52 @@ func TestSignedCheckpointVerifiesWithMinisign(t *testing.T) {
 		t.Errorf("verify --since: %d %s %s", code, out, stderr)
 	}
 }
+
+// TestHistoryCutsFound: on the binary, `annex log --verify` fails when the last row is
+// deleted, when a stored value is changed with no history row, and, against a checkpoint
+// or a pack made before, when the last ten rows are cut and the row counter put back.
+func TestHistoryCutsFound(t *testing.T) {
+	dir := t.TempDir()
+	sqlExec := func(db, q string) {
+		t.Helper()
+		conn, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	demo := func(name string) string {
+		db := filepath.Join(dir, name)
+		if _, stderr, code := run(t, "demo", "--db", db); code != 0 {
+			t.Fatal(stderr)
+		}
+		return db
+	}
+	db := demo("last.db")
+	sqlExec(db, "DELETE FROM changes WHERE seq = (SELECT max(seq) FROM changes)")
+	if out, _, code := run(t, "log", "--verify", "--db", db); code != 1 || !strings.Contains(out, "cut from its end") {
+		t.Errorf("last row deleted: exit %d\n%s", code, out)
+	}
+	db = demo("update.db")
+	sqlExec(db, "UPDATE results SET owner = 'Mallory' WHERE ref = 'A.5.15'")
+	if out, _, code := run(t, "log", "--verify", "--db", db); code != 1 || !strings.Contains(out, `owner is "Mallory"`) {
+		t.Errorf("direct update: exit %d\n%s", code, out)
+	}
+	db = demo("ten.db")
+	cp, pack := filepath.Join(dir, "cp.json"), filepath.Join(dir, "pack.zip")
+	if _, stderr, code := run(t, "log", "--checkpoint", "--out", cp, "--db", db); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, stderr, code := run(t, "export", "--out", pack, "--db", db); code != 0 {
+		t.Fatal(stderr)
+	}
+	sqlExec(db, "DELETE FROM changes WHERE seq > (SELECT max(seq) - 10 FROM changes); UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM changes) WHERE name = 'changes'")
+	for _, since := range []string{cp, pack} {
+		if out, _, code := run(t, "log", "--verify", "--since", since, "--db", db); code != 1 || !strings.Contains(out, "rows were cut") {
+			t.Errorf("ten rows cut, against %s: exit %d\n%s", filepath.Base(since), code, out)
+		}
+	}
+}
