@@ -81,8 +81,8 @@ or rewritten.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "Wrote %s: the history of workspace %s ends at row %d of %d (hash %s…).\nKeep it elsewhere; check later with: annex log --verify --since %s\n",
-					strings.Join(files, " and "), head.WorkspaceID, head.Length, n, head.Head[:16], shellArg(out))
+				fmt.Fprintf(a.stdout, "Wrote %s: the history of workspace %s has %d rows (chain intact), the last with hash %s….\nKeep it elsewhere; check later with: annex log --verify --since %s\n",
+					strings.Join(files, " and "), head.WorkspaceID, n, head.Head[:16], shellArg(out))
 				return nil
 			}
 			if verify {
