@@ -62,7 +62,7 @@ or rewritten.`,
 			}
 			defer s.Close()
 			if checkpoint {
-				n, problem, err := s.VerifyChain(ctx)
+				_, problem, err := s.VerifyChain(ctx)
 				if err != nil {
 					return fmt.Errorf("check the change history: %w", err)
 				}
@@ -82,7 +82,7 @@ or rewritten.`,
 					return err
 				}
 				fmt.Fprintf(a.stdout, "Wrote %s: the history of workspace %s has %d rows (chain intact), the last with hash %s….\nKeep it elsewhere; check later with: annex log --verify --since %s\n",
-					strings.Join(files, " and "), head.WorkspaceID, n, head.Head[:16], shellArg(out))
+					strings.Join(files, " and "), head.WorkspaceID, head.Length, head.Head[:16], shellArg(out))
 				return nil
 			}
 			if verify {
