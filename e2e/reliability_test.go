@@ -64,7 +64,9 @@ func TestForeignDatabaseUntouched(t *testing.T) {
 	}
 	for _, args := range [][]string{{"summary"}, {"summary", "--json"}, {"log"}, {"log", "--verify"}, {"export", "--out", filepath.Join(dir, "x.zip")},
 		{"import", pack}, {"demo"}, {"demo", "--size", "large"}, {"doctor"}, {"doctor", "--fix"}, {"risks", "list"}, {"ai", "list"},
-		{"evidence", "list"}, {"evidence", "check"}, {"log", "--checkpoint", "--out", filepath.Join(dir, "cp.json")}, {"summary", "--read-only"}} {
+		{"evidence", "list"}, {"evidence", "check"}, {"evidence", "add", pack, "--title", "x"}, {"catalog", "list"},
+		{"catalog", "show", "A.5.1", "--standard", "iso27001-2022"}, {"log", "--checkpoint", "--out", filepath.Join(dir, "cp.json")},
+		{"summary", "--read-only"}} {
 		_, stderr, code := run(t, append(args, "--db", other)...)
 		if code != 1 || !strings.Contains(stderr, "another program") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
