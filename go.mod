@@ -3,6 +3,7 @@ module github.com/annex-grc/annex
 go 1.26.8
 
 require (
+	aead.dev/minisign v0.3.0 // indirect
 	charm.land/bubbles/v2 v2.2.1 // indirect
 	charm.land/bubbletea/v2 v2.1.1 // indirect
 	charm.land/huh/v2 v2.0.3 // indirect

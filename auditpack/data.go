@@ -23,6 +23,9 @@ type Data struct {
 	At time.Time
 	// Version is the annex version written into the manifest and the report.
 	Version string
+	// Chain is the end of the workspace's change history, read before the engagement so
+	// that it is a part of the history the pack's data already reflects.
+	Chain *store.ChainHead
 
 	Parts Parts
 }
@@ -36,6 +39,10 @@ func Load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID, 
 }
 
 func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID string, opt Options) (*Data, error) {
+	head, err := s.ChainHead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the end of the change history: %w", err)
+	}
 	e, err := s.Engagement(ctx, engagementID)
 	if err != nil {
 		return nil, err
@@ -52,7 +59,7 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 	if err != nil {
 		return nil, fmt.Errorf("read the time of the last change: %w", err)
 	}
-	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version}
+	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version, Chain: &head}
 	if err := loadParts(ctx, s, d, opt.WithEvidenceFiles); err != nil {
 		return nil, err
 	}

@@ -349,7 +349,19 @@ func (a *App) bodySize() (int, int) {
 	if a.fullHelp {
 		h = a.c.Height - 1 - a.fullHelpHeight()
 	}
+	if a.readOnlyBanner() != "" {
+		h--
+	}
 	return a.c.Width, max(h, 1)
+}
+
+// readOnlyBanner is the line above the screens of a workspace opened read-only ("" when
+// it can be written): edits are refused by the store with one sentence on the status line.
+func (a *App) readOnlyBanner() string {
+	if a.c.Store == nil || !a.c.Store.ReadOnly() {
+		return ""
+	}
+	return "READ-ONLY: " + a.c.Store.ReadOnlyReason() + "; you can look, search and export, but no edit is saved."
 }
 
 // shortHelpView is the help bar: the keys that matter on one line, or two on a narrow
@@ -410,6 +422,9 @@ func (a *App) render() string {
 	w, h := a.bodySize()
 	a.top().SetSize(w, h)
 	body := fitHeight(a.top().View(), w, h)
+	if b := a.readOnlyBanner(); b != "" {
+		body = st.Warn.Render(common.Truncate(b, w)) + "\n" + body
+	}
 	if a.dialogs.Len() > 0 {
 		body = a.overlay(body, w, h)
 	}

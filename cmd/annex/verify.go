@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/annex-grc/annex/auditpack"
+	"github.com/annex-grc/annex/internal/text"
 )
 
 func init() { register(newVerifyCmd) }
@@ -67,7 +68,7 @@ terminal, or $ANNEX_PASSPHRASE) or --identity files.`,
 				return nil
 			}
 			for _, p := range rep.Problems {
-				fmt.Fprintln(a.stdout, "  "+p.String())
+				fmt.Fprintln(a.stdout, "  "+text.OneLine(p.String()))
 			}
 			return &exitError{code: 1, msg: fmt.Sprintf("the pack does not hold: %d problems (%d of %d listed files match)", len(rep.Problems), rep.Checked, len(m.Files))}
 		},
