@@ -33,7 +33,6 @@ func newHarness(t *testing.T, w, h int, withDemo bool) *harness {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	t.Chdir(home) // packs exported with a relative name land here, not in the source tree
 	t.Setenv("NO_COLOR", "")
 	ctx := context.Background()
 	s, err := store.Open(ctx, filepath.Join(home, "ws.db"), store.Options{Author: "tester", Now: func() time.Time { return fixedNow }})
