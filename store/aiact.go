@@ -187,8 +187,10 @@ var aiActEntity = sync.OnceValue(func() entity[assessments.AIActRecord] {
 			}
 			return nil
 		},
-		ids:    func(r assessments.AIActRecord) (string, string) { return r.ID, r.EngagementID },
-		label:  func(r assessments.AIActRecord) string { return fmt.Sprintf("EU AI Act classification version %d", r.Version) },
+		ids: func(r assessments.AIActRecord) (string, string) { return r.ID, r.EngagementID },
+		label: func(r assessments.AIActRecord) string {
+			return fmt.Sprintf("EU AI Act classification version %d", r.Version)
+		},
 		labels: labels,
 		words: func(field, v string) string {
 			switch {
