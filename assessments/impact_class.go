@@ -321,3 +321,18 @@ func joinAnd(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
+
+// ClassExplained is the class in force with the rule that set it, for reports: "high:
+// severity 4 × likelihood 3 = 12 (Safety and health) [rule C2]", or "high, set by hand
+// (the rule table gives medium: …)", or "not settled: …".
+func (a ImpactAssessment) ClassExplained() string {
+	d := a.Derivation()
+	s := d.String()
+	if c := d.Cite(); c != "" {
+		s += " [rule " + c + "]"
+	}
+	if a.ClassOverride != ClassNone {
+		return fmt.Sprintf("%s, set by hand (the rule table gives %s)", a.ClassOverride, s)
+	}
+	return s
+}

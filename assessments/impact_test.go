@@ -469,3 +469,17 @@ func TestSummarizeImpacts(t *testing.T) {
 		t.Fatal("system D has no assessment")
 	}
 }
+
+func TestClassExplained(t *testing.T) {
+	a := withImpacts(completeAssessment(), harm(AreaSafety, 5, 4, 3, 2))
+	if got := a.ClassExplained(); got != "medium: severity 3 × likelihood 2 = 6 (Safety and health) [rule C5]" {
+		t.Fatalf("derived: %q", got)
+	}
+	a.ClassOverride, a.OverrideReason = ClassHigh, "board"
+	if got := a.ClassExplained(); got != "high, set by hand (the rule table gives medium: severity 3 × likelihood 2 = 6 (Safety and health) [rule C5])" {
+		t.Fatalf("override: %q", got)
+	}
+	if got := completeAssessment().ClassExplained(); got != "low: no area is assessed as a harm [rule C0]" {
+		t.Fatalf("no harm: %q", got)
+	}
+}
