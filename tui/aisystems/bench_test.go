@@ -23,7 +23,7 @@ func benchTab(n int) *Model {
 	versions := map[string][]assessments.ImpactAssessment{}
 	for i := range n {
 		s := assessments.AISystem{ID: fmt.Sprint(i), EngagementID: "e", Name: fmt.Sprintf("System %05d", i), Purpose: "Sorts the queue of the bench",
-			Role: assessments.AIRoles[i%5], Stage: assessments.LifecycleStages[i%8], Owner: fmt.Sprintf("Owner %d", i%17)}
+			Roles: []assessments.AIRole{assessments.AIRoles[i%4]}, Stage: assessments.LifecycleStages[i%8], Owner: fmt.Sprintf("Owner %d", i%17)}
 		systems = append(systems, s)
 		switch i % 3 {
 		case 1:

@@ -151,7 +151,7 @@ func (m *Model) KeyMap() help.KeyMap {
 
 func (m *Model) applyFilter() {
 	keep := -1
-	if m.cursor < len(m.shown) {
+	if m.cursor >= 0 && m.cursor < len(m.shown) {
 		keep = m.shown[m.cursor]
 	}
 	m.shown = m.shown[:0]
@@ -281,7 +281,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Up):
 		m.cursor = max(0, m.cursor-1)
 	case key.Matches(msg, k.Down):
-		m.cursor = min(len(m.shown)-1, m.cursor+1)
+		m.cursor = max(0, min(len(m.shown)-1, m.cursor+1)) // an empty list (a filter matching nothing) keeps 0
 	case key.Matches(msg, k.Home):
 		m.cursor = 0
 	case key.Matches(msg, k.End):
