@@ -101,7 +101,7 @@ func TestAIActJourney(t *testing.T) {
 			s.keys("C-s")
 			s.waitFor("approve EU AI Act classification v1?")
 			s.keys("y")
-			scr = s.waitFor("v1 approved "+today+" · high-risk from 2027-12-02")
+			scr = s.waitFor("v1 approved " + today + " · high-risk from 2027-12-02")
 			assertNoBrokenLines(t, scr, size.w)
 
 			// Export the pack from the Export tab.
