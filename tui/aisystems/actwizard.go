@@ -33,9 +33,11 @@ type actWizard struct {
 	act  *catalogs.AIAct
 	sys  assessments.AISystem
 	// ia is the impact assessment the FRIA draws on (nil when the system has none).
-	ia       *assessments.ImpactAssessment
-	saved    assessments.AIActRecord
-	work     assessments.AIActRecord
+	ia    *assessments.ImpactAssessment
+	saved assessments.AIActRecord
+	work  assessments.AIActRecord
+	// outcome is work's derived result, kept in step with work (refresh).
+	outcome  assessments.AIActOutcome
 	step     assessments.AIActStep
 	form     *form.Form
 	readOnly bool
@@ -190,7 +192,7 @@ func (w *actWizard) anyAnnexIII() bool {
 
 // friaRelevant: the organisation deploys a system high-risk under Art. 6(2).
 func (w *actWizard) friaRelevant() bool {
-	return w.work.Outcome(w.act).FRIA != assessments.FRIANotApplicable
+	return w.outcome.FRIA != assessments.FRIANotApplicable
 }
 
 func (w *actWizard) values(r assessments.AIActRecord) form.Values {
@@ -258,7 +260,12 @@ func (w *actWizard) problems(s assessments.AIActStep, v form.Values, complete bo
 	return out
 }
 
-func (w *actWizard) refresh() { w.work = w.fromStep(w.saved, w.step, w.form.Values()) }
+// refresh recomputes the working copy and its result from the form, so the summary and
+// the fields that depend on earlier answers follow every change.
+func (w *actWizard) refresh() {
+	w.work = w.fromStep(w.saved, w.step, w.form.Values())
+	w.outcome = w.work.Outcome(w.act)
+}
 
 func (w *actWizard) title() string {
 	return fmt.Sprintf("%s · EU AI Act classification v%d · %s", common.OneLine(w.sys.Name), w.saved.Version, w.saved.State().Label())
@@ -282,7 +289,7 @@ func (w *actWizard) update(msg tea.Msg) tea.Cmd {
 		}
 		w.saved = msg.r
 		if msg.r.Frozen() {
-			w.readOnly, w.work = true, msg.r.Clone()
+			w.readOnly = true
 			w.buildForm()
 		}
 		return nil
@@ -664,7 +671,7 @@ func (w *actWizard) view(width, h int) []string {
 // resultSummary is the derived result with the answers that decided it and what follows.
 func (w *actWizard) resultSummary(width int) []string {
 	st := w.c.Styles
-	o := w.work.Outcome(w.act)
+	o := w.outcome
 	label := func(s string) string { return st.Label.Render(common.Pad(s, 14)) }
 	res := o.Result.Label()
 	switch o.Result {
@@ -716,7 +723,7 @@ func (w *actWizard) resultSummary(width int) []string {
 // friaSummary shows what the FRIA takes from the impact assessment.
 func (w *actWizard) friaSummary(width int) []string {
 	st := w.c.Styles
-	o := w.work.Outcome(w.act)
+	o := w.outcome
 	f := assessments.BuildFRIA(o.FRIA, w.work, w.ia)
 	label := func(s string) string { return st.Label.Render(common.Pad(s, 18)) }
 	out := []string{label("Art. 27(1)") + o.FRIA.Label()}

@@ -852,9 +852,13 @@ func TestCrossFieldMessageClears(t *testing.T) {
 // TestRandomKeys presses thousands of seeded random keys and pastes over the tab, its
 // forms, dialogs and the wizard: no panic, and the workspace stays sound.
 func TestRandomKeys(t *testing.T) {
-	for seed := int64(1); seed <= 3; seed++ {
+	// Seeds 4 and 5 start in the EU AI Act classification wizard.
+	for seed := int64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			h := newHarness(t, 80+int(seed%2)*40, 24+int(seed%2)*16, true)
+			if seed >= 4 {
+				h.press("c")
+			}
 			keys := []string{"j", "k", "g", "G", "enter", "esc", "q", "n", "e", "d", "a", "r", "y", "/", "tab", "shift+tab",
 				"up", "down", "left", "right", "pgdown", "pgup", "ctrl+s", "ctrl+r", "alt+down", "alt+up", "space", "backspace",
 				"?", "t", "1", "3", "5", "0", "x", "A", "R", "ctrl+a", "ctrl+k", "[", "]", "z", ":", "c", "c", "l", "h"}
@@ -866,6 +870,7 @@ func TestRandomKeys(t *testing.T) {
 				rnd ^= rnd << 17
 				return int(rnd % uint64(n))
 			}
+			classifying := 0 // keys that reached the EU AI Act classification wizard
 			for i := 0; i < 3000; i++ {
 				if next(15) == 0 {
 					h.paste(pastes[next(len(pastes))])
@@ -874,6 +879,12 @@ func TestRandomKeys(t *testing.T) {
 				}
 				_ = h.view()
 				_ = h.m.KeyMap().ShortHelp()
+				if h.m.cwiz != nil {
+					classifying++
+				}
+			}
+			if seed >= 4 && classifying < 100 {
+				t.Errorf("only %d keys reached the classification wizard: the walk tests little there", classifying)
 			}
 			if err := h.m.FlushDrafts(); err != nil {
 				t.Logf("flush: %v", err)

@@ -25,6 +25,19 @@ func (m *Model) shownAct(systemID string) *assessments.AIActRecord {
 	return l.Latest
 }
 
+// outcome is a stored classification's result, derived once per load.
+func (m *Model) outcome(r *assessments.AIActRecord) assessments.AIActOutcome {
+	if o, ok := m.outcomes[r.ID]; ok {
+		return o
+	}
+	o := r.Outcome(catalogs.MustEUAIAct())
+	if m.outcomes == nil {
+		m.outcomes = map[string]assessments.AIActOutcome{}
+	}
+	m.outcomes[r.ID] = o
+	return o
+}
+
 // actCell is the result in the list's narrow column.
 func (m *Model) actCell(systemID string) string {
 	st := m.c.Styles
@@ -32,10 +45,13 @@ func (m *Model) actCell(systemID string) string {
 	if r == nil {
 		return st.Subtle.Render("–")
 	}
-	o := r.Outcome(catalogs.MustEUAIAct())
+	o := m.outcome(r)
 	s := o.Result.Short()
-	if !r.Frozen() {
-		s += "*"
+	switch {
+	case !r.Frozen() && o.Result == assessments.ActUnsettled:
+		s = "in draft"
+	case !r.Frozen():
+		s += " (draft)"
 	}
 	switch o.Result {
 	case assessments.ActProhibited, assessments.ActHighRisk:
@@ -55,7 +71,7 @@ func (m *Model) actSummary(systemID string) string {
 	if r == nil {
 		return "not classified yet (c classifies)"
 	}
-	o := r.Outcome(catalogs.MustEUAIAct())
+	o := m.outcome(r)
 	s := o.String()
 	if o.AppliesFrom.ID != "" {
 		s += ", applies from " + o.AppliesFrom.AppliesFrom
@@ -67,7 +83,7 @@ func (m *Model) actSummary(systemID string) string {
 // date first, the articles after (they give way on a narrow screen).
 func (m *Model) actVersionLine(r assessments.AIActRecord) string {
 	st := m.c.Styles
-	o := r.Outcome(catalogs.MustEUAIAct())
+	o := m.outcome(&r)
 	text := fmt.Sprintf("v%d draft, step %d/%d", r.Version, int(r.LastStep)+1, len(assessments.AIActSteps))
 	if r.Frozen() {
 		text = fmt.Sprintf("v%d approved %s", r.Version, r.DecisionDate)

@@ -42,11 +42,14 @@ type Model struct {
 	// versions holds every version per system id, newest first.
 	versions map[string][]assessments.ImpactAssessment
 	// acts holds every EU AI Act classification version per system id, newest first.
-	acts    map[string][]assessments.AIActRecord
-	risks   []assessments.Risk
-	loaded  bool
-	loadErr string
-	seq     int
+	acts map[string][]assessments.AIActRecord
+	// outcomes caches each classification's derived result by record id until the next
+	// load (a frame asks for the visible rows' results).
+	outcomes map[string]assessments.AIActOutcome
+	risks    []assessments.Risk
+	loaded   bool
+	loadErr  string
+	seq      int
 
 	filter    textinput.Model
 	filtering bool
@@ -445,6 +448,7 @@ func (m *Model) loaded_(msg loadedMsg) tea.Cmd {
 	}
 	m.pendingID = ""
 	m.summary, m.versions, m.acts, m.risks, m.loaded, m.loadErr = msg.summary, msg.versions, msg.acts, msg.risks, true, ""
+	m.outcomes = map[string]assessments.AIActOutcome{}
 	m.hay = nil
 	m.applyFilter()
 	if keep != "" {

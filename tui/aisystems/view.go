@@ -130,7 +130,7 @@ func (m *Model) listView(w, h int) []string {
 	roleW, assessW, classW, reviewW := 14, 22, 7, 12
 	actW, ownerW := 0, 0
 	if w >= 100 {
-		actW = 13
+		actW = 17
 	}
 	if w >= 120 {
 		ownerW = 16
