@@ -212,7 +212,7 @@ func heatTable(wb *workbook, m assessments.Matrix, h HeatMap) table {
 	return t
 }
 
-var aiHeader = []string{"Name", "Purpose", "Type", "Role", "Life-cycle stage", "Personal data", "Data sources", "Data categories",
+var aiHeader = []string{"Name", "Purpose", "Type", "Roles", "Life-cycle stage", "Personal data", "Data sources", "Data categories",
 	"Deployment context", "Jurisdictions", "Users", "Affected people", "Automation", "Human oversight", "Third-party models or services", "Owner",
 	"Assessment versions", "Latest version", "Latest state", "Impact class", "Decision by", "Decision date", "Next review", "Review overdue"}
 
@@ -233,7 +233,7 @@ func aiFiles(d *Data) ([]File, error) {
 		if sys.PersonalData {
 			personal = "yes"
 		}
-		row := []string{sys.Name, sys.Purpose, sys.Type, sys.Role.Label(), sys.Stage.Label(), personal, sys.DataSources, sys.DataCategories,
+		row := []string{sys.Name, sys.Purpose, sys.Type, assessments.RolesLabel(sys.Roles), sys.Stage.Label(), personal, sys.DataSources, sys.DataCategories,
 			sys.DeploymentContext, sys.Jurisdictions, sys.Users, sys.AffectedPeople, sys.Automation.Label(), sys.HumanOversight, sys.ThirdParty, sys.Owner,
 			strconv.Itoa(len(p.Assessments[sys.ID]))}
 		if latest != nil {
@@ -248,14 +248,15 @@ func aiFiles(d *Data) ([]File, error) {
 				overdue = "yes"
 			}
 		}
-		rows = append(rows, append(row, next, overdue))
+		rows = append(rows, append(append(row, next, overdue), aiCSVColumns(d, sys, latest)...))
 		list := append([]assessments.ImpactAssessment(nil), p.Assessments[sys.ID]...)
 		sort.Slice(list, func(i, j int) bool { return list[i].Version < list[j].Version })
 		for _, a := range list {
 			files = append(files, File{Path: fmt.Sprintf("impact-assessments/%s-v%d.md", stem, a.Version), Data: impactMarkdown(d, sys, a)})
 		}
+		files = append(files, aiActFiles(d, sys, stem)...)
 	}
-	csv, err := writeCSV(aiHeader, rows)
+	csv, err := writeCSV(append(append([]string(nil), aiHeader...), aiCSVHeader...), rows)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +285,7 @@ func impactMarkdown(d *Data, sys assessments.AISystem, a assessments.ImpactAsses
 	w("| | |\n|---|---|\n")
 	w("| Engagement | %s |\n", mdEscape(d.Engagement.Name))
 	w("| State | %s |\n", a.State().Label())
-	w("| Impact class | %s |\n", orDash(string(a.Class())))
+	w("| Impact class | %s |\n", mdEscape(a.ClassExplained()))
 	if a.ClassOverride != "" {
 		w("| Class set by hand | %s: %s |\n", a.ClassOverride, mdEscape(oneLine(a.OverrideReason)))
 	}
@@ -305,12 +306,13 @@ func impactMarkdown(d *Data, sys assessments.AISystem, a assessments.ImpactAsses
 	for _, s := range sections {
 		w("\n## %s\n\n%s\n", s.title, mdPara(s.text))
 	}
-	w("\n## Impacts\n\n| Area | Effect | Severity | Likelihood | Class before | Class after | Reversibility | Scale |\n|---|---|---|---|---|---|---|---|\n")
+	w("\n## Impacts\n\n| Area | Effect | Severity | Likelihood | Class before | Class after | Rule | Reversibility | Scale |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, area := range assessments.ImpactAreas {
 		im := a.Impact(area)
-		w("| %s | %s | %s | %s | %s | %s | %s | %s |\n", area.Label(), orDash(im.Effect.Label()), rating(im.Severity), rating(im.Likelihood),
-			orDash(string(im.InherentClass())), orDash(string(im.ResidualClass())), orDash(im.Reversibility.Label()), orDash(im.Scale.Label()))
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", area.Label(), orDash(im.Effect.Label()), rating(im.Severity), rating(im.Likelihood),
+			orDash(string(im.InherentClass())), orDash(string(im.ResidualClass())), orDash(im.ResidualHarm().Cite()), orDash(im.Reversibility.Label()), orDash(im.Scale.Label()))
 	}
+	w("\nClasses follow annex's class rules (severity, likelihood, reversibility and scale), listed with their reasons in the report.\n")
 	for _, area := range assessments.ImpactAreas {
 		im := a.Impact(area)
 		if strings.TrimSpace(im.Description) == "" && len(im.Measures) == 0 && strings.TrimSpace(im.MeasuresNote) == "" {

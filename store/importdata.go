@@ -15,15 +15,16 @@ import (
 // data.json: the rows keep their own ids and times, so exporting the imported engagement
 // gives the same data.json again.
 type ImportData struct {
-	Engagement   assessments.Engagement
-	Results      []assessments.Result
-	Matrix       *assessments.Matrix // nil: the default matrix
-	RiskSequence int                 // last risk number handed out
-	Risks        []assessments.Risk
-	AISystems    []assessments.AISystem
-	Assessments  []assessments.ImpactAssessment
-	ImpactLinks  []ImpactRiskLink
-	Evidence     []assessments.Evidence
+	Engagement      assessments.Engagement
+	Results         []assessments.Result
+	Matrix          *assessments.Matrix // nil: the default matrix
+	RiskSequence    int                 // last risk number handed out
+	Risks           []assessments.Risk
+	AISystems       []assessments.AISystem
+	Assessments     []assessments.ImpactAssessment
+	ImpactLinks     []ImpactRiskLink
+	Classifications []assessments.AIActRecord // EU AI Act classification versions
+	Evidence        []assessments.Evidence
 	// Blobs are kept evidence files by evidence id (from a pack made with evidence files).
 	Blobs map[string]ImportBlob
 	Skips []SkipKey

@@ -11,9 +11,9 @@ import (
 type keyMap struct {
 	common.KeyMap
 	// The inventory list and a system's versions.
-	Assess, ReAssess, Close key.Binding
-	FilterDone, FilterClear key.Binding
-	FilterUp, FilterDown    key.Binding
+	Assess, ReAssess, Classify, Close key.Binding
+	FilterDone, FilterClear           key.Binding
+	FilterUp, FilterDown              key.Binding
 	// The impact-assessment wizard (its step forms add their own field keys).
 	SaveStep, NextStep, PrevStep, Leave key.Binding
 	Steps, Areas                        key.Binding // one entry of the help bar each
@@ -27,6 +27,7 @@ func newKeyMap(base common.KeyMap) keyMap {
 		KeyMap:      base,
 		Assess:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assess")),
 		ReAssess:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-assess")),
+		Classify:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "EU AI Act")),
 		Close:       key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 		FilterDone:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
