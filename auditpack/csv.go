@@ -46,14 +46,17 @@ func SoACSV(rows []SoARow) ([]byte, error) {
 	return writeCSV(soaHeader, out)
 }
 
-var changeHeader = []string{"Seq", "At (UTC)", "Author", "Entity", "Entity id", "Field", "Old value", "New value", "Previous hash", "Hash"}
+var changeHeader = []string{"Seq", "At (UTC)", "Author", "Entity", "Entity id", "Field", "Old value", "New value", "Previous hash", "Hash", "Chain"}
 
-// ChangeHistoryCSV is the engagement's change history, oldest first, with the hash chain
-// columns so an auditor can recompute each row's hash.
-func ChangeHistoryCSV(changes []store.Change) ([]byte, error) {
-	rows := make([][]string, len(changes))
-	for i, c := range changes {
-		rows[i] = []string{strconv.FormatInt(c.Seq, 10), c.At, c.Author, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash}
+// ChangeHistoryCSV is the engagement's change history with the hash chain columns so an
+// auditor can recompute each row's hash: history imported with the engagement first (each
+// row in the chain of the workspace it was made in), then this workspace's rows, oldest first.
+func ChangeHistoryCSV(segments []store.HistorySegment) ([]byte, error) {
+	var rows [][]string
+	for _, seg := range segments {
+		for _, c := range seg.Rows {
+			rows = append(rows, []string{strconv.FormatInt(c.Seq, 10), c.At, c.Author, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash, seg.Chain})
+		}
 	}
 	return writeCSV(changeHeader, rows)
 }

@@ -19,6 +19,10 @@ type Data struct {
 	Results map[string]map[string]assessments.Result
 	// Changes is the engagement's change history, oldest first.
 	Changes []store.Change
+	// ChainID is the workspace's chain (its id); Imported is the history that came with the
+	// engagement when it was imported, one segment per source chain.
+	ChainID  string
+	Imported []store.ImportedSegment
 	// At is the time of the engagement's last change (the pack's time), never the clock.
 	At time.Time
 	// Version is the annex version written into the manifest and the report.
@@ -53,6 +57,12 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 		return nil, fmt.Errorf("read the time of the last change: %w", err)
 	}
 	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version}
+	if d.ChainID, err = s.HistoryChainID(ctx); err != nil {
+		return nil, err
+	}
+	if d.Imported, err = s.ImportedHistory(ctx, e.ID); err != nil {
+		return nil, err
+	}
 	if err := loadParts(ctx, s, d, opt.WithEvidenceFiles); err != nil {
 		return nil, err
 	}

@@ -17,21 +17,34 @@ import (
 // ManifestName is the pack's table of contents; it lists every other file.
 const ManifestName = "manifest.json"
 
-// PackFormat and PackFormatVersion identify manifest.json.
+// PackFormat and PackFormatVersion identify manifest.json. Version 2 covers the manifest's
+// own fields (manifest.json.sha256, the canonical form, data.json and history.jsonl agree with
+// them); version 1 packs are still read, their manifest fields unchecked. A manifest field
+// added later raises the version: an annex cannot vouch for a field it does not know.
 const (
 	PackFormat        = "annex-audit-pack"
-	PackFormatVersion = 1
+	PackFormatVersion = 2
+)
+
+// DigestName holds the SHA-256 of manifest.json in sha256sum's format; SignatureName is the
+// minisign signature of manifest.json (annex export --sign). Neither is listed in the
+// manifest: they are about it.
+const (
+	DigestName    = ManifestName + ".sha256"
+	SignatureName = ManifestName + ".minisig"
 )
 
 // Manifest is manifest.json.
 type Manifest struct {
-	Format        string          `json:"format"`
-	FormatVersion int             `json:"format_version"`
-	AnnexVersion  string          `json:"annex_version"`
-	Engagement    ManifestEngage  `json:"engagement"`
-	LastChangeAt  string          `json:"last_change_at"`
-	Standards     []string        `json:"standards"`
-	Files         []ManifestEntry `json:"files"`
+	Format        string         `json:"format"`
+	FormatVersion int            `json:"format_version"`
+	AnnexVersion  string         `json:"annex_version"`
+	Engagement    ManifestEngage `json:"engagement"`
+	LastChangeAt  string         `json:"last_change_at"`
+	Standards     []string       `json:"standards"`
+	// History describes history.jsonl (absent in packs of version 1).
+	History *ManifestHistory `json:"history,omitempty"`
+	Files   []ManifestEntry  `json:"files"`
 }
 
 // ManifestEngage names the engagement a pack is about.
@@ -66,13 +79,13 @@ func newPack(d *Data, files []File) (*Pack, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	m := Manifest{Format: PackFormat, FormatVersion: PackFormatVersion, AnnexVersion: d.Version,
 		Engagement:   ManifestEngage{ID: d.Engagement.ID, Name: d.Engagement.Name, Organisation: d.Engagement.Organisation},
-		LastChangeAt: d.At.Format(time.RFC3339), Standards: nonNil(d.Engagement.Standards), Files: []ManifestEntry{}}
+		LastChangeAt: d.At.Format(time.RFC3339), Standards: nonNil(d.Engagement.Standards), History: historySummary(d), Files: []ManifestEntry{}}
 	seen := map[string]bool{}
 	for _, f := range files {
 		if _, err := CleanName(f.Path); err != nil {
 			return nil, err
 		}
-		if seen[f.Path] || f.Path == ManifestName {
+		if seen[f.Path] || reserved(f.Path) {
 			return nil, fmt.Errorf("pack file %s is written twice", f.Path)
 		}
 		seen[f.Path] = true
@@ -83,10 +96,28 @@ func newPack(d *Data, files []File) (*Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := append(files, File{Path: ManifestName, Data: b})
+	all := append(files, File{Path: ManifestName, Data: b}, File{Path: DigestName, Data: manifestDigest(b)})
 	sort.Slice(all, func(i, j int) bool { return all[i].Path < all[j].Path })
 	return &Pack{Manifest: m, Files: all, At: d.At}, nil
 }
+
+// reserved names are the manifest and the files about it.
+func reserved(name string) bool {
+	return name == ManifestName || name == DigestName || name == SignatureName
+}
+
+// manifestDigest is manifest.json.sha256: one line as sha256sum writes it, so
+// `sha256sum -c manifest.json.sha256` checks the manifest without annex.
+func manifestDigest(manifest []byte) []byte {
+	sum := sha256.Sum256(manifest)
+	return []byte(hex.EncodeToString(sum[:]) + "  " + ManifestName + "\n")
+}
+
+// Canonical is the one encoding annex writes for a manifest: two-space indentation, fields
+// in the struct's order, no HTML escaping, a final newline. Verify refuses a manifest whose
+// bytes are not its own canonical encoding, so what a signature covers is exactly what
+// annex reads and shows.
+func (m Manifest) Canonical() ([]byte, error) { return marshalJSON(m) }
 
 func marshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
