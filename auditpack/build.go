@@ -33,6 +33,9 @@ type Options struct {
 	Version string
 	// Progress, when set, is called before each artefact and once at the end.
 	Progress func(Progress)
+	// AbsolutePaths keeps the evidence files' full paths in evidence-index.csv (by default
+	// they are relative to the folder the engagement's files share).
+	AbsolutePaths bool
 }
 
 // artefact writes one or more files of the pack.

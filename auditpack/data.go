@@ -27,6 +27,8 @@ type Data struct {
 	At time.Time
 	// Version is the annex version written into the manifest and the report.
 	Version string
+	// AbsolutePaths keeps the evidence files' full paths in the evidence index.
+	AbsolutePaths bool
 
 	Parts Parts
 }
@@ -56,7 +58,7 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 	if err != nil {
 		return nil, fmt.Errorf("read the time of the last change: %w", err)
 	}
-	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version}
+	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version, AbsolutePaths: opt.AbsolutePaths}
 	if d.ChainID, err = s.HistoryChainID(ctx); err != nil {
 		return nil, err
 	}

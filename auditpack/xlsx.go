@@ -82,7 +82,7 @@ type table struct {
 }
 
 // sheet writes a table as a sheet through excelize's stream writer (fast for thousands of
-// rows): widths, a frozen header row, every cell neutralised, and, unless NoFrame, an Excel
+// rows): widths, a frozen header row, text as string cells, and, unless NoFrame, an Excel
 // table over the data so each column has a filter. The first sheet reuses "Sheet1".
 func (wb *workbook) sheet(t table) error {
 	f := wb.f
@@ -131,7 +131,7 @@ func (wb *workbook) sheet(t table) error {
 			if c < len(row) {
 				switch x := row[c].(type) {
 				case string:
-					v = Cell(x)
+					v = x // a string cell: excelize never writes it as a formula
 				case int, float64, nil:
 					v = x
 				default:
