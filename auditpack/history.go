@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/annex-grc/annex/store"
@@ -79,19 +80,24 @@ func historySummary(d *Data) *ManifestHistory {
 	return h
 }
 
-// HistoryJSONL writes history.jsonl.
+// HistoryJSONL is history.jsonl.
 func HistoryJSONL(d *Data) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	err := writeHistoryJSONL(d, &buf)
+	return buf.Bytes(), err
+}
+
+func writeHistoryJSONL(d *Data, w io.Writer) error {
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, seg := range historySegments(d) {
 		for _, c := range seg.Rows {
 			if err := enc.Encode(historyRow(seg.Chain, c)); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // ParseHistory reads history.jsonl into its segments (a chain's rows are one run) and

@@ -2,6 +2,7 @@ package auditpack
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"crypto/sha256"
@@ -61,10 +62,49 @@ type ManifestEntry struct {
 	SHA256 string `json:"sha256"`
 }
 
-// File is one file of a pack, in memory.
+// File is one file of a pack, in memory, or, for the large history files, written again
+// each time it is needed (Stream, with its Size and SHA-256 measured once), so the pack
+// never holds their bytes.
 type File struct {
 	Path string
 	Data []byte
+
+	Stream func(w io.Writer) error
+	Size   int64
+	SHA256 string
+}
+
+// streamed makes a File from a deterministic writer: it runs once into a hash to learn the
+// size and SHA-256; the zip writer runs it again.
+func streamed(path string, gen func(w io.Writer) error) (File, error) {
+	h := sha256.New()
+	cw := &countingWriter{w: h}
+	if err := gen(cw); err != nil {
+		return File{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return File{Path: path, Stream: gen, Size: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// bytes returns a file's content (generating a streamed one).
+func (f File) bytes() ([]byte, error) {
+	if f.Stream == nil {
+		return f.Data, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(f.Size))
+	err := f.Stream(&buf)
+	return buf.Bytes(), err
 }
 
 // Pack is a built audit pack before it is written.
@@ -89,6 +129,10 @@ func newPack(d *Data, files []File) (*Pack, error) {
 			return nil, fmt.Errorf("pack file %s is written twice", f.Path)
 		}
 		seen[f.Path] = true
+		if f.Stream != nil {
+			m.Files = append(m.Files, ManifestEntry{Path: f.Path, Size: f.Size, SHA256: f.SHA256})
+			continue
+		}
 		sum := sha256.Sum256(f.Data)
 		m.Files = append(m.Files, ManifestEntry{Path: f.Path, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])})
 	}
@@ -135,7 +179,7 @@ func marshalJSON(v any) ([]byte, error) {
 func (p *Pack) WriteZip(w io.Writer) error {
 	zw := newZipWriter(w)
 	for _, f := range p.Files {
-		if err := writeEntry(zw, f.Path, f.Data, p.At); err != nil {
+		if err := writeEntry(zw, f, p.At); err != nil {
 			return err
 		}
 	}
@@ -184,14 +228,21 @@ func marshalCompact(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func writeEntry(zw *zip.Writer, name string, data []byte, at time.Time) error {
-	h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: at}
+func writeEntry(zw *zip.Writer, f File, at time.Time) error {
+	h := &zip.FileHeader{Name: f.Path, Method: zip.Deflate, Modified: at}
 	h.SetMode(0o600)
 	fw, err := zw.CreateHeader(h)
 	if err != nil {
-		return fmt.Errorf("zip %s: %w", name, err)
+		return fmt.Errorf("zip %s: %w", f.Path, err)
 	}
-	_, err = fw.Write(data)
+	if f.Stream != nil {
+		bw := bufio.NewWriterSize(fw, 64<<10)
+		if err := f.Stream(bw); err != nil {
+			return fmt.Errorf("zip %s: %w", f.Path, err)
+		}
+		return bw.Flush()
+	}
+	_, err = fw.Write(f.Data)
 	return err
 }
 
@@ -208,7 +259,8 @@ func (p *Pack) Bytes() ([]byte, error) {
 func (p *Pack) File(path string) ([]byte, bool) {
 	for _, f := range p.Files {
 		if f.Path == path {
-			return f.Data, true
+			b, err := f.bytes()
+			return b, err == nil
 		}
 	}
 	return nil, false
