@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -210,4 +211,18 @@ func (r *Report) CheckSignature(keys []Signer) SignatureCheck {
 		c.Detail = fmt.Sprintf("signed with minisign key %s, which none of the %d trusted keys is: the origin is not proven", c.KeyID, len(keys))
 	}
 	return c
+}
+
+// SignWithKeyFile signs the pack with the minisign secret key in the file at path (its
+// passphrase when the key is encrypted): the one call a front end needs for "sign with key".
+func SignWithKeyFile(p *Pack, path, passphrase string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot read the signing key %s: %w", path, err)
+	}
+	key, err := ReadSecretKey(raw, passphrase)
+	if err != nil {
+		return fmt.Errorf("cannot use the signing key %s: %w", path, err)
+	}
+	return p.Sign(key)
 }
