@@ -47,6 +47,9 @@ func TestPDFUnicodeNames(t *testing.T) {
 	if bytes.Contains(pdf, []byte("/BaseFont /Helvetica")) {
 		t.Error("the PDF still uses a core font")
 	}
+	if out := os.Getenv("ANNEX_DUMP_PDF"); out != "" {
+		os.WriteFile(out, pdf, 0o600) // to look at the pages: pdftoppm -png -r 60
+	}
 	text := pdfText(t, pdf)
 	for _, want := range append(owners, "Jiří Dvořák s.r.o.", "Γιώργος Παπαδόπουλος and Ольга Смирнова review the 東京 office.",
 		"Characters not in the report's fonts (drawn as boxes): 京 (U+4EAC), 東 (U+6771)") {
