@@ -1,8 +1,14 @@
 package auditpack
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
 )
 
 func TestPortableName(t *testing.T) {
@@ -69,5 +75,57 @@ func TestEvidenceIndexHasNoLocalPaths(t *testing.T) {
 	}
 	if idx, _ := abs.File("evidence-index.csv"); !strings.Contains(string(idx), "/tmp/") {
 		t.Fatal("--absolute-paths lost the full paths")
+	}
+}
+
+// A kept evidence file whose name Windows cannot create goes into the zip under a portable
+// name, the pack verifies, and an import keeps the file.
+func TestEvidenceFileNamesArePortable(t *testing.T) {
+	ctx := t.Context()
+	s, e := demoStore(t, "normal")
+	dir := t.TempDir()
+	name := "minutes <draft> a|b: \"final\"? *v2*.txt"
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte("minutes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := s.CreateEvidence(ctx, assessments.Evidence{EngagementID: e.ID, Title: "Board minutes", Kind: assessments.KindDocument,
+		Path: path}, store.AttachOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(ctx, s, catalogs.MustBuiltin(), e.ID, Options{Version: "test", WithEvidenceFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "evidence/" + ev.ID + "/minutes _draft_ a_b_ _final__ _v2_.txt"
+	if _, ok := p.File(want); !ok {
+		var names []string
+		for _, f := range p.Files {
+			if strings.HasPrefix(f.Path, "evidence/"+ev.ID) {
+				names = append(names, f.Path)
+			}
+		}
+		t.Fatalf("pack has %v, want %s", names, want)
+	}
+	for _, f := range p.Files {
+		if strings.ContainsAny(f.Path, `<>|:"?*`) {
+			t.Errorf("zip entry %q cannot be created on Windows", f.Path)
+		}
+	}
+	b := zipBytes(t, p)
+	if rep, err := Verify(b); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep.Problems)
+	}
+	im, err := ReadImportBytes("p.zip", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := openStore(t, "dst.db")
+	if _, err := Import(ctx, dst, catalogs.MustBuiltin(), im, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, data, err := dst.KeptCopy(ctx, ev.ID); err != nil || string(data) != "minutes" {
+		t.Fatalf("kept copy after import: %q %v", data, err)
 	}
 }
