@@ -163,6 +163,21 @@ func TestManifestFieldsAreCovered(t *testing.T) {
 			t.Fatalf("problems = %v, want report.html duplicate", rep.Problems)
 		}
 	})
+	t.Run("history file removed from the zip and the list", func(t *testing.T) {
+		pack := retouch(t, fresh, false, func(m map[string]any) {
+			var kept []any
+			for _, f := range m["files"].([]any) {
+				if f.(map[string]any)["path"] != HistoryName {
+					kept = append(kept, f)
+				}
+			}
+			m["files"] = kept
+		})
+		pack = redigest(t, rezip(t, pack, func(n string, d []byte) ([]byte, bool) { return d, n != HistoryName }))
+		if rep, err := Verify(pack); err != nil || rep.OK() {
+			t.Fatalf("a pack without its history passed: %v", err)
+		}
+	})
 	t.Run("history row edited", func(t *testing.T) {
 		pack := rezip(t, fresh, func(n string, d []byte) ([]byte, bool) {
 			if n == HistoryName {

@@ -386,6 +386,8 @@ func checkManifest(mb []byte, m Manifest, byName map[string]*zip.File) []Problem
 		} else {
 			bad(HistoryName, err.Error())
 		}
+	} else {
+		out = append(out, Problem{Path: HistoryName, Kind: Missing, Detail: "the manifest describes the change history, the archive does not hold it"})
 	}
 	return out
 }
