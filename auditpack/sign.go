@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -14,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"aead.dev/minisign"
+	"golang.org/x/crypto/blake2b"
+	"golang.org/x/crypto/scrypt"
 )
 
 // A pack is signed with a minisign key: manifest.json.minisig is a minisign signature over
@@ -40,7 +45,7 @@ func NewKey(passphrase string) (secret, public []byte, err error) {
 	if passphrase == "" {
 		secret, err = priv.MarshalText()
 	} else {
-		secret, err = minisign.EncryptKey(passphrase, priv)
+		secret, err = encryptKey(passphrase, priv)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -225,4 +230,55 @@ func SignWithKeyFile(p *Pack, path, passphrase string) error {
 		return fmt.Errorf("cannot use the signing key %s: %w", path, err)
 	}
 	return p.Sign(key)
+}
+
+// Scrypt costs of the keys annex makes, in minisign's terms (libsodium's opslimit and
+// memlimit, stored in the key file so minisign and annex derive the same parameters):
+// N = 2^16, r = 8, p = 2, 64 MiB. minisign's own default (1 GiB) would make every signed
+// export need a gigabyte of memory, far past the export's budget; 64 MiB with a passphrase
+// of 12 characters or more still costs a guesser dearly.
+const (
+	keyOpsLimit = 1 << 22
+	keyMemLimit = 1 << 26
+)
+
+// encryptKey writes a minisign secret key protected by passphrase, as minisign does
+// (aead.dev/minisign's EncryptKey with annex's scrypt costs): the key id and Ed25519 key
+// with a BLAKE2b-256 checksum, XORed with an scrypt keystream.
+func encryptKey(passphrase string, key minisign.PrivateKey) ([]byte, error) {
+	plain, err := key.MarshalText()
+	if err != nil {
+		return nil, err
+	}
+	raw, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(bytes.SplitN(plain, []byte("\n"), 2)[1])))
+	if err != nil || len(raw) != 158 {
+		return nil, errors.New("unexpected minisign key layout")
+	}
+	secret := raw[54:126] // key id (8 bytes) and Ed25519 private key (64 bytes)
+	var salt [32]byte
+	if _, err := io.ReadFull(rand.Reader, salt[:]); err != nil {
+		return nil, err
+	}
+	var b [158]byte
+	binary.LittleEndian.PutUint16(b[0:], minisign.EdDSA)
+	binary.LittleEndian.PutUint16(b[2:], 0x6353) // "Sc": scrypt
+	binary.LittleEndian.PutUint16(b[4:], 0x3242) // "B2": BLAKE2b
+	copy(b[6:38], salt[:])
+	binary.LittleEndian.PutUint64(b[38:], keyOpsLimit)
+	binary.LittleEndian.PutUint64(b[46:], keyMemLimit)
+	// libsodium's pickparams for these limits: r = 8, N = 2^16, p = 2.
+	stream, err := scrypt.Key([]byte(passphrase), salt[:], 1<<16, 8, 2, 104)
+	if err != nil {
+		return nil, err
+	}
+	var msg [74]byte
+	binary.LittleEndian.PutUint16(msg[:2], minisign.EdDSA)
+	copy(msg[2:], secret)
+	sum := blake2b.Sum256(msg[:])
+	ct := append(append([]byte{}, secret...), sum[:]...)
+	for i := range ct {
+		ct[i] ^= stream[i]
+	}
+	copy(b[54:], ct)
+	return []byte("untrusted comment: minisign encrypted secret key\n" + base64.StdEncoding.EncodeToString(b[:])), nil
 }

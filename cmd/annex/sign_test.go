@@ -76,6 +76,17 @@ func TestSignedPack(t *testing.T) {
 	if _, err := runCLI(t, db, "key", "new", "--out", key); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("key new over an existing key: %v", err)
 	}
+	// The minisign tool opens annex's encrypted key and signs with it.
+	msg := filepath.Join(dir, "msg.txt")
+	os.WriteFile(msg, []byte("hello"), 0o600)
+	sc := exec.Command(minisignTool, "-S", "-s", key, "-m", msg)
+	sc.Stdin = strings.NewReader("correct horse battery\n")
+	if o, err := sc.CombinedOutput(); err != nil {
+		t.Fatalf("minisign -S with annex's key: %v\n%s", err, o)
+	}
+	if o, err := exec.Command(minisignTool, "-Vm", msg, "-p", key+".pub").CombinedOutput(); err != nil {
+		t.Fatalf("minisign -V of its own signature with annex's key: %v\n%s", err, o)
+	}
 	pack := filepath.Join(dir, "signed.zip")
 	if out, err := runCLI(t, db, "export", "--sign", key, "--out", pack); err != nil || !strings.Contains(out, "signed with minisign key") {
 		t.Fatalf("export --sign: %v\n%s", err, out)
