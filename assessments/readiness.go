@@ -70,17 +70,31 @@ func ReadinessFromCounts(total int, counts map[Status]int) Readiness {
 	var r Readiness
 	stored := 0
 	for _, s := range Statuses {
-		n := counts[s]
-		if s == NotAssessed {
-			continue
-		}
-		stored += n
-		for i := 0; i < n; i++ {
-			r.Add(s)
+		if s != NotAssessed {
+			stored += counts[s]
+			r.addN(s, counts[s])
 		}
 	}
-	for i := stored; i < total; i++ {
-		r.Add(NotAssessed)
-	}
+	r.addN(NotAssessed, total-stored)
 	return r
+}
+
+// addN counts n requirements of one status at once: what n calls of Add would count.
+func (r *Readiness) addN(s Status, n int) {
+	if n <= 0 {
+		return
+	}
+	if r.Counts == nil {
+		r.Counts = map[Status]int{}
+	}
+	r.Total += n
+	r.Counts[s] += n
+	if s != NotAssessed {
+		r.Assessed += n
+	}
+	if s == NotApplicable {
+		return
+	}
+	r.Applicable += n
+	r.Score += float64(n) * s.Score()
 }

@@ -2,6 +2,7 @@ package assessments
 
 import (
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -135,5 +136,31 @@ func TestReadinessFromCountsMatchesAdd(t *testing.T) {
 	}
 	if got.Percent() != want.Percent() || got.AssessedPercent() != want.AssessedPercent() || got.Total != 12 || got.Counts[NotAssessed] != 5 {
 		t.Errorf("from counts %+v, want %+v", got, want)
+	}
+	// Field for field what one Add per requirement gives, for any counts and total.
+	for _, tt := range []struct {
+		total  int
+		counts map[Status]int
+	}{
+		{0, nil}, {5, nil}, {3, map[Status]int{Implemented: 3}}, {93, map[Status]int{Implemented: 40, Partial: 21, NotImplemented: 7, NotApplicable: 3, NotAssessed: 2}},
+		{2, map[Status]int{Implemented: 4}}, {10, map[Status]int{NotApplicable: 10}}, {7, map[Status]int{Partial: 7}},
+	} {
+		var want Readiness
+		stored := 0
+		for _, s := range Statuses {
+			if s == NotAssessed {
+				continue
+			}
+			stored += tt.counts[s]
+			for range tt.counts[s] {
+				want.Add(s)
+			}
+		}
+		for i := stored; i < tt.total; i++ {
+			want.Add(NotAssessed)
+		}
+		if got := ReadinessFromCounts(tt.total, tt.counts); !reflect.DeepEqual(got, want) {
+			t.Errorf("ReadinessFromCounts(%d, %v) = %+v, want %+v", tt.total, tt.counts, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
@@ -188,7 +189,13 @@ func buildPartsView(d *Data) partsView {
 	return v
 }
 
-var partsTemplate = template.Must(template.New("parts").Funcs(reportFuncs).Parse(`
+// partsTemplate is parsed the first time a report is written, not at every start of the
+// binary (the workbench never writes one).
+var partsTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("parts").Funcs(reportFuncs).Parse(partsHTML))
+})
+
+const partsHTML = `
 {{if .HasRisks}}<section id="risks">
 <h2>Risks</h2>
 <p class="muted">{{.RiskTotal}} risks in the register; closed risks are left out of the heat maps. Residual falls back to inherent for risks not yet re-scored.{{if .Threshold}} Acceptance threshold: {{.Threshold}}.{{end}}</p>
@@ -225,12 +232,12 @@ var partsTemplate = template.Must(template.New("parts").Funcs(reportFuncs).Parse
 {{range .Evidence.Unevidenced}}<p class="muted">{{.}}</p>{{end}}
 <p class="muted">The evidence index (evidence-index.csv) lists each item with its SHA-256 and what it supports.</p>
 </section>{{end}}
-`))
+`
 
 // renderParts renders the parts' report sections (escaped by html/template).
 func renderParts(d *Data) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := partsTemplate.Execute(&buf, buildPartsView(d)); err != nil {
+	if err := partsTemplate().Execute(&buf, buildPartsView(d)); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil

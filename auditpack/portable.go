@@ -2,6 +2,7 @@ package auditpack
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -60,19 +61,12 @@ func evidenceZipPaths(d *Data) map[string]string {
 		for n := 2; taken[strings.ToLower(p)]; n++ {
 			base := evidencePath(e.ID, b.Name)
 			ext := filepath.Ext(base)
-			p = strings.TrimSuffix(base, ext) + "-" + itoa(n) + ext
+			p = strings.TrimSuffix(base, ext) + "-" + strconv.Itoa(n) + ext
 		}
 		taken[strings.ToLower(p)] = true
 		out[e.ID] = p
 	}
 	return out
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 // relativeEvidencePaths gives each evidence file's path relative to the folder all the

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/annex-grc/annex/assessments"
 )
@@ -218,7 +219,11 @@ var reportFuncs = template.FuncMap{
 	"mul":    func(a float64, b float64) float64 { return a * b },
 }
 
-var reportTemplate = template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML + docsHTML))
+// reportTemplate is parsed the first time a report is written, not at every start of the
+// binary (the workbench never writes one).
+var reportTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML + docsHTML))
+})
 
 // ReportHTML is the self-contained management report: inline CSS and SVG, no external
 // resource, printable. Every user text goes through html/template's escaping.
@@ -230,7 +235,7 @@ func ReportHTML(d *Data) ([]byte, error) {
 	}
 	v.Parts = parts
 	var buf bytes.Buffer
-	if err := reportTemplate.Execute(&buf, v); err != nil {
+	if err := reportTemplate().Execute(&buf, v); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	return buf.Bytes(), nil

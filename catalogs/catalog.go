@@ -198,6 +198,15 @@ func (c *Catalog) index() {
 		}
 		return CompareRefs(c.Requirements[i].Ref, c.Requirements[j].Ref) < 0
 	})
+	c.buildIndex()
+}
+
+// buildIndex builds the look-ups of requirements already in display order.
+func (c *Catalog) buildIndex() {
+	c.byGroup = make(map[string]int, len(c.Groups))
+	for i, g := range c.Groups {
+		c.byGroup[g.ID] = i
+	}
 	c.byRef = make(map[string]int, len(c.Requirements))
 	for i, r := range c.Requirements {
 		c.byRef[r.Ref] = i

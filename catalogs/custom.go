@@ -4,7 +4,6 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -14,11 +13,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 // A custom catalog is a user's own framework in one YAML file: the built-in header fields
@@ -30,6 +25,7 @@ import (
 //go:embed schema/catalog.schema.json
 var catalogSchemaJSON []byte
 
+// catalogSchemaURL is the schema's $id.
 const catalogSchemaURL = "https://github.com/annex-grc/annex/catalogs/schema/catalog.schema.json"
 
 // MaxCustomSize is the largest custom catalog file accepted.
@@ -38,16 +34,14 @@ const MaxCustomSize = 4 << 20
 // CatalogSchema returns the JSON Schema of the custom catalog format.
 func CatalogSchema() []byte { return bytes.Clone(catalogSchemaJSON) }
 
-var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(catalogSchemaJSON))
+// compiledSchema is the schema ready for schemacheck.go's validator, compiled the first
+// time a custom catalog is read.
+var compiledSchema = sync.OnceValues(func() (*schemaDoc, error) {
+	doc, err := compileSchema(catalogSchemaJSON)
 	if err != nil {
 		return nil, fmt.Errorf("catalog schema: %w", err)
 	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(catalogSchemaURL, doc); err != nil {
-		return nil, fmt.Errorf("catalog schema: %w", err)
-	}
-	return c.Compile(catalogSchemaURL)
+	return doc, nil
 })
 
 // Custom is a user's framework as imported: its catalog and, when the file has one, the
@@ -89,7 +83,7 @@ func ParseCustom(b []byte) (*Catalog, error) {
 
 // ParseCustomFile is ParseCustom keeping the file's crosswalk section too.
 func ParseCustomFile(b []byte) (*Custom, error) {
-	p := &parser{lines: map[string]int{}, keyLines: map[string]int{}, nodes: map[string]*yaml.Node{}}
+	p := newParser()
 	if len(b) > MaxCustomSize {
 		return nil, p.fail(1, "file", "the file is larger than %d MiB; a catalog file is plain text and much smaller", MaxCustomSize>>20)
 	}
@@ -117,12 +111,10 @@ func ParseCustomFile(b []byte) (*Custom, error) {
 		return nil, err // the embedded schema is ours; tests keep it compiling
 	}
 	schemaOK := true
-	if err := sch.Validate(value); err != nil {
-		var ve *jsonschema.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, p.fail(1, "file", "%s", err.Error())
+	if faults := sch.check(value, p.keyOrder); len(faults) > 0 {
+		for _, f := range faults {
+			p.schemaProblem(f)
 		}
-		p.schemaProblems(ve)
 		schemaOK = false
 	}
 
@@ -201,6 +193,19 @@ type parser struct {
 	lines    map[string]int // path key -> line of the value
 	keyLines map[string]int // path key -> line of the mapping key
 	nodes    map[string]*yaml.Node
+	keys     map[string][]string // path key of a mapping -> its field names in file order
+}
+
+func newParser() *parser {
+	return &parser{lines: map[string]int{}, keyLines: map[string]int{}, nodes: map[string]*yaml.Node{}, keys: map[string][]string{}}
+}
+
+// keyOrder gives the schema check a mapping's fields in the order of the file.
+func (p *parser) keyOrder(loc []string, obj map[string]any) []string {
+	if keys, ok := p.keys[pathKey(loc)]; ok && len(keys) == len(obj) {
+		return keys
+	}
+	return sortedKeys(loc, obj)
 }
 
 func pathKey(tokens []string) string { return strings.Join(tokens, "\x00") }
@@ -285,6 +290,7 @@ func (p *parser) convert(n *yaml.Node, path []string) any {
 				continue
 			}
 			p.keyLines[pathKey(child)] = kn.Line
+			p.keys[k] = append(p.keys[k], kn.Value)
 			m[kn.Value] = p.convert(vn, child)
 		}
 		return m
@@ -309,35 +315,29 @@ func (p *parser) convert(n *yaml.Node, path []string) any {
 	return nil
 }
 
-var englishPrinter = message.NewPrinter(language.English)
-
-// schemaProblems turns the validator's error tree into line-numbered problems.
-func (p *parser) schemaProblems(ve *jsonschema.ValidationError) {
-	if len(ve.Causes) > 0 {
-		for _, c := range ve.Causes {
-			p.schemaProblems(c)
-		}
-		return
-	}
-	loc := ve.InstanceLocation
+// schemaProblem turns a failed schema keyword into a line-numbered problem.
+func (p *parser) schemaProblem(f schemaFault) {
+	loc := f.Loc
 	field := fieldName(loc)
 	line := p.lines[pathKey(loc)]
-	switch k := ve.ErrorKind.(type) {
-	case *kind.Required:
-		for _, m := range k.Missing {
+	switch f.Keyword {
+	case "required":
+		for _, m := range f.Names {
 			p.add(line, fieldName(append(slices.Clip(loc), m)), "required field is missing")
 		}
-	case *kind.AdditionalProperties:
-		for _, prop := range k.Properties {
+	case "additionalProperties":
+		for _, prop := range f.Names {
 			child := append(slices.Clip(loc), prop)
 			p.add(p.keyLines[pathKey(child)], fieldName(child), "unknown field (check the spelling; the format is in docs/CATALOGS.md)")
 		}
-	case *kind.Type:
-		want := strings.Join(k.Want, " or ")
+	case "type":
+		wantTypes, _ := f.Want.([]string)
+		got, _ := f.Got.(string)
+		want := strings.Join(wantTypes, " or ")
 		if want == "string" {
 			want = "text"
 		}
-		if slices.Contains(k.Want, "string") && k.Got == "number" {
+		if slices.Contains(wantTypes, "string") && got == "number" {
 			raw := ""
 			if n := p.nodes[pathKey(loc)]; n != nil {
 				raw = n.Value
@@ -345,7 +345,6 @@ func (p *parser) schemaProblems(ve *jsonschema.ValidationError) {
 			p.add(line, field, "must be text, not a number: put it in quotes (\"%s\") so that YAML keeps it as written", raw)
 			return
 		}
-		got := k.Got
 		switch got {
 		case "string":
 			got = "text"
@@ -363,34 +362,36 @@ func (p *parser) schemaProblems(ve *jsonschema.ValidationError) {
 			want = "a list"
 		}
 		p.add(line, field, "must be %s, not %s", want, got)
-	case *kind.Enum:
+	case "enum":
 		var opts []string
-		for _, w := range k.Want {
+		wantValues, _ := f.Want.([]any)
+		for _, w := range wantValues {
 			opts = append(opts, fmt.Sprint(w))
 		}
-		p.add(line, field, "%q is not one of: %s", fmt.Sprint(k.Got), strings.Join(opts, ", "))
-	case *kind.Pattern:
-		p.add(line, field, "%s", patternMessage(ve.SchemaURL, k.Got))
-	case *kind.MinLength:
-		if k.Want <= 1 {
+		p.add(line, field, "%q is not one of: %s", fmt.Sprint(f.Got), strings.Join(opts, ", "))
+	case "pattern":
+		got, _ := f.Got.(string)
+		p.add(line, field, "%s", patternMessage(f.Schema, got))
+	case "minLength":
+		if want, _ := f.Want.(int); want <= 1 {
 			p.add(line, field, "must not be empty")
 		} else {
-			p.add(line, field, "must be at least %d characters", k.Want)
+			p.add(line, field, "must be at least %d characters", want)
 		}
-	case *kind.MaxLength:
-		p.add(line, field, "is %d characters long; at most %d are allowed", k.Got, k.Want)
-	case *kind.MinItems:
-		if k.Want <= 1 {
+	case "maxLength":
+		p.add(line, field, "is %d characters long; at most %d are allowed", f.Got, f.Want)
+	case "minItems":
+		if want, _ := f.Want.(int); want <= 1 {
 			p.add(line, field, "needs at least one entry")
 		} else {
-			p.add(line, field, "needs at least %d entries", k.Want)
+			p.add(line, field, "needs at least %d entries", want)
 		}
-	case *kind.MaxItems:
-		p.add(line, field, "has %d entries; at most %d are allowed", k.Got, k.Want)
-	case *kind.UniqueItems:
-		p.add(line, field, "lists the same value twice (entries %d and %d)", k.Duplicates[0]+1, k.Duplicates[1]+1)
+	case "maxItems":
+		p.add(line, field, "has %d entries; at most %d are allowed", f.Got, f.Want)
+	case "uniqueItems":
+		p.add(line, field, "lists the same value twice (entries %d and %d)", f.Dups[0]+1, f.Dups[1]+1)
 	default:
-		p.add(line, field, "%s", ve.ErrorKind.LocalizedString(englishPrinter))
+		p.add(line, field, "does not fit the catalog schema (%s)", f.Keyword)
 	}
 }
 

@@ -134,14 +134,47 @@ func TestWithCustomRefusesBuiltinID(t *testing.T) {
 	}
 }
 
+// rejectCase is a custom catalog file with what annex must say about it.
+type rejectCase struct {
+	name string
+	yaml string
+	want []string // each a whole "line N: field: message" or a distinctive prefix of one
+}
+
 func TestParseCustomRejects(t *testing.T) {
+	for _, tt := range rejectCases() {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseCustom([]byte(tt.yaml))
+			if err == nil {
+				t.Fatalf("accepted: %+v", c)
+			}
+			var ce *CustomError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error is %T, want *CustomError: %v", err, err)
+			}
+			for _, p := range ce.Problems {
+				if p.Line < 1 || p.Field == "" || p.Message == "" {
+					t.Errorf("incomplete problem %+v", p)
+				}
+			}
+			msg := err.Error()
+			for _, w := range tt.want {
+				found := false
+				for _, line := range strings.Split(msg, "\n") {
+					found = found || strings.HasPrefix(line, w)
+				}
+				if !found {
+					t.Errorf("missing problem %q in:\n%s", w, msg)
+				}
+			}
+		})
+	}
+}
+
+func rejectCases() []rejectCase {
 	head := "id: acme\nname: Acme\ngroups:\n  - {id: G, title: General}\nrequirements:\n" // requirements start on line 6
 	req := func(ref string) string { return "  - ref: " + ref + "\n    title: T " + ref + "\n    group: G\n" }
-	tests := []struct {
-		name string
-		yaml string
-		want []string // each a whole "line N: field: message" or a distinctive prefix of one
-	}{
+	return []rejectCase{
 		{"empty file", "", []string{"line 1: file: the file is empty"}},
 		{"yaml syntax", "id: acme\nname: Acme\n  short: x\n", []string{"line 3: yaml: mapping values are not allowed in this context"}},
 		{"tab indent", "id: acme\ngroups:\n\t- {id: G}\n", []string{"line 3: yaml: found character that cannot start any token (the line has a tab: indent with spaces)"}},
@@ -201,33 +234,6 @@ func TestParseCustomRejects(t *testing.T) {
 			[]string{`line 7: objectives[1].id: objective "G.1" is listed twice (first at line 6)`}},
 		{"objective without text", "id: acme\nname: Acme\ngroups:\n  - {id: G, title: General}\nobjectives:\n  - {id: G.1, title: One, group: G, text: \" \"}\nrequirements:\n  - {ref: G.1.1, title: T, group: G}\n",
 			[]string{"line 6: objectives[0].text: must not be blank"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := ParseCustom([]byte(tt.yaml))
-			if err == nil {
-				t.Fatalf("accepted: %+v", c)
-			}
-			var ce *CustomError
-			if !errors.As(err, &ce) {
-				t.Fatalf("error is %T, want *CustomError: %v", err, err)
-			}
-			for _, p := range ce.Problems {
-				if p.Line < 1 || p.Field == "" || p.Message == "" {
-					t.Errorf("incomplete problem %+v", p)
-				}
-			}
-			msg := err.Error()
-			for _, w := range tt.want {
-				found := false
-				for _, line := range strings.Split(msg, "\n") {
-					found = found || strings.HasPrefix(line, w)
-				}
-				if !found {
-					t.Errorf("missing problem %q in:\n%s", w, msg)
-				}
-			}
-		})
 	}
 }
 

@@ -52,16 +52,35 @@ func (s *Set) Clone() *Set {
 	return n
 }
 
+//go:generate go run ./internal/gen -o builtin_gen.go
+
+// prepared is the built-in set as generated Go data (builtin_gen.go, written by
+// internal/gen from data/): static data the program starts with, so no YAML is parsed at
+// start. TestPreparedCatalogsEqualYAML keeps it equal to the YAML. It is nil only while
+// builtin_gen.go is deleted to regenerate it; Builtin then parses the YAML.
+var prepared *Set
+
 var (
 	builtinOnce sync.Once
 	builtin     *Set
 	builtinErr  error
 )
 
-// Builtin loads and validates the embedded catalogs once per process.
+// Builtin returns the embedded catalogs, the same set for the whole process. They were
+// parsed and checked when annex was built (go generate); Builtin only builds the look-ups.
 // The returned set must not be modified; Clone it first.
 func Builtin() (*Set, error) {
-	builtinOnce.Do(func() { builtin, builtinErr = loadFS(dataFS, "data") })
+	builtinOnce.Do(func() {
+		if prepared == nil {
+			builtin, builtinErr = ParseSource()
+			return
+		}
+		builtin = &Set{Catalogs: prepared.Catalogs, Crosswalks: prepared.Crosswalks, byID: make(map[string]*Catalog, len(prepared.Catalogs))}
+		for _, c := range builtin.Catalogs {
+			c.buildIndex() // generated in the loader's order: no sort needed
+			builtin.byID[c.ID] = c
+		}
+	})
 	return builtin, builtinErr
 }
 
@@ -74,6 +93,10 @@ func MustBuiltin() *Set {
 	}
 	return s
 }
+
+// ParseSource parses and checks the embedded YAML of data/ (every call parses it again):
+// the source that go generate prepares as builtin_gen.go, and what tests compare it with.
+func ParseSource() (*Set, error) { return loadFS(dataFS, "data") }
 
 func loadFS(fsys fs.FS, root string) (*Set, error) {
 	entries, err := fs.ReadDir(fsys, root)

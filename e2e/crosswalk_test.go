@@ -55,7 +55,7 @@ func TestCrosswalkAdoption(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("A.2.2  AI policy")
 	s.keys("a")
-	s.waitFor("Adopt a mapped result into A.2.2", "› ISO 27001 A.5.1 intersects", "ISO 27001 5.2 related")
+	s.waitFor("Adopt a mapped result into ISO 42001 A.2.2", "▸ ISO 27001 A.5.1  intersects", "ISO 27001 5.2  related")
 	s.keys("Enter")
 	s.waitFor("needs review", "from ISO 27001 A.5.1")
 	s.keys("c")

@@ -41,22 +41,24 @@ func TestExportJourney(t *testing.T) {
 			s.waitFor("Medivance")
 			s.keys("Enter")
 			s.waitFor("Dashboard")
-			scr := s.exToExportTab()
-			if !strings.Contains(scr, "medivance-health") || !strings.Contains(scr, ".zip") {
+			s.exToExportTab()
+			// The default name comes with the time of the last change, read when the tab shows.
+			scr := s.waitFor("As of ", ".zip")
+			if !strings.Contains(scr, "medivance-health") {
 				t.Errorf("the default file name does not name the engagement:\n%s", scr)
 			}
 			assertNoBrokenLines(t, scr, size.w)
 
-			// Name the file: edit the path, clear it, type a new one.
+			// Name the file: edit the options (e), clear the path, type a new one.
 			pack := filepath.Join(dir, "pack.zip")
-			s.keys("Enter")
+			s.keys("e")
 			s.keys("C-u")
 			s.text(pack)
-			s.keys("Enter")
+			s.keys("Tab")
 			s.waitFor(pack)
-			s.keys("j", "Space") // include the evidence files
-			s.waitFor("[x] include the evidence files")
-			s.keys("x")
+			s.keys("Space") // include the evidence files
+			s.waitFor("yes, include the evidence files")
+			s.keys("C-s") // export
 			scr = s.waitFor("✓ Written", "✓ Verified: all")
 			t.Logf("Export tab after the export:\n%s", scr)
 			assertNoBrokenLines(t, scr, size.w)
@@ -101,21 +103,20 @@ func TestExportEncryptedJourney(t *testing.T) {
 	s.waitFor("Dashboard")
 	s.exToExportTab()
 	pack := filepath.Join(dir, "secret.zip")
-	s.keys("Enter", "C-u")
+	s.keys("e", "C-u")
 	s.text(pack)
-	s.keys("Enter")
-	s.keys("j", "j", "Space") // encryption
-	s.waitFor("[x] encrypt with a passphrase", pack+".age")
-	s.keys("j", "Enter")
+	s.keys("Tab", "Tab", "Space") // encryption
+	s.waitFor("yes, encrypt with a passphrase", pack+".age")
+	s.keys("Tab")
 	s.text("horse battery")
-	s.keys("Enter", "j", "Enter")
+	s.keys("Tab")
 	s.text("horse battery")
-	s.keys("Enter")
+	s.keys("Tab")
 	scr := s.waitFor("•••••")
 	if strings.Contains(scr, "horse") {
 		t.Fatalf("the passphrase shows on screen:\n%s", scr)
 	}
-	s.keys("x")
+	s.keys("C-s") // export
 	s.waitFor("✓ Written", "encrypted", "✓ Verified: all")
 	cmd := exec.Command(binary, "verify", pack+".age")
 	cmd.Env = append(env(t.TempDir()), "ANNEX_PASSPHRASE=horse battery")

@@ -564,3 +564,28 @@ func (s *Store) queryRisks(ctx context.Context, where string, args ...any) ([]as
 	}
 	return out, links.Err()
 }
+
+// RiskOverview lists an engagement's risks in register order with only what an overview
+// shows: id, ref, title, owner, status, the inherent and residual scores and the review
+// date; every other field is empty (Risks reads the whole record). The dashboard reads the
+// large register this way: a quarter of the columns and no linked controls.
+func (s *Store) RiskOverview(ctx context.Context, engagementID string) ([]assessments.Risk, error) {
+	rows, err := s.h.QueryContext(ctx, `SELECT id, ref, title, owner, status, inherent_likelihood, inherent_consequence,
+		residual_likelihood, residual_consequence, review_date FROM risks WHERE engagement_id = ? ORDER BY seq`, engagementID)
+	if err != nil {
+		return nil, fmt.Errorf("read risks: %w", err)
+	}
+	defer rows.Close()
+	var out []assessments.Risk
+	for rows.Next() {
+		r := assessments.Risk{EngagementID: engagementID}
+		var status string
+		if err := rows.Scan(&r.ID, &r.Ref, &r.Title, &r.Owner, &status, &r.Inherent.Likelihood, &r.Inherent.Consequence,
+			&r.Residual.Likelihood, &r.Residual.Consequence, &r.ReviewDate); err != nil {
+			return nil, err
+		}
+		r.Status = assessments.RiskStatus(status)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

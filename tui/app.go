@@ -18,6 +18,7 @@ import (
 	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/engagement"
 	"github.com/annex-grc/annex/tui/home"
+	"github.com/annex-grc/annex/tui/laststate"
 )
 
 // App is the root model: it owns the screen stack, the window size, the theme, the status
@@ -33,7 +34,22 @@ type App struct {
 	statusID int
 	// quitArmed is set after a ctrl+c that found unsaved work; a second ctrl+c quits.
 	quitArmed bool
+	// early carries the result of the first screen's load when Prefetch started it.
+	early chan tea.Msg
+	// opening is a screen being prepared off the display (common.Preparer): it gets the
+	// results of its loads and is pushed once it is prepared, or after openWait.
+	opening   common.Screen
+	openingID int
+	// statePath is the file that remembers where the user was ("" in tests); resume is the
+	// place to return to at start.
+	statePath string
+	resume    *laststate.Place
 }
+
+// openWait is how long an opening screen may load before it is shown with what it has.
+const openWait = 250 * time.Millisecond
+
+type revealMsg struct{ id int }
 
 // New builds the root model on an open workspace.
 func New(ctx context.Context, s *store.Store, set *catalogs.Set) *App {
@@ -51,7 +67,25 @@ func (a *App) top() common.Screen { return a.stack[len(a.stack)-1] }
 
 // Init starts the home screen and asks the terminal for its background colour.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, a.top().Init())
+	if a.early != nil {
+		early := a.early
+		return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg { return <-early }, a.resumeCmd())
+	}
+	return tea.Batch(tea.RequestBackgroundColor, a.top().Init(), a.resumeCmd())
+}
+
+// Prefetch starts the home screen's load (the command its Init returns) at once, before
+// the program runs: the workspace query then overlaps the terminal's set-up, and the
+// first frame bubbletea draws (one frame interval after it starts) already shows the
+// engagements. Init hands the result over as the command's message, so the screen takes
+// it in Update as usual. Call it once, before Init.
+func (a *App) Prefetch() {
+	cmd := a.top().Init()
+	if cmd == nil {
+		return
+	}
+	a.early = make(chan tea.Msg, 1)
+	go func() { a.early <- cmd() }()
 }
 
 type clearStatusMsg struct{ id int }
@@ -71,6 +105,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.c.Width, a.c.Height = msg.Width, msg.Height
 		for _, s := range a.stack {
 			s.SetSize(a.bodySize())
+		}
+		if a.opening != nil {
+			a.opening.SetSize(a.bodySize())
 		}
 		return a, nil
 	case tea.BackgroundColorMsg:
@@ -100,9 +137,17 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.fullHelp = !a.fullHelp
 		return a, nil
 	case common.OpenEngagementMsg:
-		scr := engagement.New(a.c, msg.Engagement)
-		a.status = "" // a message about the last screen does not belong to this one
-		return a, a.push(scr)
+		if a.opening != nil {
+			return a, nil // one is on its way (enter pressed twice)
+		}
+		return a, a.open(engagement.New(a.c, msg.Engagement))
+	case resumeMsg:
+		return a, a.reopen(msg)
+	case revealMsg:
+		if a.opening != nil && msg.id == a.openingID {
+			a.reveal()
+		}
+		return a, nil
 	case common.PushScreenMsg:
 		return a, a.push(msg.Screen)
 	case common.BackMsg:
@@ -157,6 +202,17 @@ func (a *App) toDialog(msg tea.Msg) tea.Cmd { return a.dialogs.Input(msg, a.deli
 func (a *App) deliver(env common.Envelope) tea.Cmd {
 	if cmd, ok := a.dialogs.Deliver(env, a.deliver); ok {
 		return cmd
+	}
+	if a.opening != nil {
+		if ad, ok := a.opening.(common.Addressed); ok && ad.Address() == env.To {
+			return a.prepare(env.Msg)
+		}
+		if r, ok := a.opening.(common.Router); ok {
+			if handled, cmd := r.Deliver(env); handled {
+				a.revealIfPrepared()
+				return cmd
+			}
+		}
 	}
 	for i := len(a.stack) - 1; i >= 0; i-- {
 		s := a.stack[i]
@@ -214,10 +270,67 @@ func (a *App) push(s common.Screen) tea.Cmd {
 	return s.Init()
 }
 
+// open shows a screen: at once, or, for a common.Preparer, once it has loaded what it first
+// shows (at most openWait later). Until then the screen below stays on display and keeps
+// the keyboard, and the opening screen gets every other message, its loads' results among
+// them.
+func (a *App) open(s common.Screen) tea.Cmd {
+	p, ok := s.(common.Preparer)
+	if !ok {
+		a.status = "" // a message about the last screen does not belong to this one
+		return a.push(s)
+	}
+	s.SetSize(a.bodySize())
+	a.opening = s
+	a.openingID++
+	cmd := s.Init()
+	if p.Prepared() {
+		a.reveal()
+		return cmd
+	}
+	return tea.Batch(cmd, a.c.After(openWait, revealMsg{a.openingID}))
+}
+
+// reveal pushes the opening screen.
+func (a *App) reveal() {
+	s := a.opening
+	a.opening = nil
+	s.SetSize(a.bodySize())
+	a.stack = append(a.stack, s)
+	a.fullHelp = false
+	a.status = "" // a message about the last screen does not belong to this one
+}
+
+// prepare hands a message to the opening screen and shows it once it is prepared.
+func (a *App) prepare(msg tea.Msg) tea.Cmd {
+	next, cmd := a.opening.Update(msg)
+	a.opening = next
+	a.revealIfPrepared()
+	return cmd
+}
+
+func (a *App) revealIfPrepared() {
+	if p, ok := a.opening.(common.Preparer); !ok || p.Prepared() {
+		a.reveal()
+	}
+}
+
 func (a *App) route(msg tea.Msg) tea.Cmd {
 	next, cmd := a.top().Update(msg)
 	a.stack[len(a.stack)-1] = next
+	if a.opening != nil && !isInput(msg) {
+		return tea.Batch(cmd, a.prepare(msg))
+	}
 	return cmd
+}
+
+// isInput tells what the user typed or clicked from the results of commands.
+func isInput(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.KeyReleaseMsg, tea.PasteMsg, tea.PasteStartMsg, tea.PasteEndMsg, tea.MouseMsg:
+		return true
+	}
+	return false
 }
 
 func (a *App) capturing() bool {
@@ -367,5 +480,6 @@ func (a *App) Flush() error {
 			}
 		}
 	}
+	_ = a.saveState() // where the user was is a convenience: failing to note it is no error
 	return errors.Join(errs...)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
+	"github.com/annex-grc/annex/tui/laststate"
 )
 
 // Run opens the workbench on an open workspace and blocks until the user quits, the
@@ -17,6 +18,10 @@ import (
 // still open in a screen is saved before Run returns.
 func Run(ctx context.Context, s *store.Store, set *catalogs.Set) error {
 	m := New(ctx, s, set)
+	if path, err := laststate.DefaultPath(); err == nil {
+		m.UseState(path)
+	}
+	m.Prefetch()
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	final, err := p.Run()
 	a, ok := final.(*App)

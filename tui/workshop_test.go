@@ -2,9 +2,11 @@ package tui
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/annex-grc/annex/assessments"
@@ -377,5 +379,41 @@ func TestNoteConflictKeepsBothTexts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Friction: reopening returns to the last engagement, tab and requirement (and keeps the
+// advance setting); an engagement deleted since is forgotten.
+func TestReopenReturnsToTheLastPlace(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	state := filepath.Join(t.TempDir(), "state.json")
+	h.app.UseState(state)
+	g := h.openGap(catalogs.ISO42001)
+	h.run(g.Select("A.5.2"))
+	h.keys("A") // advance off
+	if err := h.app.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	a := New(context.Background(), h.s, catalogs.MustBuiltin())
+	a.c.NoTimers = true
+	a.UseState(state)
+	h2 := &harness{t: t, app: a, s: h.s}
+	h2.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h2.run(a.Init())
+	h2.send(revealMsg{id: a.openingID})
+	g2 := h2.gap()
+	if g2.Standard() != catalogs.ISO42001 || g2.SelectedRef() != "A.5.2" {
+		t.Fatalf("reopened on %s %s, want ISO 42001 A.5.2", g2.Standard(), g2.SelectedRef())
+	}
+	if a.c.Prefs.Advance {
+		t.Error("the advance setting was not kept")
+	}
+	// Back on home when it ends: next time it opens on home.
+	h2.keys("q")
+	_ = a.Flush()
+	a3 := New(context.Background(), h.s, catalogs.MustBuiltin())
+	a3.UseState(state)
+	if a3.resume != nil {
+		t.Fatalf("left on home, yet it would reopen %+v", a3.resume)
 	}
 }

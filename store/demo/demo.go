@@ -20,6 +20,13 @@ type Options struct {
 	Size string
 	// Dir is where demo evidence files are written; defaults to a folder beside the workspace.
 	Dir string
+	// Name replaces the engagement's name (a second copy in one workspace gets its own).
+	Name string
+	// Client, when above 0, makes the engagement of another fictional client (for workspaces
+	// of hundreds of engagements): its own name, organisation, standards in scope, status
+	// and gap-analysis answers; the risks, AI systems and evidence are the demo's. Client 0
+	// is Medivance Health.
+	Client int
 }
 
 // Step adds one part of the demo (results, risks, AI systems, evidence...) to the engagement.
@@ -64,6 +71,12 @@ func Create(ctx context.Context, s *store.Store, set *catalogs.Set, opt Options)
 	if opt.Size == "large" {
 		e.Name = Name + " (large)"
 	}
+	if opt.Client > 0 {
+		client(&e, opt.Client)
+	}
+	if opt.Name != "" {
+		e.Name = opt.Name
+	}
 	if err := e.Validate(func(id string) bool { _, ok := set.Get(id); return ok }); err != nil {
 		return e, err
 	}
@@ -81,4 +94,37 @@ func Create(ctx context.Context, s *store.Store, set *catalogs.Set, opt Options)
 
 func dateIn(now time.Time, days int) string {
 	return now.AddDate(0, 0, days).Format(assessments.DateLayout)
+}
+
+// Fictional client organisations for Options.Client: a name part and a sector each.
+var (
+	clientNames   = []string{"Northwind", "Bluefield", "Harbourline", "Kestrel", "Oakridge", "Silverbeck", "Larkspur", "Meridian", "Thornbury", "Calloway", "Redfern", "Ashgrove", "Whitmore", "Fenwick", "Brightwater", "Hollins", "Marlow", "Pennant", "Quayside", "Rookwood"}
+	clientSectors = []string{"Logistics", "Insurance", "Health Analytics", "Retail Group", "Energy", "Legal Services", "Payments", "Biotech", "Learning", "Housing Association", "Media", "Travel", "Engineering", "Foods", "Telecom"}
+)
+
+// client turns the demo engagement into fictional client n's: names repeat only after
+// 300 clients; the standards in scope, the status and the dates vary with n.
+func client(e *assessments.Engagement, n int) {
+	org := clientNames[n%len(clientNames)] + " " + clientSectors[(n/len(clientNames))%len(clientSectors)]
+	if n >= len(clientNames)*len(clientSectors) {
+		org += fmt.Sprintf(" %d", n/(len(clientNames)*len(clientSectors))+1)
+	}
+	e.Organisation = org + " Ltd"
+	switch n % 4 {
+	case 0:
+		e.Standards = []string{catalogs.ISO27001}
+		e.Name = org + " — ISMS readiness"
+	case 1:
+		e.Standards = []string{catalogs.ISO42001}
+		e.Name = org + " — AIMS readiness"
+	default:
+		e.Name = org + " — ISMS & AIMS readiness"
+	}
+	e.Scope = "Information security and AI management systems of " + org + ": products, platforms and offices."
+	switch n % 10 {
+	case 7:
+		e.Status = assessments.EngagementOnHold
+	case 8, 9:
+		e.Status = assessments.EngagementClosed
+	}
 }

@@ -5,7 +5,7 @@
 -- segment) that records the segment's row count, head hash and digest, so `annex log
 -- --verify` proves the segment was not changed after it was imported. No foreign key:
 -- history outlives deletes.
-CREATE TABLE changes_imported (
+CREATE TABLE IF NOT EXISTS changes_imported (
     segment              TEXT NOT NULL,
     pos                  INTEGER NOT NULL,
     target_engagement_id TEXT NOT NULL,
@@ -23,4 +23,4 @@ CREATE TABLE changes_imported (
     hash                 TEXT NOT NULL,
     PRIMARY KEY (segment, pos)
 ) WITHOUT ROWID;
-CREATE INDEX changes_imported_engagement ON changes_imported (target_engagement_id, segment, pos);
+CREATE INDEX IF NOT EXISTS changes_imported_engagement ON changes_imported (target_engagement_id, segment, pos);

@@ -111,6 +111,11 @@ type Capturer interface{ Capturing() bool }
 // FlushDrafts when the program ends (quit, terminal closed) so nothing typed is lost.
 type Flusher interface{ FlushDrafts() error }
 
+// Preparer is implemented by screens that load what they first show: the root keeps such a
+// screen off the display until Prepared reports true (or a moment has passed), so opening
+// it draws its content at once instead of a "Loading…" frame first.
+type Preparer interface{ Prepared() bool }
+
 // QuitGuard is implemented by screens that can hold typed text the workbench cannot save
 // as it stands (a form with a field in error). UnsavedWork describes it in a few words, or
 // returns "" when everything typed is saved or savable. The root asks before quitting.

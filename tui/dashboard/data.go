@@ -1,7 +1,9 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -10,7 +12,8 @@ import (
 	"github.com/annex-grc/annex/store"
 )
 
-// data is everything the dashboard shows, read in one command.
+// data is everything the dashboard shows, read in one command. Risks and evidence are
+// overviews (store.RiskOverview, store.EvidenceOverview): the fields the figures use.
 type data struct {
 	results  map[string]map[string]assessments.Result
 	evidence []assessments.Evidence
@@ -27,12 +30,12 @@ func load(ctx context.Context, s *store.Store, engagementID string) (data, error
 	if d.results, err = s.Results(ctx, engagementID); err != nil {
 		return d, err
 	}
-	if d.evidence, err = s.Evidence(ctx, engagementID); err != nil {
+	if d.evidence, err = s.EvidenceOverview(ctx, engagementID); err != nil {
 		return d, err
 	}
 	// Risks and AI systems are other parts of the workspace; a problem there hides their
 	// panel rather than the whole dashboard.
-	if d.risks, d.riskErr = s.Risks(ctx, engagementID); d.riskErr == nil {
+	if d.risks, d.riskErr = s.RiskOverview(ctx, engagementID); d.riskErr == nil {
 		d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
 	}
 	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
@@ -64,31 +67,43 @@ type rankedRisk struct {
 }
 
 // topRisks orders the risks that are not closed by residual level, then score, then ref.
+// It sorts small keys, not the risks: moving whole risk records made the sort most of the
+// dashboard's drawing time with a register of thousands.
 func topRisks(risks []assessments.Risk, m assessments.Matrix) []rankedRisk {
-	var out []rankedRisk
-	for _, r := range risks {
+	type key struct {
+		i, level, score, seq int
+		scored               bool
+	}
+	keys := make([]key, 0, len(risks))
+	levels := make([]assessments.Level, len(risks))
+	for i, r := range risks {
 		if r.EffectiveStatus() == assessments.RiskClosed {
 			continue
 		}
-		rr := rankedRisk{risk: r}
-		rr.level, rr.scored = m.LevelOf(r.EffectiveResidual())
-		out = append(out, rr)
+		k := key{i: i, seq: assessments.RiskSeq(r.Ref)}
+		res := r.EffectiveResidual()
+		levels[i], k.scored = m.LevelOf(res)
+		k.level, k.score = levels[i].Index, res.Likelihood*res.Consequence
+		keys = append(keys, k)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.scored != b.scored {
-			return a.scored
+	slices.SortStableFunc(keys, func(a, b key) int {
+		switch {
+		case a.scored != b.scored:
+			if a.scored {
+				return -1
+			}
+			return 1
+		case a.level != b.level:
+			return cmp.Compare(b.level, a.level)
+		case a.score != b.score:
+			return cmp.Compare(b.score, a.score)
 		}
-		if a.level.Index != b.level.Index {
-			return a.level.Index > b.level.Index
-		}
-		sa := a.risk.EffectiveResidual().Likelihood * a.risk.EffectiveResidual().Consequence
-		sb := b.risk.EffectiveResidual().Likelihood * b.risk.EffectiveResidual().Consequence
-		if sa != sb {
-			return sa > sb
-		}
-		return assessments.RiskSeq(a.risk.Ref) < assessments.RiskSeq(b.risk.Ref)
+		return cmp.Compare(a.seq, b.seq)
 	})
+	out := make([]rankedRisk, len(keys))
+	for n, k := range keys {
+		out[n] = rankedRisk{risk: risks[k.i], level: levels[k.i], scored: k.scored}
+	}
 	return out
 }
 

@@ -48,11 +48,11 @@ type target struct {
 // New builds the Dashboard tab of an engagement.
 func New(c *common.Common, e assessments.Engagement) common.Tab {
 	return &Model{c: c, eng: e, sel: -1,
-		top:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/G", "top/bottom")),
+		top:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
 		bottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
-		next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next overdue requirement")),
-		prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous overdue requirement")),
-		open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to requirement"))}
+		next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next overdue")),
+		prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous overdue")),
+		open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open requirement"))}
 }
 
 // Title is the tab's label.
@@ -65,11 +65,14 @@ func (m *Model) Init() tea.Cmd { return nil }
 func (m *Model) Activate() tea.Cmd {
 	m.loadSeq++
 	seq, c, id := m.loadSeq, m.c, m.eng.ID
-	return func() tea.Msg {
+	return common.Send(m.Address(), func() tea.Msg {
 		d, err := load(c.Ctx, c.Store, id)
-		return loadedMsg{seq: seq, engID: id, d: d, err: err}
-	}
+		return loadedMsg{seq: seq, d: d, err: err}
+	})
 }
+
+// Prepared: the figures are read (or reading them failed, which the tab then says).
+func (m *Model) Prepared() bool { return m.loaded }
 
 // Capturing: the dashboard has no text fields.
 func (m *Model) Capturing() bool { return false }
@@ -87,17 +90,16 @@ func (m *Model) SetSize(w, h int) {
 }
 
 type loadedMsg struct {
-	seq   int
-	engID string
-	d     data
-	err   error
+	seq int
+	d   data
+	err error
 }
 
 // Update scrolls and takes loaded data.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		if msg.seq != m.loadSeq || msg.engID != m.eng.ID {
+		if msg.seq != m.loadSeq {
 			return m, nil
 		}
 		m.loaded, m.loadErr = true, msg.err
@@ -152,9 +154,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 // KeyMap is scrolling.
 func (m *Model) KeyMap() help.KeyMap {
 	k := m.c.Keys
-	short := []key.Binding{k.Up, k.Down, k.PageDown, m.top}
+	// What matters first: scrolling, then the overdue requirements it can open (the
+	// engagement adds ] after these, the root ?; all fit 80 columns).
+	short := []key.Binding{k.Down, k.PageDown, m.top}
 	if len(m.targets) > 0 {
-		short = append(short, m.next, m.open)
+		short = []key.Binding{k.Down, m.next, m.open}
 	}
 	return common.HelpMap{Short: short,
 		Full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, m.top, m.bottom}, {m.next, m.prev, m.open}}}
@@ -335,8 +339,17 @@ func (m *Model) metrics(f standardFigures, w int) []string {
 	lines = append(lines,
 		metric("Readiness", r.Percent(), fmt.Sprintf("%d implemented, %d partial of %d%s", r.Counts[assessments.Implemented], r.Counts[assessments.Partial], r.Applicable, applicable)),
 		metric("Assessed", r.AssessedPercent(), fmt.Sprintf("%d of %d answered", r.Assessed, r.Total)),
-		metric("Evidenced", f.evidenced.Percent(), fmt.Sprintf("%d of %d implemented have valid evidence", f.evidenced.Evidenced, f.evidenced.Implemented)))
+		metric("Evidenced", f.evidenced.Percent(), evidencedText(f.evidenced.Evidenced, f.evidenced.Implemented)))
 	return lines
+}
+
+// evidencedText: "3 of 12 implemented have valid evidence", "1 of 12 … has".
+func evidencedText(evidenced, implemented int) string {
+	verb := "have"
+	if evidenced == 1 {
+		verb = "has"
+	}
+	return fmt.Sprintf("%d of %d implemented %s valid evidence", evidenced, implemented, verb)
 }
 
 // groupTable: per group, a readiness bar and the assessed and evidenced shares.
@@ -407,11 +420,11 @@ func (m *Model) riskPanel(w int) []string {
 func (m *Model) aiPanel(w int) []string {
 	st := m.c.Styles
 	sum := m.d.impacts
-	head := fmt.Sprintf("  %d systems", sum.Systems)
+	head := "  " + common.Count(sum.Systems, "system", "systems")
 	for _, x := range []struct {
 		n    int
 		name string
-	}{{sum.Approved, "approved"}, {sum.Drafts, "draft"}, {sum.Rejected, "rejected"}, {sum.NotAssessed, "not assessed"}} {
+	}{{sum.Approved, "approved"}, {sum.Drafts, "in draft"}, {sum.Rejected, "rejected"}, {sum.NotAssessed, "not assessed"}} {
 		if x.n > 0 {
 			head += fmt.Sprintf(" · %d %s", x.n, x.name)
 		}
@@ -488,8 +501,25 @@ func (m *Model) overduePanel(w int) ([]string, []overdueItem) {
 		return append(lines, st.OK.Render("  Nothing overdue.")), append(refs, overdueItem{})
 	}
 	whatW := 16
+	// Thousands of lines with a handful of dates and kinds: each styled once, and only the
+	// plain text cut to what is left of the width.
+	type prefix struct {
+		text  string
+		width int
+	}
+	prefixes := map[[2]string]prefix{}
 	for _, it := range items {
-		lines = append(lines, common.Truncate("  "+st.Error.Render(it.date)+"  "+st.Label.Render(common.Pad(it.what, whatW))+" "+common.OneLine(it.text), w))
+		p, ok := prefixes[[2]string{it.date, it.what}]
+		if !ok {
+			p.text = "  " + st.Error.Render(it.date) + "  " + st.Label.Render(common.Pad(it.what, whatW)) + " "
+			p.width = lipgloss.Width(p.text)
+			prefixes[[2]string{it.date, it.what}] = p
+		}
+		if p.width < w {
+			lines = append(lines, p.text+common.Truncate(common.OneLine(it.text), w-p.width))
+		} else {
+			lines = append(lines, common.Truncate(p.text+common.OneLine(it.text), w))
+		}
 		refs = append(refs, it)
 	}
 	return lines, refs

@@ -119,12 +119,22 @@ func loaded(t *testing.T, c *common.Common, e assessments.Engagement, w, h int) 
 	t.Helper()
 	m := New(c, e).(*Model)
 	m.SetSize(w, h)
-	msg := m.Activate()()
-	m.Update(msg)
+	m.Update(open(t, m, m.Activate()))
 	if !m.loaded || m.loadErr != nil {
 		t.Fatalf("load: %v", m.loadErr)
 	}
 	return m
+}
+
+// open runs a command of the tab and takes its result out of the envelope addressed to
+// the tab (the root delivers it so).
+func open(t *testing.T, m *Model, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	env, ok := cmd().(common.Envelope)
+	if !ok || env.To != m.Address() {
+		t.Fatalf("the load is not addressed to the tab: %#v", env)
+	}
+	return env.Msg
 }
 
 func keyPress(s string) tea.KeyPressMsg {
@@ -226,11 +236,11 @@ func TestStaleLoadDropped(t *testing.T) {
 	m.SetSize(80, 24)
 	old := m.Activate()
 	fresh := m.Activate()
-	m.Update(old())
+	m.Update(open(t, m, old))
 	if m.loaded {
 		t.Fatal("a stale load was taken")
 	}
-	m.Update(fresh())
+	m.Update(open(t, m, fresh))
 	if !m.loaded {
 		t.Fatal("the current load was dropped")
 	}
@@ -291,4 +301,57 @@ func TestTabSelectsOverdueRequirementsAndEnterGoes(t *testing.T) {
 	if g := cmd().(common.GotoRequirementMsg); g.Ref != "9.2.2" {
 		t.Fatalf("shift+tab goto %+v", g)
 	}
+}
+
+// Counts agree in number: "1 system", "1 of 40 implemented has valid evidence".
+func TestCountsAgreeInNumber(t *testing.T) {
+	c, e := newFixture(t)
+	m := loaded(t, c, e, 120, 200)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "1 of 40 implemented has valid evidence") || strings.Contains(v, "1 of 40 implemented have") {
+		t.Errorf("evidenced line disagrees in number:\n%s", v)
+	}
+	ctx := context.Background()
+	s := c.Store
+	solo, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "Solo AI", Standards: []string{catalogs.ISO42001}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: solo.ID, Name: "Triage bot", Purpose: "Sort mail", Type: "LLM",
+		Role: assessments.RoleCustomer, Stage: assessments.StageDesign, Automation: assessments.AutomationAdvisory, Owner: "Lena Fischer"}); err != nil {
+		t.Fatal(err)
+	}
+	v := ansi.Strip(loaded(t, c, solo, 120, 200).View())
+	if !strings.Contains(v, "1 system · 1 not assessed") || strings.Contains(v, "1 systems") {
+		t.Errorf("one AI system:\n%s", v)
+	}
+}
+
+// The tab's keys are bindings: each listed once in the full help, which fits 80 columns.
+func TestHelpListsEachKeyOnce(t *testing.T) {
+	c, e := newFixture(t)
+	m := loaded(t, c, e, 80, 24)
+	seen := map[string]bool{}
+	for _, g := range m.KeyMap().FullHelp() {
+		for _, b := range g {
+			for _, k := range helpKeys(b.Help().Key) { // "g/G" lists g and G
+				if seen[k] {
+					t.Errorf("%q listed twice", k)
+				}
+				seen[k] = true
+			}
+		}
+	}
+	for _, l := range strings.Split(ansi.Strip(common.FullHelp(c.Styles, m.KeyMap().FullHelp(), 80)), "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("full help line wider than 80: %q", l)
+		}
+	}
+}
+
+// helpKeys are the keys a help entry names: "↑/k" is ↑ and k; "/" is itself.
+func helpKeys(k string) []string {
+	if k == "/" {
+		return []string{k}
+	}
+	return strings.Split(k, "/")
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/tui/common"
@@ -70,7 +71,7 @@ func (d *Form) Update(msg tea.Msg) (common.Dialog, tea.Cmd) {
 		if d.busy {
 			return d, nil
 		}
-		if msg.String() == "enter" && d.oneLine() {
+		if key.Matches(msg, keyConfirm) && d.oneLine() {
 			msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
 		}
 		act, cmd := d.f.Update(msg)

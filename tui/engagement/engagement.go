@@ -25,6 +25,8 @@ type Model struct {
 	active int
 	width  int
 	height int
+	// later are the loads started once the tab on display has its data (see Init).
+	later []tea.Cmd
 }
 
 // New builds the screen with every tab the engagement has.
@@ -51,14 +53,32 @@ func (m *Model) Init() tea.Cmd {
 	if len(m.tabs) == 0 {
 		return nil
 	}
-	cmds := []tea.Cmd{m.tabs[m.active].Init(), m.tabs[m.active].Activate()}
-	// The gap analyses load at once: the header shows their coverage figure.
+	first := tea.Batch(m.tabs[m.active].Init(), m.tabs[m.active].Activate())
+	// The gap analyses load too (the header shows their coverage figure), once the tab on
+	// display has its data and is drawn: on a large engagement their reads would slow the
+	// first view.
+	var gaps []tea.Cmd
 	for i, t := range m.tabs {
 		if _, ok := t.(*gap.Model); ok && i != m.active {
-			cmds = append(cmds, t.Init())
+			gaps = append(gaps, t.Init())
 		}
 	}
-	return tea.Batch(cmds...)
+	if !m.Prepared() {
+		m.later = gaps
+		return first
+	}
+	return tea.Batch(append(gaps, first)...)
+}
+
+// Prepared reports whether the tab the screen opens on has its data (see common.Preparer).
+func (m *Model) Prepared() bool {
+	if len(m.tabs) == 0 {
+		return true
+	}
+	if p, ok := m.tabs[m.active].(common.Preparer); ok {
+		return p.Prepared()
+	}
+	return true
 }
 
 // coverageText is the header's "covered by the other standard's work" figure.
@@ -103,7 +123,7 @@ func (m *Model) KeyMap() help.KeyMap {
 	if m.Capturing() {
 		return inner
 	}
-	nav := []key.Binding{m.c.Keys.NextTab, m.c.Keys.PrevTab}
+	nav := []key.Binding{m.c.Keys.NextTab, m.c.Keys.PrevTab, m.c.Keys.Back}
 	full := append([][]key.Binding{}, inner.FullHelp()...)
 	full = append(full, nav)
 	return common.HelpMap{Short: append(inner.ShortHelp(), m.c.Keys.NextTab), Full: full}
@@ -133,6 +153,7 @@ func (m *Model) switchTo(i int) tea.Cmd {
 		}
 	}
 	m.active = i
+	cmds, m.later = append(cmds, m.later...), nil
 	cmds = append(cmds, func() tea.Msg { return common.ClearStatusMsg{} })
 	return tea.Batch(append(cmds, m.tabs[i].Activate())...)
 }
@@ -196,6 +217,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		next, cmd := t.Update(msg)
 		m.tabs[i] = next.(common.Tab)
 		cmds = append(cmds, cmd)
+	}
+	if m.later != nil && m.Prepared() {
+		cmds, m.later = append(cmds, m.later...), nil
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -302,7 +326,8 @@ func (m *Model) View() string {
 		}
 	}
 	bar := strings.Join(tabs, st.Subtle.Render(" │ "))
-	if hint := st.Subtle.Render("   [ ] switch"); lipgloss.Width(bar)+lipgloss.Width(hint) <= m.width {
+	k := m.c.Keys
+	if hint := st.Subtle.Render("   " + k.PrevTab.Help().Key + " " + k.NextTab.Help().Key + " switch"); lipgloss.Width(bar)+lipgloss.Width(hint) <= m.width {
 		bar += hint
 	} else if lipgloss.Width(bar) > m.width {
 		bar = strings.Join(tabs, st.Subtle.Render("│"))

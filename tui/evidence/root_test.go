@@ -127,7 +127,7 @@ func TestEscClearsTheFilterBeforeLeaving(t *testing.T) {
 		t.Fatalf("esc must clear the filter and stay:\n%s", v)
 	}
 	w.keys("esc")
-	if v := w.view(); strings.Contains(v, "Evidence library") || !strings.Contains(v, "Engagements") {
+	if v := w.view(); strings.Contains(v, "Evidence library") || !strings.Contains(v, "1 engagement") {
 		t.Fatalf("the second esc leaves the engagement:\n%s", v)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,30 +16,29 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"filippo.io/age"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/auditpack"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/form"
 )
 
 // Version is the annex version written into packs made from the workbench; the command
 // line sets it at start.
 var Version = "dev"
 
-// field is a row of the form.
-type field int
-
+// The export form's field keys.
 const (
-	fieldPath field = iota
-	fieldFiles
-	fieldEncrypt
-	fieldPass
-	fieldPass2
-	fieldButton
+	fPath    = "path"
+	fFiles   = "files"
+	fEncrypt = "encrypt"
+	fPass    = "pass"
+	fPass2   = "pass2"
 )
+
+const yes, no = "yes", "no"
 
 type state int
 
@@ -50,17 +50,13 @@ const (
 )
 
 type keyMap struct {
-	Up, Down, Edit, Toggle, Export, Done key.Binding
+	Export, Edit key.Binding
 }
 
 func newKeys() keyMap {
 	return keyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "k", "shift+tab"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j", "tab"), key.WithHelp("↓/j", "down")),
-		Edit:   key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "edit/toggle")),
-		Toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
 		Export: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
-		Done:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "done")),
+		Edit:   key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "change options")),
 	}
 }
 
@@ -71,22 +67,23 @@ type Model struct {
 	keys keyMap
 
 	width, height int
-	focus         field
-	editing       bool
-	saved         string // the field's text before editing, restored by esc
 
-	path, pass, pass2 textinput.Model
-	withFiles         bool
-	encrypt           bool
-	pathTouched       bool // the user chose a path: defaults no longer replace it
-	overwriteOK       string
+	// f holds the options; it has the keyboard only while editing (e), so ] and [ still
+	// switch tabs when it does not.
+	f       *form.Form
+	editing bool
+	// saved are the options as they stood before editing (esc goes back to them).
+	saved form.Values
+
+	defaultPath string // the path the tab proposed; a path the user typed is kept
+	// overwriteOK is the file the user chose to replace (asked once).
+	overwriteOK string
 
 	lastChange string
 	seq        int
 	state      state
 	progress   auditpack.Progress
 	result     result
-	problem    map[field]string
 	err        error
 
 	getwd func() (string, error)
@@ -120,34 +117,69 @@ type (
 		r   result
 		err error
 	}
+	// problemMsg: the export did not start; msg belongs next to the output file.
+	problemMsg struct {
+		seq    int
+		target string
+		msg    string
+		exists bool
+	}
 )
+
+func fields() []form.Field {
+	encrypted := func(v form.Values) bool { return v[fEncrypt] == yes }
+	return []form.Field{
+		{Key: fPath, Label: "Output file", Kind: form.Text, Limit: 4096,
+			Help: "~/ is your home folder; a name alone goes in the folder annex was started from."},
+		{Key: fFiles, Label: "Evidence files", Kind: form.Choice, Options: []form.Option{
+			{Value: no, Label: "no, the records only"},
+			{Value: yes, Label: "yes, include the evidence files kept in the workspace"}}},
+		{Key: fEncrypt, Label: "Encryption", Kind: form.Choice, Options: []form.Option{
+			{Value: no, Label: "no"},
+			{Value: yes, Label: "yes, encrypt with a passphrase (age, writes .zip.age)"}}},
+		{Key: fPass, Label: "Passphrase", Kind: form.Text, Secret: true, Limit: 1024, Show: encrypted},
+		{Key: fPass2, Label: "Passphrase again", Kind: form.Text, Secret: true, Limit: 1024, Show: encrypted},
+	}
+}
+
+// check is what the options must satisfy before an export starts (the file itself is
+// checked by the export, off the UI loop).
+func check(v form.Values) map[string]string {
+	errs := map[string]string{}
+	p := strings.TrimSpace(v[fPath])
+	switch {
+	case p == "":
+		errs[fPath] = "Name the file to write."
+	case strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator)):
+		errs[fPath] = "Name a file, not a folder."
+	}
+	if v[fEncrypt] == yes {
+		switch {
+		case v[fPass] == "":
+			errs[fPass] = "Choose a passphrase."
+		case v[fPass] != v[fPass2]:
+			errs[fPass2] = "The two passphrases differ."
+		}
+	}
+	return errs
+}
 
 // New builds the Export tab of an engagement.
 func New(c *common.Common, e assessments.Engagement) common.Tab {
-	m := &Model{c: c, e: e, keys: newKeys(), getwd: os.Getwd, problem: map[field]string{}}
-	m.path = newInput()
-	m.pass = newInput()
-	m.pass.EchoMode = textinput.EchoPassword
-	m.pass.EchoCharacter = '•'
-	m.pass2 = newInput()
-	m.pass2.EchoMode = textinput.EchoPassword
-	m.pass2.EchoCharacter = '•'
-	return m
-}
-
-// newInput is a text field with a steady cursor (a blinking one redraws for nothing).
-func newInput() textinput.Model {
-	in := textinput.New()
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.Prompt = ""
-	in.CharLimit = 4096
-	return in
+	f := form.New(c.Styles, fields()...)
+	f.SetValidator(check)
+	f.SetSaveLabel("export")
+	saved := form.Values{fFiles: no, fEncrypt: no}
+	f.Load(saved)
+	f.SetReadOnly(true)
+	return &Model{c: c, e: e, keys: newKeys(), getwd: os.Getwd, f: f, saved: saved}
 }
 
 // Title is the tab's label.
 func (m *Model) Title() string { return "Export" }
+
+// Address names the tab for addressed results.
+func (m *Model) Address() string { return common.TabAddress(m.e.ID, "export") }
 
 // Init loads the defaults.
 func (m *Model) Init() tea.Cmd { return m.Activate() }
@@ -155,7 +187,7 @@ func (m *Model) Init() tea.Cmd { return m.Activate() }
 // Activate reloads the time of the last change (the pack's date) and the default path.
 func (m *Model) Activate() tea.Cmd {
 	c, id, seq, getwd := m.c, m.e.ID, m.seq, m.getwd
-	return func() tea.Msg {
+	return common.Send(m.Address(), func() tea.Msg {
 		at, err := c.Store.LastChangeAt(c.Ctx, id)
 		if err != nil {
 			return defaultsMsg{seq: seq, err: err}
@@ -165,31 +197,32 @@ func (m *Model) Activate() tea.Cmd {
 			dir = "."
 		}
 		return defaultsMsg{seq: seq, lastChange: at, dir: dir}
-	}
+	})
 }
 
-// Capturing is true while a text field has the keyboard.
-func (m *Model) Capturing() bool { return m.editing }
+// Capturing is true while the options are being edited.
+func (m *Model) Capturing() bool { return m.editing && m.state != building }
 
 // SetSize sets the tab's area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	for _, in := range []*textinput.Model{&m.path, &m.pass, &m.pass2} {
-		in.SetWidth(max(10, w-20))
-	}
+	m.f.SetSize(max(20, w), m.formHeight())
 }
+
+// formHeight leaves room for the title (4 lines), the hint and the outcome (8 lines).
+func (m *Model) formHeight() int { return max(5, m.height-13) }
 
 // KeyMap lists the tab's keys.
 func (m *Model) KeyMap() help.KeyMap {
-	k := m.keys
-	if m.editing {
-		return common.HelpMap{Short: []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")), m.c.Keys.Cancel}}
-	}
 	if m.state == building {
 		return common.HelpMap{}
 	}
-	short := []key.Binding{k.Up, k.Down, k.Edit, k.Export}
-	return common.HelpMap{Short: short, Full: [][]key.Binding{short, {k.Toggle}}}
+	if m.editing {
+		return m.f.KeyMap()
+	}
+	k := m.keys
+	b := []key.Binding{k.Export, k.Edit}
+	return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
 }
 
 // fileDate is the date part of the default file name: the last change's day.
@@ -205,58 +238,37 @@ func DefaultName(e assessments.Engagement, lastChange string) string {
 	return auditpack.Slug(e.Name) + "-" + fileDate(lastChange) + ".zip"
 }
 
-func (m *Model) visible(f field) bool {
-	if f == fieldPass || f == fieldPass2 {
-		return m.encrypt
-	}
-	return true
-}
-
-func (m *Model) move(d int) {
-	f := m.focus
-	for {
-		f = field((int(f) + d + int(fieldButton) + 1) % (int(fieldButton) + 1))
-		if m.visible(f) {
-			break
-		}
-	}
-	m.focus = f
-}
-
-func (m *Model) input(f field) *textinput.Model {
-	switch f {
-	case fieldPath:
-		return &m.path
-	case fieldPass:
-		return &m.pass
-	case fieldPass2:
-		return &m.pass2
-	}
-	return nil
-}
-
 // Update handles keys and the export's messages.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case defaultsMsg:
-		if msg.seq != m.seq || msg.err != nil {
-			if msg.err != nil {
-				m.err = msg.err
-			}
+		if msg.seq != m.seq {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.err = msg.err
 			return m, nil
 		}
 		m.lastChange = msg.lastChange
-		if !m.pathTouched {
-			m.path.SetValue(filepath.Join(msg.dir, DefaultName(m.e, msg.lastChange)))
-			m.path.CursorEnd()
-		}
+		m.proposePath(filepath.Join(msg.dir, DefaultName(m.e, msg.lastChange)))
 		return m, nil
 	case progressMsg:
 		if msg.seq != m.seq {
 			return m, nil
 		}
 		m.progress = msg.p
-		return m, listen(msg.ch)
+		return m, common.Send(m.Address(), listen(msg.ch))
+	case problemMsg:
+		if msg.seq != m.seq {
+			return m, nil
+		}
+		m.state = idle
+		if msg.exists {
+			m.overwriteOK = msg.target
+		}
+		m.editing = true
+		m.f.SetReadOnly(false)
+		return m, m.f.SetError(fPath, msg.msg)
 	case doneMsg:
 		if msg.seq != m.seq {
 			return m, nil
@@ -266,161 +278,111 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, nil
 		}
 		m.state, m.result = done, msg.r
-		return m, common.InfoCmd("Audit pack written to " + msg.r.Path)
+		return m, common.InfoCmd("Audit pack written to " + common.ShortPath(msg.r.Path) + ".")
 	case tea.KeyPressMsg:
-		return m.key(msg)
-	}
-	if m.editing {
-		in := m.input(m.focus)
-		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
-		return m, cmd
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.Capturing() {
+			_, cmd := m.f.Update(msg)
+			return m, cmd
+		}
 	}
 	return m, nil
 }
 
-func (m *Model) key(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
+// proposePath sets the default file name unless the user chose one.
+func (m *Model) proposePath(p string) {
+	cur := m.f.Value(fPath)
+	if cur != "" && cur != m.defaultPath && cur != m.defaultPath+".age" {
+		return // the user's choice
+	}
+	if m.f.Value(fEncrypt) == yes {
+		p += ".age"
+	}
+	m.defaultPath = strings.TrimSuffix(p, ".age")
+	m.saved[fPath] = p
+	if m.editing {
+		m.f.Set(fPath, p)
+		return
+	}
+	m.f.Load(m.saved)
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if m.state == building {
-		return m, nil
+		return nil
 	}
 	if m.editing {
-		in := m.input(m.focus)
-		switch msg.String() {
-		case "enter", "tab":
-			m.editing = false
-			in.Blur()
-			if m.focus == fieldPath {
-				m.pathTouched = true
-				m.overwriteOK = ""
-			}
-			delete(m.problem, m.focus)
-			if msg.String() == "tab" {
-				m.move(1)
-			}
-			return m, nil
-		case "esc":
-			m.editing = false
-			in.SetValue(m.saved)
-			in.Blur()
-			return m, nil
+		encrypt := m.f.Value(fEncrypt)
+		act, cmd := m.f.Update(msg)
+		if now := m.f.Value(fEncrypt); now != encrypt {
+			m.swapExtension(now == yes)
 		}
-		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
-		return m, cmd
+		switch act {
+		case form.Save:
+			return tea.Batch(cmd, m.start())
+		case form.Leave:
+			m.stopEditing(false)
+		}
+		return cmd
 	}
 	k := m.keys
 	switch {
-	case key.Matches(msg, k.Down):
-		m.move(1)
-	case key.Matches(msg, k.Up):
-		m.move(-1)
 	case key.Matches(msg, k.Export):
-		return m, m.start()
-	case key.Matches(msg, k.Toggle), key.Matches(msg, k.Edit):
-		switch m.focus {
-		case fieldFiles:
-			m.withFiles = !m.withFiles
-		case fieldEncrypt:
-			m.encrypt = !m.encrypt
-			m.swapExtension()
-		case fieldButton:
-			if key.Matches(msg, k.Edit) {
-				return m, m.start()
-			}
-		default:
-			if !key.Matches(msg, k.Edit) {
-				return m, nil
-			}
-			in := m.input(m.focus)
-			m.saved = in.Value()
+		if errs := check(m.f.Values()); len(errs) > 0 {
 			m.editing = true
-			return m, in.Focus()
+			m.f.SetReadOnly(false)
+			return m.f.SetErrors(errs)
 		}
+		return m.start()
+	case key.Matches(msg, k.Edit):
+		m.editing = true
+		m.f.SetReadOnly(false)
+		return m.f.Focus(fPath)
 	}
-	return m, nil
+	return nil
 }
 
-// swapExtension adds or drops ".age" as encryption is switched, unless the user chose a name.
-func (m *Model) swapExtension() {
-	p := m.path.Value()
+// stopEditing gives the keyboard back; kept says whether the values stand (an export
+// started) or go back to what they were (left, or the changes discarded).
+func (m *Model) stopEditing(kept bool) {
+	m.editing = false
+	if kept {
+		m.f.MarkSaved()
+		m.saved = m.f.Values()
+	} else {
+		m.f.Load(m.saved)
+	}
+	m.f.SetReadOnly(true)
+}
+
+// swapExtension adds or drops ".age" as encryption is switched, unless the user chose a
+// name that ends otherwise.
+func (m *Model) swapExtension(encrypt bool) {
+	p := m.f.Value(fPath)
 	switch {
-	case m.encrypt && strings.HasSuffix(p, ".zip"):
-		m.path.SetValue(p + ".age")
-	case !m.encrypt && strings.HasSuffix(p, ".zip.age"):
-		m.path.SetValue(strings.TrimSuffix(p, ".age"))
+	case encrypt && strings.HasSuffix(p, ".zip"):
+		m.f.Set(fPath, p+".age")
+	case !encrypt && strings.HasSuffix(p, ".zip.age"):
+		m.f.Set(fPath, strings.TrimSuffix(p, ".age"))
 	}
-	m.path.CursorEnd()
 }
 
-// target is the file the form names: "~/" is the home folder, a relative name is taken
-// from the current folder.
-func (m *Model) target() string {
-	p := strings.TrimSpace(m.path.Value())
-	if rest, ok := strings.CutPrefix(p, "~/"); ok {
-		if home, err := os.UserHomeDir(); err == nil {
-			p = filepath.Join(home, rest)
-		}
-	}
-	if p != "" && !filepath.IsAbs(p) {
-		if dir, err := m.getwd(); err == nil {
-			p = filepath.Join(dir, p)
-		}
-	}
-	return p
-}
-
-// validate checks the form; problems are shown next to their field.
-func (m *Model) validate() bool {
-	m.problem = map[field]string{}
-	p := m.target()
-	switch {
-	case p == "":
-		m.problem[fieldPath] = "Name the file to write."
-	case strings.HasSuffix(p, string(filepath.Separator)):
-		m.problem[fieldPath] = "Name a file, not a folder."
-	default:
-		if st, err := os.Stat(filepath.Dir(p)); err != nil || !st.IsDir() {
-			m.problem[fieldPath] = "The folder " + filepath.Dir(p) + " does not exist."
-		} else if st, err := os.Stat(p); err == nil {
-			if st.IsDir() {
-				m.problem[fieldPath] = "That is a folder; name a file."
-			} else if m.overwriteOK != p {
-				m.problem[fieldPath] = "The file exists: press x again to replace it."
-				m.overwriteOK = p
-			}
-		}
-	}
-	if m.encrypt {
-		switch {
-		case m.pass.Value() == "":
-			m.problem[fieldPass] = "Choose a passphrase."
-		case m.pass.Value() != m.pass2.Value():
-			m.problem[fieldPass2] = "The two passphrases differ."
-		}
-	}
-	return len(m.problem) == 0
-}
-
-// start validates and launches the export in the background.
+// start launches the export with the form's values; the file is checked first, in the
+// background, and a problem comes back next to the output file.
 func (m *Model) start() tea.Cmd {
-	if !m.validate() {
-		for _, f := range []field{fieldPath, fieldPass, fieldPass2} {
-			if _, bad := m.problem[f]; bad {
-				m.focus = f
-				break
-			}
-		}
-		return nil
-	}
+	v := m.f.Values()
+	m.stopEditing(true)
 	m.seq++
-	m.state, m.err, m.progress, m.overwriteOK = building, nil, auditpack.Progress{Step: "starting"}, ""
-	path := m.target()
-	if m.encrypt && !strings.HasSuffix(path, ".age") {
-		path += ".age"
-	}
+	m.state, m.err, m.progress = building, nil, auditpack.Progress{Step: "checking the file"}
 	ch := make(chan tea.Msg, 64)
-	go run(m.c, m.e.ID, path, m.withFiles, m.encrypt, m.pass.Value(), m.seq, ch)
-	return listen(ch)
+	job := job{
+		c: m.c, engagementID: m.e.ID, path: strings.TrimSpace(v[fPath]), withFiles: v[fFiles] == yes,
+		encrypt: v[fEncrypt] == yes, pass: v[fPass], seq: m.seq, overwrite: m.overwriteOK, getwd: m.getwd,
+	}
+	m.overwriteOK = ""
+	go job.run(ch)
+	return common.Send(m.Address(), listen(ch))
 }
 
 // listen waits for the export goroutine's next message.
@@ -434,54 +396,119 @@ func listen(ch chan tea.Msg) tea.Cmd {
 	}
 }
 
-// run builds, writes and verifies the pack, reporting progress on ch.
-func run(c *common.Common, engagementID, path string, withFiles, encrypt bool, pass string, seq int, ch chan tea.Msg) {
+// job is one export, run off the UI loop.
+type job struct {
+	c            *common.Common
+	engagementID string
+	path         string
+	withFiles    bool
+	encrypt      bool
+	pass         string
+	seq          int
+	overwrite    string // the file the user agreed to replace
+	getwd        func() (string, error)
+}
+
+// target is the file the form names: "~/" is the home folder, a relative name is taken
+// from the current folder; an encrypted pack ends in .age.
+func (j job) target() string {
+	p := j.path
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, rest)
+		}
+	}
+	if p != "" && !filepath.IsAbs(p) {
+		if dir, err := j.getwd(); err == nil {
+			p = filepath.Join(dir, p)
+		}
+	}
+	if j.encrypt && !strings.HasSuffix(p, ".age") {
+		p += ".age"
+	}
+	return p
+}
+
+// checkTarget says what is wrong with writing to p ("" when nothing), and whether p exists.
+func (j job) checkTarget(p string) (problem string, exists bool) {
+	dir := filepath.Dir(p)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return "The folder " + common.ShortPath(dir) + " does not exist.", false
+	}
+	st, err := os.Stat(p)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "", false
+	case err != nil:
+		return "Cannot check the file: " + err.Error(), false
+	case st.IsDir():
+		return "That is a folder; name a file.", false
+	case j.overwrite != p:
+		return "The file exists: ctrl+s again replaces it, or change the name.", true
+	}
+	return "", true
+}
+
+// run checks the file, then builds, writes and verifies the pack, reporting on ch.
+func (j job) run(ch chan tea.Msg) {
 	defer close(ch)
-	ctx := c.Ctx
+	path := j.target()
+	if problem, exists := j.checkTarget(path); problem != "" {
+		ch <- problemMsg{seq: j.seq, target: path, msg: problem, exists: exists}
+		return
+	}
+	ctx := j.c.Ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	opt := auditpack.Options{WithEvidenceFiles: withFiles, Version: Version, Progress: func(p auditpack.Progress) {
+	var last auditpack.Progress
+	opt := auditpack.Options{WithEvidenceFiles: j.withFiles, Version: Version, Progress: func(p auditpack.Progress) {
+		last = p
 		select {
-		case ch <- progressMsg{seq: seq, p: p, ch: ch}:
+		case ch <- progressMsg{seq: j.seq, p: p, ch: ch}:
 		default: // the screen is behind; it will catch up with the next step
 		}
 	}}
-	p, err := auditpack.Build(ctx, c.Store, c.Catalogs, engagementID, opt)
+	p, err := auditpack.Build(ctx, j.c.Store, j.c.Catalogs, j.engagementID, opt)
 	if err != nil {
-		ch <- doneMsg{seq: seq, err: fmt.Errorf("build the audit pack: %w", err)}
+		ch <- doneMsg{seq: j.seq, err: fmt.Errorf("build the audit pack: %w", err)}
 		return
 	}
 	var enc auditpack.Encryption
-	if encrypt {
-		enc.Passphrase = pass
+	if j.encrypt {
+		enc.Passphrase = j.pass
 	}
 	size, err := p.WriteFile(path, enc)
 	if err != nil {
-		ch <- doneMsg{seq: seq, err: err}
+		ch <- doneMsg{seq: j.seq, err: err}
 		return
 	}
-	r := result{Path: path, Size: size, Files: len(p.Manifest.Files), Encrypt: encrypt}
+	// Verifying takes a moment (longer for an encrypted pack): say so rather than "done".
+	select {
+	case ch <- progressMsg{seq: j.seq, p: auditpack.Progress{Done: last.Total, Total: last.Total, Step: "verifying what was written"}, ch: ch}:
+	default:
+	}
+	r := result{Path: path, Size: size, Files: len(p.Manifest.Files), Encrypt: j.encrypt}
 	r.SHA256, err = fileSHA256(path)
 	if err != nil {
-		ch <- doneMsg{seq: seq, err: err}
+		ch <- doneMsg{seq: j.seq, err: err}
 		return
 	}
 	var ids []age.Identity
-	if encrypt {
-		id, err := age.NewScryptIdentity(pass)
+	if j.encrypt {
+		id, err := age.NewScryptIdentity(j.pass)
 		if err != nil {
-			ch <- doneMsg{seq: seq, err: err}
+			ch <- doneMsg{seq: j.seq, err: err}
 			return
 		}
 		ids = append(ids, id)
 	}
 	r.Verify, err = auditpack.VerifyFile(path, ids...)
 	if err != nil {
-		ch <- doneMsg{seq: seq, err: fmt.Errorf("the pack was written but cannot be verified: %w", err)}
+		ch <- doneMsg{seq: j.seq, err: fmt.Errorf("the pack was written but cannot be verified: %w", err)}
 		return
 	}
-	ch <- doneMsg{seq: seq, r: r}
+	ch <- doneMsg{seq: j.seq, r: r}
 }
 
 func fileSHA256(path string) (string, error) {
@@ -496,6 +523,3 @@ func fileSHA256(path string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
-
-// Address names the tab for addressed results.
-func (m *Model) Address() string { return common.TabAddress(m.e.ID, "export") }

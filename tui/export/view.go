@@ -24,54 +24,17 @@ func (m *Model) View() string {
 	line(st.Muted.Render("Report, SoAs, gap analysis, registers, OSCAL and data in one zip, with the"))
 	line(st.Muted.Render("SHA-256 of every file in its manifest. " + when))
 	line("")
-	label := 14
-	row := func(f field, name, value string) {
-		cursor := "  "
-		name = common.Pad(name, label)
-		if m.focus == f && m.state != building {
-			cursor = st.Cursor.Render("› ")
-			name = st.Bold.Render(name)
-		} else {
-			name = st.Label.Render(name)
-		}
-		line(cursor + name + value)
-		if p, ok := m.problem[f]; ok {
-			line(strings.Repeat(" ", label+2) + st.Error.Render(p))
-		}
+	for _, l := range strings.Split(m.f.View(), "\n") {
+		line(l)
 	}
-	box := func(on bool) string {
-		if on {
-			return st.Accent.Render("[x]")
-		}
-		return "[ ]"
-	}
-	// A long path keeps its end (the file name) in view.
-	pathText := common.TruncateLeft(common.OneLine(common.ShortPath(m.path.Value())), max(10, m.width-label-2))
-	if m.editing && m.focus == fieldPath {
-		pathText = m.path.View()
-	}
-	row(fieldPath, "Output file", pathText)
-	row(fieldFiles, "Evidence", box(m.withFiles)+" include the evidence files kept in the workspace")
-	row(fieldEncrypt, "Encryption", box(m.encrypt)+" encrypt with a passphrase (age, writes .zip.age)")
-	if m.encrypt {
-		secret := func(f field, in string, n int) string {
-			if m.editing && m.focus == f {
-				return in
-			}
-			if n == 0 {
-				return st.Muted.Render("(enter to type)")
-			}
-			return strings.Repeat("•", min(n, 24))
-		}
-		row(fieldPass, "Passphrase", secret(fieldPass, m.pass.View(), len(m.pass.Value())))
-		row(fieldPass2, "Again", secret(fieldPass2, m.pass2.View(), len(m.pass2.Value())))
-	}
-	button := "[ Export ]"
-	if m.focus == fieldButton && m.state != building {
-		button = st.Selected.Render(button)
-	}
-	row(fieldButton, "", button+st.Muted.Render("  or press x from any field"))
 	line("")
+	switch {
+	case m.state == building:
+	case m.editing:
+		line(st.Muted.Render("ctrl+s exports with these options · esc leaves them as they were"))
+	default:
+		line(st.Muted.Render("x exports with these options · e changes them"))
+	}
 	switch m.state {
 	case building:
 		p := m.progress
@@ -89,12 +52,12 @@ func (m *Model) View() string {
 			enc = ", encrypted"
 		}
 		line(st.OK.Render("✓ Written ") + common.OneLine(r.Path))
-		line(st.Muted.Render(fmt.Sprintf("  %d files and the manifest, %s%s", r.Files, size(r.Size), enc)))
+		line(st.Muted.Render(fmt.Sprintf("  %s and the manifest, %s%s", common.Count(r.Files, "file", "files"), size(r.Size), enc)))
 		line(st.Muted.Render("  SHA-256 " + r.SHA256))
 		if v := r.Verify; v != nil && v.OK() {
-			line(st.OK.Render(fmt.Sprintf("✓ Verified: all %d files match the manifest.", v.Checked)))
+			line(st.OK.Render(verified(v.Checked)))
 		} else if v != nil {
-			line(st.Error.Render(fmt.Sprintf("✗ Verification found %d problems:", len(v.Problems))))
+			line(st.Error.Render("✗ Verification found " + common.Count(len(v.Problems), "problem", "problems") + ":"))
 			for i, p := range v.Problems {
 				if i == 3 {
 					line(st.Muted.Render(fmt.Sprintf("  … and %d more", len(v.Problems)-3)))
@@ -135,5 +98,13 @@ func size(n int64) string {
 	case n >= 1<<10:
 		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return common.Count(int(n), "byte", "bytes")
+}
+
+// verified is the line for a pack whose every file matched its manifest.
+func verified(n int) string {
+	if n == 1 {
+		return "✓ Verified: the file matches the manifest."
+	}
+	return fmt.Sprintf("✓ Verified: all %d files match the manifest.", n)
 }

@@ -91,6 +91,9 @@ type Field struct {
 	// Selector marks a field that chooses what the form shows (the area of a per-area
 	// form) rather than a value to save: changing it does not make the form changed.
 	Selector bool
+	// Secret draws a Text field's value masked (a passphrase): one • per character while
+	// typed, never the text itself.
+	Secret bool
 }
 
 // DefaultLimit is the character limit of a field that names none.
@@ -114,26 +117,40 @@ type KeyMap struct {
 	Choose, List, Toggle, Today     key.Binding
 	Accept, Yes, No, PickUp, PickDn key.Binding
 	PageUp, PageDn                  key.Binding
+	// Within a field: tab and shift+tab always move; ↑/↓ move unless a multi-line text
+	// uses them; enter moves on from a one-line field; ? on a field that takes no text.
+	Tab, BackTab, LineUp, LineDown  key.Binding
+	Enter, FieldHelp, Higher, Lower key.Binding
+	Digit                           key.Binding
 }
 
 // DefaultKeyMap is every form's keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
-		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
-		Save:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
-		Choose: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose")),
-		List:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list")),
-		Toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "tick")),
-		Today:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "today")),
-		Accept: key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "take suggestion")),
-		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
-		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep editing")),
-		PickUp: key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
-		PickDn: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
-		PageUp: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDn: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Next:      key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:      key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
+		Choose:    key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose")),
+		List:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list")),
+		Toggle:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "tick")),
+		Today:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "today")),
+		Accept:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "take suggestion")),
+		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
+		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep editing")),
+		PickUp:    key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
+		PickDn:    key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDn:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Tab:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		BackTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		LineUp:    key.NewBinding(key.WithKeys("up")),
+		LineDown:  key.NewBinding(key.WithKeys("down")),
+		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field")),
+		FieldHelp: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		Higher:    key.NewBinding(key.WithKeys("right", "l", "space"), key.WithHelp("→", "higher")),
+		Lower:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "lower")),
+		Digit:     key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "level")),
 	}
 }
 
@@ -159,6 +176,11 @@ type Form struct {
 	own      map[string]bool
 	validate func(Values) map[string]string
 	asking   bool // "discard changes? y/n"
+	// quiet leaves on esc without asking even when changed (a confirmation prompt, where
+	// what was typed is not work to keep).
+	quiet bool
+	// saveHelp names what ctrl+s does in the help ("create", "export"); "" is "save".
+	saveHelp string
 	pick     *picker
 	people   []string
 	readOnly bool
@@ -190,6 +212,10 @@ func New(st *common.Styles, fields ...Field) *Form {
 				if in.Placeholder == "" {
 					in.Placeholder = "YYYY-MM-DD (t: today)"
 				}
+			}
+			if sp.Kind == Text && sp.Secret {
+				in.EchoMode = textinput.EchoPassword
+				in.EchoCharacter = maskChar
 			}
 			if sp.Kind == Person {
 				in.ShowSuggestions = true
@@ -227,6 +253,14 @@ func steady(in *textinput.Model) {
 	st.Cursor.Blink = false
 	in.SetStyles(st)
 }
+
+// SetQuietLeave makes esc leave at once even when something was typed (a prompt whose
+// text is not work to keep, like the name typed to confirm a deletion).
+func (f *Form) SetQuietLeave(quiet bool) { f.quiet = quiet }
+
+// SetSaveLabel names what ctrl+s does in the help when it is more than a save ("create",
+// "export", "delete").
+func (f *Form) SetSaveLabel(desc string) { f.saveHelp = desc }
 
 // SetNow sets the clock the "today" key reads (tests fix it).
 func (f *Form) SetNow(now func() time.Time) { f.now = now }
@@ -604,7 +638,7 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 	}
 	if f.readOnly {
 		switch {
-		case msg.String() == "?":
+		case key.Matches(msg, k.FieldHelp):
 			return None, func() tea.Msg { return common.ToggleHelpMsg{} }
 		case key.Matches(msg, k.Back):
 			return Leave, nil
@@ -629,7 +663,7 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		f.own = nil
 		return Save, nil
 	case key.Matches(msg, k.Back):
-		if !f.Changed() {
+		if !f.Changed() || f.quiet {
 			return Leave, nil
 		}
 		f.asking = true
@@ -639,22 +673,22 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 	if s == nil {
 		return None, nil
 	}
-	if msg.String() == "?" && (s.spec.Kind == Level || s.spec.Kind == Choice || s.spec.Kind == Multi) {
+	if key.Matches(msg, k.FieldHelp) && (s.spec.Kind == Level || s.spec.Kind == Choice || s.spec.Kind == Multi) {
 		// ? types nothing here: it shows every key, as on any screen.
 		return None, func() tea.Msg { return common.ToggleHelpMsg{} }
 	}
 	// Field movement: tab always; ↑/↓ except inside a multi-line text not at its edge.
-	if msg.String() == "tab" || msg.String() == "shift+tab" {
-		if msg.String() == "tab" {
-			return None, f.step(1)
-		}
+	switch {
+	case key.Matches(msg, k.Tab):
+		return None, f.step(1)
+	case key.Matches(msg, k.BackTab):
 		return None, f.step(-1)
 	}
 	if s.spec.Kind == MultiLine {
 		switch {
-		case msg.String() == "up" && s.area.Line() == 0:
+		case key.Matches(msg, k.LineUp) && s.area.Line() == 0:
 			return None, f.step(-1)
-		case msg.String() == "down" && s.area.Line() >= s.area.LineCount()-1:
+		case key.Matches(msg, k.LineDown) && s.area.Line() >= s.area.LineCount()-1:
 			return None, f.step(1)
 		}
 	} else {
@@ -669,24 +703,27 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 	var cmd tea.Cmd
 	switch s.spec.Kind {
 	case Text:
-		if msg.String() == "enter" {
+		if key.Matches(msg, k.Enter) {
 			return None, f.step(1)
 		}
 		s.input, cmd = s.input.Update(msg)
 	case Person:
 		switch {
-		case msg.String() == "enter":
+		case key.Matches(msg, k.Enter):
 			return None, f.step(1)
 		case key.Matches(msg, k.Accept) && s.input.Position() == utf8.RuneCountInString(s.input.Value()) && suggestion(&s.input) != "" &&
 			!strings.EqualFold(suggestion(&s.input), s.input.Value()):
 			s.input.SetValue(suggestion(&s.input))
 			s.input.CursorEnd()
+		case key.Matches(msg, s.input.KeyMap.NextSuggestion, s.input.KeyMap.PrevSuggestion) && len(s.input.MatchedSuggestions()) == 0:
+			// With nothing suggested the input would step its index to -1 and panic on
+			// the next read of the suggestion.
 		default:
 			s.input, cmd = s.input.Update(msg)
 		}
 	case Date:
 		switch {
-		case msg.String() == "enter":
+		case key.Matches(msg, k.Enter):
 			return None, f.step(1)
 		case key.Matches(msg, k.Today):
 			s.input.SetValue(f.now().Format(time.DateOnly))
@@ -709,6 +746,15 @@ func (f *Form) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 		f.recheck(s.spec.Key)
 	}
 	return None, cmd
+}
+
+// suggestion is the input's current suggestion, "" when there is none (the input's own
+// method panics when its index is out of range).
+func suggestion(in *textinput.Model) string {
+	if i := in.CurrentSuggestionIndex(); i < 0 || i >= len(in.MatchedSuggestions()) {
+		return ""
+	}
+	return in.CurrentSuggestion()
 }
 
 func isPrintable(msg tea.KeyPressMsg) bool { return printable(msg) != "" }
@@ -753,14 +799,14 @@ func (f *Form) levelKey(s *state, msg tea.KeyPressMsg) {
 		return
 	}
 	i := f.index(s)
-	switch str := msg.String(); {
-	case str == "right" || str == "l" || str == "space":
+	switch k := f.keys; {
+	case key.Matches(msg, k.Higher):
 		i = min(len(opts)-1, i+1)
-	case str == "left" || str == "h":
+	case key.Matches(msg, k.Lower):
 		i = max(0, i-1)
-	case len(str) == 1 && str[0] >= '0' && str[0] <= '9':
+	case key.Matches(msg, k.Digit):
 		for j, o := range opts {
-			if o.Value == str {
+			if o.Value == msg.Text {
 				i = j
 			}
 		}
@@ -779,9 +825,9 @@ func (f *Form) choiceKey(s *state, msg tea.KeyPressMsg) tea.Cmd {
 	}
 	i := f.index(s)
 	switch {
-	case msg.String() == "right" || msg.String() == "space":
+	case key.Matches(msg, f.keys.Choose) && msg.Code == tea.KeyRight, key.Matches(msg, f.keys.Toggle):
 		s.value = opts[(i+1)%len(opts)].Value
-	case msg.String() == "left":
+	case key.Matches(msg, f.keys.Choose):
 		if i <= 0 {
 			i = len(opts)
 		}
@@ -869,12 +915,34 @@ func (f *Form) KeyMap() help.KeyMap {
 		}
 	}
 	back := withHelp(k.Back, "esc", "leave")
-	if f.Changed() {
+	switch {
+	case f.quiet:
+		back = withHelp(k.Back, "esc", "cancel")
+	case f.Changed():
 		back = withHelp(k.Back, "esc", "discard…")
 	}
-	short := append([]key.Binding{k.Save, back}, fieldKeys...)
-	short = append(short, k.Next, k.Prev)
-	return common.HelpMap{Short: short, Full: [][]key.Binding{{k.Save, back, k.Next, k.Prev}, fieldKeys}}
+	save := k.Save
+	if f.saveHelp != "" {
+		save = withHelp(save, "ctrl+s", f.saveHelp)
+	}
+	// Moving between fields means nothing in a form of one field.
+	var move []key.Binding
+	if f.visibleCount() > 1 {
+		move = []key.Binding{k.Next, k.Prev}
+	}
+	short := append([]key.Binding{save, back}, fieldKeys...)
+	short = append(short, move...)
+	return common.HelpMap{Short: short, Full: [][]key.Binding{append([]key.Binding{save, back}, move...), fieldKeys}}
+}
+
+func (f *Form) visibleCount() int {
+	n := 0
+	for i := range f.fields {
+		if f.visible(i) {
+			n++
+		}
+	}
+	return n
 }
 
 func withHelp(b key.Binding, k, desc string) key.Binding {
@@ -906,14 +974,4 @@ func (f *Form) labelWidth() int {
 // submits on enter).
 func (f *Form) SingleLine() bool {
 	return len(f.fields) == 1 && f.fields[0].spec.Kind != MultiLine
-}
-
-// suggestion is the Person field's current suggestion, "" for none. (bubbles' own
-// CurrentSuggestion indexes with -1 after ctrl+p on an empty match list.)
-func suggestion(in *textinput.Model) string {
-	i, all := in.CurrentSuggestionIndex(), in.MatchedSuggestions()
-	if i < 0 || i >= len(all) {
-		return ""
-	}
-	return all[i]
 }

@@ -274,6 +274,128 @@ func TestNothingChangesOnLoad(t *testing.T) {
 	}
 }
 
+func TestSecretFieldIsDrawnMasked(t *testing.T) {
+	f := New(common.NewStyles(true),
+		Field{Key: "path", Label: "Output file", Kind: Text},
+		Field{Key: "pass", Label: "Passphrase", Kind: Text, Secret: true},
+	)
+	f.SetSize(80, 10)
+	f.Load(Values{"path": "pack.zip"})
+	f.Focus("pass")
+	typeText(f, "horse battery")
+	f.Update(tea.PasteMsg{Content: " staple"})
+	if got := f.Value("pass"); got != "horse battery staple" {
+		t.Fatalf("the value is what was typed, got %q", got)
+	}
+	check := func(where string) {
+		t.Helper()
+		v := tuitest.Plain(f.View())
+		if strings.Contains(v, "horse") || strings.Contains(v, "staple") {
+			t.Fatalf("%s: the secret shows on screen:\n%s", where, v)
+		}
+		if !strings.Contains(v, strings.Repeat("•", 5)) {
+			t.Fatalf("%s: no mask drawn:\n%s", where, v)
+		}
+		if !strings.Contains(v, "pack.zip") {
+			t.Fatalf("%s: a plain field is masked too:\n%s", where, v)
+		}
+	}
+	check("focused")
+	f.Focus("path")
+	check("blurred")
+	f.SetReadOnly(true)
+	check("read-only")
+}
+
+func TestQuietLeaveDoesNotAsk(t *testing.T) {
+	f := sample()
+	f.SetQuietLeave(true)
+	typeText(f, " daily")
+	if act := press(t, f, "esc"); act != Leave || f.Asking() {
+		t.Fatalf("a quiet form leaves on esc even when changed: act %v asking %v", act, f.Asking())
+	}
+}
+
+func helpText(f *Form) string {
+	var parts []string
+	for _, b := range f.KeyMap().ShortHelp() {
+		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+	}
+	return strings.Join(parts, " • ")
+}
+
+func TestHelpNamesTheSaveAndLeavesOutMovesInAOneFieldForm(t *testing.T) {
+	f := New(common.NewStyles(true), Field{Key: "name", Label: "Name", Kind: Text})
+	f.SetSize(60, 5)
+	f.Load(Values{})
+	f.SetSaveLabel("delete")
+	f.SetQuietLeave(true)
+	typeText(f, "x")
+	h := helpText(f)
+	for _, want := range []string{"ctrl+s delete", "esc cancel"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("help %q lacks %q", h, want)
+		}
+	}
+	if strings.Contains(h, "next field") || strings.Contains(h, "discard") {
+		t.Errorf("help %q offers moves or a discard question a one-field prompt does not have", h)
+	}
+	if h := helpText(sample()); !strings.Contains(h, "ctrl+s save") || !strings.Contains(h, "next field") {
+		t.Errorf("default help %q", h)
+	}
+}
+
+func TestPickFilterPlaceholderAndSuggestionDrawWhole(t *testing.T) {
+	f := sample()
+	f.Focus("tags")
+	press(t, f, "enter")
+	if v := tuitest.Plain(f.View()); !strings.Contains(v, "/ type to filter") {
+		t.Errorf("the pick list's filter placeholder is cut:\n%s", v)
+	}
+	press(t, f, "esc")
+	f.SetPeople([]string{"Dana Ruiz"})
+	f.Focus("owner")
+	typeText(f, "Da")
+	for _, l := range strings.Split(tuitest.Plain(f.View()), "\n") {
+		if strings.Contains(l, "Owner") && strings.HasSuffix(l, "…") {
+			t.Errorf("the focused field with a suggestion ends in an ellipsis: %q", l)
+		}
+	}
+}
+
+func TestPersonFieldSuggestionKeysWithNothingSuggestedDoNotPanic(t *testing.T) {
+	f := sample()
+	f.SetPeople([]string{"Dana Ruiz"})
+	f.Focus("owner")
+	press(t, f, "ctrl+p", "right", "ctrl+n", "ctrl+p")
+	_ = f.KeyMap().ShortHelp()
+	_ = f.View()
+	typeText(f, "Da")
+	press(t, f, "ctrl+p", "right")
+	if f.Value("owner") != "Dana Ruiz" {
+		t.Fatalf("owner %q after taking the suggestion", f.Value("owner"))
+	}
+}
+
+func TestIdleFormSendsNoTimers(t *testing.T) {
+	f := sample()
+	cmd := f.Focus("notes")
+	_, c2 := f.Update(tuitest.Key("a"))
+	_, c3 := f.Update(tuitest.Key("left"))
+	for i, c := range []tea.Cmd{cmd, c2, c3} {
+		if c == nil {
+			continue
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- c() }()
+		select {
+		case <-done:
+		case <-time.After(200 * time.Millisecond):
+			t.Fatalf("command %d waits on a timer: the multi-line field's cursor blinks", i)
+		}
+	}
+}
+
 // Issue 12 item 5: pasted escape sequences and other control characters are stored exactly
 // (and never reach the terminal: the view holds no ESC or BEL).
 func TestPasteKeepsControlCharactersExactlyAndInert(t *testing.T) {

@@ -3,8 +3,10 @@ package form
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -183,6 +185,9 @@ func (f *Form) fieldLines(i, lw, vw int) []string {
 		if v == "" {
 			return []string{label + f.st.Subtle.Render("–")}
 		}
+		if s.spec.Secret {
+			return []string{common.Truncate(label+mask(v, vw), f.width)}
+		}
 		wrapped := wrap(v, vw)
 		out := []string{label + wrapped[0]}
 		for _, l := range wrapped[1:] {
@@ -229,10 +234,15 @@ func (f *Form) valueCell(i, w int) string {
 	case Text, Date, Person:
 		if focused {
 			// A Person field shows the suggestion inline after the typed text (→ takes it).
-			return common.Truncate(s.input.View(), w)
+			// The input scrolls its own text; what passes w is padding and the rest of a
+			// suggestion, cut without an ellipsis.
+			return ansi.Truncate(s.input.View(), w, "")
 		}
 		if s.input.Value() == "" {
 			return f.placeholder(s, w)
+		}
+		if s.spec.Secret {
+			return mask(s.input.Value(), w)
 		}
 		return common.Truncate(common.OneLine(s.input.Value()), w)
 	case Level, Choice:
@@ -286,4 +296,12 @@ func shortLabel(l string) string {
 		return a
 	}
 	return l
+}
+
+// maskChar stands for each character of a Secret field.
+const maskChar = '•'
+
+// mask draws a secret as one mark per character, at most w.
+func mask(v string, w int) string {
+	return strings.Repeat(string(maskChar), min(utf8.RuneCountInString(v), max(1, w)))
 }

@@ -117,7 +117,7 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.commitEdit()
 	case key.Matches(msg, k.SaveEdit):
 		return m.saveEdit(false)
-	case msg.String() == "enter" && e.field != fieldNotes && e.field != fieldJustification:
+	case key.Matches(msg, k.EnterLeaves) && e.field != fieldNotes && e.field != fieldJustification:
 		return m.commitEdit()
 	case key.Matches(msg, k.SaveNext):
 		// Workshop flow: save and move on without leaving the keyboard.

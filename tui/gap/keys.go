@@ -27,6 +27,8 @@ type keyMap struct {
 	SaveNext, SavePrev             key.Binding
 	// In the filter being typed.
 	FilterDone, FilterClear key.Binding
+	FilterDown, FilterUp    key.Binding
+	EnterLeaves             key.Binding // enter leaves a one-line field
 }
 
 func newKeyMap(base common.KeyMap) keyMap {
@@ -48,13 +50,13 @@ func newKeyMap(base common.KeyMap) keyMap {
 		EditJustif:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "N/A justification")),
 		Maturity:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "maturity –,0-5")),
 		Reasons:          key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "inclusion reasons")),
-		StatusFilter:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s/S", "status filter")),
+		StatusFilter:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status filter")),
 		StatusFilterBack: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "status filter back")),
 		Adopt:            key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "adopt mapped")),
 		ConfirmReview:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm adopted")),
 		Suggestions:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "crosswalk suggestions")),
 		Evidence:         key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "attach evidence")),
-		Advance:          key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "advance after status on/off")),
+		Advance:          key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "move on after status")),
 		ScrollDown:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll")),
 		ScrollUp:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll")),
 		SaveEdit:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save now")),
@@ -64,6 +66,9 @@ func newKeyMap(base common.KeyMap) keyMap {
 		SavePrev:         key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "save, previous")),
 		FilterDone:       key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "keep filter")),
 		FilterClear:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		FilterDown:       key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "to the list")),
+		FilterUp:         key.NewBinding(key.WithKeys("up")),
+		EnterLeaves:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save and leave")),
 	}
 }
 
@@ -75,7 +80,7 @@ func (m *Model) helpMap() common.HelpMap {
 		return common.HelpMap{Short: b[:5], Full: [][]key.Binding{b}}
 	}
 	if m.filtering {
-		b := []key.Binding{k.FilterDone, k.FilterClear, k.Down}
+		b := []key.Binding{k.FilterDone, k.FilterClear, k.FilterDown}
 		return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
 	}
 	// The focus comes first, so the help bar always says where keys go.

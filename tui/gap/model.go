@@ -544,11 +544,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.filter.SetValue("")
 			m.rebuildRows(m.SelectedRef())
 			return m.loadSections()
-		case key.Matches(msg, k.PageDown), msg.String() == "down":
+		case key.Matches(msg, k.PageDown), key.Matches(msg, k.FilterDown):
 			m.filtering = false
 			m.filter.Blur()
 			return m.move(1)
-		case msg.String() == "up":
+		case key.Matches(msg, k.FilterUp):
 			m.filtering = false
 			m.filter.Blur()
 			return m.move(-1)

@@ -2,367 +2,242 @@ package home
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textarea"
-	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/form"
 )
 
-// form creates or edits an engagement. Every field keeps what was typed when validation
-// fails; the message shows next to the field in error.
-type form struct {
-	editing   *assessments.Engagement // nil for a new engagement
-	inputs    map[string]*textinput.Model
-	scope     textarea.Model
-	catalogs  []*catalogs.Catalog
-	chosen    map[string]bool
-	stdCursor int
-	focus     int
-	errs      map[string]string
-	asking    bool // esc with unsaved changes asks first
-	saving    bool
+// The engagement form's field keys are the domain's (assessments.ValidationError.Field).
+const (
+	fName         = "name"
+	fOrganisation = "organisation"
+	fScope        = "scope"
+	fStandards    = "standards"
+	fLead         = "lead"
+	fStart        = "start_date"
+	fEnd          = "end_date"
+	fStatus       = "status"
+)
+
+var statusOptions = []form.Option{
+	{Value: string(assessments.EngagementActive), Label: "active"},
+	{Value: string(assessments.EngagementOnHold), Label: "on hold"},
+	{Value: string(assessments.EngagementClosed), Label: "closed"},
 }
 
-// field order in the form.
-var formFields = []string{"name", "organisation", "scope", "standards", "lead", "start_date", "end_date"}
-
-var formLabels = map[string]string{
-	"name": "Name", "organisation": "Organisation", "scope": "Scope statement", "standards": "Standards in scope",
-	"lead": "Lead consultant", "start_date": "Start date", "end_date": "End date",
+// engForm creates or edits an engagement through the one form component.
+type engForm struct {
+	c       *common.Common
+	f       *form.Form
+	editing *assessments.Engagement // nil for a new engagement
+	saving  bool
+	width   int
+	height  int
 }
 
-func newForm(set *catalogs.Set, e *assessments.Engagement) *form {
-	f := &form{editing: e, inputs: map[string]*textinput.Model{}, chosen: map[string]bool{}, errs: map[string]string{}}
-	for _, name := range []string{"name", "organisation", "lead", "start_date", "end_date"} {
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = assessments.MaxNameLen
-		if strings.HasSuffix(name, "_date") {
-			in.Placeholder = "YYYY-MM-DD"
-			in.CharLimit = 10
-		}
-		f.inputs[name] = &in
+func engFields(set *catalogs.Set) []form.Field {
+	var stds []form.Option
+	for _, c := range set.Catalogs {
+		stds = append(stds, form.Option{Value: c.ID, Label: c.Short + "  " + c.Name})
 	}
-	f.scope = textarea.New()
-	f.scope.ShowLineNumbers = false
-	f.scope.Prompt = ""
-	f.scope.CharLimit = assessments.MaxTextLen
-	f.scope.MaxHeight = 0
-	f.scope.SetHeight(3)
-	f.catalogs = set.Catalogs
-	if e != nil {
-		f.inputs["name"].SetValue(e.Name)
-		f.inputs["organisation"].SetValue(e.Organisation)
-		f.inputs["lead"].SetValue(e.Lead)
-		f.inputs["start_date"].SetValue(e.StartDate)
-		f.inputs["end_date"].SetValue(e.EndDate)
-		f.scope.SetValue(e.Scope)
-		for _, s := range e.Standards {
-			f.chosen[s] = true
-		}
-	} else {
-		f.chosen[catalogs.ISO27001] = true
-		f.chosen[catalogs.ISO42001] = true
-	}
-	f.focusField(0)
-	return f
-}
-
-func (f *form) field() string { return formFields[f.focus] }
-
-func (f *form) focusField(i int) tea.Cmd {
-	for _, in := range f.inputs {
-		in.Blur()
-	}
-	f.scope.Blur()
-	f.focus = (i + len(formFields)) % len(formFields)
-	switch name := f.field(); name {
-	case "scope":
-		return f.scope.Focus()
-	case "standards":
-		return nil
-	default:
-		return f.inputs[name].Focus()
+	return []form.Field{
+		{Key: fName, Label: "Name", Kind: form.Text, Limit: assessments.MaxNameLen},
+		{Key: fOrganisation, Label: "Organisation", Kind: form.Text, Limit: assessments.MaxNameLen},
+		{Key: fScope, Label: "Scope", Kind: form.MultiLine, Limit: assessments.MaxTextLen, Lines: 3,
+			Placeholder: "the products, sites and teams the management system covers"},
+		{Key: fStandards, Label: "Standards in scope", Kind: form.Multi, Options: stds},
+		{Key: fLead, Label: "Lead", Kind: form.Person, Limit: assessments.MaxNameLen, Help: "The lead consultant; names used in the workspace are suggested."},
+		{Key: fStart, Label: "Start", Kind: form.Date},
+		{Key: fEnd, Label: "End", Kind: form.Date},
+		{Key: fStatus, Label: "Status", Kind: form.Choice, Options: statusOptions},
 	}
 }
 
-func (f *form) setWidth(w int) {
-	fw := max(20, min(80, w-24))
-	for _, in := range f.inputs {
-		in.SetWidth(fw)
+func engValues(e assessments.Engagement) form.Values {
+	status := string(e.Status)
+	if status == "" {
+		status = string(assessments.EngagementActive)
 	}
-	f.scope.SetWidth(fw)
+	return form.Values{
+		fName: e.Name, fOrganisation: e.Organisation, fScope: e.Scope, fStandards: form.Join(e.Standards),
+		fLead: e.Lead, fStart: e.StartDate, fEnd: e.EndDate, fStatus: status,
+	}
 }
 
-// engagement builds the engagement the form describes.
-func (f *form) engagement() assessments.Engagement {
-	var e assessments.Engagement
-	if f.editing != nil {
-		e = *f.editing
-	}
-	e.Name = strings.TrimSpace(f.inputs["name"].Value())
-	e.Organisation = strings.TrimSpace(f.inputs["organisation"].Value())
-	e.Lead = strings.TrimSpace(f.inputs["lead"].Value())
-	e.StartDate = strings.TrimSpace(f.inputs["start_date"].Value())
-	e.EndDate = strings.TrimSpace(f.inputs["end_date"].Value())
-	e.Scope = f.scope.Value()
-	e.Standards = nil
-	for _, c := range f.catalogs {
-		if f.chosen[c.ID] {
-			e.Standards = append(e.Standards, c.ID)
+// apply sets the fields named by keys from v onto e (the rest stay as e has them).
+func apply(e assessments.Engagement, v form.Values, keys []string) assessments.Engagement {
+	for _, k := range keys {
+		switch k {
+		case fName:
+			e.Name = strings.TrimSpace(v[k])
+		case fOrganisation:
+			e.Organisation = strings.TrimSpace(v[k])
+		case fScope:
+			e.Scope = v[k]
+		case fStandards:
+			e.Standards = form.Split(v[k])
+		case fLead:
+			e.Lead = strings.TrimSpace(v[k])
+		case fStart:
+			e.StartDate = strings.TrimSpace(v[k])
+		case fEnd:
+			e.EndDate = strings.TrimSpace(v[k])
+		case fStatus:
+			e.Status = assessments.EngagementStatus(v[k])
 		}
 	}
 	return e
 }
 
-func (f *form) dirty() bool {
-	now := f.engagement()
-	if f.editing == nil {
-		return now.Name != "" || now.Organisation != "" || now.Scope != "" || now.Lead != "" || now.StartDate != "" || now.EndDate != ""
+var allFields = []string{fName, fOrganisation, fScope, fStandards, fLead, fStart, fEnd, fStatus}
+
+func (m *Model) openForm(e *assessments.Engagement) tea.Cmd {
+	f := form.New(m.c.Styles, engFields(m.c.Catalogs)...)
+	if m.c.Now != nil {
+		f.SetNow(m.c.Now)
 	}
-	was := *f.editing
-	return now.Name != was.Name || now.Organisation != was.Organisation || now.Scope != was.Scope || now.Lead != was.Lead ||
-		now.StartDate != was.StartDate || now.EndDate != was.EndDate || strings.Join(now.Standards, ",") != strings.Join(was.Standards, ",")
+	known := func(id string) bool { _, ok := m.c.Catalogs.Get(id); return ok }
+	f.SetValidator(func(v form.Values) map[string]string {
+		err := apply(assessments.Engagement{}, v, allFields).Validate(known)
+		var ve *assessments.ValidationError
+		if errors.As(err, &ve) {
+			return map[string]string{ve.Field: ve.Message}
+		}
+		return nil
+	})
+	start := assessments.Engagement{Standards: []string{catalogs.ISO27001, catalogs.ISO42001}, Status: assessments.EngagementActive}
+	if e != nil {
+		start = *e
+	} else {
+		f.SetSaveLabel("create")
+	}
+	f.Load(engValues(start))
+	m.form = &engForm{c: m.c, f: f, editing: e}
+	m.form.setSize(m.width, m.height)
+	return tea.Batch(f.Focus(fName), m.c.LoadPeople(Address))
 }
 
-func (f *form) update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	switch name := f.field(); name {
-	case "scope":
-		f.scope, cmd = f.scope.Update(msg)
-	case "standards":
-	default:
-		*f.inputs[name], cmd = f.inputs[name].Update(msg)
+func (ef *engForm) setSize(w, h int) {
+	ef.width, ef.height = w, h
+	ef.f.SetSize(w, max(3, h-2))
+}
+
+func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.form.saving {
+		return nil // the save is on its way; keys wait for its answer
+	}
+	act, cmd := m.form.f.Update(msg)
+	switch act {
+	case form.Save:
+		return tea.Batch(cmd, m.submitForm())
+	case form.Leave:
+		m.form = nil
+		return nil
 	}
 	return cmd
-}
-
-func (f *form) keyMap() common.HelpMap {
-	save := key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save"))
-	next := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/shift+tab", "next/prev field"))
-	toggle := key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle standard"))
-	esc := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave"))
-	return common.HelpMap{Short: []key.Binding{save, next, toggle, esc}, Full: [][]key.Binding{{save, next, toggle, esc}}}
 }
 
 type savedMsg struct {
 	eng     assessments.Engagement
 	created bool
+	fields  []string
 	err     error
 }
 
-func (m *Model) openForm(e *assessments.Engagement) tea.Cmd {
-	m.form = newForm(m.c.Catalogs, e)
-	m.form.setWidth(m.width)
-	return m.form.focusField(0)
-}
-
-func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
-	f := m.form
-	if f.asking {
-		switch msg.String() {
-		case "s", "ctrl+s":
-			f.asking = false
-			return m.submitForm()
-		case "d":
-			m.form = nil
-		case "esc", "n":
-			f.asking = false
-		}
-		return nil
-	}
-	switch msg.String() {
-	case "ctrl+s":
-		return m.submitForm()
-	case "esc":
-		if f.dirty() {
-			f.asking = true
-			return nil
-		}
-		m.form = nil
-		return nil
-	case "tab":
-		return f.focusField(f.focus + 1)
-	case "shift+tab":
-		return f.focusField(f.focus - 1)
-	case "enter":
-		if f.field() == "scope" {
-			break
-		}
-		if f.focus == len(formFields)-1 {
-			return m.submitForm()
-		}
-		return f.focusField(f.focus + 1)
-	}
-	if f.field() == "standards" {
-		switch msg.String() {
-		case "up", "k":
-			f.stdCursor = max(0, f.stdCursor-1)
-		case "down", "j":
-			f.stdCursor = min(len(f.catalogs)-1, f.stdCursor+1)
-		case "space", "x":
-			id := f.catalogs[f.stdCursor].ID
-			f.chosen[id] = !f.chosen[id]
-		}
-		return nil
-	}
-	return f.update(msg)
-}
-
+// submitForm saves what the form holds: a new engagement, or the changed fields of an
+// existing one (before is what the form loaded, after that plus the changes).
 func (m *Model) submitForm() tea.Cmd {
-	f := m.form
-	if f.saving {
-		return nil
-	}
-	e := f.engagement()
-	f.errs = map[string]string{}
-	known := func(id string) bool { _, ok := m.c.Catalogs.Get(id); return ok }
-	if err := e.Validate(known); err != nil {
-		var ve *assessments.ValidationError
-		if errors.As(err, &ve) {
-			f.errs[ve.Field] = ve.Message
-			for i, name := range formFields {
-				if name == ve.Field {
-					return f.focusField(i)
-				}
-			}
-		}
-		return common.ErrCmd(err)
-	}
-	f.saving = true
-	c, editing := m.c, f.editing
-	return func() tea.Msg {
-		if editing == nil {
+	ef := m.form
+	c := m.c
+	if ef.editing == nil {
+		e := apply(assessments.Engagement{}, ef.f.Values(), allFields)
+		ef.saving = true
+		return common.Send(Address, func() tea.Msg {
 			saved, err := c.Store.CreateEngagement(c.Ctx, e)
 			return savedMsg{eng: saved, created: true, err: err}
-		}
-		saved, err := c.Store.UpdateEngagement(c.Ctx, *editing, e)
-		return savedMsg{eng: saved, err: err}
+		})
 	}
+	changed := ef.f.ChangedKeys()
+	if len(changed) == 0 {
+		m.form = nil
+		return m.info("Nothing to save: " + ef.editing.Name + " is unchanged.")
+	}
+	before := *ef.editing
+	after := apply(before, ef.f.Values(), changed)
+	ef.saving = true
+	return common.Send(Address, func() tea.Msg {
+		saved, err := c.Store.UpdateEngagement(c.Ctx, before, after)
+		return savedMsg{eng: saved, fields: changed, err: err}
+	})
 }
 
 func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
-	if m.form != nil {
-		m.form.saving = false
+	if m.form == nil {
+		return m.load()
 	}
+	m.form.saving = false
 	if msg.err != nil {
 		// The form stays open with everything typed.
-		return common.ErrCmd(msg.err)
+		var ve *assessments.ValidationError
+		if errors.As(msg.err, &ve) {
+			return m.form.f.SetError(ve.Field, ve.Message)
+		}
+		return common.ErrCmd(fmt.Errorf("could not save %s: %w", nameOr(m.form.f.Value(fName)), msg.err))
 	}
 	m.form = nil
+	m.pendingKeep = msg.eng.ID
 	if msg.created {
+		// The new engagement opens at once; its header names it.
+		m.away = true
 		eng := msg.eng
-		return tea.Batch(m.load(), common.InfoCmd("Created "+eng.Name),
-			func() tea.Msg { return common.OpenEngagementMsg{Engagement: eng} })
+		return tea.Batch(m.load(), func() tea.Msg { return common.OpenEngagementMsg{Engagement: eng} })
 	}
-	return tea.Batch(m.load(), common.InfoCmd("Saved "+msg.eng.Name))
+	return tea.Batch(m.load(), m.info("Saved "+msg.eng.Name+": "+fieldList(msg.fields)+"."))
 }
 
-func (f *form) view(st *common.Styles, w, h int) string {
-	var b strings.Builder
-	title := "New engagement"
-	if f.editing != nil {
-		title = "Edit engagement"
+func nameOr(name string) string {
+	if strings.TrimSpace(name) == "" {
+		return "the engagement"
 	}
-	b.WriteString(st.Title.Render(title) + "\n\n")
-	for i, name := range formFields {
-		label := common.Pad(formLabels[name], 20)
-		if i == f.focus {
-			label = st.Accent.Render("› " + label)
-		} else {
-			label = st.Label.Render("  " + label)
-		}
-		var val string
-		switch name {
-		case "scope":
-			val = f.scope.View()
-			if i != f.focus {
-				val = common.Truncate(common.OneLine(f.scope.Value()), max(10, w-24))
-			}
-		case "standards":
-			var rows []string
-			for j, c := range f.catalogs {
-				box := "[ ]"
-				if f.chosen[c.ID] {
-					box = "[x]"
-				}
-				row := box + " " + c.Name
-				if i == f.focus && j == f.stdCursor {
-					row = st.Selected.Render(row)
-				}
-				rows = append(rows, row)
-			}
-			val = strings.Join(rows, "\n"+strings.Repeat(" ", 22))
-		default:
-			val = f.inputs[name].View()
-		}
-		b.WriteString(label + val + "\n")
-		if msg := f.errs[name]; msg != "" {
-			b.WriteString(strings.Repeat(" ", 22) + st.Error.Render("✗ "+msg) + "\n")
-		}
-	}
-	b.WriteString("\n")
-	if f.asking {
-		b.WriteString(st.Warn.Render("You have unsaved changes: s save · d discard · esc keep editing"))
-	} else if f.saving {
-		b.WriteString(st.Muted.Render("Saving…"))
-	} else {
-		b.WriteString(st.Muted.Render("ctrl+s saves · tab next field · space toggles a standard · esc leaves"))
-	}
-	return b.String()
+	return name
 }
 
-// deleteConfirm asks for the engagement's name before deleting it.
-type deleteConfirm struct {
-	eng   assessments.Engagement
-	input textinput.Model
-	err   string
+var fieldWords = map[string]string{
+	fName: "name", fOrganisation: "organisation", fScope: "scope", fStandards: "standards",
+	fLead: "lead", fStart: "start date", fEnd: "end date", fStatus: "status",
 }
 
-type deletedMsg struct {
-	name string
-	err  error
-}
-
-func newDeleteConfirm(e assessments.Engagement) *deleteConfirm {
-	in := textinput.New()
-	in.Prompt = "› "
-	in.CharLimit = assessments.MaxNameLen
-	return &deleteConfirm{eng: e, input: in}
-}
-
-func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
-	d := m.confirm
-	switch msg.String() {
-	case "esc":
-		m.confirm = nil
-		return nil
-	case "enter":
-		if d.input.Value() != d.eng.Name {
-			d.err = "The name does not match; nothing was deleted."
-			return nil
-		}
-		m.confirm = nil
-		c, e := m.c, d.eng
-		return func() tea.Msg { return deletedMsg{name: e.Name, err: c.Store.DeleteEngagement(c.Ctx, e.ID)} }
+// fieldList names the saved fields: "lead", "lead and end date", "name, lead and status".
+func fieldList(keys []string) string {
+	words := make([]string, 0, len(keys))
+	for _, k := range keys {
+		words = append(words, fieldWords[k])
 	}
-	var cmd tea.Cmd
-	d.input, cmd = d.input.Update(msg)
-	d.err = ""
-	return cmd
+	switch len(words) {
+	case 0:
+		return "nothing changed"
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
-func (d *deleteConfirm) view(st *common.Styles, w int) string {
-	s := st.Error.Render("Delete "+common.OneLine(d.eng.Name)+" and everything in it?") + "\n" +
-		st.Muted.Render("Type its name exactly and press enter; esc cancels.") + "\n" + d.input.View()
-	if d.err != "" {
-		s += "\n" + st.Error.Render(d.err)
+func (ef *engForm) keyMap() help.KeyMap { return ef.f.KeyMap() }
+
+func (ef *engForm) view(st *common.Styles) string {
+	title := st.Title.Render("New engagement")
+	if ef.editing != nil {
+		title = st.Title.Render("Edit engagement") + st.Muted.Render(" · "+common.OneLine(ef.editing.Name))
 	}
-	return s
+	if ef.saving {
+		title += st.Muted.Render("  saving…")
+	}
+	return common.Truncate(title, max(20, ef.width)) + "\n\n" + ef.f.View()
 }

@@ -5,46 +5,54 @@ package home
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/sahilm/fuzzy"
+	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/assessments"
-	"github.com/annex-grc/annex/store/demo"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
 )
+
+// Address is where the home screen's results and dialog answers are delivered.
+const Address = "home"
 
 // item is one engagement with its readiness per standard.
 type item struct {
 	eng       assessments.Engagement
 	readiness map[string]assessments.Readiness
-}
-
-type keyMap struct {
-	common.KeyMap
-	Demo key.Binding
+	hay       string // name and organisation, folded for the filter
 }
 
 // Model is the home screen.
 type Model struct {
-	c      *common.Common
-	keys   keyMap
-	items  []item
-	shown  []int // indexes into items after the filter
-	cursor int
-	offset int
+	c     *common.Common
+	keys  keyMap
+	items []item
+	shown []int // indexes into items that pass the filter
+	list  cursor
+
 	loaded bool
 	seq    int
 
 	filter    textinput.Model
-	filtering bool
+	filtering bool // the filter has the keyboard
 
-	form    *form
-	confirm *deleteConfirm
-	busy    string
+	form     *engForm
+	deleting *assessments.Engagement // the engagement the delete dialog names
+	busy     string
+
+	// away is set when home opened an engagement and cleared when it has the keyboard
+	// again: a confirmation that arrives meanwhile belongs to home, not to the screen on top.
+	away bool
+
+	// pendingKeep is the engagement the cursor goes to when the list next loads (one just
+	// created, saved or added).
+	pendingKeep string
 
 	welcomeChoice int
 	width, height int
@@ -56,19 +64,31 @@ func New(c *common.Common) *Model {
 	fi.Prompt = "/ "
 	fi.Placeholder = "name or organisation"
 	fi.CharLimit = 200
-	return &Model{c: c, filter: fi, keys: keyMap{KeyMap: c.Keys,
-		Demo: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "add demo engagement"))}}
+	st := fi.Styles()
+	st.Cursor.Blink = false
+	fi.SetStyles(st)
+	m := &Model{c: c, filter: fi, keys: newKeyMap(c.Keys)}
+	m.fitFilter()
+	return m
 }
+
+// fitFilter sizes the filter input to its text (without a width the input draws one letter
+// of its placeholder; with a fixed one it pads the count away from the text).
+func (m *Model) fitFilter() {
+	if v := m.filter.Value(); v != "" {
+		m.filter.SetWidth(utf8.RuneCountInString(v) + 1)
+		return
+	}
+	m.filter.SetWidth(utf8.RuneCountInString(m.filter.Placeholder))
+}
+
+// Address names the screen for addressed results.
+func (m *Model) Address() string { return Address }
 
 type loadedMsg struct {
 	seq   int
 	items []item
 	err   error
-}
-
-type demoDoneMsg struct {
-	eng assessments.Engagement
-	err error
 }
 
 // Init loads the engagements.
@@ -77,7 +97,7 @@ func (m *Model) Init() tea.Cmd { return m.load() }
 func (m *Model) load() tea.Cmd {
 	m.seq++
 	seq, c := m.seq, m.c
-	return func() tea.Msg {
+	return common.Send(Address, func() tea.Msg {
 		engs, err := c.Store.Engagements(c.Ctx)
 		if err != nil {
 			return loadedMsg{seq: seq, err: err}
@@ -88,7 +108,7 @@ func (m *Model) load() tea.Cmd {
 		}
 		items := make([]item, 0, len(engs))
 		for _, e := range engs {
-			it := item{eng: e, readiness: map[string]assessments.Readiness{}}
+			it := item{eng: e, readiness: map[string]assessments.Readiness{}, hay: fold(e.Name + " " + e.Organisation)}
 			for _, std := range e.Standards {
 				if cat, ok := c.Catalogs.Get(std); ok {
 					it.readiness[std] = assessments.ReadinessFromCounts(len(cat.Requirements), counts[e.ID][std])
@@ -97,91 +117,70 @@ func (m *Model) load() tea.Cmd {
 			items = append(items, it)
 		}
 		return loadedMsg{seq: seq, items: items}
-	}
-}
-
-func (m *Model) addDemo() tea.Cmd {
-	if m.busy != "" {
-		return nil
-	}
-	m.busy = "Adding the demo engagement…"
-	c := m.c
-	return func() tea.Msg {
-		e, err := demo.Create(c.Ctx, c.Store, c.Catalogs, demo.Options{})
-		return demoDoneMsg{eng: e, err: err}
-	}
+	})
 }
 
 // UnsavedWork: the engagement form is saved only with ctrl+s, so a changed form is at risk.
 func (m *Model) UnsavedWork() string {
-	if m.form != nil && m.form.dirty() {
+	if m.form != nil && m.form.f.Changed() {
 		return "the engagement form"
 	}
 	return ""
 }
 
-// Capturing is true while the filter, a form or the delete confirmation has the keyboard.
-func (m *Model) Capturing() bool { return m.filtering || m.form != nil || m.confirm != nil }
+// Capturing is true while the filter or the engagement form has the keyboard.
+func (m *Model) Capturing() bool { return m.filtering || m.form != nil }
 
 // SetSize sets the drawing area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	if m.form != nil {
-		m.form.setWidth(w)
+		m.form.setSize(w, h)
 	}
+	m.list.clamp(len(m.shown), m.rows())
 }
 
-// KeyMap lists the keys of the current state.
-func (m *Model) KeyMap() help.KeyMap {
-	k := m.keys
-	switch {
-	case m.form != nil:
-		return m.form.keyMap()
-	case m.confirm != nil:
-		return common.HelpMap{Short: []key.Binding{k.Confirm, k.Cancel}}
-	case len(m.items) == 0:
-		return common.HelpMap{Short: []key.Binding{k.Up, k.Down, k.Open, k.New, k.Demo, k.Quit},
-			Full: [][]key.Binding{{k.Up, k.Down, k.Open}, {k.New, k.Demo, k.Quit}}}
-	}
-	return common.HelpMap{
-		Short: []key.Binding{k.Up, k.Down, k.Open, k.New, k.Edit, k.Delete, k.Filter, k.Back},
-		Full:  [][]key.Binding{{k.Up, k.Down, k.Home, k.End, k.Open}, {k.New, k.Edit, k.Delete, k.Demo}, {k.Filter, k.Back, k.Quit}},
-	}
-}
+// rows is how many engagements fit: each takes three lines under a four-line header.
+func (m *Model) rows() int { return max(1, (m.height-4)/3) }
 
-func (m *Model) applyFilter() {
-	keep := -1
-	if m.cursor < len(m.shown) {
-		keep = m.shown[m.cursor]
-	}
+// filtered is true while a filter narrows the list (typed or kept).
+func (m *Model) filtered() bool { return strings.TrimSpace(m.filter.Value()) != "" }
+
+// applyFilter recomputes the shown rows, keeping the cursor on the engagement keepID when
+// it is still shown (the first row otherwise).
+func (m *Model) applyFilter(keepID string) {
+	words := strings.Fields(fold(m.filter.Value()))
 	m.shown = m.shown[:0]
-	q := strings.TrimSpace(m.filter.Value())
-	if q == "" {
-		for i := range m.items {
+	for i, it := range m.items {
+		if matches(it.hay, words) {
 			m.shown = append(m.shown, i)
 		}
-	} else {
-		src := make([]string, len(m.items))
-		for i, it := range m.items {
-			src[i] = it.eng.Name + " " + it.eng.Organisation
-		}
-		for _, f := range fuzzy.Find(q, src) {
-			m.shown = append(m.shown, f.Index)
-		}
 	}
-	m.cursor = 0
+	m.list.cur = 0
 	for i, idx := range m.shown {
-		if idx == keep {
-			m.cursor = i
+		if m.items[idx].eng.ID == keepID {
+			m.list.cur = i
+			break
 		}
 	}
+	m.list.clamp(len(m.shown), m.rows())
 }
 
+func matches(hay string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// current is the engagement under the cursor; false when no row is shown.
 func (m *Model) current() (item, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.shown) {
+	if m.list.cur < 0 || m.list.cur >= len(m.shown) {
 		return item{}, false
 	}
-	return m.items[m.shown[m.cursor]], true
+	return m.items[m.shown[m.list.cur]], true
 }
 
 // Update handles one message.
@@ -192,44 +191,87 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
-			return m, common.ErrCmd(msg.err)
+			return m, common.ErrCmd(fmt.Errorf("read the engagements: %w", msg.err))
 		}
+		keep := m.pendingKeep
+		m.pendingKeep = ""
+		if keep == "" {
+			keep = m.currentID()
+		}
+		row := m.list.cur
 		m.items, m.loaded = msg.items, true
-		m.applyFilter()
+		m.applyFilter(keep)
+		if keep != "" && m.currentID() != keep {
+			// The engagement is gone (deleted here or elsewhere): stay at the same row.
+			m.list.cur = row
+			m.list.clamp(len(m.shown), m.rows())
+		}
 		return m, nil
 	case demoDoneMsg:
 		m.busy = ""
 		if msg.err != nil {
-			return m, tea.Batch(common.ErrCmd(msg.err), m.load())
+			return m, tea.Batch(common.ErrCmd(fmt.Errorf("could not add the demo engagement: %w", msg.err)), m.load())
 		}
-		return m, tea.Batch(m.load(), common.InfoCmd("Added the demo engagement "+msg.eng.Name))
+		m.pendingKeep = msg.eng.ID
+		return m, tea.Batch(m.load(), m.info("Added the demo engagement "+msg.eng.Name+"."))
+	case addDemoMsg:
+		return m, m.addDemo()
 	case savedMsg:
 		return m, m.handleSaved(msg)
-	case deletedMsg:
-		if msg.err != nil {
-			return m, common.ErrCmd(msg.err)
+	case common.PeopleMsg:
+		if m.form != nil {
+			m.form.f.SetPeople(msg.Names)
 		}
-		return m, tea.Batch(m.load(), common.InfoCmd("Deleted "+msg.name))
+		return m, nil
+	case dialog.SubmitMsg:
+		if msg.ID == deleteDialogID {
+			return m, m.submitDelete(msg.Values)
+		}
+		return m, nil
+	case deletedMsg:
+		return m, m.handleDeleted(msg)
 	case common.DataChangedMsg:
+		m.away = false
 		return m, m.load()
 	case tea.KeyPressMsg:
+		m.away = false
 		return m, m.handleKey(msg)
-	}
-	if m.form != nil {
-		return m, m.form.update(msg)
-	}
-	if m.confirm != nil {
-		var cmd tea.Cmd
-		m.confirm.input, cmd = m.confirm.input.Update(msg)
-		return m, cmd
-	}
-	if m.filtering {
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		m.applyFilter()
-		return m, cmd
+	case tea.PasteMsg:
+		m.away = false
+		return m, m.paste(msg)
 	}
 	return m, nil
+}
+
+// currentID is the id of the engagement under the cursor, "" when none.
+func (m *Model) currentID() string {
+	if it, ok := m.current(); ok {
+		return it.eng.ID
+	}
+	return ""
+}
+
+// info is a confirmation for the status line, dropped when another screen is on top.
+func (m *Model) info(text string) tea.Cmd {
+	if m.away {
+		return nil
+	}
+	return common.InfoCmd(text)
+}
+
+func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
+	switch {
+	case m.form != nil:
+		_, cmd := m.form.f.Update(msg)
+		return cmd
+	case m.filtering:
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Update(tea.PasteMsg{Content: common.OneLine(msg.Content)})
+		m.applyFilter(m.currentID())
+		m.fitFilter()
+		return cmd
+	}
+	return nil
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -237,58 +279,39 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.form != nil:
 		return m.formKey(msg)
-	case m.confirm != nil:
-		return m.confirmKey(msg)
 	case m.filtering:
-		switch msg.String() {
-		case "enter", "tab", "down", "up":
-			m.filtering = false
-			m.filter.Blur()
-			return nil
-		case "esc":
-			m.filtering = false
-			m.filter.Blur()
-			m.filter.SetValue("")
-			m.applyFilter()
-			return nil
-		}
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		m.applyFilter()
-		return cmd
-	}
-	if m.loaded && len(m.items) == 0 {
-		switch {
-		case key.Matches(msg, k.Up):
-			m.welcomeChoice = 0
-		case key.Matches(msg, k.Down):
-			m.welcomeChoice = 1
-		case key.Matches(msg, k.Open):
-			if m.welcomeChoice == 0 {
-				return m.addDemo()
-			}
-			return m.openForm(nil)
-		case key.Matches(msg, k.Demo):
-			return m.addDemo()
-		case key.Matches(msg, k.New):
-			return m.openForm(nil)
-		case key.Matches(msg, k.Back):
-			return func() tea.Msg { return common.BackMsg{} }
+		return m.filterKey(msg)
+	case !m.loaded:
+		if key.Matches(msg, k.Quit) {
+			return quit
 		}
 		return nil
+	case len(m.items) == 0:
+		return m.welcomeKey(msg)
 	}
+	rows := m.rows()
 	switch {
+	case m.filtered() && key.Matches(msg, k.ClearFilter):
+		m.filter.SetValue("")
+		m.fitFilter()
+		m.applyFilter(m.currentID())
 	case key.Matches(msg, k.Up):
-		m.cursor = max(0, m.cursor-1)
+		m.list.move(-1, len(m.shown), rows)
 	case key.Matches(msg, k.Down):
-		m.cursor = min(len(m.shown)-1, m.cursor+1)
+		m.list.move(1, len(m.shown), rows)
+	case key.Matches(msg, k.PageUp):
+		m.list.move(-rows, len(m.shown), rows)
+	case key.Matches(msg, k.PageDown):
+		m.list.move(rows, len(m.shown), rows)
 	case key.Matches(msg, k.Home):
-		m.cursor = 0
+		m.list.move(-len(m.shown), len(m.shown), rows)
 	case key.Matches(msg, k.End):
-		m.cursor = max(0, len(m.shown)-1)
+		m.list.move(len(m.shown), len(m.shown), rows)
 	case key.Matches(msg, k.Open):
 		if it, ok := m.current(); ok {
-			return func() tea.Msg { return common.OpenEngagementMsg{Engagement: it.eng} }
+			m.away = true
+			e := it.eng
+			return func() tea.Msg { return common.OpenEngagementMsg{Engagement: e} }
 		}
 	case key.Matches(msg, k.New):
 		return m.openForm(nil)
@@ -299,94 +322,188 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Delete):
 		if it, ok := m.current(); ok {
-			m.confirm = newDeleteConfirm(it.eng)
-			return m.confirm.input.Focus()
+			return m.openDelete(it.eng)
 		}
 	case key.Matches(msg, k.Demo):
-		return m.addDemo()
+		return m.askDemo()
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
 		return m.filter.Focus()
-	case key.Matches(msg, k.Back):
-		return func() tea.Msg { return common.BackMsg{} }
+	case key.Matches(msg, k.Quit):
+		return quit
 	}
 	return nil
+}
+
+func quit() tea.Msg { return common.BackMsg{} }
+
+// filterKey: typed text narrows the list as it is typed; ↑/↓ move in what is left.
+func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	rows := m.rows()
+	switch {
+	case key.Matches(msg, k.FilterCancel):
+		m.filtering = false
+		m.filter.Blur()
+		m.filter.SetValue("")
+		m.fitFilter()
+		m.applyFilter(m.currentID())
+		return nil
+	case key.Matches(msg, k.FilterDone):
+		m.filtering = false
+		m.filter.Blur()
+		return nil
+	case key.Matches(msg, k.FilterUp):
+		m.list.move(-1, len(m.shown), rows)
+		return nil
+	case key.Matches(msg, k.FilterDown):
+		m.list.move(1, len(m.shown), rows)
+		return nil
+	}
+	before := m.filter.Value()
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	if m.filter.Value() != before {
+		m.applyFilter(m.currentID())
+		m.fitFilter()
+	}
+	return cmd
+}
+
+func (m *Model) welcomeKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.welcomeChoice = 0
+	case key.Matches(msg, k.Down):
+		m.welcomeChoice = 1
+	case key.Matches(msg, k.Open):
+		if m.welcomeChoice == 0 {
+			return m.addDemo()
+		}
+		return m.openForm(nil)
+	case key.Matches(msg, k.Demo):
+		return m.askDemo()
+	case key.Matches(msg, k.New):
+		return m.openForm(nil)
+	case key.Matches(msg, k.Quit):
+		return quit
+	}
+	return nil
+}
+
+// KeyMap lists the keys of the current state, the ones that matter most first.
+func (m *Model) KeyMap() help.KeyMap {
+	k := m.keys
+	switch {
+	case m.form != nil:
+		return m.form.keyMap()
+	case m.filtering:
+		b := []key.Binding{k.FilterDone, k.FilterCancel, k.FilterDown, k.FilterUp}
+		return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
+	case !m.loaded:
+		return common.HelpMap{Short: []key.Binding{k.Quit}, Full: [][]key.Binding{{k.Quit}}}
+	case len(m.items) == 0:
+		open := withHelp(k.Open, "enter", "choose")
+		return common.HelpMap{Short: []key.Binding{open, k.Demo, k.New, k.Up, k.Down, k.Quit},
+			Full: [][]key.Binding{{open, k.Demo, k.New}, {k.Up, k.Down, k.Quit}}}
+	}
+	clear := k.ClearFilter
+	clear.SetEnabled(m.filtered())
+	short := []key.Binding{k.Open, k.New, k.Filter, k.Edit, k.Delete, k.Quit}
+	if m.filtered() {
+		short = []key.Binding{k.Open, clear, k.Edit, k.Delete, k.New, k.Quit} // fits 80 columns
+	}
+	return common.HelpMap{
+		Short: short,
+		Full: [][]key.Binding{{k.Open, k.New, k.Edit, k.Delete, k.Demo},
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+			{k.Filter, clear, k.Quit}},
+	}
 }
 
 // View draws the welcome, the list, or the open form.
 func (m *Model) View() string {
 	st := m.c.Styles
 	if m.form != nil {
-		return m.form.view(m.c.Styles, m.width, m.height)
+		return m.form.view(st)
 	}
-	var b strings.Builder
-	b.WriteString(st.Title.Render("annex") + st.Muted.Render("  ISO/IEC 27001 · ISO/IEC 42001 workbench · "+common.OneLine(common.ShortPath(m.c.Store.Path()))) + "\n\n")
-	if !m.loaded {
-		b.WriteString(st.Muted.Render("Loading…"))
-		return b.String()
+	w := max(20, m.width)
+	lines := []string{common.Truncate(st.Title.Render("annex")+st.Muted.Render("  ISO/IEC 27001 · ISO/IEC 42001 workbench · "+common.OneLine(common.ShortPath(m.c.Store.Path()))), w), ""}
+	switch {
+	case !m.loaded:
+		lines = append(lines, st.Muted.Render("Loading…"))
+	case len(m.items) == 0:
+		if m.busy != "" {
+			lines = append(lines, st.Info.Render(m.busy), "")
+		}
+		lines = append(lines, m.welcomeLines(w)...)
+	default:
+		lines = append(lines, m.headerLine(w), "")
+		lines = append(lines, m.listLines(w)...)
 	}
-	if m.busy != "" {
-		b.WriteString(st.Info.Render(m.busy) + "\n\n")
-	}
-	if len(m.items) == 0 {
-		b.WriteString(m.welcomeView())
-		return b.String()
-	}
-	if m.confirm != nil {
-		b.WriteString(m.confirm.view(st, m.width) + "\n\n")
-	} else if m.filtering || m.filter.Value() != "" {
-		b.WriteString(m.filter.View() + "\n\n")
-	} else {
-		b.WriteString(st.Header.Render(fmt.Sprintf("Engagements (%d)", len(m.items))) + "\n\n")
-	}
-	b.WriteString(m.listView())
-	return b.String()
+	return strings.Join(lines, "\n")
 }
 
-func (m *Model) welcomeView() string {
+// headerLine is the count, the filter being typed or kept, or the work in progress.
+func (m *Model) headerLine(w int) string {
 	st := m.c.Styles
-	var b strings.Builder
-	b.WriteString(st.Header.Render("Welcome to annex.") + "\n\n")
-	b.WriteString("This workspace has no engagement yet. An engagement is one client and scope, with\n")
-	b.WriteString("ISO/IEC 27001:2022, ISO/IEC 42001:2023, or both in scope. Everything you type is saved at once.\n\n")
+	if m.busy != "" {
+		return common.Truncate(st.Info.Render(m.busy), w)
+	}
+	total := len(m.items)
+	if !m.filtering && !m.filtered() {
+		return st.Header.Render(common.Count(total, "engagement", "engagements"))
+	}
+	count := fmt.Sprintf("  %d of %s", len(m.shown), common.Count(total, "engagement", "engagements"))
+	in := m.filter.View()
+	if !m.filtering {
+		in = st.Accent.Render("/ " + common.OneLine(m.filter.Value()))
+		count += " · esc clears the filter"
+	}
+	return common.Truncate(in+st.Muted.Render(count), w)
+}
+
+func (m *Model) welcomeLines(w int) []string {
+	st := m.c.Styles
+	// A readable measure on a wide terminal.
+	wrap := func(s string) []string { return strings.Split(lipgloss.Wrap(s, min(w, 88), " "), "\n") }
+	out := []string{st.Header.Render("Welcome to annex."), ""}
+	out = append(out, wrap("This workspace has no engagement yet. An engagement is one client and scope, with "+
+		"ISO/IEC 27001:2022, ISO/IEC 42001:2023, or both in scope. Everything you type is saved at once.")...)
+	out = append(out, "")
 	choices := []string{
 		"Load the demo engagement (Medivance Health, a fictional health-tech company)",
 		"Create a new engagement",
 	}
 	for i, ch := range choices {
+		ch = common.Truncate(ch, w-2)
 		if i == m.welcomeChoice {
-			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(ch) + "\n")
+			out = append(out, st.Cursor.Render("› ")+st.Selected.Render(ch))
 		} else {
-			b.WriteString("  " + ch + "\n")
+			out = append(out, "  "+ch)
 		}
 	}
-	b.WriteString("\n" + st.Muted.Render("enter chooses · n new engagement · D demo · ctrl+c quits"))
-	return b.String()
+	return out
 }
 
-func (m *Model) listView() string {
+// listLines draws the rows in view: three lines each (name, details, a gap).
+func (m *Model) listLines(w int) []string {
 	st := m.c.Styles
-	rowsAvail := max(1, (m.height-5)/3)
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rowsAvail {
-		m.offset = m.cursor - rowsAvail + 1
-	}
-	var b strings.Builder
 	if len(m.shown) == 0 {
-		b.WriteString(st.Muted.Render("No engagement matches the filter."))
+		return []string{st.Muted.Render(common.Truncate("No engagement matches the filter; backspace widens it, esc clears it.", w))}
 	}
-	for i := m.offset; i < len(m.shown) && i < m.offset+rowsAvail; i++ {
+	l := m.list
+	l.clamp(len(m.shown), m.rows()) // a copy: View changes nothing
+	end := min(len(m.shown), l.off+m.rows())
+	out := make([]string, 0, 3*(end-l.off))
+	for i := l.off; i < end; i++ {
 		it := m.items[m.shown[i]]
-		sel := i == m.cursor
-		name := common.OneLine(it.eng.Name)
-		org := common.OneLine(it.eng.Organisation)
-		line1 := common.Truncate(name, m.width-4)
-		if sel {
-			line1 = st.Cursor.Render("› ") + st.Selected.Render(line1)
+		name := common.Truncate(common.OneLine(it.eng.Name), w-2)
+		if i == l.cur {
+			name = st.Cursor.Render("› ") + st.Selected.Render(name)
 		} else {
-			line1 = "  " + st.Bold.Render(line1)
+			name = "  " + st.Bold.Render(name)
 		}
 		var parts []string
 		for _, std := range it.eng.Standards {
@@ -397,12 +514,70 @@ func (m *Model) listView() string {
 			}
 			parts = append(parts, fmt.Sprintf("%s %s %s", short, st.Bar(r.Percent(), 10), common.Percent(r.Percent())))
 		}
-		meta := org
+		meta := common.OneLine(it.eng.Organisation)
 		if it.eng.Status != "" && it.eng.Status != assessments.EngagementActive {
-			meta += " · " + strings.ReplaceAll(string(it.eng.Status), "_", " ")
+			meta = strings.TrimPrefix(meta+" · "+statusLabel(it.eng.Status), " · ")
 		}
-		line2 := "    " + st.Muted.Render(common.Truncate(meta, m.width/3)) + "  " + strings.Join(parts, "   ")
-		b.WriteString(line1 + "\n" + common.Truncate(line2, m.width) + "\n\n")
+		details := "    " + st.Muted.Render(common.Truncate(meta, max(10, w/3))) + "  " + strings.Join(parts, "   ")
+		out = append(out, name, common.Truncate(details, w), "")
 	}
-	return b.String()
+	if end < len(m.shown) || l.off > 0 {
+		out = append(out, st.Subtle.Render(common.Truncate(fmt.Sprintf("%d–%d of %d", l.off+1, end, len(m.shown)), w)))
+	}
+	return out
+}
+
+// statusLabel is an engagement status in words.
+func statusLabel(s assessments.EngagementStatus) string {
+	for _, o := range statusOptions {
+		if o.Value == string(s) {
+			return o.Label
+		}
+	}
+	return strings.ReplaceAll(string(s), "_", " ")
+}
+
+// fold is text as the filter and the delete confirmation compare it: lower case, any dash
+// as "-", spaces collapsed.
+func fold(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\ufe58', '\ufe63', '\uff0d':
+			return '-'
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}
+
+// cursor is a list position: cur is the selected row, off the first row drawn. Both stay
+// in range for any number of rows, zero included.
+type cursor struct{ cur, off int }
+
+// clamp brings cur and off into range for n rows of which rows fit.
+func (l *cursor) clamp(n, rows int) {
+	rows = max(1, rows)
+	if n <= 0 {
+		l.cur, l.off = 0, 0
+		return
+	}
+	l.cur = max(0, min(n-1, l.cur))
+	if l.cur < l.off {
+		l.off = l.cur
+	}
+	if l.cur >= l.off+rows {
+		l.off = l.cur - rows + 1
+	}
+	l.off = max(0, min(l.off, n-rows))
+}
+
+// move goes d rows down (up when negative), stopping at the ends.
+func (l *cursor) move(d, n, rows int) {
+	l.cur += d
+	l.clamp(n, rows)
+}
+
+func withHelp(b key.Binding, k, desc string) key.Binding {
+	b.SetHelp(k, desc)
+	return b
 }
