@@ -347,8 +347,13 @@ func checkManifest(mb []byte, m Manifest, byName map[string]*zip.File) []Problem
 		}
 	}
 	// data.json says who the pack is about; the manifest must say the same.
-	if f, ok := byName["data.json"]; ok {
-		if b, err := readEntry(f, MaxJSONSize); err == nil {
+	if f, ok := byName["data.json"]; !ok {
+		out = append(out, Problem{Path: "data.json", Kind: Missing, Detail: "the manifest's engagement cannot be checked without it"})
+	} else {
+		b, err := readEntry(f, MaxJSONSize)
+		if err != nil {
+			bad("data.json", "it cannot be read to check the manifest's engagement: "+err.Error())
+		} else {
 			var doc struct {
 				Engagement struct {
 					ID           string   `json:"id"`
@@ -357,7 +362,9 @@ func checkManifest(mb []byte, m Manifest, byName map[string]*zip.File) []Problem
 					Standards    []string `json:"standards"`
 				} `json:"engagement"`
 			}
-			if json.Unmarshal(b, &doc) == nil {
+			if err := json.Unmarshal(b, &doc); err != nil {
+				bad("data.json", "it cannot be read to check the manifest's engagement: "+jsonProblem(b, err))
+			} else {
 				e := doc.Engagement
 				for _, c := range [][3]string{{"id", e.ID, m.Engagement.ID}, {"name", e.Name, m.Engagement.Name},
 					{"organisation", e.Organisation, m.Engagement.Organisation},
