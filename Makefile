@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X main.version=$(VERSION)
 export CGO_ENABLED := 0
 
-.PHONY: all build run test unit e2e bench lint fmt demo clean
+.PHONY: all build run test unit e2e bench fuzz fuzz-short lint fmt demo clean
 
 all: build
 
@@ -17,10 +17,12 @@ build:
 run: build
 	./$(BIN)
 
-## test: everything: vet, gofmt check, a cgo-free build, unit, store, TUI and end-to-end tests (needs tmux)
+## test: everything: vet, gofmt check, a cgo-free build, unit, store, TUI and end-to-end tests (needs tmux),
+## and every fuzz target for a few seconds
 test: lint
 	$(GO) build ./...
 	$(GO) test -count=1 -timeout 30m ./...
+	$(MAKE) --no-print-directory fuzz-short
 
 ## unit: the tests without the tmux end-to-end journeys
 unit:
@@ -33,6 +35,21 @@ e2e:
 ## bench: the hot-path benchmarks (numbers go into docs/BENCHMARKS.md)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The fuzz targets: package and target, one per parser of outside input (docs/RELIABILITY.md).
+FUZZ_TARGETS := ./catalogs:FuzzParseCustom ./auditpack:FuzzParseDocument ./auditpack:FuzzPack \
+	./assessments:FuzzDates ./assessments:FuzzEvidenceRefs ./store:FuzzOpenFile \
+	./auditpack:FuzzParseHistory ./auditpack:FuzzParseTrustedKeys
+FUZZTIME  ?= 10m
+FUZZSHORT ?= 5s
+
+## fuzz: run every fuzz target for FUZZTIME each (default 10m); crashers land in the package's testdata/fuzz
+fuzz:
+	@FUZZTIME=$(FUZZTIME) GO=$(GO) .ci/fuzz $(FUZZ_TARGETS)
+
+## fuzz-short: every fuzz target for FUZZSHORT each (CI; the seeds and crashers also run in plain go test)
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSHORT)
 
 ## lint: gofmt and go vet must be clean
 lint:

@@ -29,6 +29,9 @@ type Data struct {
 	Version string
 	// AbsolutePaths keeps the evidence files' full paths in the evidence index.
 	AbsolutePaths bool
+	// Chain is the end of the workspace's change history, read before the engagement so
+	// that it is a part of the history the pack's data already reflects.
+	Chain *store.ChainHead
 
 	Parts Parts
 }
@@ -42,6 +45,10 @@ func Load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID, 
 }
 
 func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID string, opt Options) (*Data, error) {
+	head, err := s.ChainHead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the end of the change history: %w", err)
+	}
 	e, err := s.Engagement(ctx, engagementID)
 	if err != nil {
 		return nil, err
@@ -58,7 +65,8 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 	if err != nil {
 		return nil, fmt.Errorf("read the time of the last change: %w", err)
 	}
-	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version, AbsolutePaths: opt.AbsolutePaths}
+	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version,
+		AbsolutePaths: opt.AbsolutePaths, Chain: &head}
 	if d.ChainID, err = s.HistoryChainID(ctx); err != nil {
 		return nil, err
 	}

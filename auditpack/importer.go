@@ -125,6 +125,9 @@ func ImportData(set *catalogs.Set, doc *Document) (store.ImportData, error) {
 	if err != nil {
 		return store.ImportData{}, err
 	}
+	if strings.TrimSpace(e.ID) == "" {
+		return store.ImportData{}, errors.New("engagement: it has no id, which every annex export carries")
+	}
 	if err := e.Validate(func(id string) bool { _, ok := set.Get(id); return ok }); err != nil {
 		var ve *assessments.ValidationError
 		if errors.As(err, &ve) && ve.Field == "standards" {

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/annex-grc/annex/store"
 )
 
 // ManifestName is the pack's table of contents; it lists every other file.
@@ -43,6 +45,10 @@ type Manifest struct {
 	Engagement    ManifestEngage `json:"engagement"`
 	LastChangeAt  string         `json:"last_change_at"`
 	Standards     []string       `json:"standards"`
+	// Chain is the end of the workspace's change history when the pack was made, so
+	// `annex log --verify --since PACK` can prove later that no row of it was cut or
+	// rewritten. Absent in packs made before annex recorded it.
+	Chain *store.ChainHead `json:"chain,omitempty"`
 	// History describes history.jsonl (absent in packs of version 1).
 	History *ManifestHistory `json:"history,omitempty"`
 	Files   []ManifestEntry  `json:"files"`
@@ -119,7 +125,8 @@ func newPack(d *Data, files []File) (*Pack, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	m := Manifest{Format: PackFormat, FormatVersion: PackFormatVersion, AnnexVersion: d.Version,
 		Engagement:   ManifestEngage{ID: d.Engagement.ID, Name: d.Engagement.Name, Organisation: d.Engagement.Organisation},
-		LastChangeAt: d.At.Format(time.RFC3339), Standards: nonNil(d.Engagement.Standards), History: historySummary(d), Files: []ManifestEntry{}}
+		LastChangeAt: d.At.Format(time.RFC3339), Standards: nonNil(d.Engagement.Standards), Chain: d.Chain, History: historySummary(d),
+		Files: []ManifestEntry{}}
 	seen := map[string]bool{}
 	for _, f := range files {
 		if _, err := CleanName(f.Path); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -93,9 +94,41 @@ func start(t *testing.T, w, h int, args ...string) *session {
 		if t.Failed() {
 			t.Logf("screen at failure:\n%s", s.screen())
 		}
+		// A closed terminal makes annex save and write its state as it ends: wait for it to
+		// end, so the temporary folder is not removed under it.
+		pids := s.annexPids()
 		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+		deadline := time.Now().Add(10 * time.Second)
+		for _, pid := range pids {
+			for time.Now().Before(deadline) {
+				if err := syscall.Kill(pid, 0); err != nil {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
 	})
 	return s
+}
+
+// annexPids lists the annex processes running under the session's pane (none once it ended).
+func (s *session) annexPids() []int {
+	out, err := exec.Command("tmux", "-L", s.socket, "display-message", "-p", "-t", "main", "#{pane_pid}").Output()
+	if err != nil {
+		return nil
+	}
+	var shell int
+	fmt.Sscanf(strings.TrimSpace(string(out)), "%d", &shell)
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
+	var pids []int
+	for _, f := range strings.Fields(string(b)) {
+		var pid int
+		fmt.Sscanf(f, "%d", &pid)
+		if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil && filepath.Base(exe) == "annex" {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
 
 func (s *session) tmux(args ...string) string {

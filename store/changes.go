@@ -134,7 +134,82 @@ func (s *Store) VerifyChain(ctx context.Context) (int, *ChainProblem, error) {
 		}
 		prev = c.Hash
 	}
+	// Rows cut from the end leave a sound chain; SQLite's counter of the history's row
+	// numbers (AUTOINCREMENT) still remembers the last one handed out.
+	var counter int64
+	err = s.h.QueryRowContext(ctx, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)").Scan(&counter)
+	if err != nil {
+		return len(all), nil, fmt.Errorf("read the history's row counter: %w", err)
+	}
+	var last int64
+	if len(all) > 0 {
+		last = all[len(all)-1].Seq
+	}
+	if counter > last {
+		return len(all), &ChainProblem{Seq: last + 1, Reason: fmt.Sprintf("the history's last rows are missing: rows up to %d were written, it ends at row %d (rows were cut from its end)", counter, last)}, nil
+	}
 	return len(all), nil, nil
+}
+
+// ChainHead is the end of the change history: how many rows it has and the hash of the
+// last one. A checkpoint or an audit pack keeps it, so that rows cut or rewritten later
+// show (VerifyChainSince).
+type ChainHead struct {
+	WorkspaceID string `json:"workspace_id"`
+	Length      int    `json:"length"`
+	Head        string `json:"head"`
+}
+
+// ChainHead reads the end of the change history.
+func (s *Store) ChainHead(ctx context.Context) (ChainHead, error) {
+	id, err := s.WorkspaceID(ctx)
+	if err != nil {
+		return ChainHead{}, err
+	}
+	h := ChainHead{WorkspaceID: id, Head: genesisHash}
+	err = s.h.QueryRowContext(ctx, "SELECT count(*), coalesce((SELECT hash FROM changes ORDER BY seq DESC LIMIT 1), ?) FROM changes", genesisHash).Scan(&h.Length, &h.Head)
+	if err != nil {
+		return ChainHead{}, fmt.Errorf("read change history: %w", err)
+	}
+	return h, nil
+}
+
+// VerifyChainSince checks the whole chain (VerifyChain) and that it still holds the head
+// recorded earlier at the same length: nothing of what the history held then was cut or
+// rewritten. A head of another workspace is refused.
+func (s *Store) VerifyChainSince(ctx context.Context, then ChainHead) (int, *ChainProblem, error) {
+	n, problem, err := s.VerifyChain(ctx)
+	if err != nil || problem != nil {
+		return n, problem, err
+	}
+	id, err := s.WorkspaceID(ctx)
+	if err != nil {
+		return n, nil, err
+	}
+	if then.WorkspaceID != "" && then.WorkspaceID != id {
+		return n, nil, fmt.Errorf("the checkpoint is of workspace %s, not of this one (%s)", then.WorkspaceID, id)
+	}
+	if then.Length < 0 || len(then.Head) != len(genesisHash) {
+		return n, nil, errors.New("the checkpoint has no usable chain head (length and 64-character hash)")
+	}
+	if then.Length > n {
+		return n, &ChainProblem{Seq: int64(n + 1), Reason: fmt.Sprintf("the history has %d rows, fewer than the %d it had at the checkpoint: rows were cut from its end", n, then.Length)}, nil
+	}
+	if then.Length == 0 {
+		if then.Head != genesisHash {
+			return n, nil, errors.New("the checkpoint's head does not fit an empty history")
+		}
+		return n, nil, nil
+	}
+	var seq int64
+	var hash string
+	if err := s.h.QueryRowContext(ctx, "SELECT seq, hash FROM changes ORDER BY seq LIMIT 1 OFFSET ?", then.Length-1).Scan(&seq, &hash); err != nil {
+		return n, nil, fmt.Errorf("read change history: %w", err)
+	}
+	if hash != then.Head {
+		return n, &ChainProblem{Seq: seq, Reason: fmt.Sprintf("row %d of the history is not the one the checkpoint recorded at length %d: the history was rewritten since", seq, then.Length)}, nil
+	}
+	return n, nil, nil
 }
 
 // LastChangeAt is the time of the newest change row ("" for an untouched workspace).

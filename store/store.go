@@ -4,13 +4,11 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/user"
@@ -42,7 +40,8 @@ type Options struct {
 	Author string
 	// Now is the clock; defaults to time.Now. Tests inject a fixed one.
 	Now func() time.Time
-	// ReadOnly opens without creating or migrating (for export and summary of a file one must not touch).
+	// ReadOnly opens without creating, migrating or writing anything: every write returns
+	// ErrReadOnly. A workspace that cannot be written is opened read-only without asking.
 	ReadOnly bool
 }
 
@@ -55,6 +54,10 @@ type Store struct {
 	path   string
 	author string
 	now    func() time.Time
+	// readOnly: every write returns ErrReadOnly (readOnlyWhy says why).
+	readOnly    bool
+	readOnlyWhy string
+	notices     []string
 }
 
 // Errors a caller may want to tell apart.
@@ -95,76 +98,183 @@ func DefaultPath() (string, error) {
 }
 
 // Open opens or creates the workspace at path and migrates it to the current schema.
-// A file that is not SQLite, or a workspace from a newer annex, is refused untouched.
+// What is at path is decided without writing a byte (probe): a file that is not SQLite,
+// another program's SQLite database, or a workspace from a newer annex is refused
+// untouched. A workspace that cannot be written (Options.ReadOnly, or a file or folder
+// without write permission) is opened read-only: every read works, every write returns
+// ErrReadOnly. Notices says what a person should know about the opening.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("workspace path %q contains '?' or '#'; choose a plain file name", path)
 	}
-	if err := prepareFile(path, opt.ReadOnly); err != nil {
+	latest := SchemaVersion()
+	kind, err := probe(ctx, path, latest)
+	if err != nil {
 		return nil, err
 	}
-	q := "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate"
-	if opt.ReadOnly {
-		q = "?mode=ro&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
-	} else {
-		q += "&_pragma=journal_mode(WAL)"
+	readOnly, why := opt.ReadOnly, ""
+	if readOnly {
+		why = "opened in read-only mode"
 	}
-	db, err := sql.Open("sqlite", path+q)
+	var notices []string
+	switch kind {
+	case kindMissing:
+		if readOnly {
+			return nil, fmt.Errorf("workspace %s does not exist", path)
+		}
+		if err := createFile(path); err != nil {
+			return nil, err
+		}
+	case kindEmpty, kindBlankDB:
+		what := "an empty file"
+		if kind == kindBlankDB {
+			what = "an empty SQLite database"
+		}
+		if readOnly {
+			return nil, fmt.Errorf("%s is %s, not a workspace yet; open it once without read-only mode to make it one", path, what)
+		}
+		if w := writable(path); w != "" {
+			return nil, fmt.Errorf("%s is %s that cannot become a workspace: %s", path, what, w)
+		}
+		n, err := adopt(path, what)
+		if err != nil {
+			return nil, err
+		}
+		notices = append(notices, n)
+	case kindWorkspace:
+		if !readOnly {
+			if w := writable(path); w != "" {
+				readOnly, why = true, w
+				notices = append(notices, fmt.Sprintf("%s is opened read-only: %s.", path, w))
+			}
+		}
+	}
+	if open := OpenToOthers(path); len(open) > 0 {
+		notices = append(notices, fmt.Sprintf("%s can be read by other users (mode %04o); 'annex doctor --fix' makes it owner-only (0600).",
+			path, Modes(path)[open[0]]))
+	}
+	var db *sql.DB
+	if readOnly {
+		db, err = openReadOnly(ctx, path)
+	} else {
+		db, err = sql.Open("sqlite", path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate&_pragma=journal_mode(WAL)")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", path, err)
 	}
-	s := &Store{db: db, h: db, path: path, author: opt.Author, now: opt.Now}
+	s := &Store{db: db, h: db, path: path, author: opt.Author, now: opt.Now, readOnly: readOnly, readOnlyWhy: why, notices: notices}
+	if readOnly {
+		s.h = readOnlyHandler{db, &readOnlyError{path, why}}
+	}
 	if s.author == "" {
 		s.author = DefaultAuthor()
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if err := s.migrate(ctx, opt.ReadOnly); err != nil {
+	if err := s.migrate(ctx, readOnly); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// prepareFile refuses what is not a workspace and creates a new one with mode 0600.
-func prepareFile(path string, readOnly bool) error {
-	st, err := os.Stat(path)
-	switch {
-	case err == nil && st.IsDir():
-		return fmt.Errorf("%s is a folder, not a workspace file", path)
-	case err == nil:
-		if st.Size() == 0 {
+// createFile creates a new, empty workspace file readable by its owner only.
+func createFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("cannot create the folder for workspace %s: %w", path, unwrapPathErr(err))
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
 			return nil
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			return fmt.Errorf("cannot read %s: %w", path, err)
-		}
-		defer f.Close()
-		head := make([]byte, len(sqliteHeader))
-		if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, []byte(sqliteHeader)) {
-			return fmt.Errorf("%s is %w: it is not a SQLite database, so annex left it alone", path, ErrNotWorkspace)
-		}
-		return nil
-	case errors.Is(err, fs.ErrNotExist):
-		if readOnly {
-			return fmt.Errorf("workspace %s does not exist", path)
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return fmt.Errorf("cannot create the folder for workspace %s: %w", path, err)
-		}
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			if errors.Is(err, fs.ErrExist) {
-				return nil
-			}
-			return fmt.Errorf("cannot create workspace %s: %w", path, err)
-		}
-		return f.Close()
-	default:
-		return fmt.Errorf("cannot use workspace %s: %w", path, err)
+		return fmt.Errorf("cannot create workspace %s: %w", path, unwrapPathErr(err))
 	}
+	return f.Close()
+}
+
+// adopt makes an empty file a workspace: owner-only first, and a notice saying so.
+func adopt(path, what string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("cannot use workspace %s: %w", path, unwrapPathErr(err))
+	}
+	was := st.Mode().Perm()
+	if was != 0o600 {
+		if err := os.Chmod(path, 0o600); err != nil {
+			return "", fmt.Errorf("cannot make %s owner-only: %w", path, unwrapPathErr(err))
+		}
+		return fmt.Sprintf("%s was %s: it is now an annex workspace, readable by you only (mode 0600, was %04o).", path, what, was), nil
+	}
+	return fmt.Sprintf("%s was %s: it is now an annex workspace (mode 0600).", path, what), nil
+}
+
+// sqliteURI is path as a SQLite file: URI, so that URI parameters (mode=ro) are honoured.
+func sqliteURI(path string) string {
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return "file:" + r.Replace(path)
+}
+
+// openReadOnly opens path with SQLite in read-only mode (a file: URI, so that mode=ro is
+// honoured) and checks that it can be read. A WAL workspace in a folder that cannot be
+// written, whose -shm file does not exist, cannot be opened that way; it is then opened as
+// immutable (no locks, no WAL): nobody can be writing it there anyway.
+func openReadOnly(ctx context.Context, path string) (*sql.DB, error) {
+	var last error
+	for _, params := range []string{"?mode=ro", "?mode=ro&immutable=1"} {
+		db, err := sql.Open("sqlite", sqliteURI(path)+params+"&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)")
+		if err != nil {
+			return nil, err
+		}
+		var n int
+		if last = db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); last == nil {
+			return db, nil
+		}
+		db.Close()
+		// SQLite cannot make the -shm of a WAL file in a folder it may not write: "unable
+		// to open", or "attempt to write a readonly database" (SQLITE_READONLY_DIRECTORY).
+		if !strings.Contains(last.Error(), "unable to open") && !strings.Contains(last.Error(), "readonly database") {
+			break
+		}
+	}
+	return nil, last
+}
+
+// openImmutable opens path read-only as immutable: no locks, no WAL, nothing created.
+func openImmutable(ctx context.Context, path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", sqliteURI(path)+"?mode=ro&immutable=1&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// ReadOnly reports whether the workspace was opened read-only; every write returns
+// ErrReadOnly then.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// ReadOnlyReason says why the workspace is read-only ("the file is not writable"), or "".
+func (s *Store) ReadOnlyReason() string { return s.readOnlyWhy }
+
+// Notices are what a person should know about how the workspace was opened: an empty file
+// made a workspace, files others can read, a workspace opened read-only because it cannot
+// be written. Commands print them on stderr.
+func (s *Store) Notices() []string { return append([]string(nil), s.notices...) }
+
+// readOnlyHandler refuses statements that write, before SQLite sees them.
+type readOnlyHandler struct {
+	*sql.DB
+	err error
+}
+
+func (h readOnlyHandler) ExecContext(context.Context, string, ...any) (sql.Result, error) {
+	return nil, h.err
 }
 
 // Path is the workspace file.
@@ -208,6 +318,9 @@ func (s *Store) Close() error {
 // BEGIN, no savepoint): an error fn returns must be passed up so the whole transaction rolls
 // back. tx is only valid until WithTx returns.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.readOnly {
+		return &readOnlyError{s.path, s.readOnlyWhy}
+	}
 	if s.tx != nil {
 		return fn(s)
 	}
@@ -289,14 +402,15 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 	}
 	latest := ms[len(ms)-1].version
 	if v > latest {
-		return fmt.Errorf("%s was %w (schema %d; this annex knows up to %d): update annex to open it; the file was not changed", s.path, ErrTooNew, v, latest)
+		return tooNew(s.path, v, latest)
 	}
 	if v > 0 {
 		if err := s.checkIsAnnex(ctx); err != nil {
 			return err
 		}
 	} else if !readOnly {
-		// A SQLite file at version 0 must be empty to become a workspace.
+		// A SQLite file at version 0 must be empty to become a workspace (probe checked it
+		// before this handle could write; check again in case it changed meanwhile).
 		var n int
 		if err := s.h.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
 			return fmt.Errorf("read workspace %s: %w", s.path, err)
@@ -307,7 +421,7 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 	}
 	if readOnly {
 		if v < latest {
-			return fmt.Errorf("workspace %s needs an upgrade; open it once without read-only mode", s.path)
+			return fmt.Errorf("workspace %s was made by an older annex and needs an upgrade before it can be read; open it once with write access", s.path)
 		}
 		return nil
 	}
@@ -332,6 +446,9 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 					uuid.Must(uuid.NewV7()).String(), s.now().UTC().Format(time.RFC3339Nano)); err != nil {
 					return err
 				}
+				if _, err := tx.h.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID)); err != nil {
+					return err
+				}
 			}
 			_, err = tx.h.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err
@@ -340,8 +457,33 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 			return fmt.Errorf("upgrade workspace %s: %w", s.path, err)
 		}
 	}
+	// Workspaces made before annex marked its files carry only meta.application: they get
+	// the header's application id on their first writable open.
+	id, err := s.AppID(ctx)
+	if err != nil {
+		return fmt.Errorf("read workspace %s: %w", s.path, err)
+	}
+	if id != ApplicationID {
+		if err := s.WithTx(ctx, func(tx *Store) error {
+			_, err := tx.h.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID))
+			return err
+		}); err != nil {
+			return fmt.Errorf("mark workspace %s as annex's: %w", s.path, err)
+		}
+	}
 	return nil
 }
+
+// AppID is the application id in the workspace's SQLite header (ApplicationID for a
+// workspace marked by annex, 0 for one made before annex marked its files).
+func (s *Store) AppID(ctx context.Context) (int, error) {
+	var id int
+	err := s.h.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id)
+	return id, err
+}
+
+// UserVersion is the workspace's schema version.
+func (s *Store) UserVersion(ctx context.Context) (int, error) { return s.userVersion(ctx) }
 
 func (s *Store) checkIsAnnex(ctx context.Context) error {
 	var app string
@@ -350,6 +492,15 @@ func (s *Store) checkIsAnnex(ctx context.Context) error {
 		return fmt.Errorf("%s is %w: it is a SQLite database of another program, so annex left it alone", s.path, ErrNotWorkspace)
 	}
 	return nil
+}
+
+// WorkspaceID is the id annex gave the workspace when it made it.
+func (s *Store) WorkspaceID(ctx context.Context) (string, error) {
+	var id string
+	if err := s.h.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'workspace_id'").Scan(&id); err != nil {
+		return "", fmt.Errorf("read the workspace id: %w", err)
+	}
+	return id, nil
 }
 
 // NewID returns a fresh UUIDv7 as text.

@@ -349,7 +349,19 @@ func (a *App) bodySize() (int, int) {
 	if a.fullHelp {
 		h = a.c.Height - 1 - a.fullHelpHeight()
 	}
+	if a.readOnlyBanner() != "" {
+		h--
+	}
 	return a.c.Width, max(h, 1)
+}
+
+// readOnlyBanner is the line above the screens of a workspace opened read-only ("" when
+// it can be written): edits are refused by the store with one sentence on the status line.
+func (a *App) readOnlyBanner() string {
+	if a.c.Store == nil || !a.c.Store.ReadOnly() {
+		return ""
+	}
+	return "READ-ONLY: " + a.c.Store.ReadOnlyReason() + "; you can look, search and export, but no edit is saved."
 }
 
 // shortHelpView is the help bar: the keys that matter on one line, or two on a narrow
@@ -409,7 +421,10 @@ func (a *App) render() string {
 	}
 	w, h := a.bodySize()
 	a.top().SetSize(w, h)
-	body := fitHeight(a.top().View(), w, h)
+	body := common.Fit(a.top().View(), w, h)
+	if b := a.readOnlyBanner(); b != "" {
+		body = st.Warn.Render(common.Truncate(b, w)) + "\n" + body
+	}
 	if a.dialogs.Len() > 0 {
 		body = a.overlay(body, w, h)
 	}
@@ -427,7 +442,7 @@ func (a *App) render() string {
 	} else {
 		helpView = a.shortHelpView()
 	}
-	return body + "\n" + status + "\n" + fitHeight(helpView, w, lipgloss.Height(helpView))
+	return body + "\n" + status + "\n" + common.Fit(helpView, w, lipgloss.Height(helpView))
 }
 
 // overlay draws the front dialog centred above the body (crush's dialog overlay).
@@ -439,23 +454,6 @@ func (a *App) overlay(body string, w, h int) string {
 		lipgloss.NewLayer(body),
 		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
 	).Render()
-}
-
-// fitHeight pads or cuts a view to exactly h lines, each at most w cells.
-func fitHeight(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = common.Truncate(l, w)
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // errorSentence is the status-line text of an error: its message, starting upper-case.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/text"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -106,7 +107,7 @@ next_review and review_overdue.`,
 				return enc.Encode(rows)
 			}
 			if len(rows) == 0 {
-				fmt.Fprintf(a.stdout, "%s has no AI systems yet. Add them in the workbench's AI systems tab.\n", common.OneLine(e.Name))
+				fmt.Fprintf(a.stdout, "%s has no AI systems yet. Add them in the workbench's AI systems tab.\n", text.OneLine(e.Name))
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
@@ -251,7 +252,7 @@ func findAISystem(ctx context.Context, s *store.Store, engagement, query string)
 }
 
 // aiCell shows user text on one line with control characters made visible, cut to n cells.
-func aiCell(s string, n int) string { return common.Truncate(common.OneLine(s), n) }
+func aiCell(s string, n int) string { return common.Truncate(text.OneLine(s), n) }
 
 // md makes user text safe and readable inside Markdown: control characters visible,
 // line breaks kept as hard breaks, and an empty value said in words.
@@ -260,7 +261,7 @@ func md(s string) string {
 	if s == "" {
 		return "_not recorded_"
 	}
-	return strings.ReplaceAll(common.Inert(s), "\n", "  \n")
+	return strings.ReplaceAll(text.Inert(s), "\n", "  \n")
 }
 
 // mdCell is md for a table cell: pipes escaped and line breaks as <br>.
@@ -269,7 +270,7 @@ func mdCell(s string) string {
 	if s == "" {
 		return "–"
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(common.Inert(s), "|", `\|`), "\n", "<br>")
+	return strings.ReplaceAll(strings.ReplaceAll(text.Inert(s), "|", `\|`), "\n", "<br>")
 }
 
 func rating(n int) string {

@@ -11,17 +11,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/text"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui"
 )
 
 // cliApp holds the global flags and the streams; subcommand files use its helpers.
 type cliApp struct {
-	dbPath string
-	author string
-	stdout io.Writer
-	stderr io.Writer
-	stdin  io.Reader
+	dbPath   string
+	author   string
+	readOnly bool
+	stdout   io.Writer
+	stderr   io.Writer
+	stdin    io.Reader
 }
 
 // exitError ends the program with a code and an optional message (already a sentence).
@@ -58,6 +60,7 @@ Run without a subcommand to open the workbench.`,
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "workspace file (default $ANNEX_DB, else ~/.local/share/annex/workspace.db)")
 	root.PersistentFlags().StringVar(&a.author, "author", "", "name written into the change history (default $ANNEX_AUTHOR, else the OS user)")
+	root.PersistentFlags().BoolVar(&a.readOnly, "read-only", false, "open the workspace read-only: everything can be read, nothing is written")
 	root.AddCommand(a.versionCommand(), a.demoCommand(), a.summaryCommand())
 	for _, f := range subcommands {
 		root.AddCommand(f(a))
@@ -83,13 +86,21 @@ func (a *cliApp) authorName() string {
 	return store.DefaultAuthor()
 }
 
-// open opens the workspace for commands that may write.
+// open opens the workspace (read-only with --read-only, or when it cannot be written) and
+// prints what the person should know about it on stderr.
 func (a *cliApp) open(ctx context.Context) (*store.Store, error) {
 	p, err := a.workspacePath()
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, p, store.Options{Author: a.authorName()})
+	s, err := store.Open(ctx, p, store.Options{Author: a.authorName(), ReadOnly: a.readOnly})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range s.Notices() {
+		fmt.Fprintln(a.stderr, "annex: "+text.OneLine(n))
+	}
+	return s, nil
 }
 
 // catalogs loads the built-in catalogs plus the workspace's custom ones.

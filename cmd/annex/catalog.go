@@ -16,8 +16,8 @@ import (
 
 	"github.com/annex-grc/annex/auditpack"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/text"
 	"github.com/annex-grc/annex/store"
-	"github.com/annex-grc/annex/tui/common"
 )
 
 func init() {
@@ -117,7 +117,7 @@ func (a *cliApp) catalogListCmd() *cobra.Command {
 				if c.Custom {
 					origin = "custom"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", common.OneLine(c.ID), common.OneLine(c.Name), origin,
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", text.OneLine(c.ID), text.OneLine(c.Name), origin,
 					len(c.Groups), len(c.Objectives), clauses, controls, len(c.Requirements))
 			}
 			if err := tw.Flush(); err != nil {
@@ -132,7 +132,7 @@ func (a *cliApp) catalogListCmd() *cobra.Command {
 					}
 				}
 				fmt.Fprintf(a.stdout, "Crosswalk %s -> %s: %d links, %d requirements reviewed, %d with no counterpart\n",
-					common.OneLine(shortName(set, cw.Source)), common.OneLine(shortName(set, cw.Target)), links, len(cw.Entries), none)
+					text.OneLine(shortName(set, cw.Source)), text.OneLine(shortName(set, cw.Target)), links, len(cw.Entries), none)
 			}
 			return nil
 		},
@@ -197,35 +197,35 @@ func catalogIDsOf(cs []*catalogs.Catalog) string {
 // writeRequirement prints every piece of a requirement's content for reading in a terminal.
 // Text from custom catalogs is made inert so it cannot drive the terminal.
 func writeRequirement(w io.Writer, set *catalogs.Set, c *catalogs.Catalog, r catalogs.Requirement) {
-	t := common.OneLine
+	t := text.OneLine
 	fmt.Fprintf(w, "%s %s  %s\n", t(c.Short), t(r.Ref), t(r.Title))
 	g, _ := c.Group(r.Group)
 	fmt.Fprintf(w, "Group: %s %s    Kind: %s    Catalog: %s\n", t(r.Group), t(g.Title), r.Kind, t(c.Name))
 	if o, ok := c.ControlObjective(r); ok {
 		section(w, "Control objective "+t(o.ID)+"  "+t(o.Title))
-		wrapTo(w, common.Inert(o.Text), "  ", 78)
+		wrapTo(w, text.Inert(o.Text), "  ", 78)
 	} else if g.Objective != "" {
 		section(w, "Objective of "+t(r.Group))
-		wrapTo(w, common.Inert(g.Objective), "  ", 78)
+		wrapTo(w, text.Inert(g.Objective), "  ", 78)
 	}
 	if r.Purpose != "" {
 		section(w, "Purpose")
-		wrapTo(w, common.Inert(r.Purpose), "  ", 78)
+		wrapTo(w, text.Inert(r.Purpose), "  ", 78)
 	}
 	if r.Guidance != "" {
 		section(w, "Guidance")
-		wrapTo(w, common.Inert(r.Guidance), "  ", 78)
+		wrapTo(w, text.Inert(r.Guidance), "  ", 78)
 	}
 	if len(r.Questions) > 0 {
 		section(w, "Workshop questions")
 		for i, q := range r.Questions {
-			wrapHanging(w, fmt.Sprintf("  %d. ", i+1), common.Inert(q), 78)
+			wrapHanging(w, fmt.Sprintf("  %d. ", i+1), text.Inert(q), 78)
 		}
 	}
 	if len(r.Evidence) > 0 {
 		section(w, "Typical evidence")
 		for _, e := range r.Evidence {
-			wrapHanging(w, "  - ", common.Inert(e), 78)
+			wrapHanging(w, "  - ", text.Inert(e), 78)
 		}
 	}
 	if a := r.Attributes; a != nil {
@@ -246,7 +246,7 @@ func writeRequirement(w io.Writer, set *catalogs.Set, c *catalogs.Catalog, r cat
 	if len(r.Documents) > 0 {
 		section(w, "Documented information required")
 		for _, d := range r.Documents {
-			wrapHanging(w, fmt.Sprintf("  %-9s ", t(d.Kind)), common.Inert(d.Note), 78)
+			wrapHanging(w, fmt.Sprintf("  %-9s ", t(d.Kind)), text.Inert(d.Note), 78)
 		}
 	}
 	if len(r.AnnexA) > 0 {
@@ -271,11 +271,11 @@ func writeRequirement(w io.Writer, set *catalogs.Set, c *catalogs.Catalog, r cat
 				}
 			}
 			fmt.Fprintf(w, "  %-10s %s %s  %s\n", m.Relationship, t(shortName(set, m.Standard)), t(m.Ref), t(title))
-			wrapTo(w, common.Inert(m.Rationale), "             ", 78)
+			wrapTo(w, text.Inert(m.Rationale), "             ", 78)
 		}
 		if none {
 			fmt.Fprintln(w, "  no counterpart")
-			wrapTo(w, common.Inert(reason), "             ", 78)
+			wrapTo(w, text.Inert(reason), "             ", 78)
 		}
 	}
 }
@@ -312,7 +312,7 @@ func hashTokens(ts []string) string {
 	}
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = "#" + common.OneLine(t)
+		out[i] = "#" + text.OneLine(t)
 	}
 	return strings.Join(out, " ")
 }
@@ -321,7 +321,7 @@ func orNone(ts []string) string {
 	if len(ts) == 0 {
 		return "(none)"
 	}
-	return common.OneLine(strings.Join(ts, ", "))
+	return text.OneLine(strings.Join(ts, ", "))
 }
 
 // wrapTo writes text wrapped at width, each line prefixed with indent. Blank lines in the
@@ -584,7 +584,7 @@ FILE "-" reads standard input.`,
 				verb = "Replaced"
 			}
 			fmt.Fprintf(a.stdout, "%s custom catalog %s (%s): %d requirements in %d groups, kept in %s\n",
-				verb, common.OneLine(c.ID), common.OneLine(c.Name), len(c.Requirements), len(c.Groups), s.Path())
+				verb, text.OneLine(c.ID), text.OneLine(c.Name), len(c.Requirements), len(c.Groups), s.Path())
 			return nil
 		},
 	}
@@ -596,7 +596,7 @@ func (a *cliApp) importProblems(name string, err error) error {
 		return err
 	}
 	for _, p := range ce.Problems {
-		fmt.Fprintf(a.stderr, "%s: %s\n", name, common.OneLine(p.String()))
+		fmt.Fprintf(a.stderr, "%s: %s\n", name, text.OneLine(p.String()))
 	}
 	n := "1 problem"
 	if len(ce.Problems) != 1 {
@@ -647,7 +647,7 @@ func (a *cliApp) catalogRemoveCmd() *cobra.Command {
 				}
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Removed custom catalog %s\n", common.OneLine(args[0]))
+			fmt.Fprintf(a.stdout, "Removed custom catalog %s\n", text.OneLine(args[0]))
 			engs, err := s.Engagements(ctx)
 			if err != nil {
 				return err
@@ -655,7 +655,7 @@ func (a *cliApp) catalogRemoveCmd() *cobra.Command {
 			var using []string
 			for _, e := range engs {
 				if e.HasStandard(args[0]) {
-					using = append(using, common.OneLine(e.Name))
+					using = append(using, text.OneLine(e.Name))
 				}
 			}
 			if len(using) > 0 {

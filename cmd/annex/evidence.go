@@ -15,6 +15,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/text"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -152,7 +153,7 @@ func toEvidenceJSON(it assessments.Evidence, now time.Time) evidenceJSON {
 	return x
 }
 
-func evCell(s string, n int) string { return common.Truncate(common.OneLine(s), n) }
+func evCell(s string, n int) string { return common.Truncate(text.OneLine(s), n) }
 
 func evDash(s string) string {
 	if s == "" {
@@ -228,14 +229,14 @@ the engagement (A.5.15) is enough, one that exists in both (A.5.2) must name its
 			if err != nil {
 				return explainAddError(err, src, isURL)
 			}
-			fmt.Fprintf(a.stdout, "Added %q (%s)", common.OneLine(saved.Title), saved.Kind)
+			fmt.Fprintf(a.stdout, "Added %q (%s)", text.OneLine(saved.Title), saved.Kind)
 			switch {
 			case saved.Path != "" && saved.Kept:
-				fmt.Fprintf(a.stdout, ": %s, %s, SHA-256 %s, copy kept in the workspace", common.OneLine(saved.Path), humanize.IBytes(uint64(saved.Size)), saved.SHA256)
+				fmt.Fprintf(a.stdout, ": %s, %s, SHA-256 %s, copy kept in the workspace", text.OneLine(saved.Path), humanize.IBytes(uint64(saved.Size)), saved.SHA256)
 			case saved.Path != "":
-				fmt.Fprintf(a.stdout, ": %s, %s, SHA-256 %s, linked by path and hash only", common.OneLine(saved.Path), humanize.IBytes(uint64(saved.Size)), saved.SHA256)
+				fmt.Fprintf(a.stdout, ": %s, %s, SHA-256 %s, linked by path and hash only", text.OneLine(saved.Path), humanize.IBytes(uint64(saved.Size)), saved.SHA256)
 			case saved.URL != "":
-				fmt.Fprintf(a.stdout, ": %s", common.OneLine(saved.URL))
+				fmt.Fprintf(a.stdout, ": %s", text.OneLine(saved.URL))
 			}
 			fmt.Fprintln(a.stdout)
 			for _, l := range saved.Links {
@@ -363,7 +364,7 @@ func evidenceLinkCmd(a *cliApp, open openEvidence) *cobra.Command {
 					if err := env.s.UnlinkEvidence(ctx, it.ID, l); err != nil {
 						return err
 					}
-					fmt.Fprintf(a.stdout, "Unlinked %q from %s\n", common.OneLine(it.Title), evLinkLabel(env.set, l))
+					fmt.Fprintf(a.stdout, "Unlinked %q from %s\n", text.OneLine(it.Title), evLinkLabel(env.set, l))
 				}
 				return nil
 			}
@@ -371,7 +372,7 @@ func evidenceLinkCmd(a *cliApp, open openEvidence) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Linked %q to %d more (%d already linked)\n", common.OneLine(it.Title), n, len(links)-n)
+			fmt.Fprintf(a.stdout, "Linked %q to %d more (%d already linked)\n", text.OneLine(it.Title), n, len(links)-n)
 			return nil
 		},
 	}
@@ -399,7 +400,7 @@ func evidenceCheckCmd(a *cliApp, open openEvidence) *cobra.Command {
 				if c.Integrity == assessments.IntegrityOK {
 					continue
 				}
-				fmt.Fprintf(a.stdout, "%-8s %s: %s\n", strings.ToUpper(string(c.Integrity)), common.OneLine(c.Evidence.Title), common.OneLine(c.Detail))
+				fmt.Fprintf(a.stdout, "%-8s %s: %s\n", strings.ToUpper(string(c.Integrity)), text.OneLine(c.Evidence.Title), text.OneLine(c.Detail))
 			}
 			items, err := env.s.Evidence(ctx, env.e.ID)
 			if err != nil {
@@ -411,10 +412,10 @@ func evidenceCheckCmd(a *cliApp, open openEvidence) *cobra.Command {
 				switch st := it.StateAt(now); st {
 				case assessments.StateExpired:
 					expired++
-					fmt.Fprintf(a.stdout, "%-8s %s: valid until %s\n", "EXPIRED", common.OneLine(it.Title), it.ValidUntil)
+					fmt.Fprintf(a.stdout, "%-8s %s: valid until %s\n", "EXPIRED", text.OneLine(it.Title), it.ValidUntil)
 				case assessments.StateExpiring:
 					expiring++
-					fmt.Fprintf(a.stdout, "%-8s %s: valid until %s\n", "EXPIRING", common.OneLine(it.Title), it.ValidUntil)
+					fmt.Fprintf(a.stdout, "%-8s %s: valid until %s\n", "EXPIRING", text.OneLine(it.Title), it.ValidUntil)
 				}
 			}
 			fmt.Fprintf(a.stdout, "Checked %s: %d unchanged, %d changed, %d missing. %d items expired, %d expire within 30 days.\n",
@@ -448,7 +449,7 @@ func evidenceReattachCmd(a *cliApp, open openEvidence) *cobra.Command {
 			if err != nil {
 				return explainAddError(err, it.Path, false)
 			}
-			fmt.Fprintf(a.stdout, "Re-attached %q: %s, %s, SHA-256 %s\n", common.OneLine(saved.Title), common.OneLine(saved.Path),
+			fmt.Fprintf(a.stdout, "Re-attached %q: %s, %s, SHA-256 %s\n", text.OneLine(saved.Title), text.OneLine(saved.Path),
 				humanize.IBytes(uint64(saved.Size)), saved.SHA256)
 			return nil
 		},
@@ -475,7 +476,7 @@ func evidenceExportCmd(a *cliApp, open openEvidence) *cobra.Command {
 			defer done()
 			files, err := env.s.ExportEvidenceFiles(ctx, env.e.ID, out)
 			for _, f := range files {
-				fmt.Fprintf(a.stdout, "%s  (%s)\n", common.OneLine(f.Path), common.OneLine(f.Title))
+				fmt.Fprintf(a.stdout, "%s  (%s)\n", text.OneLine(f.Path), text.OneLine(f.Title))
 			}
 			if err != nil {
 				if errors.Is(err, fs.ErrPermission) {

@@ -55,10 +55,10 @@ $ANNEX_KEY_PASSPHRASE); FILE.pub is the public key to hand to auditors, who chec
 			if err != nil {
 				return fmt.Errorf("make the key: %w", err)
 			}
-			if err := writeNew(out, secret, 0o600); err != nil {
+			if err := writeNewMode(out, secret, 0o600); err != nil {
 				return err
 			}
-			if err := writeNew(pub, public, 0o644); err != nil {
+			if err := writeNewMode(pub, public, 0o644); err != nil {
 				os.Remove(out)
 				return err
 			}
@@ -93,8 +93,8 @@ func countOf[T any](s []T, one, many string) string {
 	return fmt.Sprintf("%d %s", len(s), many)
 }
 
-// writeNew writes a file that must not exist yet, with mode perm.
-func writeNew(path string, b []byte, perm os.FileMode) error {
+// writeNewMode writes a file that must not exist yet, with mode perm (writeNew: owner-only).
+func writeNewMode(path string, b []byte, perm os.FileMode) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)

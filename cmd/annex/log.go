@@ -3,37 +3,97 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/annex-grc/annex/internal/text"
 	"github.com/annex-grc/annex/store"
 )
 
 func init() { register(newLogCmd) }
 
 func newLogCmd(a *cliApp) *cobra.Command {
-	var engagement string
-	var verify, asJSON bool
+	var engagement, since, pubKey, out, signKey string
+	var verify, asJSON, checkpoint bool
 	var limit int
+	var identities []string
 	cmd := &cobra.Command{
 		Use:   "log",
-		Short: "Show the change history, or check its hash chain with --verify",
+		Short: "Show the change history; check it with --verify; record its end with --checkpoint",
 		Long: `Show the change history: every edit of every field, who made it and when, oldest first.
-With --verify, recompute the hash chain of the whole workspace's history and exit 1 when a row
-was edited or removed.`,
+
+With --verify, recompute the hash chain of the whole workspace's history, then replay it: every
+stored value (engagements, results, risks, risk matrices, AI systems, impact assessments, evidence)
+must be what the history says. Exit 1 when a row was edited, removed or cut from the end, or a
+stored value was changed without a history row. With --since CHECKPOINT|PACK the history must
+also still hold the end recorded in that checkpoint or audit pack (--pubkey checks a signed
+checkpoint's FILE.minisig).
+
+With --checkpoint, write the end of the history (workspace id, length, hash of the last row, time)
+to a JSON file, signed with a minisign secret key when --sign KEY is given (FILE.minisig). Keep it
+somewhere else: 'annex log --verify --since FILE' then proves later that nothing before it was cut
+or rewritten.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if (since != "" || pubKey != "") && !verify {
+				return errors.New("--since and --pubkey go with --verify")
+			}
+			if (out != "" || signKey != "") && !checkpoint {
+				return errors.New("--out and --sign go with --checkpoint")
+			}
+			if verify && checkpoint {
+				return errors.New("use --verify or --checkpoint, not both")
+			}
+			var then store.ChainHead
+			var thenWhat string
+			if since != "" {
+				var err error
+				if then, thenWhat, err = a.readSince(since, pubKey, identities); err != nil {
+					return err
+				}
+			}
 			s, err := a.open(ctx)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
+			if checkpoint {
+				_, problem, err := s.VerifyChain(ctx)
+				if err != nil {
+					return fmt.Errorf("check the change history: %w", err)
+				}
+				if problem != nil {
+					return &exitError{code: 1, msg: fmt.Sprintf("the change history is broken at row %d (%s); no checkpoint was written", problem.Seq, problem.Reason)}
+				}
+				head, err := s.ChainHead(ctx)
+				if err != nil {
+					return err
+				}
+				at := s.Now()
+				if out == "" {
+					out = defaultCheckpointName(head, at)
+				}
+				files, err := a.writeCheckpoint(head, at, out, signKey)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "Wrote %s: the history of workspace %s has %d rows (chain intact), the last with hash %s….\nKeep it elsewhere; check later with: annex log --verify --since %s\n",
+					strings.Join(files, " and "), head.WorkspaceID, head.Length, head.Head[:16], shellArg(out))
+				return nil
+			}
 			if verify {
-				n, problem, err := s.VerifyChain(ctx)
+				var n int
+				var problem *store.ChainProblem
+				if since != "" {
+					n, problem, err = s.VerifyChainSince(ctx, then)
+				} else {
+					n, problem, err = s.VerifyChain(ctx)
+				}
 				if err != nil {
 					return fmt.Errorf("check the change history: %w", err)
 				}
@@ -41,7 +101,25 @@ was edited or removed.`,
 					fmt.Fprintf(a.stdout, "Change history is broken at row %d: %s.\n", problem.Seq, problem.Reason)
 					return &exitError{code: 1, msg: fmt.Sprintf("the change history does not hold (%d rows before row %d check out)", n, problem.Seq)}
 				}
+				rep, err := s.ReplayHistory(ctx)
+				if err != nil {
+					return fmt.Errorf("replay the change history: %w", err)
+				}
+				if len(rep.Problems) > 0 {
+					for _, p := range rep.Problems {
+						fmt.Fprintln(a.stdout, "Not explained by the history: "+text.OneLine(p.String()))
+					}
+					return &exitError{code: 1, msg: fmt.Sprintf("%d stored values are not what the change history says (changed without a history row)", len(rep.Problems))}
+				}
 				fmt.Fprintf(a.stdout, "OK: the change history holds (%d rows, hash chain intact).\n", n)
+				fmt.Fprintf(a.stdout, "OK: every stored value is what the history says (%d entities, %d values", rep.Entities, rep.Fields)
+				if rep.ImportedOnly > 0 {
+					fmt.Fprintf(a.stdout, "; %d more vouched for by imports only", rep.ImportedOnly)
+				}
+				fmt.Fprintln(a.stdout, ").")
+				if since != "" {
+					fmt.Fprintf(a.stdout, "OK: it still holds the end recorded in %s (row %d).\n", text.OneLine(thenWhat), then.Length)
+				}
 				return a.verifyImported(ctx, s)
 			}
 			f := store.ChangeFilter{Limit: limit}
@@ -122,7 +200,13 @@ was edited or removed.`,
 		},
 	}
 	cmd.Flags().StringVar(&engagement, "engagement", "", "only this engagement (name or id)")
-	cmd.Flags().BoolVar(&verify, "verify", false, "check the hash chain of the whole history; exit 1 when broken")
+	cmd.Flags().BoolVar(&verify, "verify", false, "check the hash chain and replay the whole history; exit 1 when it does not hold")
+	cmd.Flags().StringVar(&since, "since", "", "with --verify: a checkpoint file or audit pack whose recorded end the history must still hold")
+	cmd.Flags().StringVar(&pubKey, "pubkey", "", "with --since: minisign public key that signed the checkpoint (FILE.minisig)")
+	cmd.Flags().StringArrayVar(&identities, "identity", nil, "with --since: age identity file for an encrypted pack")
+	cmd.Flags().BoolVar(&checkpoint, "checkpoint", false, "write the end of the history to a checkpoint file")
+	cmd.Flags().StringVar(&out, "out", "", "with --checkpoint: the file to write (default annex-checkpoint-DATE-ROWS.json here)")
+	cmd.Flags().StringVar(&signKey, "sign", "", "with --checkpoint: minisign secret key file to sign it with (FILE.minisig)")
 	cmd.Flags().IntVar(&limit, "limit", 0, "only the newest N rows")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the rows as JSON, with their hashes")
 	return cmd
@@ -137,20 +221,7 @@ func shortStamp(at string) string {
 
 // cellText makes user text one inert line of at most n runes for the table.
 func cellText(s string, n int) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteString(" ⏎ ")
-		case r == '\t':
-			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, "^%c", rune((r+'@')&0x7f))
-		default:
-			b.WriteRune(r)
-		}
-	}
-	out := []rune(b.String())
+	out := []rune(strings.ReplaceAll(text.OneLine(s), "\t", " "))
 	if len(out) > n {
 		return string(out[:n-1]) + "…"
 	}

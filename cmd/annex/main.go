@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/annex-grc/annex/internal/text"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -32,11 +34,11 @@ func main() {
 		var ex *exitError
 		if errors.As(err, &ex) {
 			if ex.msg != "" {
-				fmt.Fprintln(os.Stderr, "annex: "+ex.msg)
+				fmt.Fprintln(os.Stderr, "annex: "+text.OneLine(ex.msg))
 			}
 			os.Exit(ex.code)
 		}
-		fmt.Fprintln(os.Stderr, "annex: "+sentence(err))
+		fmt.Fprintln(os.Stderr, "annex: "+text.OneLine(sentence(err)))
 		os.Exit(1)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/auditpack"
+	"github.com/annex-grc/annex/internal/text"
 )
 
 func init() { register(newRisksCmd) }
@@ -141,7 +142,7 @@ spreadsheet does not run them as formulas.`,
 				return writeRisksCSV(a.stdout, rows)
 			}
 			if len(rows) == 0 {
-				fmt.Fprintf(a.stdout, "%s has no risks yet. Add them in the workbench's Risks tab.\n", e.Name)
+				fmt.Fprintf(a.stdout, "%s has no risks yet. Add them in the workbench's Risks tab.\n", text.OneLine(e.Name))
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
@@ -175,20 +176,9 @@ spreadsheet does not run them as formulas.`,
 	return cmd
 }
 
-// terminalCell shows user text on one line with control characters made visible, cut to n runes.
+// terminalCell shows user text on one line through the shared inert filter, cut to n runes.
 func terminalCell(s string, n int) string {
-	var b strings.Builder
-	for _, r := range strings.ReplaceAll(s, "\n", " ") {
-		switch {
-		case r == 0x1b:
-			b.WriteString("^[")
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			b.WriteString("?")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	out := []rune(b.String())
+	out := []rune(strings.ReplaceAll(text.OneLine(s), "\t", " "))
 	if len(out) > n {
 		return string(out[:n-1]) + "…"
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/text"
 	"github.com/annex-grc/annex/store"
 )
 
@@ -67,7 +68,7 @@ func (a *cliApp) summaryCommand() *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ENGAGEMENT\tSTANDARD\tREADINESS\tASSESSED\tIMPL\tPARTIAL\tNOT IMPL\tN/A\tNOT ASSESSED")
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%.1f%%\t%.1f%%\t%d\t%d\t%d\t%d\t%d\n", r.Engagement, r.Standard, r.Readiness, r.Assessed,
+				fmt.Fprintf(tw, "%s\t%s\t%.1f%%\t%.1f%%\t%d\t%d\t%d\t%d\t%d\n", text.OneLine(r.Engagement), text.OneLine(r.Standard), r.Readiness, r.Assessed,
 					r.Counts[string(assessments.Implemented)], r.Counts[string(assessments.Partial)], r.Counts[string(assessments.NotImplemented)],
 					r.Counts[string(assessments.NotApplicable)], r.Counts[string(assessments.NotAssessed)])
 			}
@@ -77,7 +78,7 @@ func (a *cliApp) summaryCommand() *cobra.Command {
 			for _, r := range rows {
 				if c := r.CoveredByOther; c != nil {
 					fmt.Fprintf(a.stdout, "%s: %s covered by %s work: %d of %d applicable requirements (%.0f%%) have an implemented or partially implemented counterpart\n",
-						r.Engagement, shortName(set, r.Standard), shortName(set, c.Standard), c.Covered, c.Of, c.Percent)
+						text.OneLine(r.Engagement), text.OneLine(shortName(set, r.Standard)), text.OneLine(shortName(set, c.Standard)), c.Covered, c.Of, c.Percent)
 				}
 			}
 			return nil

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/annex-grc/annex/auditpack"
+	"github.com/annex-grc/annex/internal/text"
 )
 
 func init() { register(newVerifyCmd) }
@@ -89,25 +90,25 @@ Without a key it says whether the pack is signed and by which key id.`,
 			if !rep.OK() {
 				// The manifest's claims are not shown as facts when the manifest does not hold.
 				fmt.Fprintf(a.stdout, "The pack does not hold; its manifest claims engagement %q (%s), annex %s, workspace as of %s.\n",
-					m.Engagement.Name, m.Engagement.ID, m.AnnexVersion, m.LastChangeAt)
+					m.Engagement.Name, text.OneLine(m.Engagement.ID), text.OneLine(m.AnnexVersion), text.OneLine(m.LastChangeAt))
 				for _, p := range rep.Problems {
-					fmt.Fprintln(a.stdout, "  "+p.String())
+					fmt.Fprintln(a.stdout, "  "+text.OneLine(p.String()))
 				}
-				fmt.Fprintln(a.stdout, "Signature: "+sig.Detail+".")
+				fmt.Fprintln(a.stdout, "Signature: "+text.OneLine(sig.Detail)+".")
 				return &exitError{code: 1, msg: fmt.Sprintf("the pack does not hold: %s (%d of %d listed files match)", countOf(rep.Problems, "problem", "problems"), rep.Checked, len(m.Files))}
 			}
-			fmt.Fprintf(a.stdout, "Pack of %q (engagement %s), made by annex %s, workspace as of %s\n", m.Engagement.Name, m.Engagement.ID, m.AnnexVersion, m.LastChangeAt)
+			fmt.Fprintf(a.stdout, "Pack of %q (engagement %s), made by annex %s, workspace as of %s\n", m.Engagement.Name, text.OneLine(m.Engagement.ID), text.OneLine(m.AnnexVersion), text.OneLine(m.LastChangeAt))
 			for _, n := range rep.Notes {
-				fmt.Fprintln(a.stdout, "Note: "+n+".")
+				fmt.Fprintln(a.stdout, "Note: "+text.OneLine(n)+".")
 			}
 			fmt.Fprintf(a.stdout, "OK: all %d files match the manifest, and the manifest holds.\n", rep.Checked)
-			fmt.Fprintln(a.stdout, "Signature: "+sig.Detail+".")
+			fmt.Fprintln(a.stdout, "Signature: "+text.OneLine(sig.Detail)+".")
 			if !sigOK {
 				msg := sig.Detail
 				if sig.State == auditpack.Unsigned {
 					msg = "a signature was required (--key or --trusted-keys), and the pack is unsigned"
 				}
-				return &exitError{code: 1, msg: msg}
+				return &exitError{code: 1, msg: text.OneLine(msg)}
 			}
 			return nil
 		},

@@ -47,7 +47,10 @@ func register(st Step) {
 // Name is the demo engagement's name.
 const Name = "Medivance Health — ISMS & AIMS readiness"
 
-// Create adds the demo engagement and runs every step.
+// Create adds the demo engagement and runs every step, in one transaction: the engagement
+// lands complete or not at all (a process killed half-way, a full disk, a failing step
+// leave no partial engagement). Only the demo's evidence files, written beside the
+// workspace, may remain after a failure.
 func Create(ctx context.Context, s *store.Store, set *catalogs.Set, opt Options) (assessments.Engagement, error) {
 	if opt.Size == "" {
 		opt.Size = "normal"
@@ -80,14 +83,20 @@ func Create(ctx context.Context, s *store.Store, set *catalogs.Set, opt Options)
 	if err := e.Validate(func(id string) bool { _, ok := set.Get(id); return ok }); err != nil {
 		return e, err
 	}
-	e, err := s.CreateEngagement(ctx, e)
-	if err != nil {
-		return e, err
-	}
-	for _, st := range steps {
-		if err := st.Run(ctx, s, set, e, opt); err != nil {
-			return e, fmt.Errorf("demo %s: %w", st.Name, err)
+	err := s.WithTx(ctx, func(tx *store.Store) error {
+		var err error
+		if e, err = tx.CreateEngagement(ctx, e); err != nil {
+			return err
 		}
+		for _, st := range steps {
+			if err := st.Run(ctx, tx, set, e, opt); err != nil {
+				return fmt.Errorf("demo %s: %w", st.Name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return assessments.Engagement{}, err
 	}
 	return e, nil
 }

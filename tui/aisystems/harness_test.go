@@ -130,23 +130,7 @@ func (h *harness) run(cmd tea.Cmd) { h.host.Run(cmd) }
 func (h *harness) deliver(msg tea.Msg) tea.Cmd { return h.host.Deliver(msg) }
 
 // keyMsg builds a key press from its name ("j", "enter", "pgdown", "alt+down"...).
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "alt+down":
-		return tea.KeyPressMsg{Code: tea.KeyDown, Mod: tea.ModAlt}
-	case "alt+up":
-		return tea.KeyPressMsg{Code: tea.KeyUp, Mod: tea.ModAlt}
-	}
-	return tuitest.Key(k)
-}
+func keyMsg(k string) tea.KeyPressMsg { return tuitest.Key(k) }
 
 // press sends keys by name.
 func (h *harness) press(keys ...string) {

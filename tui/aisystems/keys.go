@@ -2,7 +2,6 @@ package aisystems
 
 import (
 	"charm.land/bubbles/v2/key"
-	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -47,19 +46,4 @@ func newKeyMap(base common.KeyMap) keyMap {
 		AreaLeft:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous area")),
 		AreaRight:   key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next area")),
 	}
-}
-
-// fitHelp keeps the first bindings whose help fits width after room cells (what the
-// workbench adds: "] next tab", "? all keys"), so the bar never cuts a key's description:
-// the keys that matter come first and the rest are under ?.
-func fitHelp(bs []key.Binding, width, room int) []key.Binding {
-	used := room
-	for i, b := range bs {
-		h := b.Help()
-		used += lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc) + 3
-		if used > width {
-			return bs[:i]
-		}
-	}
-	return bs
 }

@@ -865,16 +865,9 @@ func (m *Model) Restore(loc string) tea.Cmd {
 
 // ---- help ----
 
-// KeyMap is the help of the current view, the keys that matter first, as many as the
-// help bar shows whole.
-func (m *Model) KeyMap() help.KeyMap {
-	km := m.keyMap()
-	room := len("] next tab • ? all keys • ")
-	if m.Capturing() {
-		room = len("? all keys • ")
-	}
-	return common.HelpMap{Short: fitHelp(km.ShortHelp(), max(m.width, 80), room), Full: km.FullHelp()}
-}
+// KeyMap is the help of the current view, the keys that matter first (the help bar keeps
+// as many as it shows whole).
+func (m *Model) KeyMap() help.KeyMap { return m.keyMap() }
 
 func (m *Model) keyMap() help.KeyMap {
 	k := m.keys

@@ -29,18 +29,7 @@ func (m *Model) View() string {
 }
 
 // fit pads or cuts lines to exactly h lines of at most w cells.
-func fit(lines []string, w, h int) string {
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		lines[i] = common.Truncate(l, w)
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
+func fit(lines []string, w, h int) string { return common.Fit(strings.Join(lines, "\n"), w, h) }
 
 // bottom places the footer lines at the bottom of h lines.
 func bottom(body []string, footer []string, h int) []string {
@@ -92,7 +81,7 @@ func (m *Model) listView(w, h int) []string {
 	st := m.c.Styles
 	sum := m.summary
 	var out []string
-	head := fmt.Sprintf("AI system inventory · %d system%s", sum.Systems, plural(sum.Systems))
+	head := "AI system inventory · " + common.Count(sum.Systems, "system", "systems")
 	var facts []string
 	if sum.Approved > 0 {
 		facts = append(facts, fmt.Sprintf("%d approved", sum.Approved))
@@ -104,7 +93,7 @@ func (m *Model) listView(w, h int) []string {
 		facts = append(facts, fmt.Sprintf("%d not assessed", sum.NotAssessed))
 	}
 	if sum.Overdue > 0 {
-		facts = append(facts, st.Warn.Render(fmt.Sprintf("%d review%s overdue", sum.Overdue, plural(sum.Overdue))))
+		facts = append(facts, st.Warn.Render(common.Count(sum.Overdue, "review", "reviews")+" overdue"))
 	}
 	line := st.Header.Render(head)
 	if len(facts) > 0 {

@@ -636,13 +636,6 @@ func controlName(set *catalogs.Set, c assessments.ControlRef) string {
 	return c.Standard + " " + c.Ref
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "–"

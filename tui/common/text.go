@@ -8,35 +8,15 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/annex-grc/annex/internal/text"
 )
 
-// Inert makes user text safe to draw: escape sequences and control characters are shown
-// as visible text instead of being sent to the terminal. The stored text is unchanged.
-func Inert(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r == 0x1b:
-			b.WriteString("^[")
-		case r < 0x20:
-			b.WriteString("^" + string(rune(r+'@')))
-		case r == 0x7f:
-			b.WriteString("^?")
-		case r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, "<U+%04X>", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// Inert makes user text safe to draw (internal/text.Inert, shared with the command line).
+func Inert(s string) string { return text.Inert(s) }
 
 // OneLine is Inert text folded to one line (newlines shown as ⏎) for list cells.
-func OneLine(s string) string {
-	return strings.ReplaceAll(Inert(strings.ReplaceAll(s, "\r\n", "\n")), "\n", " ⏎ ")
-}
+func OneLine(s string) string { return text.OneLine(s) }
 
 // Truncate cuts styled or plain text to width cells, with an ellipsis.
 func Truncate(s string, width int) string {

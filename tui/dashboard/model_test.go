@@ -16,6 +16,7 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/tuitest"
 )
 
 var fixedNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -137,13 +138,7 @@ func open(t *testing.T, m *Model, cmd tea.Cmd) tea.Msg {
 	return env.Msg
 }
 
-func keyPress(s string) tea.KeyPressMsg {
-	switch s {
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
+func keyPress(s string) tea.KeyPressMsg { return tuitest.Key(s) }
 
 func TestGoldenDashboard(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
