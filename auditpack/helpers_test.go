@@ -54,3 +54,5 @@ func zipBytes(t testing.TB, p *Pack) []byte {
 	}
 	return b
 }
+
+func catalogsForTest() *catalogs.Set { return catalogs.MustBuiltin() }

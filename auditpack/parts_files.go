@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/annex-grc/annex/assessments"
 )
@@ -367,6 +366,14 @@ func EvidenceIndexCSV(d *Data) ([]byte, error) {
 		}
 	}
 	var rows [][]string
+	zipPaths := evidenceZipPaths(d)
+	var all []string
+	for _, e := range p.Evidence {
+		if e.Path != "" {
+			all = append(all, e.Path)
+		}
+	}
+	rel := relativeEvidencePaths(all)
 	for _, e := range p.Evidence {
 		var reqs, risks, ias []string
 		for _, l := range e.Links {
@@ -397,39 +404,35 @@ func EvidenceIndexCSV(d *Data) ([]byte, error) {
 		if e.CheckDetail != "" {
 			check += ": " + e.CheckDetail
 		}
-		inPack := ""
-		if b, ok := p.Blobs[e.ID]; ok {
-			inPack = evidencePath(e.ID, b.Name)
+		inPack := zipPaths[e.ID]
+		path := e.Path
+		if !d.AbsolutePaths {
+			path = rel[e.Path]
 		}
-		rows = append(rows, []string{e.ID, e.Title, string(e.Kind), e.StateAt(d.At).Label(), e.CollectedOn, e.CollectedBy, e.ValidUntil, e.Path, e.SHA256,
+		rows = append(rows, []string{e.ID, e.Title, string(e.Kind), e.StateAt(d.At).Label(), e.CollectedOn, e.CollectedBy, e.ValidUntil, path, e.SHA256,
 			size, e.URL, check, strings.Join(reqs, ", "), strings.Join(risks, ", "), strings.Join(ias, ", "), inPack, e.Description})
 	}
 	return writeCSV(evidenceHeader, rows)
 }
 
-// evidencePath is where a kept file goes in the pack; the name is reduced to a safe base name.
+// evidencePath is where a kept file goes in the pack: its base name made portable.
 func evidencePath(id, name string) string {
 	base := name
 	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
 		base = base[i+1:]
 	}
-	base = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == ':' || !unicode.IsPrint(r) && r != ' ' {
-			return '_'
-		}
-		return r
-	}, base)
-	if base == "" || base == "." || base == ".." {
-		base = "file"
+	if base == "." || base == ".." {
+		base = ""
 	}
-	return EvidenceDir + "/" + id + "/" + base
+	return EvidenceDir + "/" + portableName(id) + "/" + portableName(base)
 }
 
 func evidenceFiles(d *Data) ([]File, error) {
 	var out []File
+	paths := evidenceZipPaths(d)
 	for _, e := range d.Parts.Evidence {
 		if b, ok := d.Parts.Blobs[e.ID]; ok {
-			out = append(out, File{Path: evidencePath(e.ID, b.Name), Data: b.Data})
+			out = append(out, File{Path: paths[e.ID], Data: b.Data})
 		}
 	}
 	return out, nil

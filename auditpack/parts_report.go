@@ -299,12 +299,12 @@ func partsPDF(p *pdfDoc, d *Data) {
 		for i, h := range heatMaps(d) {
 			left := x0 + 30 + float64(i)*(float64(m.Size)*cell+48)
 			top := y0 + 6
-			p.SetFont("Helvetica", "B", 9)
+			p.SetFont(pdfFont, "B", 9)
 			p.SetXY(left, y0)
 			p.CellFormat(float64(m.Size)*cell, 5, p.tr(fmt.Sprintf("%s (%d)", h.Title, h.Total)), "", 0, "L", false, 0, "")
 			for l := m.Size; l >= 1; l-- {
 				y := top + float64(m.Size-l)*cell
-				p.SetFont("Helvetica", "", 6.5)
+				p.SetFont(pdfFont, "", 6.5)
 				p.SetXY(left-28, y)
 				p.CellFormat(27, cell, p.tr(firstLine(m.LikelihoodLabels[l-1], 16)), "", 0, "R", false, 0, "")
 				for c := 1; c <= m.Size; c++ {
@@ -317,7 +317,7 @@ func partsPDF(p *pdfDoc, d *Data) {
 					p.SetDrawColor(255, 255, 255)
 					p.Rect(left+float64(c-1)*cell, y, cell, cell, "FD")
 					if n := h.Counts[l-1][c-1]; n > 0 {
-						p.SetFont("Helvetica", "B", 8)
+						p.SetFont(pdfFont, "B", 8)
 						p.SetTextColor(255, 255, 255)
 						p.SetXY(left+float64(c-1)*cell, y)
 						p.CellFormat(cell, cell, fmt.Sprint(n), "", 0, "C", false, 0, "")

@@ -119,7 +119,7 @@ func TestRoundTripWithEvidenceFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range p.Files {
-		if f.Path == ManifestName || f.Path == "change-history.csv" || strings.HasPrefix(f.Path, "oscal/") || strings.HasPrefix(f.Path, "report.") {
+		if f.Path == ManifestName || f.Path == DigestName || f.Path == HistoryName || f.Path == "change-history.csv" || strings.HasPrefix(f.Path, "oscal/") || strings.HasPrefix(f.Path, "report.") {
 			continue // these carry the new workspace's history and time
 		}
 		b, ok := again.File(f.Path)

@@ -28,6 +28,9 @@ type ImportData struct {
 	// Blobs are kept evidence files by evidence id (from a pack made with evidence files).
 	Blobs map[string]ImportBlob
 	Skips []SkipKey
+	// History is the change history that came with the engagement, one segment per source
+	// chain; each is kept as it was and anchored in this workspace's chain.
+	History []HistorySegment
 }
 
 // ImportBlob is a kept evidence file travelling with an import.
@@ -103,6 +106,9 @@ func (s *Store) ImportEngagement(ctx context.Context, in ImportData, opt ImportO
 			what = fmt.Sprintf("imported from %s as a copy of engagement %s", source, in.Engagement.ID)
 		}
 		if err := tx.Record(ctx, e.ID, "engagement", e.ID, []FieldDiff{{Field: "imported", New: what}}); err != nil {
+			return err
+		}
+		if err := tx.importHistory(ctx, e.ID, in.History, source); err != nil {
 			return err
 		}
 		if err := tx.importResults(ctx, e.ID, in.Results); err != nil {
