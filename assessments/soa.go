@@ -1,5 +1,7 @@
 package assessments
 
+import "strings"
+
 // Applicability is a control's answer in a Statement of Applicability.
 type Applicability string
 
@@ -26,4 +28,167 @@ func ApplicabilityOf(r Result, treatedByRisk bool) Applicability {
 		return Undecided
 	}
 	return Applicable
+}
+
+// Label is the Statement of Applicability's text of an inclusion reason.
+func (r InclusionReason) Label() string {
+	switch r {
+	case ReasonRiskTreatment:
+		return "risk treatment"
+	case ReasonLegal:
+		return "legal or regulatory"
+	case ReasonContractual:
+		return "contractual"
+	case ReasonBusiness:
+		return "business need"
+	case ReasonImpactAssessment:
+		return "AI impact assessment"
+	}
+	return string(r)
+}
+
+// SoAEntry is one control of a Statement of Applicability as decided: what the SoA says
+// about it, and what a version freezes. Evidence is not part of it: it supports the
+// implementation, not the decision.
+type SoAEntry struct {
+	Ref   string `json:"ref"`
+	Title string `json:"title"`
+	// Applicability is derived (ApplicabilityOf): included, excluded or not decided.
+	Applicability Applicability `json:"applicability"`
+	// Reasons are the inclusion reasons set by hand; risk treatment is added when a risk
+	// links the control (Risks).
+	Reasons []InclusionReason `json:"reasons"`
+	// Risks are the refs of the risks whose treatment links the control, in ref order.
+	Risks []string `json:"risks"`
+	// Assessments name the impact assessments whose measures call for the control ("Lens v1").
+	Assessments   []string `json:"assessments"`
+	Justification string   `json:"justification"`
+	Status        Status   `json:"status"`
+	// NeedsReview: the status was carried over through the crosswalk and not confirmed.
+	NeedsReview bool   `json:"needs_review"`
+	Owner       string `json:"owner"`
+	TargetDate  string `json:"target_date"`
+}
+
+// SoAEntryOf derives a control's SoA entry from its result, the risks whose treatment
+// links it and the impact assessments that call for it.
+func SoAEntryOf(ref, title string, r Result, risks, impactAssessments []string) SoAEntry {
+	e := SoAEntry{Ref: ref, Title: title, Applicability: ApplicabilityOf(r, len(risks) > 0), Reasons: append([]InclusionReason(nil), r.Reasons...),
+		Risks: append([]string(nil), risks...), Assessments: append([]string(nil), impactAssessments...), Status: r.EffectiveStatus(),
+		NeedsReview: r.NeedsReview && r.EffectiveStatus() != NotAssessed, Owner: r.Owner, TargetDate: r.TargetDate}
+	if e.Status == NotApplicable {
+		e.Justification = r.Justification
+	}
+	return e
+}
+
+// ReasonsText lists the inclusion reasons in words: risk treatment names the risks whose
+// treatment links the control, an impact assessment reason names the assessments.
+func (e SoAEntry) ReasonsText() string {
+	var parts []string
+	seen := map[InclusionReason]bool{}
+	add := func(r InclusionReason) {
+		if seen[r] {
+			return
+		}
+		seen[r] = true
+		switch {
+		case r == ReasonRiskTreatment && len(e.Risks) > 0:
+			parts = append(parts, "risk treatment: "+strings.Join(e.Risks, ", "))
+		case r == ReasonImpactAssessment && len(e.Assessments) > 0:
+			parts = append(parts, "AI impact assessment: "+strings.Join(e.Assessments, ", "))
+		default:
+			parts = append(parts, r.Label())
+		}
+	}
+	if len(e.Risks) > 0 {
+		add(ReasonRiskTreatment)
+	}
+	for _, r := range e.Reasons {
+		add(r)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// HasReason reports whether anything includes the control: a reason set by hand, a risk
+// treatment or an impact assessment that calls for it.
+func (e SoAEntry) HasReason() bool {
+	return len(e.Reasons) > 0 || len(e.Risks) > 0 || len(e.Assessments) > 0
+}
+
+// StatusText is the implementation status in words; never "implemented" for a control
+// nobody assessed, and a status carried over through the crosswalk says so.
+func (e SoAEntry) StatusText() string {
+	st := e.Status
+	if st == "" {
+		st = NotAssessed
+	}
+	txt := st.Label()
+	if e.NeedsReview && st != NotAssessed && st != NotApplicable {
+		txt += " (carried over, to be confirmed)"
+	}
+	return txt
+}
+
+// OpenDecision is a question the Statement of Applicability leaves open (27001 6.1.3 d asks
+// for the necessary controls, why they are included and why others are excluded).
+type OpenDecision string
+
+const (
+	// OpenUndecided: nobody has said whether the control applies.
+	OpenUndecided OpenDecision = "not decided"
+	// OpenNoReason: the control is included but the SoA does not say why.
+	OpenNoReason OpenDecision = "applicable without an inclusion reason"
+	// OpenNoJustification: the control is excluded but the SoA does not say why.
+	OpenNoJustification OpenDecision = "excluded without a justification"
+	// OpenExcludedButNeeded: the control is excluded although a risk treatment or an
+	// inclusion reason says it is needed.
+	OpenExcludedButNeeded OpenDecision = "excluded although a reason includes it"
+)
+
+// OpenDecisionKinds in the order the report lists them.
+var OpenDecisionKinds = []OpenDecision{OpenUndecided, OpenNoReason, OpenNoJustification, OpenExcludedButNeeded}
+
+// Open lists what the entry leaves open; none for a decided control.
+func (e SoAEntry) Open() []OpenDecision {
+	switch e.Applicability {
+	case Undecided:
+		return []OpenDecision{OpenUndecided}
+	case Excluded:
+		var out []OpenDecision
+		if strings.TrimSpace(e.Justification) == "" {
+			out = append(out, OpenNoJustification)
+		}
+		if e.HasReason() {
+			out = append(out, OpenExcludedButNeeded)
+		}
+		return out
+	case Applicable:
+		if !e.HasReason() {
+			return []OpenDecision{OpenNoReason}
+		}
+	}
+	return nil
+}
+
+// OpenCounts counts the entries per open decision (an entry may count under two).
+func OpenCounts(entries []SoAEntry) map[OpenDecision]int {
+	out := map[OpenDecision]int{}
+	for _, e := range entries {
+		for _, o := range e.Open() {
+			out[o]++
+		}
+	}
+	return out
+}
+
+// OpenTotal is the number of entries that leave something open.
+func OpenTotal(entries []SoAEntry) int {
+	n := 0
+	for _, e := range entries {
+		if len(e.Open()) > 0 {
+			n++
+		}
+	}
+	return n
 }
