@@ -74,7 +74,9 @@ func TestTreatmentActionOverdue(t *testing.T) {
 
 func TestPlanOf(t *testing.T) {
 	now := time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)
-	act := func(st ActionStatus, due string) TreatmentAction { return TreatmentAction{Title: "x", Status: st, DueDate: due} }
+	act := func(st ActionStatus, due string) TreatmentAction {
+		return TreatmentAction{Title: "x", Status: st, DueDate: due}
+	}
 	modify := Risk{Treatment: TreatModify, Status: RiskInTreatment}
 	for _, tc := range []struct {
 		name     string

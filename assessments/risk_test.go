@@ -329,7 +329,9 @@ func TestAcceptResidual(t *testing.T) {
 
 func TestUnacceptedAboveThreshold(t *testing.T) {
 	m := DefaultMatrix(5) // threshold Low
-	acc := func(s Score) *Acceptance { return &Acceptance{By: "x", Date: "2026-01-01", Rationale: "y", Residual: s} }
+	acc := func(s Score) *Acceptance {
+		return &Acceptance{By: "x", Date: "2026-01-01", Rationale: "y", Residual: s}
+	}
 	for _, tc := range []struct {
 		name string
 		r    Risk
