@@ -27,6 +27,11 @@ type ImportData struct {
 	// Blobs are kept evidence files by evidence id (from a pack made with evidence files).
 	Blobs map[string]ImportBlob
 	Skips []SkipKey
+	// The SoA versions, the treatment plans and the report's document control
+	// (importdata_plan.go).
+	SoAVersions   []assessments.SoAVersion
+	Actions       []assessments.TreatmentAction
+	ReportControl *assessments.ReportControl
 }
 
 // ImportBlob is a kept evidence file travelling with an import.
