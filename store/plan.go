@@ -63,7 +63,9 @@ var actionEntity = entity[assessments.TreatmentAction]{
 	load: func(ctx context.Context, tx *Store, key assessments.TreatmentAction) (assessments.TreatmentAction, error) {
 		return tx.TreatmentAction(ctx, key.ID)
 	},
-	validate: func(_ context.Context, _ *Store, _, next assessments.TreatmentAction) error { return next.Validate(nil) },
+	validate: func(_ context.Context, _ *Store, _, next assessments.TreatmentAction) error {
+		return next.Validate(nil)
+	},
 	write: func(ctx context.Context, tx *Store, stored, next assessments.TreatmentAction, _ []FieldDiff) error {
 		m := actionMap(next)
 		if _, err := tx.h.ExecContext(ctx, `UPDATE treatment_actions SET title=?, owner=?, resources=?, start_date=?, due_date=?, status=?,
