@@ -1,6 +1,11 @@
 package assessments
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/annex-grc/annex/catalogs"
+)
 
 // Applicability is a control's answer in a Statement of Applicability.
 type Applicability string
@@ -191,4 +196,47 @@ func OpenTotal(entries []SoAEntry) int {
 		}
 	}
 	return n
+}
+
+// DeriveSoA derives the Statement of Applicability of one standard as it stands: its
+// Annex A controls (the clauses are mandatory and not part of an SoA) in catalog order.
+// results are the standard's results by ref; risks and impacts give, per ref, the refs of
+// the risks whose treatment links the control and the impact assessments that call for it.
+func DeriveSoA(c *catalogs.Catalog, results map[string]Result, risks, impacts func(ref string) []string) []SoAEntry {
+	var out []SoAEntry
+	for _, req := range c.Requirements {
+		if req.Kind != catalogs.KindControl {
+			continue
+		}
+		r, ok := results[req.Ref]
+		if !ok {
+			r = Result{Standard: c.ID, Ref: req.Ref, Status: NotAssessed}
+		}
+		out = append(out, SoAEntryOf(req.Ref, req.Title, r, risks(req.Ref), impacts(req.Ref)))
+	}
+	return out
+}
+
+// ImpactCalls maps each requirement the measures of an AI system's newest impact
+// assessment call for to the assessments that do ("Medivance Lens v2"), in system order.
+// assessmentsBySystem lists each system's versions newest first.
+func ImpactCalls(systems []AISystem, assessmentsBySystem map[string][]ImpactAssessment) map[ControlRef][]string {
+	out := map[ControlRef][]string{}
+	for _, sys := range systems {
+		list := assessmentsBySystem[sys.ID]
+		if len(list) == 0 {
+			continue
+		}
+		a := list[0]
+		seen := map[ControlRef]bool{}
+		for _, im := range a.Impacts {
+			for _, m := range im.Measures {
+				if !seen[m] {
+					seen[m] = true
+					out[m] = append(out[m], fmt.Sprintf("%s v%d", sys.Name, a.Version))
+				}
+			}
+		}
+	}
+	return out
 }

@@ -33,6 +33,9 @@ type Options struct {
 	Version string
 	// Progress, when set, is called before each artefact and once at the end.
 	Progress func(Progress)
+	// Since names an earlier pack the report says what changed against; empty: the last
+	// pack written from the workspace of an older state, if any.
+	Since string
 }
 
 // artefact writes one or more files of the pack.
@@ -66,23 +69,6 @@ func artefacts(opt Options) []artefact {
 	}
 	list = append(list, partArtefacts(opt)...)
 	return list
-}
-
-func soaFiles(d *Data) ([]File, error) {
-	var out []File
-	for _, c := range d.Standards() {
-		rows := SoA(d, c)
-		csv, err := SoACSV(rows)
-		if err != nil {
-			return nil, err
-		}
-		x, err := SoAXLSX(d, "Statement of Applicability — "+c.Name, rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s SoA workbook: %w", c.Short, err)
-		}
-		out = append(out, File{Path: soaBase(c) + ".csv", Data: csv}, File{Path: soaBase(c) + ".xlsx", Data: x})
-	}
-	return out, nil
 }
 
 // Build makes the pack of an engagement. It reads the workspace once and never the clock.
@@ -153,6 +139,7 @@ func buildFrom(ctx context.Context, d *Data, list []artefact, report func(int, s
 	if err != nil {
 		return nil, err
 	}
+	p.Snapshot = d.snapshot()
 	report(len(list)+2, "done")
 	return p, nil
 }

@@ -25,6 +25,9 @@ type Data struct {
 	Version string
 
 	Parts Parts
+	Plan  PlanData
+
+	cache dataCache
 }
 
 // zeroTime is used when a workspace has no change at all: zip's epoch.
@@ -54,6 +57,9 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 	}
 	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version}
 	if err := loadParts(ctx, s, d, opt.WithEvidenceFiles); err != nil {
+		return nil, err
+	}
+	if err := loadPlan(ctx, s, d, opt); err != nil {
 		return nil, err
 	}
 	return d, nil

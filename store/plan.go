@@ -232,3 +232,30 @@ func (s *Store) queryActions(ctx context.Context, where string, args ...any) ([]
 	}
 	return out, rows.Err()
 }
+
+// CreateTreatmentActions adds many actions in one transaction (the large demo); one bad
+// action refuses them all. Each action names its risk and engagement.
+func (s *Store) CreateTreatmentActions(ctx context.Context, actions []assessments.TreatmentAction) ([]assessments.TreatmentAction, error) {
+	out := make([]assessments.TreatmentAction, 0, len(actions))
+	err := s.WithTx(ctx, func(tx *Store) error {
+		for _, a := range actions {
+			if a.EngagementID == "" {
+				r, err := tx.Risk(ctx, a.RiskID)
+				if err != nil {
+					return err
+				}
+				a.EngagementID = r.EngagementID
+			}
+			saved, err := tx.insertAction(ctx, a, "", "", "", false)
+			if err != nil {
+				return fmt.Errorf("treatment action %q: %w", a.Title, err)
+			}
+			out = append(out, saved)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
 )
 
 // SoAEntity is how the change history names a version of a Statement of Applicability.
@@ -278,3 +279,53 @@ func (s *Store) querySoAVersions(ctx context.Context, where string, args ...any)
 // ErrSoATampered is matched when a version's stored contents no longer hash to the digest
 // recorded with them (the file was edited behind annex's back).
 var ErrSoATampered = errors.New("its contents do not match the SHA-256 recorded when it was issued")
+
+// RiskRefsByControl gives, per requirement of a standard that a risk treatment links, the
+// refs of those risks in register order: the SoA's "risk treatment" reasons, without
+// reading whole risks.
+func (s *Store) RiskRefsByControl(ctx context.Context, engagementID, standard string) (map[string][]string, error) {
+	rows, err := s.h.QueryContext(ctx, `SELECT c.ref, r.ref FROM risk_controls c JOIN risks r ON r.id = c.risk_id
+		WHERE r.engagement_id = ? AND c.standard = ? ORDER BY r.seq`, engagementID, standard)
+	if err != nil {
+		return nil, fmt.Errorf("read linked controls: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var ctl, risk string
+		if err := rows.Scan(&ctl, &risk); err != nil {
+			return nil, err
+		}
+		out[ctl] = append(out[ctl], risk)
+	}
+	return out, rows.Err()
+}
+
+// CurrentSoA derives a standard's Statement of Applicability as it stands in the
+// workspace (assessments.DeriveSoA), reading only what it needs: the results, the risk
+// treatments linking controls and the newest impact assessments. Versions are issued from it.
+func (s *Store) CurrentSoA(ctx context.Context, set *catalogs.Set, engagementID, standard string) ([]assessments.SoAEntry, error) {
+	c, ok := set.Get(standard)
+	if !ok {
+		return nil, fmt.Errorf("annex does not know the standard %q", standard)
+	}
+	results, err := s.Results(ctx, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	risks, err := s.RiskRefsByControl(ctx, engagementID, standard)
+	if err != nil {
+		return nil, err
+	}
+	systems, err := s.AISystems(ctx, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	ias, err := s.EngagementImpactAssessments(ctx, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	calls := assessments.ImpactCalls(systems, ias)
+	return assessments.DeriveSoA(c, results[standard], func(ref string) []string { return risks[ref] },
+		func(ref string) []string { return calls[assessments.ControlRef{Standard: standard, Ref: ref}] }), nil
+}
