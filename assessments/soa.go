@@ -19,6 +19,17 @@ const (
 	Undecided Applicability = "not decided"
 )
 
+// Label is the applicability in words: applicable, excluded, not decided.
+func (a Applicability) Label() string {
+	switch a {
+	case Applicable:
+		return "applicable"
+	case Excluded:
+		return "excluded"
+	}
+	return string(a)
+}
+
 // ApplicabilityOf derives a control's applicability from its result and whether a risk
 // treatment links it. A reason to include it decides the question even before anyone has
 // assessed its implementation: a control a risk treatment relies on is never "not decided".

@@ -229,7 +229,7 @@ func (c SoAChange) Describe() string {
 		case ChangeRemoved:
 			parts = append(parts, "removed")
 		case ChangeApplicability:
-			parts = append(parts, fmt.Sprintf("applicability %s → %s", c.Before.Applicability, c.After.Applicability))
+			parts = append(parts, fmt.Sprintf("applicability %s → %s", c.Before.Applicability.Label(), c.After.Applicability.Label()))
 		case ChangeStatus:
 			parts = append(parts, fmt.Sprintf("status %s → %s", c.Before.StatusText(), c.After.StatusText()))
 		case ChangeReasons:

@@ -24,6 +24,7 @@ func newExportCmd(a *cliApp) *cobra.Command {
 	var engagement, out string
 	var withFiles, encrypt bool
 	var recipients []string
+	var rf reportFlags
 	cmd := &cobra.Command{
 		Use:   "export [--out FILE.zip]",
 		Short: "Write the audit pack of an engagement: report, SoAs, gap analysis, registers, OSCAL, data and manifest",
@@ -61,12 +62,15 @@ engagement and the date of its last change.`,
 			if err != nil {
 				return err
 			}
+			if err := rf.save(cmd, ctx, s, e.ID); err != nil {
+				return err
+			}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// A soft limit keeps a large pack within the memory budget (DESIGN §8): the
 				// collector works a little harder instead of letting garbage pile up.
 				debug.SetMemoryLimit(110 << 20)
 			}
-			p, err := auditpack.Build(ctx, s, set, e.ID, auditpack.Options{WithEvidenceFiles: withFiles, Version: version})
+			p, err := auditpack.Build(ctx, s, set, e.ID, auditpack.Options{WithEvidenceFiles: withFiles, Version: version, Since: rf.since})
 			if err != nil {
 				return fmt.Errorf("build the audit pack: %w", err)
 			}
@@ -87,6 +91,9 @@ engagement and the date of its last change.`,
 			}
 			fmt.Fprintf(a.stdout, "Wrote %s (%d files and the manifest, %s%s) for %q, as of %s.\nCheck it with: annex verify %s\n",
 				out, len(p.Manifest.Files), humanSize(size), how, e.Name, p.Manifest.LastChangeAt, shellArg(out))
+			if err := recordExport(ctx, s, p, out); err != nil {
+				fmt.Fprintf(a.stderr, "annex: the pack is written, but the workspace could not record it (the next report will not compare with it): %s\n", sentence(err))
+			}
 			return nil
 		},
 	}
@@ -95,6 +102,7 @@ engagement and the date of its last change.`,
 	cmd.Flags().BoolVar(&withFiles, "with-evidence-files", false, "include the evidence files kept in the workspace")
 	cmd.Flags().BoolVar(&encrypt, "encrypt", false, "encrypt the pack with a passphrase (asked, or $ANNEX_PASSPHRASE)")
 	cmd.Flags().StringArrayVar(&recipients, "recipient", nil, "encrypt to this age public key (age1...); repeat for several")
+	rf.flags(cmd)
 	return cmd
 }
 
