@@ -3,8 +3,8 @@ package main
 import (
 	"archive/zip"
 	"context"
-	"io"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
