@@ -231,8 +231,9 @@ func (m *Model) KeyMap() help.KeyMap {
 		return m.f.KeyMap()
 	}
 	k := m.keys
-	b := []key.Binding{k.Export, k.Edit, k.Report}
-	return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
+	report := k.Report
+	report.SetHelp("r", "report…")
+	return common.HelpMap{Short: []key.Binding{k.Export, k.Edit, report}, Full: [][]key.Binding{{k.Export, k.Edit, k.Report}}}
 }
 
 // fileDate is the date part of the default file name: the last change's day.
