@@ -234,7 +234,7 @@ const partsHTML = `
 // renderParts renders the parts' report sections (escaped by html/template).
 func renderParts(d *Data) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := partsTemplate().Execute(&buf, buildPartsView(d)); err != nil {
+	if err := partsTemplate().Execute(&buf, d.partsView()); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
@@ -261,7 +261,7 @@ func partActions(d *Data) []Action {
 
 // partsPDF prints the parts' sections of the PDF report.
 func partsPDF(p *pdfDoc, d *Data) {
-	v := buildPartsView(d)
+	v := d.partsView()
 	if v.HasRisks {
 		p.heading("Risks")
 		p.SetTextColor(87, 96, 106)

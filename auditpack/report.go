@@ -179,12 +179,12 @@ func buildReportView(d *Data) reportView {
 		}
 		v.Views = append(v.Views, sv)
 	}
-	v.Docs = docChecklist(d)
-	v.Actions = actionPlan(d)
+	v.Docs = d.docs()
+	v.Actions = d.actions()
 	v.Contents = packContents(d)
 	v.Control, v.Exec, v.SoAView, v.Method, v.Plan = buildControl(d), d.exec(), buildSoA(d), buildMethod(d), buildPlan(d)
 	v.ActionsView, v.DocsLong, v.History = buildActions(v.Actions, v.AtDate), docsLong(v.Docs), buildHistory(d)
-	v.parts = buildPartsView(d)
+	v.parts = d.partsView()
 	return v
 }
 

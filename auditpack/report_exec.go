@@ -85,7 +85,7 @@ func verdictInputs(d *Data, c *catalogs.Catalog, docs map[string]docsStandard, a
 	if ds, ok := docs[c.Name]; ok {
 		in.DocsRequired, in.DocsDone = ds.Required, ds.Done
 	}
-	v := soaStateOf(d, c)
+	v := d.soaState(c)
 	in.SoAApproved, in.SoAOpen = v.Approved != nil, v.OpenTotal
 	for _, r := range d.Parts.Risks {
 		if riskInStandard(r, c.ID) && r.UnacceptedAboveThreshold(d.Parts.Matrix) {
@@ -103,7 +103,7 @@ func verdictInputs(d *Data, c *catalogs.Catalog, docs map[string]docsStandard, a
 // docsByName is the documented information checklist by standard name.
 func docsByName(d *Data) map[string]docsStandard {
 	docs := map[string]docsStandard{}
-	for _, s := range docChecklist(d).Standards {
+	for _, s := range d.docs().Standards {
 		docs[s.Name] = s
 	}
 	return docs
@@ -138,17 +138,56 @@ func (d *Data) snapshot() *Snapshot {
 	return d.cache.snap
 }
 
-// dataCache holds what several writers of one pack derive from the same data.
+// dataCache holds what several writers of one pack derive from the same data (the HTML and
+// PDF reports, the snapshot, the SoA files): derived once, read by all.
 type dataCache struct {
-	execOnce, snapOnce sync.Once
-	exec               execView
-	snap               *Snapshot
+	execOnce, snapOnce, actionsOnce, docsOnce, partsOnce sync.Once
+	exec                                                 execView
+	snap                                                 *Snapshot
+	actions                                              []Action
+	docs                                                 docsView
+	parts                                                partsView
+	soaMu                                                sync.Mutex
+	soa                                                  map[string]soaState
+}
+
+// actions is the action plan (actionPlan), derived once per pack; callers only read it.
+func (d *Data) actions() []Action {
+	d.cache.actionsOnce.Do(func() { d.cache.actions = actionPlan(d) })
+	return d.cache.actions
+}
+
+// docs is the documented information checklist, derived once per pack.
+func (d *Data) docs() docsView {
+	d.cache.docsOnce.Do(func() { d.cache.docs = docChecklist(d) })
+	return d.cache.docs
+}
+
+// partsView is the parts' report view, derived once per pack.
+func (d *Data) partsView() partsView {
+	d.cache.partsOnce.Do(func() { d.cache.parts = buildPartsView(d) })
+	return d.cache.parts
+}
+
+// soaState is where a standard's SoA stands, derived once per pack.
+func (d *Data) soaState(c *catalogs.Catalog) soaState {
+	d.cache.soaMu.Lock()
+	defer d.cache.soaMu.Unlock()
+	if v, ok := d.cache.soa[c.ID]; ok {
+		return v
+	}
+	if d.cache.soa == nil {
+		d.cache.soa = map[string]soaState{}
+	}
+	v := soaStateOf(d, c)
+	d.cache.soa[c.ID] = v
+	return v
 }
 
 func buildExec(d *Data) execView {
 	var v execView
 	docs := docsByName(d)
-	acts := actionPlan(d)
+	acts := d.actions()
 	v.Verdicts = verdictsOf(d, docs, acts)
 	v.Rule = fmt.Sprintf("Not ready: readiness under %.0f%%, under %.0f%% of the requirements assessed, or under %.0f%% of the required documents implemented with valid evidence. "+
 		"Ready for Stage 1: at least %.0f%% readiness, everything assessed, every required document implemented and evidenced, an approved SoA with no open decision, "+
@@ -272,7 +311,7 @@ func recommendations(d *Data, docs map[string]docsStandard, acts []Action) []rec
 	}
 	for _, c := range d.Standards() {
 		// 4. The Statement of Applicability.
-		v := soaStateOf(d, c)
+		v := d.soaState(c)
 		if v.Approved != nil && v.OpenTotal == 0 && len(v.SinceApproved) == 0 {
 			continue
 		}

@@ -39,7 +39,7 @@ type soaView struct {
 func buildSoA(d *Data) soaView {
 	v := soaView{BodyLimit: planBodyLimit}
 	for _, c := range d.Standards() {
-		st := soaStateOf(d, c)
+		st := d.soaState(c)
 		s := soaSection{Name: c.Name, Short: c.Short, Counts: st.Counts, Approved: st.approvedText(), Against: st.draftText(),
 			OpenText: st.openText(), OpenTotal: st.OpenTotal, Files: soaBase(c) + ".xlsx, .csv (current draft)"}
 		if st.Approved != nil {

@@ -57,7 +57,7 @@ const snapshotFormat = 1
 // SnapshotOf sums up what a pack of d says.
 func SnapshotOf(d *Data) *Snapshot {
 	s := &Snapshot{Format: snapshotFormat, AsOf: d.At.Format(time.RFC3339)}
-	acts := actionPlan(d)
+	acts := d.actions()
 	verdicts := verdictsOf(d, docsByName(d), acts)
 	for i, c := range d.Standards() {
 		total, _ := d.Readiness(c)
@@ -71,7 +71,7 @@ func SnapshotOf(d *Data) *Snapshot {
 				st.Statuses[ref] = string(r.EffectiveStatus())
 			}
 		}
-		v := soaStateOf(d, c)
+		v := d.soaState(c)
 		if v.Approved != nil {
 			st.SoAApproved = v.Approved.Version
 		}

@@ -23,7 +23,7 @@ func soaVersionBase(c *catalogs.Catalog, v assessments.SoAVersion) string {
 func soaFiles(d *Data) ([]File, error) {
 	var out []File
 	for _, c := range d.Standards() {
-		v := soaStateOf(d, c)
+		v := d.soaState(c)
 		rows := SoA(d, c)
 		csv, err := SoACSV(rows)
 		if err != nil {
