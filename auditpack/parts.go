@@ -124,7 +124,7 @@ func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) err
 
 // index builds the look-ups the writers use.
 func (p *Parts) index(d *Data) {
-	p.risksByControl, p.evidenceByReq, p.iaByReq = map[string][]string{}, map[string][]string{}, map[string][]string{}
+	p.risksByControl, p.evidenceByReq = map[string][]string{}, map[string][]string{}
 	p.systemName, p.riskByID = map[string]string{}, map[string]assessments.Risk{}
 	for _, r := range p.Risks {
 		p.riskByID[r.ID] = r
@@ -143,22 +143,18 @@ func (p *Parts) index(d *Data) {
 	}
 	for _, sys := range p.AISystems {
 		p.systemName[sys.ID] = sys.Name
-		list := p.Assessments[sys.ID]
-		if len(list) == 0 {
-			continue
-		}
-		a := list[0] // newest version
-		seen := map[string]bool{}
-		for _, im := range a.Impacts {
-			for _, m := range im.Measures {
-				k := reqKey(m.Standard, m.Ref)
-				if !seen[k] {
-					seen[k] = true
-					p.iaByReq[k] = append(p.iaByReq[k], fmt.Sprintf("%s v%d", sys.Name, a.Version))
-				}
-			}
-		}
 	}
+	p.iaByReq = impactIndex(p.AISystems, p.Assessments)
+}
+
+// impactIndex maps "std ref" to the impact assessments whose measures call for the
+// requirement ("Lens v2"): the newest version of each system's assessment.
+func impactIndex(systems []assessments.AISystem, byID map[string][]assessments.ImpactAssessment) map[string][]string {
+	out := map[string][]string{}
+	for c, names := range assessments.ImpactCalls(systems, byID) {
+		out[reqKey(c.Standard, c.Ref)] = names
+	}
+	return out
 }
 
 // risksTreatedBy lists the refs of risks whose treatment plan links the requirement.

@@ -409,7 +409,7 @@ func partsImportData(set *catalogs.Set, doc *Document, in *store.ImportData) err
 	for _, k := range doc.SuggestionSkips {
 		in.Skips = append(in.Skips, store.SkipKey{Standard: k.Standard, Ref: k.Ref, FromStandard: k.FromStandard, FromRef: k.FromRef})
 	}
-	return nil
+	return planImportData(doc, in, known, risks)
 }
 
 func impactMeasures(a assessments.ImpactAssessment) []assessments.ControlRef {

@@ -50,8 +50,8 @@ func TestPartsInPack(t *testing.T) {
 	if len(rows) != len(risks)+1 || rows[1][0] != risks[0].Ref {
 		t.Fatalf("risk register sheet: %d rows for %d risks, first %v", len(rows), len(risks), rows[1][:2])
 	}
-	if sheets := f.GetSheetList(); len(sheets) != 3 {
-		t.Errorf("risk workbook sheets = %v, want the register and two heat maps", sheets)
+	if sheets := f.GetSheetList(); len(sheets) != 4 || sheets[3] != "Treatment plan" {
+		t.Errorf("risk workbook sheets = %v, want the register, two heat maps and the treatment plan", sheets)
 	}
 
 	// A control linked by a risk treatment carries the risk's ref as inclusion reason.
@@ -265,6 +265,15 @@ func TestDataFormatCoversTheDomain(t *testing.T) {
 		// The classification travels as its field map (TestClassificationsSurviveTheirFieldMap).
 		reflect.TypeOf(assessments.AIActRecord{}): {"ID", "AISystemID", "EngagementID", "Version", "Roles", "Answers", "FRIAPeriod", "FRIAOversight",
 			"FRIAComplaints", "FRIANotified", "Decision", "Approver", "DecisionDate", "Rationale", "LastStep", "CreatedAt", "UpdatedAt", "UpdatedBy"},
+		reflect.TypeOf(assessments.SoAVersion{}): {"ID", "EngagementID", "Standard", "Version", "State", "ChangeSummary", "Approver", "ApprovedOn",
+			"Entries", "IssuedAt", "IssuedBy", "UpdatedAt", "UpdatedBy"},
+		// Entries travel as themselves (their JSON names).
+		reflect.TypeOf(assessments.SoAEntry{}): {"Ref", "Title", "Applicability", "Reasons", "Risks", "Assessments", "Justification", "Status",
+			"NeedsReview", "Owner", "TargetDate"},
+		reflect.TypeOf(assessments.TreatmentAction{}): {"ID", "RiskID", "EngagementID", "Title", "Owner", "Resources", "StartDate", "DueDate",
+			"Status", "Controls", "CorrectiveRef", "CreatedAt", "UpdatedAt", "UpdatedBy"},
+		reflect.TypeOf(assessments.ReportControl{}): {"EngagementID", "Version", "Status", "Classification", "Distribution", "Approver",
+			"ApprovedOn", "UpdatedAt", "UpdatedBy"},
 	}
 	for typ, fields := range carried {
 		known := map[string]bool{}

@@ -22,6 +22,8 @@ type data struct {
 	riskErr  error
 	impacts  assessments.ImpactSummary
 	aiErr    error
+	// actions are the treatment plans by risk id (their overdue steps are listed).
+	actions map[string][]assessments.TreatmentAction
 }
 
 func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
@@ -37,6 +39,9 @@ func load(ctx context.Context, s *store.Store, engagementID string) (data, error
 	// panel rather than the whole dashboard.
 	if d.risks, d.riskErr = s.RiskOverview(ctx, engagementID); d.riskErr == nil {
 		d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
+	}
+	if d.riskErr == nil {
+		d.actions, d.riskErr = s.TreatmentActions(ctx, engagementID)
 	}
 	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
 	return d, nil
@@ -143,6 +148,15 @@ func overdueItems(set *catalogs.Set, e assessments.Engagement, d data, now time.
 		for _, r := range d.risks {
 			if r.ReviewOverdue(now) {
 				out = append(out, overdueItem{date: r.ReviewDate, what: "Risk review", text: r.Ref + " " + r.Title})
+			}
+			for _, a := range d.actions[r.ID] {
+				if a.Overdue(now) {
+					text := r.Ref + " " + a.Title
+					if a.Owner != "" {
+						text += " (" + a.Owner + ")"
+					}
+					out = append(out, overdueItem{date: a.DueDate, what: "Treatment action", text: text})
+				}
 			}
 		}
 	}

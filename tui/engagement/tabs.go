@@ -8,6 +8,7 @@ import (
 	"github.com/annex-grc/annex/tui/export"
 	"github.com/annex-grc/annex/tui/gap"
 	"github.com/annex-grc/annex/tui/risks"
+	"github.com/annex-grc/annex/tui/soa"
 	"github.com/annex-grc/annex/tui/suggestions"
 )
 
@@ -24,5 +25,6 @@ func gapExtensions() gap.Extensions {
 		Marks:       []common.RowMarkLoader{evidence.RowMarks},
 		Attach:      evidence.NewAttachDialog,
 		Suggestions: suggestions.New,
+		SoA:         soa.New,
 	}
 }

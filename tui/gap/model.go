@@ -34,6 +34,9 @@ type Extensions struct {
 	Attach func(c *common.Common, e assessments.Engagement, standard, ref string) common.Dialog
 	// Suggestions opens the crosswalk suggestions screen (nil: not available).
 	Suggestions func(c *common.Common, e assessments.Engagement) common.Screen
+	// SoA opens the standard's Statement of Applicability screen: its versions, issue,
+	// approve and the changes between two (nil: not available).
+	SoA func(c *common.Common, e assessments.Engagement, standard string) common.Screen
 }
 
 type focusArea int
@@ -636,6 +639,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return common.InfoCmd("After a status key the cursor moves to the next requirement (A turns this off).")
 		}
 		return common.InfoCmd("After a status key the cursor stays on the requirement (A turns moving on again).")
+	case key.Matches(msg, k.SoA):
+		if m.ext.SoA == nil || m.cat == nil {
+			return common.InfoCmd("The Statement of Applicability is not available in this build.")
+		}
+		scr := m.ext.SoA(m.c, m.eng, m.std)
+		return func() tea.Msg { return common.PushScreenMsg{Screen: scr} }
 	case key.Matches(msg, k.Suggestions):
 		if m.ext.Suggestions == nil {
 			return common.InfoCmd("Crosswalk suggestions are not available in this build.")
