@@ -28,6 +28,8 @@ type Data struct {
 	Chain *store.ChainHead
 
 	Parts Parts
+	// Baselines are the engagement's baselines and what moved since the latest (progress.go).
+	Baselines *Baselines
 }
 
 // zeroTime is used when a workspace has no change at all: zip's epoch.
@@ -61,6 +63,9 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 	}
 	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version, Chain: &head}
 	if err := loadParts(ctx, s, d, opt.WithEvidenceFiles); err != nil {
+		return nil, err
+	}
+	if err := loadProgress(ctx, s, d); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -198,6 +198,7 @@ func ReportPDF(d *Data) ([]byte, error) {
 		p.SetTextColor(31, 35, 40)
 	}
 	docsPDF(p, v.Docs)
+	progressPDF(p, d)
 	partsPDF(p, d)
 
 	p.heading("Action plan")
