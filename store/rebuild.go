@@ -31,9 +31,14 @@ type State struct {
 }
 
 // historyRows reads an engagement's history rows oldest first; upTo > 0 keeps the rows up
-// to it, after > 0 those after it.
-func (s *Store) historyRows(ctx context.Context, engagementID string, after, upTo int64, entities ...string) ([]Change, error) {
-	q := `SELECT seq, at, author, engagement_id, entity, entity_id, field, old_value, new_value FROM changes WHERE engagement_id = ?`
+// to it, after > 0 those after it. Only what the fold reads is read: no hashes, no author,
+// and the old value of link rows only (a removed link names itself there) unless withOld.
+func (s *Store) historyRows(ctx context.Context, engagementID string, after, upTo int64, withOld bool, entities ...string) ([]Change, error) {
+	old := "CASE WHEN field = 'link' THEN old_value ELSE '' END"
+	if withOld {
+		old = "old_value"
+	}
+	q := `SELECT seq, at, entity, entity_id, field, ` + old + `, new_value FROM changes WHERE engagement_id = ?`
 	args := []any{engagementID}
 	if after > 0 {
 		q += " AND seq > ?"
@@ -56,8 +61,8 @@ func (s *Store) historyRows(ctx context.Context, engagementID string, after, upT
 	defer rows.Close()
 	var out []Change
 	for rows.Next() {
-		var c Change
-		if err := rows.Scan(&c.Seq, &c.At, &c.Author, &c.EngagementID, &c.Entity, &c.EntityID, &c.Field, &c.Old, &c.New); err != nil {
+		c := Change{EngagementID: engagementID}
+		if err := rows.Scan(&c.Seq, &c.At, &c.Entity, &c.EntityID, &c.Field, &c.Old, &c.New); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -81,7 +86,7 @@ func (s *Store) StateAt(ctx context.Context, engagementID string, seq int64) (St
 	if seq <= 0 {
 		return State{}, fmt.Errorf("no history row %d", seq)
 	}
-	rows, err := s.historyRows(ctx, engagementID, 0, seq)
+	rows, err := s.historyRows(ctx, engagementID, 0, seq, false)
 	if err != nil {
 		return State{}, err
 	}
@@ -124,7 +129,7 @@ func (s *Store) laterValues(ctx context.Context, engagementID string, seq int64)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	rows, err := s.historyRows(ctx, engagementID, seq, 0)
+	rows, err := s.historyRows(ctx, engagementID, seq, 0, true)
 	if err != nil {
 		return nil, err
 	}
@@ -544,7 +549,7 @@ func (s *Store) StatusesAt(ctx context.Context, engagementID string, seqs []int6
 	}
 	sorted := append([]int64(nil), seqs...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
-	rows, err := s.historyRows(ctx, engagementID, 0, sorted[len(sorted)-1], "engagement", "result")
+	rows, err := s.historyRows(ctx, engagementID, 0, sorted[len(sorted)-1], false, "engagement", "result")
 	if err != nil {
 		return nil, err
 	}
@@ -599,4 +604,27 @@ func (s *Store) StatusesAt(ctx context.Context, engagementID string, seqs []int6
 		}
 	}
 	return out, nil
+}
+
+// States reads the engagement at several moments side by side: at each baseline given, or
+// as it is now for a nil one. The rebuilds and the live read run at once (SQLite reads in
+// parallel), so comparing a baseline with now costs about the longest of them.
+func (s *Store) States(ctx context.Context, engagementID string, points ...*Baseline) ([]State, error) {
+	out := make([]State, len(points))
+	errs := make([]error, len(points))
+	done := make(chan struct{}, len(points))
+	for i, b := range points {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			if b == nil {
+				out[i], errs[i] = s.LiveState(ctx, engagementID)
+			} else {
+				out[i], errs[i] = s.BaselineState(ctx, *b)
+			}
+		}()
+	}
+	for range points {
+		<-done
+	}
+	return out, errors.Join(errs...)
 }
