@@ -22,6 +22,8 @@ type data struct {
 	riskErr  error
 	impacts  assessments.ImpactSummary
 	aiErr    error
+	// progress: the baselines' readiness trend and the current cycle (progress.go)
+	progress progressData
 }
 
 func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
@@ -39,6 +41,7 @@ func load(ctx context.Context, s *store.Store, engagementID string) (data, error
 		d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
 	}
 	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
+	d.progress = loadProgress(ctx, s, engagementID)
 	return d, nil
 }
 
