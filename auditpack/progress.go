@@ -55,6 +55,9 @@ func loadProgress(ctx context.Context, s *store.Store, d *Data) error {
 			return err
 		}
 		for i, pt := range points {
+			if list[i].IsCycle() {
+				continue // a cycle starts from a baseline already in the trend
+			}
 			p.Trend = append(p.Trend, assessments.TrendPoint{Name: list[i].Name, At: list[i].At,
 				Readiness: assessments.ReadinessAt(d.Catalogs, pt.Standards, pt.Statuses)})
 		}
@@ -471,8 +474,10 @@ type progressLine struct {
 
 const maxImprovedListed = 40
 
-func signed(f float64) string {
-	if math.Abs(f) < 0.05 {
+// signed is the change between two shares as printed (rounded): "+12", "-3", "±0".
+func signed(from, to float64) string {
+	f := math.Round(to) - math.Round(from)
+	if f == 0 {
 		return "±0"
 	}
 	return fmt.Sprintf("%+.0f", f)
@@ -494,8 +499,8 @@ func buildProgressView(d *Data) (progressView, bool) {
 	}
 	for _, sp := range c.Standards {
 		v.Standards = append(v.Standards, progressStandardView{Name: sp.Name,
-			From: pctText(sp.Total.From.Percent()), To: pctText(sp.Total.To.Percent()), Delta: signed(sp.Total.ReadinessDelta()),
-			EvFrom: pctText(sp.Total.EvFrom.Percent()), EvTo: pctText(sp.Total.EvTo.Percent()), EvDelta: signed(sp.Total.EvidencedDelta()),
+			From: pctText(sp.Total.From.Percent()), To: pctText(sp.Total.To.Percent()), Delta: signed(sp.Total.From.Percent(), sp.Total.To.Percent()),
+			EvFrom: pctText(sp.Total.EvFrom.Percent()), EvTo: pctText(sp.Total.EvTo.Percent()), EvDelta: signed(sp.Total.EvFrom.Percent(), sp.Total.EvTo.Percent()),
 			Improved: sp.Counts[assessments.Improved], Regressed: sp.Counts[assessments.Regressed], New: sp.Counts[assessments.New], Same: sp.Counts[assessments.Unchanged]})
 	}
 	line := func(r assessments.RequirementChange) progressLine {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -333,14 +334,14 @@ func printComparison(w io.Writer, c assessments.Comparison, from, to auditpack.P
 	fmt.Fprintln(tw, "STANDARD\tREADINESS\tCHANGE\tEVIDENCED\tCHANGE")
 	for _, sp := range c.Standards {
 		t := sp.Total
-		fmt.Fprintf(tw, "%s\t%.0f%% → %.0f%%\t%s\t%.0f%% → %.0f%%\t%s\n", sp.Short, t.From.Percent(), t.To.Percent(), points(t.ReadinessDelta()),
-			t.EvFrom.Percent(), t.EvTo.Percent(), points(t.EvidencedDelta()))
+		fmt.Fprintf(tw, "%s\t%.0f%% → %.0f%%\t%s\t%.0f%% → %.0f%%\t%s\n", sp.Short, t.From.Percent(), t.To.Percent(), points(t.From.Percent(), t.To.Percent()),
+			t.EvFrom.Percent(), t.EvTo.Percent(), points(t.EvFrom.Percent(), t.EvTo.Percent()))
 		for _, g := range sp.Groups {
 			if g.ReadinessDelta() == 0 && g.EvidencedDelta() == 0 {
 				continue
 			}
 			fmt.Fprintf(tw, "  %s\t%.0f%% → %.0f%%\t%s\t%.0f%% → %.0f%%\t%s\n", cellText(g.ID+" "+g.Title, 40), g.From.Percent(), g.To.Percent(),
-				points(g.ReadinessDelta()), g.EvFrom.Percent(), g.EvTo.Percent(), points(g.EvidencedDelta()))
+				points(g.From.Percent(), g.To.Percent()), g.EvFrom.Percent(), g.EvTo.Percent(), points(g.EvFrom.Percent(), g.EvTo.Percent()))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -407,8 +408,10 @@ func dateOf(rfc string) string {
 	return rfc
 }
 
-// points is a change in percentage points: "+12", "-3", "±0".
-func points(f float64) string {
+// points is the change between two shares as printed (rounded), in percentage points:
+// "+12", "-3", "±0".
+func points(from, to float64) string {
+	f := math.Round(to) - math.Round(from)
 	switch {
 	case f >= 0.5:
 		return fmt.Sprintf("+%.0f", f)
