@@ -178,7 +178,8 @@ func (s *Store) CurrentCycle(ctx context.Context, engagementID string) (*Baselin
 // TouchedSince lists the requirements ("standard:ref") of an engagement with a history row
 // after row seq: edited, or re-confirmed as they stand.
 func (s *Store) TouchedSince(ctx context.Context, engagementID string, seq int64) (map[string]bool, error) {
-	rows, err := s.h.QueryContext(ctx, `SELECT DISTINCT entity_id FROM changes WHERE engagement_id = ? AND seq > ? AND entity = 'result'`, engagementID, seq)
+	rows, err := s.h.QueryContext(ctx, `SELECT DISTINCT entity_id FROM changes INDEXED BY changes_engagement_entity
+		WHERE engagement_id = ? AND entity = 'result' AND seq > ?`, engagementID, seq)
 	if err != nil {
 		return nil, fmt.Errorf("read change history: %w", err)
 	}

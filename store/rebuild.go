@@ -38,7 +38,11 @@ func (s *Store) historyRows(ctx context.Context, engagementID string, after, upT
 	if withOld {
 		old = "old_value"
 	}
-	q := `SELECT seq, at, entity, entity_id, field, ` + old + `, new_value FROM changes WHERE engagement_id = ?`
+	from := "changes INDEXED BY changes_engagement"
+	if len(entities) > 0 {
+		from = "changes INDEXED BY changes_engagement_entity"
+	}
+	q := `SELECT seq, at, entity, entity_id, field, ` + old + `, new_value FROM ` + from + ` WHERE engagement_id = ?`
 	args := []any{engagementID}
 	if after > 0 {
 		q += " AND seq > ?"

@@ -21,3 +21,8 @@ CREATE TABLE IF NOT EXISTS baselines (
     CHECK ((kind = 'cycle') = (from_id <> ''))
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS baselines_engagement ON baselines (engagement_id, seq);
+
+-- The readiness trend across baselines (StatusesAt) and what a cycle touched (TouchedSince)
+-- read the result rows of one engagement: this index finds them without walking the
+-- engagement's whole history (46,000 rows in the large demo, most of them risks).
+CREATE INDEX IF NOT EXISTS changes_engagement_entity ON changes (engagement_id, entity, seq);
