@@ -27,7 +27,7 @@ func newKeyMap(base common.KeyMap) keyMap {
 		KeyMap:      base,
 		Compare:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare two points")),
 		CompareNow:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "compare with now")),
-		AsOf:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open as of baseline")),
+		AsOf:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "as-of view")),
 		Cycle:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new cycle from baseline")),
 		Regressions: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "regressions only")),
 		StepFilter:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "filter")),
