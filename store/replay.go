@@ -48,8 +48,11 @@ type ReplayReport struct {
 // replayed is one entity's state according to the history.
 type replayed struct {
 	engagementID string
-	fields       map[string]string
-	known        map[string]bool // fields the history set (an imported entity knows only these)
+	// fields are the values the history set (an imported entity knows only these); the
+	// file check an evidence item takes with a new file is kept apart in check.
+	fields   map[string]string
+	check    string
+	checkSet bool // a row said what the check is
 	created      bool
 	imported     bool
 	deleted      bool
@@ -64,6 +67,9 @@ type replayed struct {
 // entityKey names an entity in the history: a result's id ("standard:ref") is unique only
 // within its engagement, so every key carries the engagement.
 type entityKey struct{ entity, id, engagement string }
+
+// fieldsHint is about how many fields an entity of a kind has (the size of its map).
+var fieldsHint = map[string]int{"risk": 40, "impact_assessment": 160, "evidence": 14, "ai_system": 18, "result": 10, "engagement": 10, "risk_matrix": 8, "baseline": 6}
 
 // historyFold is the change history folded into each entity's state, row by row: the one
 // replay that both `annex log --verify` (ReplayHistory, against the stored data) and the
@@ -87,10 +93,12 @@ func (f *historyFold) apply(c Change) {
 	k := entityKey{c.Entity, c.EntityID, c.EngagementID}
 	h := f.entities[k]
 	if h == nil {
-		h = &replayed{engagementID: c.EngagementID, fields: map[string]string{}, known: map[string]bool{}, first: c.At}
+		h = &replayed{engagementID: c.EngagementID, fields: make(map[string]string, fieldsHint[c.Entity]), first: c.At}
 		f.entities[k] = h
 	}
-	h.last, h.lastBy = c.At, c.Author
+	if c.At != "" {
+		h.last, h.lastBy = c.At, c.Author
+	}
 	switch c.Field {
 	case reconfirmedField:
 	case "link":
@@ -108,7 +116,7 @@ func (f *historyFold) apply(c Change) {
 	case "imported":
 		h.imported, h.deleted = true, false
 		if c.Entity == "result" {
-			h.fields["status"], h.known["status"] = c.New, true
+			h.fields["status"] = c.New
 		}
 	case "deleted":
 		h.deleted = true
@@ -119,14 +127,18 @@ func (f *historyFold) apply(c Change) {
 			f.deletedSystems[c.EntityID] = true
 		}
 	default:
-		h.fields[c.Field], h.known[c.Field] = c.New, true
-		if c.Entity == "evidence" && (c.Field == "path" || c.Field == "sha256") {
+		h.fields[c.Field] = c.New
+		switch {
+		case c.Entity != "evidence":
+		case c.Field == "path" || c.Field == "sha256":
 			// A new file (or none) takes a fresh check state without a row of its own: ok
 			// for a file just read, unchecked for none. A "check" row after it says otherwise.
-			h.fields["check"] = ""
+			h.check, h.checkSet = "", true
 			if h.fields["path"] != "" {
-				h.fields["check"] = string(assessments.IntegrityOK)
+				h.check = string(assessments.IntegrityOK)
 			}
+		case c.Field == "check":
+			h.check, h.checkSet = c.New, true
 		}
 	}
 }
@@ -166,7 +178,7 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 		rep.Entities++
 		h := hist[k]
 		if h == nil {
-			h = &replayed{fields: map[string]string{}, known: map[string]bool{}}
+			h = &replayed{fields: map[string]string{}}
 			if base == nil && !importedBase {
 				rep.Problems = append(rep.Problems, Unexplained{EngagementID: engagementID, Entity: entity, EntityID: id, Label: label,
 					Problem: "it is stored but the history never recorded it (written behind annex's back)"})
@@ -181,7 +193,7 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 		vouched := h.imported || (importedBase && !h.created)
 		for _, f := range fields {
 			got := stored[f]
-			if vouched && !h.known[f] {
+			if _, known := h.fields[f]; vouched && !known {
 				rep.ImportedOnly++
 				continue
 			}
