@@ -53,9 +53,9 @@ type replayed struct {
 	fields   map[string]string
 	check    string
 	checkSet bool // a row said what the check is
-	created      bool
-	imported     bool
-	deleted      bool
+	created  bool
+	imported bool
+	deleted  bool
 	// links is an evidence item's set of links ("standard:ref", "risk:id") per the history,
 	// each with its provenance ("" for a link made by hand).
 	links map[string]string
