@@ -72,6 +72,7 @@ func artefacts(opt Options) []artefact {
 		{"OSCAL mapping", one("oscal/mapping.json", OSCALMapping)},
 	}
 	list = append(list, partArtefacts(opt)...)
+	list = append(list, progressArtefacts()...)
 	return list
 }
 

@@ -37,6 +37,8 @@ type Data struct {
 	Plan  PlanData
 
 	cache dataCache
+	// Baselines are the engagement's baselines and what moved since the latest (progress.go).
+	Baselines *Baselines
 }
 
 // zeroTime is used when a workspace has no change at all: zip's epoch.
@@ -80,6 +82,9 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 		return nil, err
 	}
 	if err := loadPlan(ctx, s, d, opt); err != nil {
+		return nil, err
+	}
+	if err := loadProgress(ctx, s, d); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -219,6 +219,7 @@ func ReportPDF(d *Data) ([]byte, error) {
 	}
 	soaPDF(p, v.SoAView)
 	docsBodyPDF(p, v.Docs)
+	progressPDF(p, d)
 	methodPDF(p, v.Method)
 	partsPDF(p, d)
 	planPDF(p, v.Plan)

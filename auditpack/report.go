@@ -129,6 +129,7 @@ func packContents(d *Data) []contentLine {
 		contentLine{"ai-systems.csv, impact-assessments/", "the AI system inventory and every impact assessment version"},
 		contentLine{"evidence-index.csv", "every evidence item with its SHA-256 and what it supports"},
 		contentLine{"change-history.csv", "every recorded edit, with its hash chain"},
+		contentLine{"progress.json, progress.csv", "the baselines, the readiness trend across them and every requirement's change since the latest"},
 		contentLine{"oscal/", "OSCAL 1.2.1 assessment results, plan of action and milestones, crosswalk mapping"},
 		contentLine{"data.json", "the whole engagement, for annex import"},
 		contentLine{"manifest.json", "size and SHA-256 of every file; check with annex verify"})
@@ -253,7 +254,11 @@ func ReportHTML(d *Data) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	v.Parts = parts
+	progress, err := renderProgress(d)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	v.Parts = progress + parts
 	var buf bytes.Buffer
 	if err := reportTemplate().Execute(&buf, v); err != nil {
 		return nil, fmt.Errorf("report: %w", err)

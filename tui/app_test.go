@@ -33,6 +33,7 @@ func newHarness(t *testing.T, w, h int, withDemo bool) *harness {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
+	t.Setenv("TMPDIR", home) // views as of a baseline the walk opens are removed with the test
 	t.Setenv("NO_COLOR", "")
 	ctx := context.Background()
 	s, err := store.Open(ctx, filepath.Join(home, "ws.db"), store.Options{Author: "tester", Now: func() time.Time { return fixedNow }})

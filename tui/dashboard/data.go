@@ -24,6 +24,8 @@ type data struct {
 	aiErr    error
 	// actions are the treatment plans by risk id (their overdue steps are listed).
 	actions map[string][]assessments.TreatmentAction
+	// progress: the baselines' readiness trend and the current cycle (progress.go)
+	progress progressData
 }
 
 func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
@@ -44,6 +46,7 @@ func load(ctx context.Context, s *store.Store, engagementID string) (data, error
 		d.actions, d.riskErr = s.TreatmentActions(ctx, engagementID)
 	}
 	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
+	d.progress = loadProgress(ctx, s, engagementID)
 	return d, nil
 }
 

@@ -229,6 +229,9 @@ func (m *Model) content(w int) []string {
 	}
 	// At a glance first: the figures of each standard and the crosswalk coverage.
 	var lines []string
+	if l := m.reconfirmLine(); l != "" {
+		lines = append(lines, l, "")
+	}
 	for i, f := range figs {
 		if i > 0 {
 			lines = append(lines, "")
@@ -340,6 +343,9 @@ func (m *Model) metrics(f standardFigures, w int) []string {
 		metric("Readiness", r.Percent(), fmt.Sprintf("%d implemented, %d partial of %d%s", r.Counts[assessments.Implemented], r.Counts[assessments.Partial], r.Applicable, applicable)),
 		metric("Assessed", r.AssessedPercent(), fmt.Sprintf("%d of %d answered", r.Assessed, r.Total)),
 		metric("Evidenced", f.evidenced.Percent(), evidencedText(f.evidenced.Evidenced, f.evidenced.Implemented)))
+	if t := m.trendLine(f.catalog); t != "" {
+		lines = append(lines, t)
+	}
 	return lines
 }
 

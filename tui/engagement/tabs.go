@@ -7,6 +7,7 @@ import (
 	"github.com/annex-grc/annex/tui/evidence"
 	"github.com/annex-grc/annex/tui/export"
 	"github.com/annex-grc/annex/tui/gap"
+	"github.com/annex-grc/annex/tui/progress"
 	"github.com/annex-grc/annex/tui/risks"
 	"github.com/annex-grc/annex/tui/soa"
 	"github.com/annex-grc/annex/tui/suggestions"
@@ -22,9 +23,10 @@ var (
 func gapExtensions() gap.Extensions {
 	return gap.Extensions{
 		Sections:    []common.SectionLoader{risks.Section, aisystems.Section, evidence.Section},
-		Marks:       []common.RowMarkLoader{evidence.RowMarks},
+		Marks:       []common.RowMarkLoader{evidence.RowMarks, progress.RowMarks},
 		Attach:      evidence.NewAttachDialog,
 		Suggestions: suggestions.New,
 		SoA:         soa.New,
+		Reconfirm:   progress.Reconfirm, ReconfirmMark: progress.ReconfirmMark,
 	}
 }

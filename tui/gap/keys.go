@@ -54,7 +54,7 @@ func newKeyMap(base common.KeyMap) keyMap {
 		StatusFilter:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status filter")),
 		StatusFilterBack: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "status filter back")),
 		Adopt:            key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "adopt mapped")),
-		ConfirmReview:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm adopted")),
+		ConfirmReview:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm adopted / re-confirm")),
 		Suggestions:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "crosswalk suggestions")),
 		Evidence:         key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "attach evidence")),
 		SoA:              key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "SoA versions")),
