@@ -38,7 +38,9 @@ func itemFromMap(base assessments.ChecklistItem, m map[string]string) (assessmen
 }
 
 // AuditItemEntityID is how the change history names a checklist item.
-func AuditItemEntityID(auditID string, c assessments.ControlRef) string { return auditID + "/" + c.String() }
+func AuditItemEntityID(auditID string, c assessments.ControlRef) string {
+	return auditID + "/" + c.String()
+}
 
 // itemEntity is how update saves a checklist item. A requirement nobody recorded anything
 // on has no row; the write inserts it.
@@ -97,7 +99,9 @@ func (s *Store) itemUpdate(ctx context.Context, before, after assessments.Checkl
 		return before, err
 	}
 	e := itemEntity
-	e.ids = func(i assessments.ChecklistItem) (string, string) { return AuditItemEntityID(i.AuditID, i.Key()), a.EngagementID }
+	e.ids = func(i assessments.ChecklistItem) (string, string) {
+		return AuditItemEntityID(i.AuditID, i.Key()), a.EngagementID
+	}
 	return update(ctx, s, e, before, after)
 }
 

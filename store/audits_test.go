@@ -16,8 +16,12 @@ import (
 
 var auditClock = time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC)
 
-func i27(ref string) assessments.ControlRef { return assessments.ControlRef{Standard: catalogs.ISO27001, Ref: ref} }
-func i42(ref string) assessments.ControlRef { return assessments.ControlRef{Standard: catalogs.ISO42001, Ref: ref} }
+func i27(ref string) assessments.ControlRef {
+	return assessments.ControlRef{Standard: catalogs.ISO27001, Ref: ref}
+}
+func i42(ref string) assessments.ControlRef {
+	return assessments.ControlRef{Standard: catalogs.ISO42001, Ref: ref}
+}
 
 func auditTestStore(t *testing.T) (*Store, assessments.Engagement, string) {
 	t.Helper()
