@@ -246,6 +246,11 @@ func ScopeText(set *catalogs.Set, refs []ControlRef) string {
 				for j+1 < len(reqs) && in(reqs[j+1].Ref) {
 					j++
 				}
+				if p := commonPrefix(reqs[i : j+1]); j > i && p != "" && matchesGroup(c, p, reqs[i:j+1]) {
+					items = append(items, name+p)
+					i = j
+					continue
+				}
 				switch j - i {
 				case 0:
 					items = append(items, name+reqs[i].Ref)
@@ -304,4 +309,22 @@ func ScopeCounts(set *catalogs.Set, refs []ControlRef) string {
 		parts = append(parts, fmt.Sprintf("%s: %d", name, n[std]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// commonPrefix is the longest dotted prefix the refs share ("9.2" of 9.2.1 and 9.2.2), or "".
+func commonPrefix(reqs []catalogs.Requirement) string {
+	parts := strings.Split(reqs[0].Ref, ".")
+	n := len(parts) - 1
+	for _, r := range reqs[1:] {
+		other := strings.Split(r.Ref, ".")
+		k := 0
+		for k < n && k < len(other) && other[k] == parts[k] {
+			k++
+		}
+		n = k
+	}
+	if n == 0 || (n == 1 && parts[0] == "A") {
+		return ""
+	}
+	return strings.Join(parts[:n], ".")
 }

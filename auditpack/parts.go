@@ -30,6 +30,8 @@ type Parts struct {
 	// CustomCatalogs holds the YAML source of each imported catalog in scope, by id, so the
 	// pack carries what a receiving workspace needs to import the engagement.
 	CustomCatalogs map[string][]byte
+	// Audits is the internal audit programme (audits.go).
+	Audits AuditParts
 
 	risksByControl map[string][]string // "std ref" -> risk refs treating it
 	evidenceByReq  map[string][]string // "std ref" -> evidence titles
@@ -119,7 +121,7 @@ func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) err
 		}
 	}
 	p.index(d)
-	return nil
+	return loadAudits(ctx, s, d)
 }
 
 // index builds the look-ups the writers use.

@@ -251,7 +251,11 @@ func renderParts(d *Data) (template.HTML, error) {
 	if err := partsTemplate().Execute(&buf, buildPartsView(d)); err != nil {
 		return "", err
 	}
-	return template.HTML(buf.String()), nil
+	audits, err := auditsReportHTML(d)
+	if err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String() + audits), nil
 }
 
 // partActions lists open risk treatments and impact assessment reviews for the action plan.
@@ -364,6 +368,7 @@ func partsPDF(p *pdfDoc, d *Data) {
 			p.para(9, "", u)
 		}
 	}
+	auditsPDF(p, d)
 }
 
 // ---- OSCAL ----

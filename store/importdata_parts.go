@@ -185,5 +185,5 @@ func (s *Store) importParts(ctx context.Context, engagementID string, in ImportD
 			return fmt.Errorf("import skipped suggestions: %w", err)
 		}
 	}
-	return nil
+	return s.importAudits(ctx, engagementID, in, newID)
 }
