@@ -160,8 +160,8 @@ type auditGradeGroup struct {
 
 type auditCheckLine struct {
 	Ref, Title, Conclusion, Class, Provenance, Sampling, Sampled, Interviewees, Notes, Finding string
-	Evidence                                                                               []string
-	Changed                                                                                bool
+	Evidence                                                                                   []string
+	Changed                                                                                    bool
 }
 
 type auditActionLine struct {

@@ -19,12 +19,12 @@ type auditsLine struct {
 }
 
 type gradeRow struct {
-	Grade                string
+	Grade               string
 	Open, Closed, Noted int
 }
 
 type coverageLine struct {
-	Standard                                     string
+	Standard                                 string
 	Clauses, ClausesOf, Controls, ControlsOf int
 }
 
