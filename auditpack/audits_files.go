@@ -364,6 +364,9 @@ func auditHTML(v auditView) ([]byte, error) {
 // auditPDF is the same report as PDF.
 func auditPDF(d *Data, v auditView) ([]byte, error) {
 	p := newPDF(d)
+	// fpdf deflates each page with a new compressor (about 1 MB each): for reports of many
+	// pages that is most of the export's allocations. The zip deflates the file anyway.
+	p.SetCompression(false)
 	p.SetTitle("Internal audit "+v.Ref+": "+v.Title, true)
 	p.AddPage()
 	p.SetFont("Helvetica", "B", 16)

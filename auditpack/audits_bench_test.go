@@ -1,0 +1,87 @@
+package auditpack
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"testing"
+
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store"
+	"github.com/annex-grc/annex/store/demo"
+)
+
+// largeData loads the large demo engagement once for the audit benchmarks.
+func largeData(b *testing.B) (*store.Store, *Data) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(b.TempDir(), "large.db"), store.Options{Author: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	e, err := demo.Create(ctx, s, catalogs.MustBuiltin(), demo.Options{Size: "large", Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := Load(ctx, s, catalogs.MustBuiltin(), e.ID, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, d
+}
+
+// BenchmarkExportLargeAuditShare builds and zips the large pack from loaded data with its
+// internal audits and without them: the audit section's share of the export time.
+func BenchmarkExportLargeAuditShare(b *testing.B) {
+	_, d := largeData(b)
+	export := func(b *testing.B, d *Data) {
+		for b.Loop() {
+			p, err := BuildFrom(context.Background(), d, Options{Version: "bench"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := p.WriteZip(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("with-audits", func(b *testing.B) {
+		b.ReportMetric(float64(len(d.Parts.Audits.Findings)), "findings")
+		export(b, d)
+	})
+	b.Run("without-audits", func(b *testing.B) {
+		bare := *d
+		bare.Parts.Audits = AuditParts{}
+		bare.Parts.Audits.index(nil)
+		export(b, &bare)
+	})
+}
+
+// BenchmarkAuditWriters times each writer the audit section adds, on the large demo.
+func BenchmarkAuditWriters(b *testing.B) {
+	_, d := largeData(b)
+	b.Run("internal-audits", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := auditFiles(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("findings", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := findingsFiles(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("oscal-results", func(b *testing.B) {
+		for b.Loop() {
+			auditResults(d, nil)
+		}
+	})
+	b.Run("data-json", func(b *testing.B) {
+		for b.Loop() {
+			auditsJSON(d)
+		}
+	})
+}
