@@ -109,8 +109,8 @@ type (
 		dialog string
 		err    error
 	}
-	raiseRiskMsg   struct{ findingID, ref string }
-	riskRaisedMsg  struct {
+	raiseRiskMsg  struct{ findingID, ref string }
+	riskRaisedMsg struct {
 		finding, risk string
 		err           error
 	}

@@ -32,7 +32,9 @@ type fixture struct {
 	ev   assessments.Evidence
 }
 
-func cr(std, ref string) assessments.ControlRef { return assessments.ControlRef{Standard: std, Ref: ref} }
+func cr(std, ref string) assessments.ControlRef {
+	return assessments.ControlRef{Standard: std, Ref: ref}
+}
 
 // newFixture is a workspace with a fixed clock: a completed audit of 42001 clause 8 and
 // A.6 and 27001 A.8.25-A.8.29 (a major NC on 42001 A.6.2.4 carried to 27001 A.8.29 with an

@@ -48,7 +48,9 @@ func TestGoldenFindings(t *testing.T) { goldenViews(t, func(f *fixture) { f.pres
 
 func TestGoldenAuditForm(t *testing.T) { goldenViews(t, func(f *fixture) { f.press("j", "e") }) }
 
-func TestGoldenActionForm(t *testing.T) { goldenViews(t, func(f *fixture) { f.press("f", "tab", "e") }) }
+func TestGoldenActionForm(t *testing.T) {
+	goldenViews(t, func(f *fixture) { f.press("f", "tab", "e") })
+}
 
 func TestGoldenReviewDialog(t *testing.T) {
 	goldenViews(t, func(f *fixture) { f.press("f", "tab", ">", ">", "V") })
