@@ -2,17 +2,18 @@
 -- An engagement's audit programme: audits with scope, criteria, dates and team; per audit a
 -- checklist item per requirement concluded on; findings numbered per audit; corrective
 -- actions per finding with their effectiveness review.
+-- IF NOT EXISTS: a workspace set back to an older version (tests do) can run it again.
 
 -- The last audit number handed out per engagement and year, so a deleted audit's ref (and
 -- with it its findings' numbers) is never handed out again.
-CREATE TABLE audit_sequences (
+CREATE TABLE IF NOT EXISTS audit_sequences (
     engagement_id TEXT NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,
     year          INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
     last          INTEGER NOT NULL CHECK (last >= 0),
     PRIMARY KEY (engagement_id, year)
 ) WITHOUT ROWID;
 
-CREATE TABLE audits (
+CREATE TABLE IF NOT EXISTS audits (
     id            TEXT PRIMARY KEY,
     engagement_id TEXT NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,
     ref           TEXT NOT NULL CHECK (length(ref) > 0),
@@ -43,7 +44,7 @@ CREATE TABLE audits (
 
 -- One row per requirement an auditor recorded something on; a requirement of the scope
 -- without a row is not audited yet.
-CREATE TABLE audit_items (
+CREATE TABLE IF NOT EXISTS audit_items (
     audit_id     TEXT NOT NULL REFERENCES audits(id) ON DELETE CASCADE,
     standard     TEXT NOT NULL,
     ref          TEXT NOT NULL,
@@ -64,7 +65,7 @@ CREATE TABLE audit_items (
 
 -- Evidence of the library examined for a checklist item, with the file's hash when it was
 -- examined. No foreign key to evidence: the record of what was examined outlives the item.
-CREATE TABLE audit_item_evidence (
+CREATE TABLE IF NOT EXISTS audit_item_evidence (
     audit_id    TEXT NOT NULL REFERENCES audits(id) ON DELETE CASCADE,
     standard    TEXT NOT NULL,
     ref         TEXT NOT NULL,
@@ -76,7 +77,7 @@ CREATE TABLE audit_item_evidence (
     PRIMARY KEY (audit_id, standard, ref, evidence_id)
 ) WITHOUT ROWID;
 
-CREATE TABLE findings (
+CREATE TABLE IF NOT EXISTS findings (
     id              TEXT PRIMARY KEY,
     engagement_id   TEXT NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,
     audit_id        TEXT NOT NULL REFERENCES audits(id) ON DELETE CASCADE,
@@ -98,9 +99,9 @@ CREATE TABLE findings (
     UNIQUE (audit_id, seq),
     UNIQUE (engagement_id, ref)
 ) WITHOUT ROWID;
-CREATE INDEX findings_source ON findings (audit_id, source_standard, source_ref);
+CREATE INDEX IF NOT EXISTS findings_source ON findings (audit_id, source_standard, source_ref);
 
-CREATE TABLE corrective_actions (
+CREATE TABLE IF NOT EXISTS corrective_actions (
     id            TEXT PRIMARY KEY,
     engagement_id TEXT NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,
     finding_id    TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
@@ -124,4 +125,4 @@ CREATE TABLE corrective_actions (
     CHECK (state NOT IN ('verified', 'ineffective') OR
            (length(trim(reviewed_by)) > 0 AND length(reviewed_on) = 10 AND length(trim(review_note)) > 0))
 ) WITHOUT ROWID;
-CREATE INDEX corrective_actions_engagement ON corrective_actions (engagement_id, due_date);
+CREATE INDEX IF NOT EXISTS corrective_actions_engagement ON corrective_actions (engagement_id, due_date);
