@@ -22,6 +22,9 @@ type data struct {
 	riskErr  error
 	impacts  assessments.ImpactSummary
 	aiErr    error
+	// findings of the internal audits, with their actions (audits.go)
+	findings []assessments.FindingView
+	auditErr error
 }
 
 func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
@@ -39,6 +42,7 @@ func load(ctx context.Context, s *store.Store, engagementID string) (data, error
 		d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
 	}
 	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
+	d.findings, d.auditErr = s.FindingViews(ctx, engagementID)
 	return d, nil
 }
 
@@ -158,6 +162,7 @@ func overdueItems(set *catalogs.Set, e assessments.Engagement, d data, now time.
 			out = append(out, overdueItem{date: it.ValidUntil, what: "Evidence expired", text: it.Title})
 		}
 	}
+	out = append(out, overdueActions(d, now)...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].date != out[j].date {
 			return out[i].date < out[j].date
