@@ -22,7 +22,7 @@ func TestInternalAuditPanel(t *testing.T) {
 	s := c.Store
 	a, err := s.CreateAudit(ctx, assessments.Audit{EngagementID: e.ID, Title: "AI life cycle", Type: assessments.AuditInternal,
 		Scope: []assessments.ControlRef{{Standard: catalogs.ISO42001, Ref: "A.6.2.4"}, {Standard: catalogs.ISO42001, Ref: "8.4"}},
-		Lead: "Omar Haddad", Status: assessments.AuditCompleted, ActualStart: "2026-02-01", ActualEnd: "2026-02-02"})
+		Lead:  "Omar Haddad", Status: assessments.AuditCompleted, ActualStart: "2026-02-01", ActualEnd: "2026-02-02"})
 	if err != nil {
 		t.Fatal(err)
 	}
