@@ -321,3 +321,26 @@ func ConclusionCounts(scope []ControlRef, items map[ControlRef]ChecklistItem) ma
 	}
 	return out
 }
+
+// CountText says how many items have a conclusion, agreeing in number: "1 observation",
+// "2 major nonconformities", "3 conforming".
+func CountText(n int, c Conclusion) string {
+	if n == 1 {
+		return "1 " + c.Label()
+	}
+	switch c {
+	case MajorNC:
+		return fmt.Sprintf("%d major nonconformities", n)
+	case MinorNC:
+		return fmt.Sprintf("%d minor nonconformities", n)
+	case Observation:
+		return fmt.Sprintf("%d observations", n)
+	case OFI:
+		return fmt.Sprintf("%d opportunities for improvement", n)
+	}
+	return fmt.Sprintf("%d %s", n, c.Label())
+}
+
+// ConclusionOrder is the order counts are told in: conforming, the findings by grade, and
+// not audited last.
+var ConclusionOrder = []Conclusion{Conforming, MajorNC, MinorNC, Observation, OFI, NotAudited}

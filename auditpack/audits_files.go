@@ -219,9 +219,9 @@ func buildAuditView(d *Data, a assessments.Audit) auditView {
 	v.Impartiality = assessments.ImpartialityText(assessments.Impartiality(a, d.Results), func(c assessments.ControlRef) string { return RequirementLabel(set, c) })
 	items := p.Items[a.ID]
 	counts := assessments.ConclusionCounts(a.Scope, items)
-	for _, c := range assessments.Conclusions {
+	for _, c := range assessments.ConclusionOrder {
 		if counts[c] > 0 {
-			v.Counts = append(v.Counts, auditFact{Name: c.Label(), Value: strconv.Itoa(counts[c])})
+			v.Counts = append(v.Counts, auditFact{Name: assessments.CountText(counts[c], c)})
 		}
 	}
 	findings := p.findingsOf(a.ID)
@@ -322,7 +322,7 @@ footer{margin-top:36px;padding-top:10px;border-top:1px solid var(--line);color:v
 <section id="summary">
 <h2>Summary</h2>
 {{if .Summary}}<p style="white-space:pre-wrap">{{.Summary}}</p>{{else}}<p class="muted">The lead auditor has not written a summary yet.</p>{{end}}
-<p>{{range $i, $c := .Counts}}{{if $i}} · {{end}}{{$c.Value}} {{$c.Name}}{{end}}</p>
+<p>{{range $i, $c := .Counts}}{{if $i}} · {{end}}{{$c.Name}}{{end}}</p>
 </section>
 <section id="findings">
 <h2>Findings by grade</h2>
@@ -392,7 +392,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 	p.para(9.5, "", firstNonEmpty(v.Summary, "The lead auditor has not written a summary yet."))
 	var counts []string
 	for _, c := range v.Counts {
-		counts = append(counts, c.Value+" "+c.Name)
+		counts = append(counts, c.Name)
 	}
 	p.Ln(1)
 	p.para(9.5, "", strings.Join(counts, " · "))
