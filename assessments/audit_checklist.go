@@ -237,14 +237,22 @@ func carries(rel catalogs.Relationship) bool {
 // of them), that nobody concluded on by their own answer. items are the audit's stored
 // items; a target already carrying from's conclusion is listed too, so it follows.
 func CarryTargets(set *catalogs.Set, scope []ControlRef, from ControlRef, items map[ControlRef]ChecklistItem) []Carry {
-	inScope := map[ControlRef]bool{}
-	for _, c := range scope {
-		inScope[c] = true
+	maps := set.MappingsFor(from.Standard, from.Ref)
+	if len(maps) == 0 {
+		return nil
+	}
+	inScope := func(c ControlRef) bool {
+		for _, x := range scope {
+			if x == c {
+				return true
+			}
+		}
+		return false
 	}
 	var out []Carry
-	for _, m := range set.MappingsFor(from.Standard, from.Ref) {
+	for _, m := range maps {
 		to := ControlRef{Standard: m.Standard, Ref: m.Ref}
-		if !inScope[to] || to == from {
+		if to == from || !inScope(to) {
 			continue
 		}
 		// Read the link from the target's side: "from <rel> to".
