@@ -121,7 +121,7 @@ func TestAuditJourney(t *testing.T) {
 	s.keys("Tab", "Tab")
 	s.text("Sampled the next two releases: both gated on a signed report.")
 	s.keys("C-s")
-	scr = s.waitFor(major+"/1: verified effective; "+major+" is closed")
+	scr = s.waitFor(major + "/1: verified effective; " + major + " is closed")
 	assertNoBrokenLines(t, scr, 120)
 
 	// Export, then verify the pack on the command line.
