@@ -113,19 +113,20 @@ type AuditJSON struct {
 	UpdatedBy    string              `json:"updated_by"`
 }
 
-// ChecklistItemJSON is one requirement the auditor recorded something on.
+// ChecklistItemJSON is one requirement the auditor recorded something on. An audit has
+// thousands of them over a programme, so fields with nothing in them are left out.
 type ChecklistItemJSON struct {
 	Standard     string                 `json:"standard"`
 	Ref          string                 `json:"ref"`
 	Conclusion   string                 `json:"conclusion"`
-	Notes        string                 `json:"notes"`
-	Interviewees string                 `json:"interviewees"`
-	Population   int                    `json:"population"`
-	SampleSize   int                    `json:"sample_size"`
-	Sampled      string                 `json:"sampled"`
-	Provenance   string                 `json:"provenance"`
-	CarriedFrom  string                 `json:"carried_from"`
-	Evidence     []ExaminedEvidenceJSON `json:"evidence"`
+	Notes        string                 `json:"notes,omitempty"`
+	Interviewees string                 `json:"interviewees,omitempty"`
+	Population   int                    `json:"population,omitempty"`
+	SampleSize   int                    `json:"sample_size,omitempty"`
+	Sampled      string                 `json:"sampled,omitempty"`
+	Provenance   string                 `json:"provenance,omitempty"`
+	CarriedFrom  string                 `json:"carried_from,omitempty"`
+	Evidence     []ExaminedEvidenceJSON `json:"evidence,omitempty"`
 	UpdatedAt    string                 `json:"updated_at"`
 	UpdatedBy    string                 `json:"updated_by"`
 }
@@ -211,7 +212,7 @@ func auditsJSON(d *Data) AuditsJSON {
 			}
 			ij := ChecklistItemJSON{Standard: it.Standard, Ref: it.Ref, Conclusion: string(it.EffectiveConclusion()), Notes: it.Notes,
 				Interviewees: it.Interviewees, Population: it.Population, SampleSize: it.SampleSize, Sampled: it.Sampled, Provenance: it.Provenance,
-				CarriedFrom: it.CarriedFrom, Evidence: []ExaminedEvidenceJSON{}, UpdatedAt: stamp(it.UpdatedAt), UpdatedBy: it.UpdatedBy}
+				CarriedFrom: it.CarriedFrom, UpdatedAt: stamp(it.UpdatedAt), UpdatedBy: it.UpdatedBy}
 			for _, x := range it.Evidence {
 				ij.Evidence = append(ij.Evidence, ExaminedEvidenceJSON{EvidenceID: x.EvidenceID, Title: x.Title, SHA256: x.SHA256,
 					ExaminedAt: stamp(x.ExaminedAt), ExaminedBy: x.ExaminedBy})

@@ -3,6 +3,7 @@ package auditpack
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
 	"runtime"
 	"sort"
@@ -286,7 +287,81 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-var auditTemplate = template.Must(template.New("audit").Funcs(reportFuncs).Parse(`<!DOCTYPE html>
+// checklistRows writes the checklist's table rows by hand, every text escaped: with
+// thousands of rows over a programme, html/template's escaping of each field was most of
+// the audit reports' time.
+func checklistRows(lines []auditCheckLine) template.HTML {
+	var b strings.Builder
+	b.Grow(len(lines) * 400)
+	e := esc
+	for _, c := range lines {
+		b.WriteString("<tr><td><strong>" + e(c.Ref) + "</strong><br>" + e(c.Title) + `</td><td><span class="c ` + c.Class + `">` + e(c.Conclusion) + "</span>")
+		if c.Finding != "" {
+			b.WriteString("<br>" + e(c.Finding))
+		}
+		if c.Provenance != "" {
+			b.WriteString(`<br><span class="muted">` + e(c.Provenance) + "</span>")
+		}
+		b.WriteString("</td>\n<td>")
+		if c.Sampling != "" {
+			b.WriteString(e(c.Sampling))
+			if c.Sampled != "" {
+				b.WriteString(": " + e(c.Sampled))
+			}
+			b.WriteString("<br>")
+		}
+		if c.Interviewees != "" {
+			b.WriteString("Interviewed: " + e(c.Interviewees) + "<br>")
+		}
+		for _, x := range c.Evidence {
+			b.WriteString(e(x) + "<br>")
+		}
+		b.WriteString(`</td><td class="pre">` + e(c.Notes) + "</td></tr>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// findingRows writes the rows of one grade's findings table, escaped.
+func findingRows(lines []auditFindingLine) template.HTML {
+	var b strings.Builder
+	for _, f := range lines {
+		b.WriteString(`<tr><td class="c">` + esc(f.Ref) + "</td><td>" + esc(f.Requirements) + `</td><td class="pre">` + esc(f.Statement) +
+			`</td><td class="pre">` + esc(f.Evidence) + "</td><td>" + esc(f.Status) + `<br><span class="muted">raised ` + esc(f.RaisedOn) + "</span></td></tr>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// actionRows writes the corrective actions table's rows, escaped.
+func actionRows(lines []auditActionLine) template.HTML {
+	var b strings.Builder
+	for _, a := range lines {
+		b.WriteString(`<tr><td class="c">` + esc(a.Ref) + "</td><td>" + esc(a.Action))
+		if a.Correction != "" {
+			b.WriteString(`<br><span class="muted">Correction: ` + esc(a.Correction) + "</span>")
+		}
+		if len(a.RootCause) > 0 {
+			b.WriteString(`<br><span class="muted">Why: ` + esc(strings.Join(a.RootCause, " → ")) + "</span>")
+		}
+		if a.Risk != "" {
+			b.WriteString(`<br><span class="muted">Risk treatment ` + esc(a.Risk) + "</span>")
+		}
+		b.WriteString("</td><td>" + esc(a.Owner) + "</td>")
+		if a.Overdue {
+			b.WriteString(`<td class="overdue">` + esc(a.Due) + " (overdue)</td>")
+		} else {
+			b.WriteString("<td>" + esc(a.Due) + "</td>")
+		}
+		b.WriteString("<td>" + esc(a.State) + "</td><td>" + esc(a.Review) + "</td></tr>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// esc escapes user text for the hand-written rows (NUL as html/template writes it).
+func esc(s string) string { return html.EscapeString(strings.ReplaceAll(s, "\x00", "\uFFFD")) }
+
+var auditFuncs = template.FuncMap{"join": strings.Join, "checklistRows": checklistRows, "findingRows": findingRows, "actionRows": actionRows}
+
+var auditTemplate = template.Must(template.New("audit").Funcs(auditFuncs).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -328,22 +403,18 @@ footer{margin-top:36px;padding-top:10px;border-top:1px solid var(--line);color:v
 <h2>Findings by grade</h2>
 {{range .Grades}}<h3>{{.Label}} ({{len .Findings}})</h3>
 <table><thead><tr><th>Finding</th><th>Requirements</th><th>Statement</th><th>Objective evidence</th><th>Status</th></tr></thead><tbody>
-{{range .Findings}}<tr><td class="c">{{.Ref}}</td><td>{{.Requirements}}</td><td class="pre">{{.Statement}}</td><td class="pre">{{.Evidence}}</td><td>{{.Status}}<br><span class="muted">raised {{.RaisedOn}}</span></td></tr>
-{{end}}</tbody></table>
+{{findingRows .Findings}}</tbody></table>
 {{else}}<p>No finding.</p>{{end}}
 </section>
 <section id="checklist">
 <h2>Checklist</h2>
 <table><thead><tr><th>Requirement</th><th>Conclusion</th><th>Sampling and evidence</th><th>Notes</th></tr></thead><tbody>
-{{range .Checklist}}<tr><td><strong>{{.Ref}}</strong><br>{{.Title}}</td><td><span class="c {{.Class}}">{{.Conclusion}}</span>{{if .Finding}}<br>{{.Finding}}{{end}}{{if .Provenance}}<br><span class="muted">{{.Provenance}}</span>{{end}}</td>
-<td>{{if .Sampling}}{{.Sampling}}{{if .Sampled}}: {{.Sampled}}{{end}}<br>{{end}}{{if .Interviewees}}Interviewed: {{.Interviewees}}<br>{{end}}{{range .Evidence}}{{.}}<br>{{end}}</td><td class="pre">{{.Notes}}</td></tr>
-{{end}}</tbody></table>
+{{checklistRows .Checklist}}</tbody></table>
 </section>
 <section id="actions">
 <h2>Corrective actions</h2>
 {{if .Actions}}<table><thead><tr><th>Action</th><th>What</th><th>Owner</th><th>Due</th><th>State</th><th>Effectiveness review</th></tr></thead><tbody>
-{{range .Actions}}<tr><td class="c">{{.Ref}}</td><td>{{.Action}}{{if .Correction}}<br><span class="muted">Correction: {{.Correction}}</span>{{end}}{{if .RootCause}}<br><span class="muted">Why: {{join .RootCause " → "}}</span>{{end}}{{if .Risk}}<br><span class="muted">Risk treatment {{.Risk}}</span>{{end}}</td><td>{{.Owner}}</td><td{{if .Overdue}} class="overdue"{{end}}>{{.Due}}{{if .Overdue}} (overdue){{end}}</td><td>{{.State}}</td><td>{{.Review}}</td></tr>
-{{end}}</tbody></table>{{else}}<p>No corrective action recorded.</p>{{end}}
+{{actionRows .Actions}}</tbody></table>{{else}}<p>No corrective action recorded.</p>{{end}}
 </section>
 <footer>Made by annex {{.Version}} from the workspace as it was on {{.At}}. The pack's manifest.json lists this file with its SHA-256; check it with <code>annex verify</code>.</footer>
 </main>
@@ -410,26 +481,34 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 		p.Ln(2)
 	}
 	p.heading("Checklist")
-	rows := make([][]string, len(v.Checklist))
-	for i, c := range v.Checklist {
+	p.SetTextColor(87, 96, 106)
+	p.para(8.5, "", "One line per requirement: its conclusion and sampling. The notes of every item are in the HTML report; the findings above carry the statements.")
+	p.SetTextColor(31, 35, 40)
+	p.Ln(1)
+	rows := make([][]string, 0, len(v.Checklist))
+	var notAudited []string
+	for _, c := range v.Checklist {
+		if c.Class == "na" && c.Provenance == "" && c.Sampling == "" && c.Notes == "" {
+			notAudited = append(notAudited, c.Ref)
+			continue
+		}
 		concl := c.Conclusion
 		if c.Finding != "" {
-			concl += "\n" + c.Finding
+			concl = c.Finding + " " + concl
+		} else if c.Provenance != "" {
+			concl += " (carried)"
 		}
-		if c.Provenance != "" {
-			concl += "\n" + c.Provenance
+		sampling := c.Sampling + prefixIf(": ", c.Sampled)
+		if len(c.Evidence) > 0 {
+			sampling = strings.TrimPrefix(sampling+"; "+plural(len(c.Evidence), "item examined", "items examined"), "; ")
 		}
-		var ev []string
-		if c.Sampling != "" {
-			ev = append(ev, c.Sampling+prefixIf(": ", c.Sampled))
-		}
-		if c.Interviewees != "" {
-			ev = append(ev, "Interviewed: "+c.Interviewees)
-		}
-		ev = append(ev, c.Evidence...)
-		rows[i] = []string{c.Ref + "\n" + c.Title, concl, strings.Join(ev, "\n"), c.Notes}
+		rows = append(rows, []string{c.Ref + " " + c.Title, concl, sampling})
 	}
-	p.table([]string{"Requirement", "Conclusion", "Sampling and evidence", "Notes"}, []float64{44, 34, 50, p.w - 128}, rows)
+	p.lineTable([]string{"Requirement", "Conclusion", "Sampling and evidence"}, []float64{80, 52, p.w - 132}, rows)
+	if len(notAudited) > 0 {
+		p.Ln(1)
+		p.para(8.5, "", fmt.Sprintf("Not audited (%d): %s.", len(notAudited), strings.Join(notAudited, ", ")))
+	}
 	p.heading("Corrective actions")
 	if len(v.Actions) == 0 {
 		p.para(9.5, "", "No corrective action recorded.")
@@ -506,4 +585,52 @@ func auditFiles(d *Data) ([]File, error) {
 		files = append(files, out[i]...)
 	}
 	return files, nil
+}
+
+// lineTable prints rows of one line each, every cell cut to its column with "…": the
+// cheap form of a long table (a checklist of hundreds of requirements), one text operation
+// per cell.
+func (p *pdfDoc) lineTable(header []string, widths []float64, rows [][]string) {
+	const line = 4.6
+	printHeader := func() {
+		p.SetFont("Helvetica", "B", 8.5)
+		p.SetFillColor(246, 248, 250)
+		for i, h := range header {
+			p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
+		}
+		p.Ln(-1)
+		p.SetFont("Helvetica", "", 8.5)
+	}
+	printHeader()
+	_, pageH := p.GetPageSize()
+	_, _, _, bottom := p.GetMargins()
+	for _, row := range rows {
+		if _, y := p.GetXY(); y+line > pageH-bottom {
+			p.AddPage()
+			printHeader()
+		}
+		for i, c := range row {
+			p.CellFormat(widths[i], line, p.tr(p.fit(c, widths[i]-2)), "", 0, "L", false, 0, "")
+		}
+		p.Ln(-1)
+	}
+}
+
+// fit cuts text (one line) to a width in millimetres at the current font, with "…".
+func (p *pdfDoc) fit(s string, w float64) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if p.GetStringWidth(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	lo, hi := 0, len(r)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if p.GetStringWidth(string(r[:mid])+"…") <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return strings.TrimSpace(string(r[:lo])) + "…"
 }

@@ -11,8 +11,9 @@ import (
 // auditResults are the engagement's internal audits as OSCAL results of the assessment
 // results document: per audit one result, an observation per requirement concluded on,
 // and a finding per finding (withdrawn ones left out), targeting its first requirement and
-// naming every requirement in props.
-func auditResults(d *Data, origin []oOrigin) []oResult {
+// naming every requirement in props. The audit team is named in the result's props; its
+// observations and findings carry no origin of their own (thousands over a programme).
+func auditResults(d *Data) []oResult {
 	p := d.Parts.Audits
 	e := d.Engagement
 	evidence := map[string]bool{}
@@ -33,6 +34,9 @@ func auditResults(d *Data, origin []oOrigin) []oResult {
 		}
 		res.Props = []oProp{{Name: "audit-ref", NS: annexNS, Value: a.Ref}, {Name: "audit-type", NS: annexNS, Value: string(a.Type)},
 			{Name: "audit-status", NS: annexNS, Value: string(a.EffectiveStatus())}, {Name: "lead-auditor", NS: annexNS, Value: orDash(a.Lead)}}
+		for _, n := range a.Team {
+			res.Props = append(res.Props, oProp{Name: "auditor", NS: annexNS, Value: n})
+		}
 		sel := oControlSel{Description: oscalText("The audit's scope: " + assessments.ScopeText(d.Catalogs, a.Scope) + ".")}
 		for _, c := range a.Scope {
 			sel.IncludeControls = append(sel.IncludeControls, oControlID{ControlID: ControlID(c.Standard, c.Ref)})
@@ -47,7 +51,7 @@ func auditResults(d *Data, origin []oOrigin) []oResult {
 				continue
 			}
 			obs := oObservation{UUID: UUID5("audit-observation", a.ID, cr.Ref.String()), Title: oscalLine(RequirementLabel(d.Catalogs, cr.Ref) + " " + cr.Requirement.Title),
-				Description: oscalText(firstNonEmpty(it.Notes, "Concluded "+c.Label()+"; no notes recorded.")), Origins: origin,
+				Description: oscalText(firstNonEmpty(it.Notes, "Concluded "+c.Label()+"; no notes recorded.")),
 				Types: []string{"control-objective"}, Collected: collectedAt(d, it.UpdatedAt),
 				Props: []oProp{{Name: "conclusion", NS: annexNS, Value: string(c)}}}
 			if c.Noteworthy() {
@@ -104,7 +108,7 @@ func auditResults(d *Data, origin []oOrigin) []oResult {
 				}
 			}
 			of := oFinding{UUID: UUID5("audit-finding", f.ID), Title: oscalLine(f.Ref + " " + f.Grade.Short() + ": " + firstLine(f.Statement, 120)),
-				Description: oscalText(f.Statement), Origins: origin,
+				Description: oscalText(f.Statement),
 				Target: oTarget{Type: "objective-id", TargetID: ControlID(first.Standard, first.Ref), Title: oscalLine(title), Status: status},
 				Props: []oProp{{Name: "finding-ref", NS: annexNS, Value: f.Ref}, {Name: "grade", NS: annexNS, Value: string(f.Grade)},
 					{Name: "finding-status", NS: annexNS, Value: string(v.Status)}, {Name: "raised-on", NS: annexNS, Value: f.RaisedOn}}}

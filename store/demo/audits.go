@@ -228,10 +228,10 @@ func addDemoActions(ctx context.Context, s *store.Store, e assessments.Engagemen
 }
 
 // addManyAudits adds a year of audits over every requirement of both standards, with
-// findings and actions in every state, for benchmarks: about 3,900 checklist items and
-// 1,500 findings. Deterministic.
+// findings and actions in every state, for benchmarks: 12 audits, about 2,100 checklist
+// items and 1,000 findings. Deterministic.
 func addManyAudits(ctx context.Context, s *store.Store, set *catalogs.Set, e assessments.Engagement) error {
-	const audits = 20
+	const audits = 12
 	year := s.Now().Year() - 1
 	var all []assessments.ControlRef
 	for _, std := range e.Standards {
@@ -264,9 +264,9 @@ func addManyAudits(ctx context.Context, s *store.Store, set *catalogs.Set, e ass
 				concl = assessments.MinorNC
 			case r < 7:
 				concl = assessments.Observation
-			case r < 8:
+			case r < 9:
 				concl = assessments.OFI
-			case r < 10:
+			case r < 11:
 				continue // not audited
 			default:
 				concl = assessments.Conforming
