@@ -52,7 +52,7 @@ func auditResults(d *Data) []oResult {
 			}
 			obs := oObservation{UUID: UUID5("audit-observation", a.ID, cr.Ref.String()), Title: oscalLine(RequirementLabel(d.Catalogs, cr.Ref) + " " + cr.Requirement.Title),
 				Description: oscalText(firstNonEmpty(it.Notes, "Concluded "+c.Label()+"; no notes recorded.")),
-				Types: []string{"control-objective"}, Collected: collectedAt(d, it.UpdatedAt),
+				Types:       []string{"control-objective"}, Collected: collectedAt(d, it.UpdatedAt),
 				Props: []oProp{{Name: "conclusion", NS: annexNS, Value: string(c)}}}
 			if c.Noteworthy() {
 				obs.Types = append(obs.Types, "finding")
@@ -109,7 +109,7 @@ func auditResults(d *Data) []oResult {
 			}
 			of := oFinding{UUID: UUID5("audit-finding", f.ID), Title: oscalLine(f.Ref + " " + f.Grade.Short() + ": " + firstLine(f.Statement, 120)),
 				Description: oscalText(f.Statement),
-				Target: oTarget{Type: "objective-id", TargetID: ControlID(first.Standard, first.Ref), Title: oscalLine(title), Status: status},
+				Target:      oTarget{Type: "objective-id", TargetID: ControlID(first.Standard, first.Ref), Title: oscalLine(title), Status: status},
 				Props: []oProp{{Name: "finding-ref", NS: annexNS, Value: f.Ref}, {Name: "grade", NS: annexNS, Value: string(f.Grade)},
 					{Name: "finding-status", NS: annexNS, Value: string(v.Status)}, {Name: "raised-on", NS: annexNS, Value: f.RaisedOn}}}
 			for _, c := range f.Requirements {
