@@ -75,7 +75,7 @@ func TestOneAnswerForTwoStandardsInTheWalk(t *testing.T) {
 	contains(t, f.view(), "MAJ A.8.29", "↶", "from ISO 42001 A.6.2.4 (superset)")
 	f.press("esc") // clears the filter
 	f.filterTo("A.6.2.4")
-	contains(t, f.view(), "One answer for both standards", "ISO 27001 A.8.29 takes this conclusion (this one covers all of it)")
+	contains(t, f.view(), "One answer for both standards", "ISO 27001 A.8.29 takes this answer (crosswalk: superset)")
 	f.press("1")
 	if it := f.item(f.done, catalogs.ISO27001, "A.8.29"); it.Conclusion != assessments.Conforming || it.CarriedFrom == "" {
 		t.Errorf("carried item %+v", it)
@@ -203,7 +203,7 @@ func TestSamplingAndEvidence(t *testing.T) {
 	if len(it.Evidence) != 1 || it.Evidence[0].SHA256 != f.ev.SHA256 {
 		t.Fatalf("examined %+v", it.Evidence)
 	}
-	contains(t, f.view(), "3 of 4 sampled: PR-101, PR-140, PR-177", "Evidence examined (1)", "✓ Validation report 4.2 · sha256 "+f.ev.SHA256[:12])
+	contains(t, f.view(), "3 of 4 sampled: PR-101, PR-140, PR-177", "Evidence examined (1)", "✓ Validation report 4.2 · 2027-01-20 · sha256 "+f.ev.SHA256[:12])
 	f.checkWorkspace()
 }
 

@@ -22,6 +22,7 @@ type findingsPane struct {
 	onActions      bool
 	act            int
 	detailOffset   int
+	actLine        int // the line of the selected action in the detail, to keep it in view
 	from           mode
 	pendingFinding string
 }
@@ -460,6 +461,9 @@ func (p *findingsPane) view(m *Model) string {
 	if v, ok := p.selected(m); ok {
 		detail = p.detailLines(m, v, dw)
 	}
+	if p.onActions && (p.actLine < p.detailOffset || p.actLine >= p.detailOffset+h-2) {
+		p.detailOffset = max(0, p.actLine-2)
+	}
 	p.detailOffset = max(0, min(p.detailOffset, max(0, len(detail)-h)))
 	detail = detail[p.detailOffset:]
 	return joinPanes(header, list, detail, lw, dw, h, st.Subtle.Render("│"))
@@ -534,6 +538,9 @@ func (p *findingsPane) detailLines(m *Model, v assessments.FindingView, w int) [
 		}
 		line := fmt.Sprintf("%d ", a.Seq) + stateSty.Render(common.Pad(state, 12)) + common.OneLine(firstNonEmpty(a.Owner, "unassigned")) + due
 		cursor := "  "
+		if i == p.act {
+			p.actLine = len(out)
+		}
 		if i == p.act && p.onActions {
 			cursor = st.Cursor.Render("› ")
 			line = st.Selected.Render(common.Pad(common.Truncate(line, w-2), w-2))

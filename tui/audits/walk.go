@@ -14,7 +14,6 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/annex-grc/annex/assessments"
-	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
 	"github.com/annex-grc/annex/tui/dialog"
@@ -788,6 +787,7 @@ func (w *walk) header(m *Model) string {
 	default:
 		counts := assessments.ConclusionCounts(a.Scope, w.items)
 		parts := []string{plural(len(a.Scope), "item", "items")}
+		short := []string{plural(len(a.Scope), "item", "items")}
 		for _, c := range assessments.Conclusions[1:] {
 			if counts[c] > 0 {
 				word := c.Grade().Short()
@@ -795,10 +795,15 @@ func (w *walk) header(m *Model) string {
 					word = "conforming"
 				}
 				parts = append(parts, fmt.Sprintf("%d %s", counts[c], word))
+				short = append(short, fmt.Sprintf("%d %s", counts[c], strings.TrimSpace(c.Short())))
 			}
 		}
 		parts = append(parts, fmt.Sprintf("%d not audited", counts[assessments.NotAudited]))
+		short = append(short, fmt.Sprintf("%d not audited", counts[assessments.NotAudited]))
 		line2 = st.Muted.Render(strings.Join(parts, " · "))
+		if lipgloss.Width(line2) > m.width {
+			line2 = st.Muted.Render(strings.Join(short, " · "))
+		}
 		if legend := "   ↶ carried  ! evidence changed"; lipgloss.Width(line2)+len([]rune(legend)) <= m.width {
 			line2 += st.Subtle.Render(legend)
 		}
@@ -994,11 +999,10 @@ func (w *walk) detailBody(m *Model, i, dw int) []string {
 			if state != assessments.ExaminedSame {
 				mark, sty = "!", st.Warn
 			}
-			line := mark + " " + common.OneLine(x.Title)
+			line := mark + " " + common.OneLine(x.Title) + " · " + x.ExaminedAt.Format(assessments.DateLayout)
 			if len(x.SHA256) >= 12 {
 				line += " · sha256 " + x.SHA256[:12] + "…"
 			}
-			line += " · " + x.ExaminedAt.Format(assessments.DateLayout)
 			add(sty.Render(common.Truncate(line, dw)))
 			if state != assessments.ExaminedSame {
 				add(st.Warn.Render(common.Truncate("  "+state.Label(), dw)))
@@ -1008,11 +1012,7 @@ func (w *walk) detailBody(m *Model, i, dw int) []string {
 	if targets := assessments.CarryTargets(m.c.Catalogs, w.audit.Scope, req.Ref, w.items); len(targets) > 0 {
 		sec("One answer for both standards")
 		for _, t := range targets {
-			how := "equal requirements"
-			if t.Mapping.Relationship == catalogs.Superset {
-				how = "this one covers all of it"
-			}
-			add(common.Truncate(st.Info.Render(m.label(t.To))+st.Muted.Render(" takes this conclusion ("+how+")"), dw))
+			add(common.Truncate(st.Info.Render(m.label(t.To))+st.Muted.Render(" takes this answer (crosswalk: "+string(t.Mapping.Relationship)+")"), dw))
 		}
 	}
 	if q := req.Requirement.Questions; len(q) > 0 {
