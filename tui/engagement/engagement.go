@@ -325,12 +325,21 @@ func (m *Model) View() string {
 			tabs = append(tabs, st.TabInactive.Render(t.Title()))
 		}
 	}
-	bar := strings.Join(tabs, st.Subtle.Render(" │ "))
 	k := m.c.Keys
-	if hint := st.Subtle.Render("   " + k.PrevTab.Help().Key + " " + k.NextTab.Help().Key + " switch"); lipgloss.Width(bar)+lipgloss.Width(hint) <= m.width {
-		bar += hint
-	} else if lipgloss.Width(bar) > m.width {
-		bar = strings.Join(tabs, st.Subtle.Render("│"))
+	keys := k.PrevTab.Help().Key + " " + k.NextTab.Help().Key + " switch"
+	spaced, narrow := strings.Join(tabs, st.Subtle.Render(" │ ")), strings.Join(tabs, st.Subtle.Render("│"))
+	wide, short := st.Subtle.Render("   "+keys), st.Subtle.Render(" "+keys)
+	var bar string
+	switch {
+	case lipgloss.Width(spaced)+lipgloss.Width(wide) <= m.width:
+		bar = spaced + wide
+	case lipgloss.Width(narrow)+lipgloss.Width(short) <= m.width:
+		// Many tabs on a narrow screen: closer tabs, and the bar still says how to switch.
+		bar = narrow + short
+	case lipgloss.Width(spaced) <= m.width:
+		bar = spaced
+	default:
+		bar = narrow
 	}
 	body := ""
 	if len(m.tabs) > 0 {
