@@ -26,30 +26,52 @@ type AuditParts struct {
 	evidence map[string]assessments.Evidence
 }
 
-// loadAudits reads the engagement's audit programme into d.Parts.Audits.
-func loadAudits(ctx context.Context, s *store.Store, d *Data) error {
-	p := &d.Parts.Audits
-	id := d.Engagement.ID
-	var err error
-	if p.Audits, err = s.Audits(ctx, id); err != nil {
-		return err
-	}
-	if p.Items, err = s.EngagementChecklists(ctx, id); err != nil {
-		return err
-	}
-	if p.Findings, err = s.FindingViews(ctx, id); err != nil {
-		return err
-	}
-	if p.Sequences, err = s.AuditSequences(ctx, id); err != nil {
-		return err
-	}
-	p.LastFinding = map[string]int{}
-	for _, a := range p.Audits {
-		if p.LastFinding[a.ID], err = s.LastFinding(ctx, a.ID); err != nil {
+// auditsLoad is the audit programme being read beside the rest of an engagement.
+type auditsLoad chan struct {
+	parts AuditParts
+	err   error
+}
+
+// fetchAudits reads the engagement's audit programme in the background (the store's pool
+// serves both readers): its checklists are thousands of rows in a large programme, and the
+// pack's writers only start when everything is read.
+func fetchAudits(ctx context.Context, s *store.Store, engagementID string) auditsLoad {
+	ch := make(auditsLoad, 1)
+	go func() {
+		var p AuditParts
+		err := func() error {
+			var err error
+			if p.Audits, err = s.Audits(ctx, engagementID); err != nil {
+				return err
+			}
+			if p.Items, err = s.EngagementChecklists(ctx, engagementID); err != nil {
+				return err
+			}
+			if p.Findings, err = s.FindingViews(ctx, engagementID); err != nil {
+				return err
+			}
+			if p.Sequences, err = s.AuditSequences(ctx, engagementID); err != nil {
+				return err
+			}
+			p.LastFinding, err = s.LastFindings(ctx, engagementID)
 			return err
-		}
+		}()
+		ch <- struct {
+			parts AuditParts
+			err   error
+		}{p, err}
+	}()
+	return ch
+}
+
+// into waits for the programme and puts it into d, indexed against d's evidence.
+func (ch auditsLoad) into(d *Data) error {
+	r := <-ch
+	if r.err != nil {
+		return r.err
 	}
-	p.index(d.Parts.Evidence)
+	d.Parts.Audits = r.parts
+	d.Parts.Audits.index(d.Parts.Evidence)
 	return nil
 }
 

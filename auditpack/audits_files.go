@@ -426,6 +426,7 @@ footer{margin-top:36px;padding-top:10px;border-top:1px solid var(--line);color:v
 // checklist with conclusions and sampling, and the corrective actions.
 func auditHTML(v auditView) ([]byte, error) {
 	var buf bytes.Buffer
+	buf.Grow(16_000 + 500*len(v.Checklist) + 600*len(v.Actions))
 	if err := auditTemplate.Execute(&buf, v); err != nil {
 		return nil, err
 	}
@@ -534,6 +535,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 	p.SetTextColor(87, 96, 106)
 	p.para(8, "", fmt.Sprintf("Made by annex %s from the workspace as it was on %s.", v.Version, v.At))
 	var buf bytes.Buffer
+	buf.Grow(40_000 + 800*len(v.Checklist) + 1200*len(v.Actions))
 	if err := p.Output(&buf); err != nil {
 		return nil, err
 	}

@@ -50,6 +50,7 @@ func reqKey(std, ref string) string { return std + " " + ref }
 
 // loadParts reads the parts linked to d.Engagement.
 func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) error {
+	audits := fetchAudits(ctx, s, d.Engagement.ID) // read beside the other parts
 	p := &d.Parts
 	id := d.Engagement.ID
 	var err error
@@ -121,7 +122,7 @@ func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) err
 		}
 	}
 	p.index(d)
-	return loadAudits(ctx, s, d)
+	return audits.into(d)
 }
 
 // index builds the look-ups the writers use.

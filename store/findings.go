@@ -494,3 +494,22 @@ func (s *Store) LastFinding(ctx context.Context, auditID string) (int, error) {
 	}
 	return n, err
 }
+
+// LastFindings is the last finding number each audit of an engagement handed out, by audit id.
+func (s *Store) LastFindings(ctx context.Context, engagementID string) (map[string]int, error) {
+	rows, err := s.h.QueryContext(ctx, "SELECT id, last_finding FROM audits WHERE engagement_id = ?", engagementID)
+	if err != nil {
+		return nil, fmt.Errorf("read finding numbers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
