@@ -287,9 +287,9 @@ func CarryConclusion(set *catalogs.Set, target ChecklistItem, c Carry, conclusio
 	return next
 }
 
-// Answer is the item after the auditor concluded on it directly: it no longer follows
+// AnswerItem is the item after the auditor concluded on it directly: it no longer follows
 // another requirement's answer.
-func Answer(item ChecklistItem, c Conclusion) ChecklistItem {
+func AnswerItem(item ChecklistItem, c Conclusion) ChecklistItem {
 	item.Conclusion = c
 	item.Provenance, item.CarriedFrom = "", ""
 	return item

@@ -272,7 +272,7 @@ func TestOneAnswerForTwoStandards(t *testing.T) {
 	if back.Conclusion != NotAudited || back.Provenance != "" || back.CarriedFrom != "" {
 		t.Errorf("released item %+v", back)
 	}
-	own := Answer(item, Conforming)
+	own := AnswerItem(item, Conforming)
 	if own.Carried() || own.Provenance != "" || own.Conclusion != Conforming {
 		t.Errorf("answered item %+v", own)
 	}

@@ -148,7 +148,7 @@ func (s *Store) Conclude(ctx context.Context, set *catalogs.Set, before assessme
 		if a.EffectiveStatus() == assessments.AuditCancelled {
 			return &assessments.ValidationError{Field: "conclusion", Message: a.Label() + " was cancelled; its checklist is closed."}
 		}
-		if out.Item, err = tx.itemUpdate(ctx, before, assessments.Answer(before, c)); err != nil {
+		if out.Item, err = tx.itemUpdate(ctx, before, assessments.AnswerItem(before, c)); err != nil {
 			return err
 		}
 		items, err := tx.ChecklistItems(ctx, a.ID)
