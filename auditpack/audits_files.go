@@ -441,7 +441,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 	p.SetCompression(false)
 	p.SetTitle("Internal audit "+v.Ref+": "+v.Title, true)
 	p.AddPage()
-	p.SetFont("Helvetica", "B", 16)
+	p.SetFont(pdfFont, "B", 16)
 	p.SetTextColor(31, 35, 40)
 	p.MultiCell(p.w, 8, p.tr("Internal audit "+v.Ref+": "+v.Title), "", "L", false)
 	p.SetTextColor(87, 96, 106)
@@ -449,9 +449,9 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 	p.SetTextColor(31, 35, 40)
 	p.Ln(2)
 	for _, f := range v.Facts {
-		p.SetFont("Helvetica", "B", 9)
+		p.SetFont(pdfFont, "B", 9)
 		p.CellFormat(30, 5, p.tr(f.Name), "", 0, "L", false, 0, "")
-		p.SetFont("Helvetica", "", 9)
+		p.SetFont(pdfFont, "", 9)
 		p.MultiCell(p.w-30, 5, p.tr(f.Value), "", "L", false)
 	}
 	for _, w := range v.Impartiality {
@@ -595,13 +595,13 @@ func auditFiles(d *Data) ([]File, error) {
 func (p *pdfDoc) lineTable(header []string, widths []float64, rows [][]string) {
 	const line = 4.6
 	printHeader := func() {
-		p.SetFont("Helvetica", "B", 8.5)
+		p.SetFont(pdfFont, "B", 8.5)
 		p.SetFillColor(246, 248, 250)
 		for i, h := range header {
 			p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
 		}
 		p.Ln(-1)
-		p.SetFont("Helvetica", "", 8.5)
+		p.SetFont(pdfFont, "", 8.5)
 	}
 	printHeader()
 	_, pageH := p.GetPageSize()

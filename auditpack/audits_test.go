@@ -40,6 +40,10 @@ func TestInternalAuditsInPack(t *testing.T) {
 			if ext == ".pdf" && !bytes.HasPrefix(b, []byte("%PDF-")) {
 				t.Errorf("%s is not a PDF", name)
 			}
+			// The report's Unicode fonts, never a core font (names of any script).
+			if ext == ".pdf" && (!bytes.Contains(b, []byte("/FontFile2")) || bytes.Contains(b, []byte("/BaseFont /Helvetica"))) {
+				t.Errorf("%s does not draw with the report's embedded fonts", name)
+			}
 		}
 	}
 	completed := audits[0]
