@@ -423,7 +423,7 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 		if v < latest {
 			return fmt.Errorf("workspace %s was made by an older annex and needs an upgrade before it can be read; open it once with write access", s.path)
 		}
-		return nil
+		return s.applyLate(ctx, ms, v, true)
 	}
 	for _, m := range ms {
 		if m.version <= v {
@@ -456,6 +456,10 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 		if err != nil {
 			return fmt.Errorf("upgrade workspace %s: %w", s.path, err)
 		}
+	}
+	// Migrations merged after a later one (migrate_late.go).
+	if err := s.applyLate(ctx, ms, latest, false); err != nil {
+		return err
 	}
 	// Workspaces made before annex marked its files carry only meta.application: they get
 	// the header's application id on their first writable open.

@@ -2,7 +2,9 @@
 -- An engagement's audit programme: audits with scope, criteria, dates and team; per audit a
 -- checklist item per requirement concluded on; findings numbered per audit; corrective
 -- actions per finding with their effectiveness review.
--- IF NOT EXISTS: a workspace set back to an older version (tests do) can run it again.
+-- IF NOT EXISTS: a workspace set back to an older version (tests do) can run it again, and
+-- one made by an annex that had migration 0010 before this one runs it on its next open:
+-- annex: idempotent
 
 -- The last audit number handed out per engagement and year, so a deleted audit's ref (and
 -- with it its findings' numbers) is never handed out again.
