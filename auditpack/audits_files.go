@@ -478,7 +478,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 		for i, f := range g.Findings {
 			rows[i] = []string{f.Ref, f.Requirements, f.Statement, f.Evidence, f.Status + "\nraised " + f.RaisedOn}
 		}
-		p.table([]string{"Finding", "Requirements", "Statement", "Objective evidence", "Status"}, []float64{26, 30, 56, 46, p.w - 158}, rows)
+		p.table([]string{"Finding", "Requirements", "Statement", "Objective evidence", "Status"}, []float64{28, 30, 50, 40, p.w - 148}, rows)
 		p.Ln(2)
 	}
 	p.heading("Checklist")
@@ -529,7 +529,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 			}
 			rows[i] = []string{a.Ref, what, a.Owner, due, a.State, a.Review}
 		}
-		p.table([]string{"Action", "What", "Owner", "Due", "State", "Effectiveness review"}, []float64{28, 58, 24, 22, 20, p.w - 152}, rows)
+		p.table([]string{"Action", "What", "Owner", "Due", "State", "Effectiveness review"}, []float64{31, 52, 24, 23, 20, p.w - 150}, rows)
 	}
 	p.Ln(4)
 	p.SetTextColor(87, 96, 106)
@@ -612,7 +612,7 @@ func (p *pdfDoc) lineTable(header []string, widths []float64, rows [][]string) {
 			printHeader()
 		}
 		for i, c := range row {
-			p.CellFormat(widths[i], line, p.tr(p.fit(c, widths[i]-2)), "", 0, "L", false, 0, "")
+			p.CellFormat(widths[i], line, p.tr(p.fit(c, widths[i]-3)), "", 0, "L", false, 0, "") // the cell's margins
 		}
 		p.Ln(-1)
 	}
