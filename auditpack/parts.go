@@ -30,6 +30,8 @@ type Parts struct {
 	// CustomCatalogs holds the YAML source of each imported catalog in scope, by id, so the
 	// pack carries what a receiving workspace needs to import the engagement.
 	CustomCatalogs map[string][]byte
+	// Audits is the internal audit programme (audits.go).
+	Audits AuditParts
 
 	risksByControl map[string][]string // "std ref" -> risk refs treating it
 	evidenceByReq  map[string][]string // "std ref" -> evidence titles
@@ -48,6 +50,7 @@ func reqKey(std, ref string) string { return std + " " + ref }
 
 // loadParts reads the parts linked to d.Engagement.
 func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) error {
+	audits := fetchAudits(ctx, s, d.Engagement.ID) // read beside the other parts
 	p := &d.Parts
 	id := d.Engagement.ID
 	var err error
@@ -119,7 +122,7 @@ func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) err
 		}
 	}
 	p.index(d)
-	return nil
+	return audits.into(d)
 }
 
 // index builds the look-ups the writers use.

@@ -20,6 +20,8 @@ func partArtefacts(opt Options) []artefact {
 		{"AI systems and impact assessments", aiFiles},
 		{"evidence index", one("evidence-index.csv", EvidenceIndexCSV)},
 		{"custom catalogs", customCatalogFiles},
+		{"internal audits", auditFiles},
+		{"findings", findingsFiles},
 	}
 	if opt.WithEvidenceFiles {
 		list = append(list, artefact{"evidence files", evidenceFiles})

@@ -248,7 +248,11 @@ func renderParts(d *Data) (template.HTML, error) {
 	if err := partsTemplate().Execute(&buf, d.partsView()); err != nil {
 		return "", err
 	}
-	return template.HTML(buf.String()), nil
+	audits, err := auditsReportHTML(d)
+	if err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String() + audits), nil
 }
 
 // partActions lists open risk treatments and impact assessment reviews for the action plan.
@@ -344,6 +348,7 @@ func partsPDF(p *pdfDoc, d *Data) {
 			p.para(9, "", u)
 		}
 	}
+	auditsPDF(p, d)
 }
 
 // ---- OSCAL ----

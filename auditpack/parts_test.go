@@ -275,6 +275,15 @@ func TestDataFormatCoversTheDomain(t *testing.T) {
 			"Status", "Controls", "CorrectiveRef", "CreatedAt", "UpdatedAt", "UpdatedBy"},
 		reflect.TypeOf(assessments.ReportControl{}): {"EngagementID", "Version", "Status", "Classification", "Distribution", "Approver",
 			"ApprovedOn", "UpdatedAt", "UpdatedBy"},
+		reflect.TypeOf(assessments.Audit{}): {"ID", "EngagementID", "Ref", "Title", "Type", "Status", "Scope", "Processes", "Sites", "Criteria",
+			"PlannedStart", "PlannedEnd", "ActualStart", "ActualEnd", "Lead", "Team", "Auditees", "Summary", "CreatedAt", "UpdatedAt", "UpdatedBy"},
+		reflect.TypeOf(assessments.ChecklistItem{}): {"AuditID", "Standard", "Ref", "Conclusion", "Notes", "Interviewees", "Population", "SampleSize",
+			"Sampled", "Provenance", "CarriedFrom", "Evidence", "UpdatedAt", "UpdatedBy"},
+		reflect.TypeOf(assessments.ExaminedEvidence{}): {"EvidenceID", "Title", "SHA256", "ExaminedAt", "ExaminedBy"},
+		reflect.TypeOf(assessments.Finding{}): {"ID", "EngagementID", "AuditID", "Ref", "Seq", "Grade", "Statement", "Requirements", "Evidence", "Source",
+			"RaisedOn", "RiskID", "Withdrawn", "CreatedAt", "UpdatedAt", "UpdatedBy"},
+		reflect.TypeOf(assessments.CorrectiveAction{}): {"ID", "EngagementID", "FindingID", "Seq", "Correction", "RootCause", "Action", "Owner", "DueDate",
+			"State", "ReviewedBy", "ReviewedOn", "ReviewNote", "RiskID", "CreatedAt", "UpdatedAt", "UpdatedBy"},
 	}
 	for typ, fields := range carried {
 		known := map[string]bool{}

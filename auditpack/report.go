@@ -136,6 +136,10 @@ func packContents(d *Data) []contentLine {
 	if len(d.Parts.Blobs) > 0 {
 		out = append(out, contentLine{"evidence/", "the evidence files kept in the workspace"})
 	}
+	if len(d.Parts.Audits.Audits) > 0 {
+		out = append(out, contentLine{"internal-audits/", "one report per internal audit (HTML and PDF): scope, checklist, findings, corrective actions"})
+	}
+	out = append(out, contentLine{"findings.csv, findings.xlsx", "every internal-audit finding and corrective action"})
 	if len(d.Parts.CustomCatalogs) > 0 {
 		out = append(out, contentLine{"catalogs/", "the imported catalogs the engagement uses"})
 	}

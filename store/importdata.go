@@ -36,6 +36,9 @@ type ImportData struct {
 	SoAVersions   []assessments.SoAVersion
 	Actions       []assessments.TreatmentAction
 	ReportControl *assessments.ReportControl
+	// Audits is the audit programme; AuditSequences the last audit number per year.
+	Audits         []ImportAudit
+	AuditSequences map[int]int
 }
 
 // ImportBlob is a kept evidence file travelling with an import.

@@ -26,6 +26,9 @@ type data struct {
 	actions map[string][]assessments.TreatmentAction
 	// progress: the baselines' readiness trend and the current cycle (progress.go)
 	progress progressData
+	// findings of the internal audits, with their actions (audits.go)
+	findings []assessments.FindingView
+	auditErr error
 }
 
 func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
@@ -47,6 +50,7 @@ func load(ctx context.Context, s *store.Store, engagementID string) (data, error
 	}
 	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
 	d.progress = loadProgress(ctx, s, engagementID)
+	d.findings, d.auditErr = s.FindingViews(ctx, engagementID)
 	return d, nil
 }
 
@@ -175,6 +179,7 @@ func overdueItems(set *catalogs.Set, e assessments.Engagement, d data, now time.
 			out = append(out, overdueItem{date: it.ValidUntil, what: "Evidence expired", text: it.Title})
 		}
 	}
+	out = append(out, overdueActions(d, now)...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].date != out[j].date {
 			return out[i].date < out[j].date

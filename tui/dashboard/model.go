@@ -275,6 +275,9 @@ func (m *Model) content(w int) []string {
 	}
 	lines = append(lines, "")
 	panel, refs := m.overduePanel(w)
+	if ap, arefs := m.auditPanel(w); len(ap) > 0 {
+		panel, refs = append(append(panel, ""), ap...), append(append(refs, overdueItem{}), arefs...)
+	}
 	m.targets = m.targets[:0]
 	for i, r := range refs {
 		if r.std != "" {

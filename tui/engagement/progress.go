@@ -10,7 +10,8 @@ import (
 )
 
 // The Progress tab (baselines, comparisons, the view as of a baseline) sits before Export,
-// which stays last; b freezes a baseline from any tab.
+// which stays last; b freezes a baseline from any tab. It is added here, not in tabs.go,
+// because it opens the engagement screen itself (the view as of a baseline).
 func init() {
 	last := len(after) - 1
 	after = append(append(append([]common.TabFactory{}, after[:last]...), progressTab), after[last:]...)
