@@ -173,19 +173,19 @@ const annexHTML = `{{define "actions"}}<section id="actions">
 {{if .Missing}}<table>
 <thead><tr><th>Requirement</th><th>Documented information</th><th>Status</th><th>Evidence</th></tr></thead>
 <tbody>
-{{range .MissingBody}}<tr><td>{{.Item}}<br><span class="muted">{{.Title}}</span></td><td>{{range .Docs}}<span class="tag">{{.Kind}}</span> {{.Note}}<br>{{end}}</td><td>{{.Status}}</td><td>{{.Evidence}}</td></tr>
-{{end}}</tbody>
+{{range .MissingBody}}{{template "docs-row" .}}{{end}}</tbody>
 </table>{{if gt (len .Missing) (len .MissingBody)}}<p class="muted">The first {{len .MissingBody}} of {{len .Missing}}; all are in the annex.</p>{{end}}
 {{else}}<p>Every required document is implemented and evidenced.</p>{{end}}
 {{end}}</section>{{end}}{{end}}
+{{define "docs-row"}}<tr><td>{{.Item}}<br><span class="muted">{{.Title}}</span></td><td>{{range .Docs}}<span class="tag">{{.Kind}}</span> {{.Note}}<br>{{end}}</td><td>{{.Status}}</td><td>{{.Evidence}}</td></tr>
+{{end}}
 {{define "docs-annex"}}<section id="annex-documented-information">
 <h2>Annex: documented information still missing</h2>
 {{range .Standards}}{{if gt (len .Missing) (len .MissingBody)}}<h3>{{.Name}} ({{len .Missing}})</h3>
 <table>
 <thead><tr><th>Requirement</th><th>Documented information</th><th>Status</th><th>Evidence</th></tr></thead>
 <tbody>
-{{range .Missing}}<tr><td>{{.Item}}<br><span class="muted">{{.Title}}</span></td><td>{{range .Docs}}<span class="tag">{{.Kind}}</span> {{.Note}}<br>{{end}}</td><td>{{.Status}}</td><td>{{.Evidence}}</td></tr>
-{{end}}</tbody>
+{{range .Missing}}{{template "docs-row" .}}{{end}}</tbody>
 </table>{{end}}{{end}}
 </section>{{end}}
 {{define "history-annex"}}{{if .Total}}<section id="annex-history">
