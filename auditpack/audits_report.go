@@ -193,11 +193,7 @@ func auditsPDF(p *pdfDoc, d *Data) {
 		p.Ln(1)
 		arows := make([][]string, len(v.Attention))
 		for i, a := range v.Attention {
-			due := firstNonEmpty(a.Due, "—")
-			if a.Overdue {
-				due += " (overdue)"
-			}
-			arows[i] = []string{a.Ref, a.Action, firstNonEmpty(a.Owner, "unassigned"), a.State, due}
+			arows[i] = []string{a.Ref, a.Action, firstNonEmpty(a.Owner, "unassigned"), a.State, dueCell(a.Due, a.Overdue)}
 		}
 		p.table([]string{"Action", "What", "Owner", "State", "Due"}, []float64{30, 70, 30, 26, p.w - 156}, arows)
 	}

@@ -202,13 +202,19 @@ const annexHTML = `{{define "actions"}}<section id="actions">
 </section>{{end}}{{end}}
 `
 
+// dueCell is a target date in a PDF table: a dash when there is none, marked when it is past.
+func dueCell(due string, overdue bool) string {
+	due = firstNonEmpty(due, "—")
+	if overdue {
+		due += " (overdue)"
+	}
+	return due
+}
+
 func actionRows(as []Action) [][]string {
 	rows := make([][]string, len(as))
 	for i, a := range as {
-		due := firstNonEmpty(a.Due, "—")
-		if a.Overdue {
-			due += " (overdue)"
-		}
+		due := dueCell(a.Due, a.Overdue)
 		what := a.Title
 		if a.Detail != "" {
 			what += "\n" + a.Detail

@@ -241,10 +241,7 @@ const planHTML = `{{define "plan"}}{{if .HasRisks}}<section id="treatment-plan">
 func planRows(ls []planLine, withStart bool) [][]string {
 	rows := make([][]string, len(ls))
 	for i, l := range ls {
-		due := firstNonEmpty(l.Due, "—")
-		if l.Overdue {
-			due += " (overdue)"
-		}
+		due := dueCell(l.Due, l.Overdue)
 		what := l.Title
 		if l.Controls != "" {
 			what += "\n" + l.Controls
