@@ -222,13 +222,7 @@ func (w *walk) clamp(m *Model) {
 	if top > 0 && w.rows[top-1].heading != "" {
 		top--
 	}
-	if top < w.offset {
-		w.offset = top
-	}
-	if w.cursor >= w.offset+h {
-		w.offset = w.cursor - h + 1
-	}
-	w.offset = max(0, min(w.offset, max(0, len(w.rows)-h)))
+	w.offset = common.ScrollOffset(w.offset, top, w.cursor, h, len(w.rows))
 }
 
 func (w *walk) listHeight(m *Model) int { return max(1, m.height-2) }

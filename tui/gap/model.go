@@ -410,13 +410,7 @@ func (m *Model) clampOffset() {
 	if top > 0 && m.rows[top-1].group {
 		top--
 	}
-	if top < m.offset {
-		m.offset = top
-	}
-	if m.cursor >= m.offset+h {
-		m.offset = m.cursor - h + 1
-	}
-	m.offset = max(0, min(m.offset, max(0, len(m.rows)-h)))
+	m.offset = common.ScrollOffset(m.offset, top, m.cursor, h, len(m.rows))
 }
 
 // Update handles one message. Results of this tab's commands arrive addressed to it (the

@@ -247,14 +247,7 @@ func (m *Model) clampPlan() {
 	}
 	n := len(m.planOf(pv.riskID))
 	pv.cursor = max(0, min(pv.cursor, n-1))
-	h := m.planRows()
-	if pv.cursor < pv.offset {
-		pv.offset = pv.cursor
-	}
-	if pv.cursor >= pv.offset+h {
-		pv.offset = pv.cursor - h + 1
-	}
-	pv.offset = max(0, min(pv.offset, max(0, n-h)))
+	pv.offset = common.ScrollOffset(pv.offset, pv.cursor, pv.cursor, m.planRows(), n)
 }
 
 // planRows is how many actions fit under the plan's header, above its detail.

@@ -527,14 +527,7 @@ func (m *Model) listHeight() int { return max(1, m.height-detailLines-headerLine
 
 func (m *Model) clamp() {
 	m.cursor = max(0, min(m.cursor, m.rows()-1))
-	h := m.listHeight()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+h {
-		m.offset = m.cursor - h + 1
-	}
-	m.offset = max(0, min(m.offset, max(0, m.rows()-h)))
+	m.offset = common.ScrollOffset(m.offset, m.cursor, m.cursor, m.listHeight(), m.rows())
 	m.clampDiff()
 }
 

@@ -261,13 +261,7 @@ func (m *Model) clamp() {
 	}
 	// Scrolling counts display rows, which include one heading per standard pair.
 	row := m.rowOf(m.cursor)
-	if row < m.offset {
-		m.offset = row
-	}
-	if row >= m.offset+h {
-		m.offset = row - h + 1
-	}
-	m.offset = max(0, min(m.offset, max(0, len(m.displayRows())-h)))
+	m.offset = common.ScrollOffset(m.offset, row, row, h, len(m.displayRows()))
 	// Keep the heading of the first visible item in view when there is room.
 	if m.offset > 0 && row-m.offset+1 < h {
 		if rows := m.displayRows(); m.offset < len(rows) && m.offset > 0 && rows[m.offset-1].heading {
