@@ -289,14 +289,8 @@ func TestRandomKeys(t *testing.T) {
 		}
 		_ = f.tab.View()
 	}
-	ctx := context.Background()
-	if res, err := f.s.IntegrityCheck(ctx); err != nil || res != "ok" {
-		t.Fatalf("integrity_check %q %v", res, err)
-	}
-	if _, p, err := f.s.VerifyChain(ctx); err != nil || p != nil {
-		t.Fatalf("chain %v %v", p, err)
-	}
-	if rep, err := f.s.ReplayHistory(ctx); err != nil || len(rep.Problems) > 0 {
+	tuitest.CheckWorkspace(t, f.s)
+	if rep, err := f.s.ReplayHistory(context.Background()); err != nil || len(rep.Problems) > 0 {
 		t.Fatalf("replay %v %v", err, rep.Problems)
 	}
 	_ = tea.KeyPressMsg{}
