@@ -474,15 +474,6 @@ type progressLine struct {
 
 const maxImprovedListed = 40
 
-// signed is the change between two shares as printed (rounded): "+12", "-3", "±0".
-func signed(from, to float64) string {
-	f := math.Round(to) - math.Round(from)
-	if f == 0 {
-		return "±0"
-	}
-	return fmt.Sprintf("%+.0f", f)
-}
-
 func pctText(f float64) string { return fmt.Sprintf("%.0f%%", f) }
 
 func buildProgressView(d *Data) (progressView, bool) {
@@ -499,8 +490,8 @@ func buildProgressView(d *Data) (progressView, bool) {
 	}
 	for _, sp := range c.Standards {
 		v.Standards = append(v.Standards, progressStandardView{Name: sp.Name,
-			From: pctText(sp.Total.From.Percent()), To: pctText(sp.Total.To.Percent()), Delta: signed(sp.Total.From.Percent(), sp.Total.To.Percent()),
-			EvFrom: pctText(sp.Total.EvFrom.Percent()), EvTo: pctText(sp.Total.EvTo.Percent()), EvDelta: signed(sp.Total.EvFrom.Percent(), sp.Total.EvTo.Percent()),
+			From: pctText(sp.Total.From.Percent()), To: pctText(sp.Total.To.Percent()), Delta: assessments.PointsChange(sp.Total.From.Percent(), sp.Total.To.Percent()),
+			EvFrom: pctText(sp.Total.EvFrom.Percent()), EvTo: pctText(sp.Total.EvTo.Percent()), EvDelta: assessments.PointsChange(sp.Total.EvFrom.Percent(), sp.Total.EvTo.Percent()),
 			Improved: sp.Counts[assessments.Improved], Regressed: sp.Counts[assessments.Regressed], New: sp.Counts[assessments.New], Same: sp.Counts[assessments.Unchanged]})
 	}
 	line := func(r assessments.RequirementChange) progressLine {
