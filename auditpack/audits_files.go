@@ -444,9 +444,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 	p.SetFont(pdfFont, "B", 16)
 	p.SetTextColor(31, 35, 40)
 	p.MultiCell(p.w, 8, p.tr("Internal audit "+v.Ref+": "+v.Title), "", "L", false)
-	p.SetTextColor(87, 96, 106)
-	p.para(9.5, "", v.Engagement+" · state of the workspace on "+v.At)
-	p.SetTextColor(31, 35, 40)
+	p.note(9.5, v.Engagement+" · state of the workspace on "+v.At)
 	p.Ln(2)
 	for _, f := range v.Facts {
 		p.SetFont(pdfFont, "B", 9)
@@ -482,9 +480,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 		p.Ln(2)
 	}
 	p.heading("Checklist")
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "One line per requirement: its conclusion and sampling. The notes of every item are in the HTML report; the findings above carry the statements.")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "One line per requirement: its conclusion and sampling. The notes of every item are in the HTML report; the findings above carry the statements.")
 	p.Ln(1)
 	rows := make([][]string, 0, len(v.Checklist))
 	var notAudited []string

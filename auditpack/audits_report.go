@@ -175,9 +175,7 @@ func auditsPDF(p *pdfDoc, d *Data) {
 	for _, c := range v.Coverage {
 		cov = append(cov, fmt.Sprintf("%s %d of %d clauses and %d of %d Annex A controls", c.Standard, c.Clauses, c.ClausesOf, c.Controls, c.ControlsOf))
 	}
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "Covered by an audit in the last 12 months: "+strings.Join(cov, "; ")+".")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "Covered by an audit in the last 12 months: "+strings.Join(cov, "; ")+".")
 	p.Ln(2)
 	grows := make([][]string, len(v.Grades))
 	for i, g := range v.Grades {

@@ -602,9 +602,7 @@ func progressPDF(p *pdfDoc, d *Data) {
 		return
 	}
 	p.heading("Progress since " + v.Since)
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", fmt.Sprintf("Baseline \"%s\" was frozen on %s; it is rebuilt exactly from the change history and compared with the engagement as this report shows it.", v.Since, v.SinceAt))
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, fmt.Sprintf("Baseline \"%s\" was frozen on %s; it is rebuilt exactly from the change history and compared with the engagement as this report shows it.", v.Since, v.SinceAt))
 	// The chart: 1 chart unit = scale mm.
 	scale := p.w / float64(v.Chart.W)
 	h := float64(v.Chart.H) * scale
@@ -670,9 +668,7 @@ func progressPDF(p *pdfDoc, d *Data) {
 	}
 	list(fmt.Sprintf("Regressed (%d)", len(v.Regressed)), v.Regressed, 0)
 	list(fmt.Sprintf("Improved (%d)", len(v.Improved)+v.MoreImpr), v.Improved, v.MoreImpr)
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", fmt.Sprintf("%d assessed for the first time, %d unchanged; every requirement with its change is in progress.csv.", v.New, v.Unchanged))
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, fmt.Sprintf("%d assessed for the first time, %d unchanged; every requirement with its change is in progress.csv.", v.New, v.Unchanged))
 	if len(v.Risks) > 0 {
 		p.Ln(2)
 		p.para(10, "B", "Risks")

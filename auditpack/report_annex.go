@@ -249,9 +249,7 @@ func docsBodyPDF(p *pdfDoc, v docsView) {
 		return
 	}
 	p.heading("Mandatory documented information")
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "The requirements that ask for documented information: a document kept current, or a record kept as evidence. Listed: those not yet implemented with valid evidence attached.")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "The requirements that ask for documented information: a document kept current, or a record kept as evidence. Listed: those not yet implemented with valid evidence attached.")
 	for _, s := range v.Standards {
 		p.Ln(2)
 		p.para(10.5, "B", s.Name)
@@ -283,9 +281,7 @@ func annexPDF(p *pdfDoc, v reportView) {
 	if v.ActionsView.Long() {
 		p.AddPage()
 		p.heading("Annex: action plan")
-		p.SetTextColor(87, 96, 106)
-		p.para(8.5, "", "Every open gap and treatment step, earliest target date first; undated ones last.")
-		p.SetTextColor(31, 35, 40)
+		p.note(8.5, "Every open gap and treatment step, earliest target date first; undated ones last.")
 		p.table([]string{"Item", "What", "State", "Owner", "Target date"}, actionWidths(p.w), actionRows(v.ActionsView.All))
 	}
 	if docsLong(v.Docs) {
