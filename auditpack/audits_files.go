@@ -590,22 +590,13 @@ func auditFiles(d *Data) ([]File, error) {
 // per cell.
 func (p *pdfDoc) lineTable(header []string, widths []float64, rows [][]string) {
 	const line = 4.6
-	printHeader := func() {
-		p.SetFont(pdfFont, "B", 8.5)
-		p.SetFillColor(246, 248, 250)
-		for i, h := range header {
-			p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
-		}
-		p.Ln(-1)
-		p.SetFont(pdfFont, "", 8.5)
-	}
-	printHeader()
+	p.tableHeader(header, widths)
 	_, pageH := p.GetPageSize()
 	_, _, _, bottom := p.GetMargins()
 	for _, row := range rows {
 		if _, y := p.GetXY(); y+line > pageH-bottom {
 			p.AddPage()
-			printHeader()
+			p.tableHeader(header, widths)
 		}
 		for i, c := range row {
 			p.CellFormat(widths[i], line, p.tr(p.fit(c, widths[i]-3)), "", 0, "L", false, 0, "") // the cell's margins

@@ -117,19 +117,21 @@ func (p *pdfDoc) bar(label string, b Bar, labelW, barW float64) {
 	p.CellFormat(p.w-labelW-barW-2, 6, fmt.Sprintf("%.0f%%", b.Percent), "", 1, "R", false, 0, "")
 }
 
+// tableHeader prints a table's header row and sets the font of its body.
+func (p *pdfDoc) tableHeader(header []string, widths []float64) {
+	p.SetFont(pdfFont, "B", 8.5)
+	p.SetFillColor(246, 248, 250)
+	for i, h := range header {
+		p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
+	}
+	p.Ln(-1)
+	p.SetFont(pdfFont, "", 8.5)
+}
+
 // table prints rows with fixed column widths, repeating the header after a page break.
 func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 	line := 4.2
-	printHeader := func() {
-		p.SetFont(pdfFont, "B", 8.5)
-		p.SetFillColor(246, 248, 250)
-		for i, h := range header {
-			p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
-		}
-		p.Ln(-1)
-	}
-	printHeader()
-	p.SetFont(pdfFont, "", 8.5)
+	p.tableHeader(header, widths)
 	for _, row := range rows {
 		n := 1
 		cells := make([][]string, len(row))
@@ -146,8 +148,7 @@ func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 		_, _, _, bottom := p.GetMargins()
 		if _, y := p.GetXY(); y+h > pageH-bottom {
 			p.AddPage()
-			printHeader()
-			p.SetFont(pdfFont, "", 8.5)
+			p.tableHeader(header, widths)
 		}
 		x, y := p.GetXY()
 		for i := range row {
