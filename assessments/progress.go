@@ -1,6 +1,8 @@
 package assessments
 
 import (
+	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -139,6 +141,16 @@ func (f FigureChange) ReadinessDelta() float64 { return f.To.Percent() - f.From.
 
 // EvidencedDelta is the change of the evidenced share in percentage points.
 func (f FigureChange) EvidencedDelta() float64 { return f.EvTo.Percent() - f.EvFrom.Percent() }
+
+// PointsChange is the change between two percentages as they are shown, rounded: "+12",
+// "-3", "±0" (13.6% → 14.3% reads 14% → 14%: ±0, not +1).
+func PointsChange(from, to float64) string {
+	f := math.Round(to) - math.Round(from)
+	if f == 0 {
+		return "±0"
+	}
+	return fmt.Sprintf("%+.0f", f)
+}
 
 // StandardProgress is one standard's figures, overall and per group, and how many of its
 // requirements fall in each class.

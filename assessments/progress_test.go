@@ -7,6 +7,17 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 )
 
+func TestPointsChange(t *testing.T) {
+	for _, c := range []struct {
+		from, to float64
+		want     string
+	}{{56, 63, "+7"}, {63, 56, "-7"}, {13.6, 14.3, "±0"}, {14.4, 14.6, "+1"}, {0, 0, "±0"}, {0.4, 0, "±0"}, {100, 0, "-100"}} {
+		if got := PointsChange(c.from, c.to); got != c.want {
+			t.Errorf("PointsChange(%v, %v) = %q, want %q", c.from, c.to, got, c.want)
+		}
+	}
+}
+
 func TestClassify(t *testing.T) {
 	cases := []struct {
 		from, to Status

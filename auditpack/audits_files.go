@@ -444,9 +444,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 	p.SetFont(pdfFont, "B", 16)
 	p.SetTextColor(31, 35, 40)
 	p.MultiCell(p.w, 8, p.tr("Internal audit "+v.Ref+": "+v.Title), "", "L", false)
-	p.SetTextColor(87, 96, 106)
-	p.para(9.5, "", v.Engagement+" · state of the workspace on "+v.At)
-	p.SetTextColor(31, 35, 40)
+	p.note(9.5, v.Engagement+" · state of the workspace on "+v.At)
 	p.Ln(2)
 	for _, f := range v.Facts {
 		p.SetFont(pdfFont, "B", 9)
@@ -482,9 +480,7 @@ func auditPDF(d *Data, v auditView) ([]byte, error) {
 		p.Ln(2)
 	}
 	p.heading("Checklist")
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "One line per requirement: its conclusion and sampling. The notes of every item are in the HTML report; the findings above carry the statements.")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "One line per requirement: its conclusion and sampling. The notes of every item are in the HTML report; the findings above carry the statements.")
 	p.Ln(1)
 	rows := make([][]string, 0, len(v.Checklist))
 	var notAudited []string
@@ -594,22 +590,13 @@ func auditFiles(d *Data) ([]File, error) {
 // per cell.
 func (p *pdfDoc) lineTable(header []string, widths []float64, rows [][]string) {
 	const line = 4.6
-	printHeader := func() {
-		p.SetFont(pdfFont, "B", 8.5)
-		p.SetFillColor(246, 248, 250)
-		for i, h := range header {
-			p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
-		}
-		p.Ln(-1)
-		p.SetFont(pdfFont, "", 8.5)
-	}
-	printHeader()
+	p.tableHeader(header, widths)
 	_, pageH := p.GetPageSize()
 	_, _, _, bottom := p.GetMargins()
 	for _, row := range rows {
 		if _, y := p.GetXY(); y+line > pageH-bottom {
 			p.AddPage()
-			printHeader()
+			p.tableHeader(header, widths)
 		}
 		for i, c := range row {
 			p.CellFormat(widths[i], line, p.tr(p.fit(c, widths[i]-3)), "", 0, "L", false, 0, "") // the cell's margins

@@ -175,9 +175,7 @@ func auditsPDF(p *pdfDoc, d *Data) {
 	for _, c := range v.Coverage {
 		cov = append(cov, fmt.Sprintf("%s %d of %d clauses and %d of %d Annex A controls", c.Standard, c.Clauses, c.ClausesOf, c.Controls, c.ControlsOf))
 	}
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "Covered by an audit in the last 12 months: "+strings.Join(cov, "; ")+".")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "Covered by an audit in the last 12 months: "+strings.Join(cov, "; ")+".")
 	p.Ln(2)
 	grows := make([][]string, len(v.Grades))
 	for i, g := range v.Grades {
@@ -193,11 +191,7 @@ func auditsPDF(p *pdfDoc, d *Data) {
 		p.Ln(1)
 		arows := make([][]string, len(v.Attention))
 		for i, a := range v.Attention {
-			due := firstNonEmpty(a.Due, "—")
-			if a.Overdue {
-				due += " (overdue)"
-			}
-			arows[i] = []string{a.Ref, a.Action, firstNonEmpty(a.Owner, "unassigned"), a.State, due}
+			arows[i] = []string{a.Ref, a.Action, firstNonEmpty(a.Owner, "unassigned"), a.State, dueCell(a.Due, a.Overdue)}
 		}
 		p.table([]string{"Action", "What", "Owner", "State", "Due"}, []float64{30, 70, 30, 26, p.w - 156}, arows)
 	}

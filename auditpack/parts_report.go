@@ -279,9 +279,7 @@ func partsPDF(p *pdfDoc, d *Data) {
 	v := d.partsView()
 	if v.HasRisks {
 		p.heading("Risks")
-		p.SetTextColor(87, 96, 106)
-		p.para(8.5, "", fmt.Sprintf("%d risks in the register; closed risks are left out of the heat maps.", v.RiskTotal))
-		p.SetTextColor(31, 35, 40)
+		p.note(8.5, fmt.Sprintf("%d risks in the register; closed risks are left out of the heat maps.", v.RiskTotal))
 		m := d.Parts.Matrix
 		cell := 9.0
 		p.ensure(6 + float64(m.Size)*cell + 12)

@@ -92,6 +92,14 @@ func (p *pdfDoc) para(size float64, style, text string) {
 	p.MultiCell(p.w, size*0.5, p.tr(text), "", "L", false)
 }
 
+// note prints a paragraph in the muted colour (an introduction, a rule, a count) and sets
+// the text colour back.
+func (p *pdfDoc) note(size float64, text string) {
+	p.SetTextColor(87, 96, 106)
+	p.para(size, "", text)
+	p.SetTextColor(31, 35, 40)
+}
+
 // bar draws a stacked readiness bar at the current position.
 func (p *pdfDoc) bar(label string, b Bar, labelW, barW float64) {
 	p.ensure(7)
@@ -109,19 +117,21 @@ func (p *pdfDoc) bar(label string, b Bar, labelW, barW float64) {
 	p.CellFormat(p.w-labelW-barW-2, 6, fmt.Sprintf("%.0f%%", b.Percent), "", 1, "R", false, 0, "")
 }
 
+// tableHeader prints a table's header row and sets the font of its body.
+func (p *pdfDoc) tableHeader(header []string, widths []float64) {
+	p.SetFont(pdfFont, "B", 8.5)
+	p.SetFillColor(246, 248, 250)
+	for i, h := range header {
+		p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
+	}
+	p.Ln(-1)
+	p.SetFont(pdfFont, "", 8.5)
+}
+
 // table prints rows with fixed column widths, repeating the header after a page break.
 func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 	line := 4.2
-	printHeader := func() {
-		p.SetFont(pdfFont, "B", 8.5)
-		p.SetFillColor(246, 248, 250)
-		for i, h := range header {
-			p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
-		}
-		p.Ln(-1)
-	}
-	printHeader()
-	p.SetFont(pdfFont, "", 8.5)
+	p.tableHeader(header, widths)
 	for _, row := range rows {
 		n := 1
 		cells := make([][]string, len(row))
@@ -138,8 +148,7 @@ func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 		_, _, _, bottom := p.GetMargins()
 		if _, y := p.GetXY(); y+h > pageH-bottom {
 			p.AddPage()
-			printHeader()
-			p.SetFont(pdfFont, "", 8.5)
+			p.tableHeader(header, widths)
 		}
 		x, y := p.GetXY()
 		for i := range row {
@@ -202,9 +211,7 @@ func ReportPDF(d *Data) ([]byte, error) {
 	p.para(10, "", fmt.Sprintf("Open actions: %d gaps and treatments to close.", len(v.Actions)))
 
 	p.heading("Readiness per standard")
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "Readiness counts implemented as 1 and partially implemented as 1/2 over the applicable requirements. Bar colours: implemented green, partial amber, not implemented red, not applicable grey-blue, not assessed light grey.")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "Readiness counts implemented as 1 and partially implemented as 1/2 over the applicable requirements. Bar colours: implemented green, partial amber, not implemented red, not applicable grey-blue, not assessed light grey.")
 	for _, sv := range v.Views {
 		p.Ln(2)
 		p.para(10.5, "B", sv.Name)
@@ -225,9 +232,7 @@ func ReportPDF(d *Data) ([]byte, error) {
 	planPDF(p, v.Plan)
 	actionsPDF(p, v.ActionsView)
 	p.Ln(6)
-	p.SetTextColor(87, 96, 106)
-	p.para(8, "", fmt.Sprintf("Made by annex %s from the workspace as it was on %s. Every file of the pack is listed with its SHA-256 in manifest.json; check the pack with 'annex verify'.", d.Version, v.At))
-	p.SetTextColor(31, 35, 40)
+	p.note(8, fmt.Sprintf("Made by annex %s from the workspace as it was on %s. Every file of the pack is listed with its SHA-256 in manifest.json; check the pack with 'annex verify'.", d.Version, v.At))
 	annexPDF(p, v)
 	var buf bytes.Buffer
 	if err := p.Output(&buf); err != nil {

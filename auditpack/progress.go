@@ -474,15 +474,6 @@ type progressLine struct {
 
 const maxImprovedListed = 40
 
-// signed is the change between two shares as printed (rounded): "+12", "-3", "±0".
-func signed(from, to float64) string {
-	f := math.Round(to) - math.Round(from)
-	if f == 0 {
-		return "±0"
-	}
-	return fmt.Sprintf("%+.0f", f)
-}
-
 func pctText(f float64) string { return fmt.Sprintf("%.0f%%", f) }
 
 func buildProgressView(d *Data) (progressView, bool) {
@@ -499,8 +490,8 @@ func buildProgressView(d *Data) (progressView, bool) {
 	}
 	for _, sp := range c.Standards {
 		v.Standards = append(v.Standards, progressStandardView{Name: sp.Name,
-			From: pctText(sp.Total.From.Percent()), To: pctText(sp.Total.To.Percent()), Delta: signed(sp.Total.From.Percent(), sp.Total.To.Percent()),
-			EvFrom: pctText(sp.Total.EvFrom.Percent()), EvTo: pctText(sp.Total.EvTo.Percent()), EvDelta: signed(sp.Total.EvFrom.Percent(), sp.Total.EvTo.Percent()),
+			From: pctText(sp.Total.From.Percent()), To: pctText(sp.Total.To.Percent()), Delta: assessments.PointsChange(sp.Total.From.Percent(), sp.Total.To.Percent()),
+			EvFrom: pctText(sp.Total.EvFrom.Percent()), EvTo: pctText(sp.Total.EvTo.Percent()), EvDelta: assessments.PointsChange(sp.Total.EvFrom.Percent(), sp.Total.EvTo.Percent()),
 			Improved: sp.Counts[assessments.Improved], Regressed: sp.Counts[assessments.Regressed], New: sp.Counts[assessments.New], Same: sp.Counts[assessments.Unchanged]})
 	}
 	line := func(r assessments.RequirementChange) progressLine {
@@ -611,9 +602,7 @@ func progressPDF(p *pdfDoc, d *Data) {
 		return
 	}
 	p.heading("Progress since " + v.Since)
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", fmt.Sprintf("Baseline \"%s\" was frozen on %s; it is rebuilt exactly from the change history and compared with the engagement as this report shows it.", v.Since, v.SinceAt))
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, fmt.Sprintf("Baseline \"%s\" was frozen on %s; it is rebuilt exactly from the change history and compared with the engagement as this report shows it.", v.Since, v.SinceAt))
 	// The chart: 1 chart unit = scale mm.
 	scale := p.w / float64(v.Chart.W)
 	h := float64(v.Chart.H) * scale
@@ -679,9 +668,7 @@ func progressPDF(p *pdfDoc, d *Data) {
 	}
 	list(fmt.Sprintf("Regressed (%d)", len(v.Regressed)), v.Regressed, 0)
 	list(fmt.Sprintf("Improved (%d)", len(v.Improved)+v.MoreImpr), v.Improved, v.MoreImpr)
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", fmt.Sprintf("%d assessed for the first time, %d unchanged; every requirement with its change is in progress.csv.", v.New, v.Unchanged))
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, fmt.Sprintf("%d assessed for the first time, %d unchanged; every requirement with its change is in progress.csv.", v.New, v.Unchanged))
 	if len(v.Risks) > 0 {
 		p.Ln(2)
 		p.para(10, "B", "Risks")

@@ -247,7 +247,7 @@ var reportFuncs = template.FuncMap{
 // reportTemplate is parsed the first time a report is written, not at every start of the
 // binary (the workbench never writes one).
 var reportTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML + docsHTML + execHTML + soaHTML + methodHTML + planHTML + annexHTML))
+	return template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML + execHTML + soaHTML + methodHTML + planHTML + annexHTML))
 })
 
 // ReportHTML is the self-contained management report: inline CSS and SVG, no external

@@ -173,19 +173,19 @@ const annexHTML = `{{define "actions"}}<section id="actions">
 {{if .Missing}}<table>
 <thead><tr><th>Requirement</th><th>Documented information</th><th>Status</th><th>Evidence</th></tr></thead>
 <tbody>
-{{range .MissingBody}}<tr><td>{{.Item}}<br><span class="muted">{{.Title}}</span></td><td>{{range .Docs}}<span class="tag">{{.Kind}}</span> {{.Note}}<br>{{end}}</td><td>{{.Status}}</td><td>{{.Evidence}}</td></tr>
-{{end}}</tbody>
+{{range .MissingBody}}{{template "docs-row" .}}{{end}}</tbody>
 </table>{{if gt (len .Missing) (len .MissingBody)}}<p class="muted">The first {{len .MissingBody}} of {{len .Missing}}; all are in the annex.</p>{{end}}
 {{else}}<p>Every required document is implemented and evidenced.</p>{{end}}
 {{end}}</section>{{end}}{{end}}
+{{define "docs-row"}}<tr><td>{{.Item}}<br><span class="muted">{{.Title}}</span></td><td>{{range .Docs}}<span class="tag">{{.Kind}}</span> {{.Note}}<br>{{end}}</td><td>{{.Status}}</td><td>{{.Evidence}}</td></tr>
+{{end}}
 {{define "docs-annex"}}<section id="annex-documented-information">
 <h2>Annex: documented information still missing</h2>
 {{range .Standards}}{{if gt (len .Missing) (len .MissingBody)}}<h3>{{.Name}} ({{len .Missing}})</h3>
 <table>
 <thead><tr><th>Requirement</th><th>Documented information</th><th>Status</th><th>Evidence</th></tr></thead>
 <tbody>
-{{range .Missing}}<tr><td>{{.Item}}<br><span class="muted">{{.Title}}</span></td><td>{{range .Docs}}<span class="tag">{{.Kind}}</span> {{.Note}}<br>{{end}}</td><td>{{.Status}}</td><td>{{.Evidence}}</td></tr>
-{{end}}</tbody>
+{{range .Missing}}{{template "docs-row" .}}{{end}}</tbody>
 </table>{{end}}{{end}}
 </section>{{end}}
 {{define "history-annex"}}{{if .Total}}<section id="annex-history">
@@ -202,13 +202,19 @@ const annexHTML = `{{define "actions"}}<section id="actions">
 </section>{{end}}{{end}}
 `
 
+// dueCell is a target date in a PDF table: a dash when there is none, marked when it is past.
+func dueCell(due string, overdue bool) string {
+	due = firstNonEmpty(due, "—")
+	if overdue {
+		due += " (overdue)"
+	}
+	return due
+}
+
 func actionRows(as []Action) [][]string {
 	rows := make([][]string, len(as))
 	for i, a := range as {
-		due := firstNonEmpty(a.Due, "—")
-		if a.Overdue {
-			due += " (overdue)"
-		}
+		due := dueCell(a.Due, a.Overdue)
 		what := a.Title
 		if a.Detail != "" {
 			what += "\n" + a.Detail
@@ -243,9 +249,7 @@ func docsBodyPDF(p *pdfDoc, v docsView) {
 		return
 	}
 	p.heading("Mandatory documented information")
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "The requirements that ask for documented information: a document kept current, or a record kept as evidence. Listed: those not yet implemented with valid evidence attached.")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "The requirements that ask for documented information: a document kept current, or a record kept as evidence. Listed: those not yet implemented with valid evidence attached.")
 	for _, s := range v.Standards {
 		p.Ln(2)
 		p.para(10.5, "B", s.Name)
@@ -277,9 +281,7 @@ func annexPDF(p *pdfDoc, v reportView) {
 	if v.ActionsView.Long() {
 		p.AddPage()
 		p.heading("Annex: action plan")
-		p.SetTextColor(87, 96, 106)
-		p.para(8.5, "", "Every open gap and treatment step, earliest target date first; undated ones last.")
-		p.SetTextColor(31, 35, 40)
+		p.note(8.5, "Every open gap and treatment step, earliest target date first; undated ones last.")
 		p.table([]string{"Item", "What", "State", "Owner", "Target date"}, actionWidths(p.w), actionRows(v.ActionsView.All))
 	}
 	if docsLong(v.Docs) {

@@ -2,7 +2,6 @@ package auditpack
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
@@ -74,48 +73,4 @@ func (s docsStandard) Summary() string {
 		text += fmt.Sprintf("; %d not applicable", s.NotApplicable)
 	}
 	return text + "."
-}
-
-// docsHTML is the checklist's part of the report template (parsed with reportHTML).
-const docsHTML = `{{define "docs"}}{{if .Standards}}<section id="documented-information">
-<h2>Mandatory documented information</h2>
-<p class="muted">The requirements that ask for documented information: a <em>document</em> kept current, or a <em>record</em> kept as evidence. Listed below are those not yet implemented with valid evidence attached.</p>
-{{range .Standards}}<h3>{{.Name}}</h3>
-<p>{{.Summary}}</p>
-{{if .Missing}}<table>
-<thead><tr><th>Requirement</th><th>Documented information</th><th>Status</th><th>Evidence</th></tr></thead>
-<tbody>
-{{range .Missing}}<tr><td>{{.Item}}<br><span class="muted">{{.Title}}</span></td><td>{{range .Docs}}<span class="tag">{{.Kind}}</span> {{.Note}}<br>{{end}}</td><td>{{.Status}}</td><td>{{.Evidence}}</td></tr>
-{{end}}</tbody>
-</table>
-{{else}}<p>Every required document is implemented and evidenced.</p>{{end}}
-{{end}}</section>{{end}}{{end}}
-`
-
-// docsPDF prints the checklist in the PDF report.
-func docsPDF(p *pdfDoc, v docsView) {
-	if len(v.Standards) == 0 {
-		return
-	}
-	p.heading("Mandatory documented information")
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "The requirements that ask for documented information: a document kept current, or a record kept as evidence. Listed: those not yet implemented with valid evidence attached.")
-	p.SetTextColor(31, 35, 40)
-	for _, s := range v.Standards {
-		p.Ln(2)
-		p.para(10.5, "B", s.Name)
-		p.para(9, "", s.Summary())
-		if len(s.Missing) == 0 {
-			continue
-		}
-		rows := make([][]string, len(s.Missing))
-		for i, m := range s.Missing {
-			docs := make([]string, len(m.Docs))
-			for j, d := range m.Docs {
-				docs[j] = d.Kind + ": " + d.Note
-			}
-			rows[i] = []string{m.Item + "\n" + m.Title, strings.Join(docs, "\n"), m.Status, m.Evidence}
-		}
-		p.table([]string{"Requirement", "Documented information", "Status", "Evidence"}, []float64{46, 82, 26, p.w - 154}, rows)
-	}
 }

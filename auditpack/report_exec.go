@@ -480,9 +480,7 @@ func execPDF(p *pdfDoc, v execView) {
 		p.para(8.5, "", "Because: "+strings.Join(vl.Why, "; ")+".")
 		p.Ln(1)
 	}
-	p.SetTextColor(87, 96, 106)
-	p.para(7.5, "", v.Rule)
-	p.SetTextColor(31, 35, 40)
+	p.note(7.5, v.Rule)
 	if len(v.Recs) > 0 {
 		p.Ln(2)
 		subheading(p, "What to do first")
@@ -517,9 +515,7 @@ func execPDF(p *pdfDoc, v execView) {
 		p.para(9, "", "This is the first pack of this engagement recorded in the workspace; the next one will say what changed.")
 		return
 	}
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "Compared with "+v.Changes.From+".")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "Compared with "+v.Changes.From+".")
 	for _, l := range v.Changes.Lines {
 		p.para(9, "", "- "+l)
 	}

@@ -241,10 +241,7 @@ const planHTML = `{{define "plan"}}{{if .HasRisks}}<section id="treatment-plan">
 func planRows(ls []planLine, withStart bool) [][]string {
 	rows := make([][]string, len(ls))
 	for i, l := range ls {
-		due := firstNonEmpty(l.Due, "—")
-		if l.Overdue {
-			due += " (overdue)"
-		}
+		due := dueCell(l.Due, l.Overdue)
 		what := l.Title
 		if l.Controls != "" {
 			what += "\n" + l.Controls
@@ -289,9 +286,7 @@ func planPDF(p *pdfDoc, v planView) {
 	if len(v.Unaccepted) == 0 {
 		p.para(9, "", "Every risk above the threshold is accepted by its owner for the residual it has.")
 	} else {
-		p.SetTextColor(87, 96, 106)
-		p.para(8.5, "", "Residual (the inherent score while not re-scored) above "+v.Threshold+", and no risk owner accepted it for that residual (27001 6.1.3 f).")
-		p.SetTextColor(31, 35, 40)
+		p.note(8.5, "Residual (the inherent score while not re-scored) above "+v.Threshold+", and no risk owner accepted it for that residual (27001 6.1.3 f).")
 		p.table([]string{"Ref", "Risk", "Owner", "Residual", "Treatment", "Plan"}, []float64{15, 63, 28, 28, 18, p.w - 152}, unacceptedRows(v.UnacceptedBody()))
 		if len(v.Unaccepted) > v.BodyLimit {
 			p.para(8, "", fmt.Sprintf("The first %d; all %d are in the annex.", v.BodyLimit, len(v.Unaccepted)))

@@ -128,9 +128,7 @@ func soaPDF(p *pdfDoc, v soaView) {
 		return
 	}
 	p.heading("Statement of Applicability")
-	p.SetTextColor(87, 96, 106)
-	p.para(8.5, "", "The SoA lists the Annex A controls, whether each is applicable, why it is included or excluded, and whether it is implemented. The pack carries the current draft and the latest approved version, each with a Document control sheet.")
-	p.SetTextColor(31, 35, 40)
+	p.note(8.5, "The SoA lists the Annex A controls, whether each is applicable, why it is included or excluded, and whether it is implemented. The pack carries the current draft and the latest approved version, each with a Document control sheet.")
 	for _, s := range v.Standards {
 		p.Ln(2)
 		subheading(p, s.Name)

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
@@ -71,17 +70,6 @@ func pressRandom(t *testing.T, h *harness, rng *rand.Rand, n int, avoid map[stri
 	}
 }
 
-func checkWorkspace(t *testing.T, h *harness) {
-	t.Helper()
-	res, err := h.s.IntegrityCheck(context.Background())
-	if err != nil || res != "ok" {
-		t.Fatalf("integrity_check: %q %v", res, err)
-	}
-	if _, problem, err := h.s.VerifyChain(context.Background()); err != nil || problem != nil {
-		t.Fatalf("history chain: %+v %v", problem, err)
-	}
-}
-
 // TestRandomKeysOnEveryScreen: seeded random keys on the home screen (empty and with the
 // demo) and on every tab of the demo engagement find no panic, and leave a workspace whose
 // file and history check out.
@@ -96,7 +84,7 @@ func TestRandomKeysOnEveryScreen(t *testing.T) {
 	t.Run("home-empty", func(t *testing.T) {
 		h := newHarness(t, 100, 30, false)
 		pressRandom(t, h, rand.New(rand.NewPCG(1, 1)), keysPerScreen, map[string]bool{"D": true})
-		checkWorkspace(t, h)
+		tuitest.CheckWorkspace(t, h.s)
 	})
 	probe := newHarness(t, 120, 40, true)
 	probe.keys("enter")
@@ -118,7 +106,7 @@ func TestRandomKeysOnEveryScreen(t *testing.T) {
 			// Leaving the engagement or adding demos is part of the walk, but rarely.
 			avoid := map[string]bool{"D": true}
 			pressRandom(t, h, rand.New(rand.NewPCG(uint64(i+2), 7)), keysPerScreen, avoid)
-			checkWorkspace(t, h)
+			tuitest.CheckWorkspace(t, h.s)
 		})
 	}
 }

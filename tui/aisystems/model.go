@@ -776,11 +776,7 @@ func (m *Model) openForm(sys *assessments.AISystem, from mode) tea.Cmd {
 	}
 	f.SetValidator(func(v form.Values) map[string]string {
 		errs := map[string]string{}
-		for _, p := range systemFromValues(m.formBase(), v).Problems() {
-			if _, dup := errs[p.Field]; !dup {
-				errs[p.Field] = p.Message
-			}
-		}
+		form.AddProblems(errs, systemFromValues(m.formBase(), v).Problems())
 		return errs
 	})
 	f.Load(values)

@@ -5,20 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/store"
-	"github.com/annex-grc/annex/tui/common"
 	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/form"
 )
 
 // The audit notes and interviewees of a checklist item are typed in place, as the gap
-// analysis's notes are (tui/gap/edit.go): a one-field tui/form that saves on its own when
+// analysis's notes are: a dialog.InPlace, a one-field tui/form that saves on its own when
 // the field is left, after a pause in typing, and when the program ends.
 
 const (
@@ -28,21 +26,8 @@ const (
 
 var fieldLabels = map[string]string{fieldNotes: "Audit notes", fieldInterviewees: "Interviewees"}
 
-// autosaveDelay is how long typing must pause before a draft is written.
-const autosaveDelay = 2 * time.Second
-
-type editor struct {
-	field string
-	key   assessments.ControlRef
-	f     *form.Form
-	saved string // the stored value; the draft differs while typing
-	err   string // why the last save did not go through
-	seq   int
-	// conflict is set while the user decides between their text and another process's.
-	conflict bool
-}
-
-type autosaveMsg struct{ seq int }
+// editor is the field open in place, keyed by the checklist item's requirement.
+type editor = dialog.InPlace[assessments.ControlRef]
 
 func fieldValue(it assessments.ChecklistItem, field string) string {
 	if field == fieldInterviewees {
@@ -60,10 +45,8 @@ func setField(it assessments.ChecklistItem, field, v string) assessments.Checkli
 	return it
 }
 
-func (e *editor) value() string { return e.f.Value(e.field) }
-
-func (e *editor) height(m *Model) int {
-	if e.field == fieldNotes {
+func editorHeight(m *Model, field string) int {
+	if field == fieldNotes {
 		return max(6, min(14, m.height/3+4))
 	}
 	return 4
@@ -80,77 +63,46 @@ func (w *walk) startEdit(m *Model, field string) tea.Cmd {
 		spec = form.Field{Key: field, Label: fieldLabels[field], Kind: form.MultiLine, Limit: assessments.MaxTextLen,
 			Lines: max(4, min(10, m.height/3)), Placeholder: "what you saw, asked and were shown"}
 	}
-	f := form.New(m.c.Styles, spec)
-	f.SetBare(true)
-	f.SetNow(m.c.Now)
-	f.SetPeople(m.people)
-	e := &editor{field: field, key: c, f: f, saved: fieldValue(w.item(c), field)}
-	f.Load(form.Values{field: e.saved})
+	e := dialog.NewInPlace(m.c, m.Address(), c, spec, fieldValue(w.item(c), field), m.people, dialog.InPlaceOwner{
+		Check: func(v string) string {
+			var ve *assessments.ValidationError
+			if errors.As(setField(w.item(c), field, v).Validate(), &ve) {
+				return ve.Message
+			}
+			return ""
+		},
+		Save:  func(v string) tea.Cmd { return w.enqueue(m, editOp(c, field, v)) },
+		Leave: w.closeEdit,
+	})
 	w.edit = e
 	w.focus = focusDetail
 	w.version++
-	f.SetSize(m.detailWidth(), e.height(m))
-	return f.Focus(field)
+	e.Form.SetSize(m.detailWidth(), editorHeight(m, field))
+	return e.Form.Focus(field)
 }
 
 func (w *walk) editKey(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	e, k := w.edit, m.keys
 	switch {
 	case key.Matches(msg, k.LeaveEdit), key.Matches(msg, k.NextField):
-		return w.commitEdit(m)
+		return e.Commit()
 	case key.Matches(msg, k.SaveEdit):
-		return w.saveEdit(m, false)
-	case msg.String() == "enter" && e.field != fieldNotes:
-		return w.commitEdit(m)
+		return e.Save(false)
+	case msg.String() == "enter" && e.Field != fieldNotes:
+		return e.Commit()
 	case key.Matches(msg, k.SaveNext):
 		return w.move(m, 1)
 	case key.Matches(msg, k.SavePrev):
 		return w.move(m, -1)
 	}
-	before := e.value()
-	_, cmd := e.f.Update(msg)
-	if e.value() == before {
-		return cmd
-	}
-	e.seq++
-	return tea.Batch(cmd, m.c.After(autosaveDelay, common.Envelope{To: m.Address(), Msg: autosaveMsg{seq: e.seq}}))
+	return e.Type(msg)
 }
 
-func (w *walk) editOp(e *editor) itemOp {
-	v, field := e.value(), e.field
-	return itemOp{key: e.key, what: strings.ToLower(fieldLabels[field]), text: v, apply: func(it assessments.ChecklistItem) assessments.ChecklistItem {
+// editOp is the save of v into the field of the item c.
+func editOp(c assessments.ControlRef, field, v string) itemOp {
+	return itemOp{key: c, what: strings.ToLower(fieldLabels[field]), text: v, apply: func(it assessments.ChecklistItem) assessments.ChecklistItem {
 		return setField(it, field, v)
 	}}
-}
-
-// saveEdit writes the draft; close also leaves the editor, unless the text cannot be saved
-// as it stands (then it stays open with the message and the typed text).
-func (w *walk) saveEdit(m *Model, close bool) tea.Cmd {
-	e := w.edit
-	if e == nil || e.conflict {
-		return nil
-	}
-	if err := setField(w.item(e.key), e.field, e.value()).Validate(); err != nil {
-		var ve *assessments.ValidationError
-		if errors.As(err, &ve) {
-			e.err = ve.Message
-			return nil
-		}
-	}
-	e.err = ""
-	if e.value() == e.saved {
-		if close {
-			w.closeEdit()
-		}
-		return nil
-	}
-	op := w.editOp(e)
-	if close {
-		w.closeEdit()
-	} else {
-		e.saved = e.value()
-	}
-	return w.enqueue(m, op)
 }
 
 func (w *walk) closeEdit() {
@@ -159,12 +111,10 @@ func (w *walk) closeEdit() {
 	w.version++
 }
 
-func (w *walk) commitEdit(m *Model) tea.Cmd { return w.saveEdit(m, true) }
-
 // keepTyped makes sure a field whose save failed still holds what was typed: the editor
 // stays open (or opens again on its item) with the text and the reason; on a conflict a
 // dialog shows the other value and asks: keep mine, take theirs, or edit.
-func (w *walk) keepTyped(m *Model, msg itemSavedMsg, ce *store.ConflictError) tea.Cmd {
+func (w *walk) keepTyped(m *Model, msg itemSavedMsg) tea.Cmd {
 	var field string
 	for f, l := range fieldLabels {
 		if strings.ToLower(l) == msg.op.what {
@@ -175,8 +125,8 @@ func (w *walk) keepTyped(m *Model, msg itemSavedMsg, ce *store.ConflictError) te
 		return nil
 	}
 	typed := msg.op.text
-	if w.edit != nil && w.edit.key == msg.op.key && w.edit.field == field {
-		typed = w.edit.value()
+	if w.edit.Is(msg.op.key, field) {
+		typed = w.edit.Value()
 	} else {
 		if w.edit != nil {
 			return nil
@@ -190,80 +140,36 @@ func (w *walk) keepTyped(m *Model, msg itemSavedMsg, ce *store.ConflictError) te
 		if w.edit == nil {
 			return nil
 		}
-		w.edit.f.Set(field, typed)
-		w.edit.saved = fieldValue(msg.before, field)
+		w.edit.Form.Set(field, typed)
+		w.edit.Saved = fieldValue(msg.before, field)
 	}
-	w.edit.err = msg.err.Error()
-	if ce == nil {
-		return nil
-	}
-	w.edit.conflict = true
-	c := msg.op.key
-	return common.OpenDialog(dialog.NewConflict(m.c.Styles, m.Address()+"/conflict", m.Address(),
-		fmt.Sprintf("%s of %s was changed elsewhere", fieldLabels[field], m.label(c)), typed, ce.Theirs,
-		func(choice dialog.ConflictChoice) tea.Msg {
-			return conflictChoiceMsg{key: c, field: field, choice: choice, mine: typed}
-		}))
+	return w.edit.Failed(m.label(msg.op.key), typed, msg.err)
 }
 
-type conflictChoiceMsg struct {
-	key    assessments.ControlRef
-	field  string
-	mine   string
-	choice dialog.ConflictChoice
-}
-
-// resolveConflict acts on the conflict dialog's answer. The items were reloaded when the
-// conflict was reported, so "keep mine" saves over what is stored now, knowingly.
-func (w *walk) resolveConflict(m *Model, msg conflictChoiceMsg) tea.Cmd {
-	e := w.edit
-	if e == nil || e.key != msg.key || e.field != msg.field {
-		return nil
-	}
-	stored := fieldValue(w.item(msg.key), msg.field)
-	e.conflict = false
-	e.saved = stored
-	switch msg.choice {
-	case dialog.KeepMine:
-		e.f.Set(msg.field, msg.mine)
-		return w.commitEdit(m)
-	case dialog.TakeTheirs:
-		e.f.Set(msg.field, stored)
-		e.err = ""
-		w.closeEdit()
-		return common.InfoCmd(m.label(msg.key) + ": kept the other " + strings.ToLower(fieldLabels[msg.field]))
-	}
-	e.err = "Changed elsewhere: saving now replaces their text with yours."
-	return nil
+// resolveConflict acts on the conflict dialog's answer.
+func (w *walk) resolveConflict(m *Model, a dialog.ConflictAnswer[assessments.ControlRef]) tea.Cmd {
+	return w.edit.Resolve(a, fieldValue(w.item(a.Key), a.Field),
+		m.label(a.Key)+": kept the other "+strings.ToLower(fieldLabels[a.Field]))
 }
 
 func (w *walk) editorLines(m *Model, dw int) []string {
 	e := w.edit
-	st := m.c.Styles
-	e.f.SetSize(dw, e.height(m))
-	out := []string{"", st.Accent.Render("✎ "+fieldLabels[e.field]) + st.Subtle.Render("  esc saves and leaves")}
-	out = append(out, strings.Split(e.f.View(), "\n")...)
-	switch {
-	case e.err != "":
-		out = append(out, st.Error.Render(common.Truncate("✗ "+e.err, dw)))
-	case e.value() != e.saved:
-		out = append(out, st.Subtle.Render("draft: saved when you pause or leave the field"))
-	}
-	return out
+	e.Form.SetSize(dw, editorHeight(m, e.Field))
+	return append([]string{""}, strings.Split(e.View(e.Label, dw), "\n")...)
 }
 
 // AutosaveTick is the message the pause timer sends for the open editor (tests use it).
 func (m *Model) AutosaveTick() tea.Msg {
-	if m.walk == nil || m.walk.edit == nil {
+	if m.walk == nil {
 		return nil
 	}
-	return autosaveMsg{seq: m.walk.edit.seq}
+	return m.walk.edit.Tick()
 }
 
 // flush saves an open field's text and the queued changes synchronously (program end).
 func (w *walk) flush(m *Model) error {
-	if w.edit != nil && w.edit.value() != w.edit.saved && !w.edit.conflict {
-		w.queue = append(w.queue, w.editOp(w.edit))
+	if e := w.edit; e.Pending() {
+		w.queue = append(w.queue, editOp(e.Key, e.Field, e.Value()))
 	}
 	var errs []error
 	for _, op := range w.queue {
@@ -285,8 +191,8 @@ func (w *walk) flush(m *Model) error {
 			continue
 		}
 		w.items[op.key] = saved
-		if w.edit != nil && w.edit.key == op.key {
-			w.edit.saved = fieldValue(saved, w.edit.field)
+		if w.edit != nil && w.edit.Key == op.key {
+			w.edit.Saved = fieldValue(saved, w.edit.Field)
 		}
 	}
 	w.queue = nil
@@ -299,12 +205,5 @@ func (w *walk) unsaved(m *Model) string {
 	if e == nil {
 		return ""
 	}
-	name := strings.ToLower(fieldLabels[e.field]) + " of " + m.label(e.key)
-	if e.conflict {
-		return name + " (changed elsewhere; yours is not saved)"
-	}
-	if err := setField(w.item(e.key), e.field, e.value()).Validate(); err != nil {
-		return name + " (" + err.Error() + ")"
-	}
-	return ""
+	return e.Unsaved(m.label(e.Key), setField(w.item(e.Key), e.Field, e.Value()).Validate())
 }

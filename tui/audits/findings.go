@@ -78,14 +78,7 @@ func (p *findingsPane) action(m *Model) (assessments.FindingView, assessments.Co
 }
 
 func (p *findingsPane) clamp(m *Model) {
-	h := m.listHeight()
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+h {
-		p.offset = p.cursor - h + 1
-	}
-	p.offset = max(0, min(p.offset, max(0, len(p.list)-h)))
+	p.offset = common.ScrollOffset(p.offset, p.cursor, p.cursor, m.listHeight(), len(p.list))
 }
 
 func (p *findingsPane) move(m *Model, d int) {

@@ -171,13 +171,7 @@ func (f *fixture) findings(a assessments.Audit) []assessments.FindingView {
 
 func (f *fixture) checkWorkspace() {
 	f.t.Helper()
-	ctx := context.Background()
-	if res, err := f.s.IntegrityCheck(ctx); err != nil || res != "ok" {
-		f.t.Fatalf("integrity: %q %v", res, err)
-	}
-	if _, problem, err := f.s.VerifyChain(ctx); err != nil || problem != nil {
-		f.t.Fatalf("chain: %+v %v", problem, err)
-	}
+	tuitest.CheckWorkspace(f.t, f.s)
 }
 
 func contains(t *testing.T, view string, wants ...string) {

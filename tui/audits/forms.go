@@ -274,11 +274,7 @@ func (m *Model) auditFrom(base assessments.Audit, v form.Values) (assessments.Au
 	if len(problems) > 0 {
 		errs[kScope] = upperFirst(problems[0]) + "."
 	}
-	for _, p := range a.Problems(m.known()) {
-		if _, seen := errs[p.Field]; !seen {
-			errs[p.Field] = p.Message
-		}
-	}
+	form.AddProblems(errs, a.Problems(m.known()))
 	return a, errs
 }
 
@@ -341,11 +337,7 @@ func (m *Model) findingValues(base assessments.Finding, v form.Values) (assessme
 	if len(problems) > 0 {
 		errs[kRequirements] = upperFirst(problems[0]) + "."
 	}
-	for _, p := range f.Problems(m.known()) {
-		if _, seen := errs[p.Field]; !seen {
-			errs[p.Field] = p.Message
-		}
-	}
+	form.AddProblems(errs, f.Problems(m.known()))
 	return f, errs
 }
 
@@ -428,11 +420,7 @@ func (m *Model) openActionForm(v assessments.FindingView, a *assessments.Correct
 		if err := assessments.CheckActionTransition(base.EffectiveState(), next.EffectiveState()); err != nil && !creating {
 			errs[kState] = err.Error()
 		}
-		for _, p := range next.Problems(v.Finding) {
-			if _, seen := errs[p.Field]; !seen {
-				errs[p.Field] = p.Message
-			}
-		}
+		form.AddProblems(errs, next.Problems(v.Finding))
 		return errs
 	}
 	p.save = func(m *Model, vals form.Values) tea.Cmd {

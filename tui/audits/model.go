@@ -159,7 +159,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.pane.f.SetPeople(msg.Names)
 		}
 		if m.walk != nil && m.walk.edit != nil {
-			m.walk.edit.f.SetPeople(msg.Names)
+			m.walk.edit.Form.SetPeople(msg.Names)
 		}
 		return m, nil
 	case common.DataChangedMsg:

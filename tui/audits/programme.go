@@ -104,13 +104,7 @@ func (p *programme) clamp(m *Model) {
 	if top > 0 && p.rows[top-1].audit < 0 {
 		top--
 	}
-	if top < p.offset {
-		p.offset = top
-	}
-	if p.cursor >= p.offset+h {
-		p.offset = p.cursor - h + 1
-	}
-	p.offset = max(0, min(p.offset, max(0, len(p.rows)-h)))
+	p.offset = common.ScrollOffset(p.offset, top, p.cursor, h, len(p.rows))
 }
 
 func (m *Model) headerHeight() int { return 2 }

@@ -222,13 +222,7 @@ func (w *walk) clamp(m *Model) {
 	if top > 0 && w.rows[top-1].heading != "" {
 		top--
 	}
-	if top < w.offset {
-		w.offset = top
-	}
-	if w.cursor >= w.offset+h {
-		w.offset = w.cursor - h + 1
-	}
-	w.offset = max(0, min(w.offset, max(0, len(w.rows)-h)))
+	w.offset = common.ScrollOffset(w.offset, top, w.cursor, h, len(w.rows))
 }
 
 func (w *walk) listHeight(m *Model) int { return max(1, m.height-2) }
@@ -236,7 +230,7 @@ func (w *walk) listHeight(m *Model) int { return max(1, m.height-2) }
 func (w *walk) resize(m *Model) {
 	w.clamp(m)
 	if w.edit != nil {
-		w.edit.f.SetSize(m.detailWidth(), w.edit.height(m))
+		w.edit.Form.SetSize(m.detailWidth(), editorHeight(m, w.edit.Field))
 	}
 }
 
@@ -267,7 +261,7 @@ func (w *walk) moveTo(m *Model, i int) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	if w.edit != nil {
-		cmd = w.commitEdit(m)
+		cmd = w.edit.Commit()
 	}
 	w.cursor = i
 	w.detailOffset = 0
@@ -408,13 +402,7 @@ func (w *walk) stepFilter(m *Model, d int) {
 func (w *walk) paste(m *Model, msg tea.PasteMsg) tea.Cmd {
 	switch {
 	case w.edit != nil:
-		before := w.edit.value()
-		_, cmd := w.edit.f.Update(msg)
-		if w.edit.value() != before {
-			w.edit.seq++
-			cmd = tea.Batch(cmd, m.c.After(autosaveDelay, common.Envelope{To: m.Address(), Msg: autosaveMsg{seq: w.edit.seq}}))
-		}
-		return cmd
+		return w.edit.Type(msg)
 	case w.filtering:
 		w.filter.SetValue(w.filter.Value() + common.OneLine(msg.Content))
 		w.rebuild(m, w.selectedKey())
@@ -508,7 +496,7 @@ func (w *walk) conclude(m *Model, c assessments.Conclusion) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if w.edit != nil {
-		cmds = append(cmds, w.commitEdit(m))
+		cmds = append(cmds, w.edit.Commit())
 	}
 	return tea.Batch(append(cmds, w.enqueue(m, itemOp{key: w.selectedKey(), what: "conclusion", conclusion: c}))...)
 }
@@ -535,12 +523,12 @@ func (m *Model) walkMsg(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		return w.saved(m, msg), true
-	case autosaveMsg:
-		if w != nil && w.edit != nil && msg.seq == w.edit.seq && w.edit.value() != w.edit.saved {
-			return w.saveEdit(m, false), true
+	case dialog.AutosaveMsg:
+		if w == nil {
+			return nil, true
 		}
-		return nil, true
-	case conflictChoiceMsg:
+		return w.edit.Autosave(msg), true
+	case dialog.ConflictAnswer[assessments.ControlRef]:
 		if w == nil {
 			return nil, true
 		}
@@ -570,7 +558,7 @@ func (w *walk) saved(m *Model, msg itemSavedMsg) tea.Cmd {
 			w.queue = nil
 			cmds = append(cmds, w.loadItems(m))
 		}
-		cmds = append(cmds, w.keepTyped(m, msg, ce))
+		cmds = append(cmds, w.keepTyped(m, msg))
 		if msg.op.dialog != "" {
 			cmds = append(cmds, failDialog(msg.op.dialog, msg.err))
 		}
@@ -587,9 +575,9 @@ func (w *walk) saved(m *Model, msg itemSavedMsg) tea.Cmd {
 	if w.conclFilter != filterAll {
 		w.rebuild(m, w.selectedKey())
 	}
-	if w.edit != nil && w.edit.key == msg.item.Key() {
-		w.edit.saved = fieldValue(msg.item, w.edit.field)
-		w.edit.err = ""
+	if w.edit != nil && w.edit.Key == msg.item.Key() {
+		w.edit.Saved = fieldValue(msg.item, w.edit.Field)
+		w.edit.Err = ""
 	}
 	if msg.op.dialog != "" {
 		cmds = append(cmds, common.Send(msg.op.dialog, func() tea.Msg { return dialog.DoneMsg{} }))
@@ -1051,7 +1039,7 @@ func (w *walk) helpMap(m *Model) common.HelpMap {
 	k := m.keys
 	if w.edit != nil {
 		b := []key.Binding{k.LeaveEdit, k.SaveEdit, k.NextField, k.SaveNext, k.SavePrev}
-		return common.HelpMap{Short: b, Full: [][]key.Binding{append(b, w.edit.f.KeyMap().ShortHelp()...)}}
+		return common.HelpMap{Short: b, Full: [][]key.Binding{append(b, w.edit.Form.KeyMap().ShortHelp()...)}}
 	}
 	if w.filtering {
 		b := []key.Binding{k.FilterDone, k.FilterClear, k.Down}

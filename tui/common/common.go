@@ -41,6 +41,22 @@ type Prefs struct {
 	Advance bool
 }
 
+// Context is Ctx, or the background context when none was set (tests).
+func (c *Common) Context() context.Context {
+	if c.Ctx != nil {
+		return c.Ctx
+	}
+	return context.Background()
+}
+
+// Time is the workbench clock's time: Now, or the wall clock when none was set (tests).
+func (c *Common) Time() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
 // After returns a command that delivers msg after d, or nil when timers are off.
 func (c *Common) After(d time.Duration, msg tea.Msg) tea.Cmd {
 	if c.NoTimers {

@@ -22,3 +22,16 @@ func Fit(s string, w, h int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// ScrollOffset is the first row to show of a list of total rows in height lines, moved from
+// offset as little as it takes to keep the rows from top to cursor in view (top is the
+// cursor, or a heading above it that should show with it).
+func ScrollOffset(offset, top, cursor, height, total int) int {
+	if top < offset {
+		offset = top
+	}
+	if cursor >= offset+height {
+		offset = cursor - height + 1
+	}
+	return max(0, min(offset, max(0, total-height)))
+}

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
@@ -63,20 +62,9 @@ func (m *Model) trendLine(c *catalogs.Catalog) string {
 	st := m.c.Styles
 	text := fmt.Sprintf("%.0f%% at %q → %.0f%% now", vals[0], p.names[0], now.Percent())
 	if len(vals) > 2 {
-		text += fmt.Sprintf(" · %s since %q", delta(math.Round(now.Percent())-math.Round(vals[len(vals)-2])), p.names[len(p.names)-1])
+		text += fmt.Sprintf(" · %s since %q", assessments.PointsChange(vals[len(vals)-2], now.Percent()), p.names[len(p.names)-1])
 	}
 	return "  " + st.Label.Render(fmt.Sprintf("%-10s", "Trend")) + st.Accent.Render(assessments.Sparkline(vals)) + "  " + st.Muted.Render(text)
-}
-
-// delta is a change in percentage points: "+12", "-3", "±0".
-func delta(f float64) string {
-	switch {
-	case f >= 0.5:
-		return fmt.Sprintf("+%.0f", f)
-	case f <= -0.5:
-		return fmt.Sprintf("%.0f", f)
-	}
-	return "±0"
 }
 
 // reconfirmLine counts what is left to re-confirm in the current cycle; "" without one.

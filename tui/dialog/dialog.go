@@ -1,7 +1,9 @@
 // Package dialog holds the dialogs the root draws above the screens (see common.Dialog):
 // a yes/no confirmation, a text prompt, a form in a box, and the jump box. Each names what
 // it acts on in its title and reports the user's choice to its owner as an addressed
-// message; esc closes any of them with no side effect.
+// message; esc closes any of them with no side effect. InPlace is a field typed in place in
+// a screen that saves on its own and asks through the conflict dialog when its save meets
+// another process's change.
 package dialog
 
 import (

@@ -14,6 +14,7 @@ import (
 
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/tuitest"
 )
 
 func newRand(t *testing.T, seed int64) *rand.Rand {
@@ -228,5 +229,5 @@ func TestRandomKeysOverTheAttachDialog(t *testing.T) {
 			_ = d.View(80+rng.Intn(60), 22+rng.Intn(20))
 		}
 	}
-	assertSound(t, f)
+	tuitest.CheckWorkspace(t, f.c.Store)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/tui/common"
 	"github.com/annex-grc/annex/tui/dialog"
+	"github.com/annex-grc/annex/tui/tuitest"
 )
 
 func plain(s string) string { return ansi.Strip(s) }
@@ -930,16 +931,5 @@ func TestRandomKeysOverTheTab(t *testing.T) {
 		}
 		_ = m.View()
 	}
-	assertSound(t, f)
-}
-
-func assertSound(t *testing.T, f *fixture) {
-	t.Helper()
-	ctx := context.Background()
-	if msg, err := f.c.Store.IntegrityCheck(ctx); err != nil || msg != "ok" {
-		t.Fatalf("integrity %q %v", msg, err)
-	}
-	if _, problem, err := f.c.Store.VerifyChain(ctx); err != nil || problem != nil {
-		t.Fatalf("chain: %v %v", problem, err)
-	}
+	tuitest.CheckWorkspace(t, f.c.Store)
 }

@@ -377,18 +377,7 @@ func TestRandomKeysOverExport(t *testing.T) {
 			}
 		}
 	}
-	checkWorkspace(t, m.c.Store)
-}
-
-func checkWorkspace(t *testing.T, s *store.Store) {
-	t.Helper()
-	ctx := context.Background()
-	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
-		t.Fatalf("integrity_check: %q %v", res, err)
-	}
-	if _, problem, err := s.VerifyChain(ctx); err != nil || problem != nil {
-		t.Fatalf("history chain: %+v %v", problem, err)
-	}
+	tuitest.CheckWorkspace(t, m.c.Store)
 }
 
 // helpKeys are the keys a help entry names: "↑/k" is ↑ and k; "/" is itself.

@@ -23,6 +23,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/tui/common"
 )
 
@@ -62,6 +63,16 @@ func Split(v string) []string {
 
 // Join writes a Multi value.
 func Join(vs []string) string { return strings.Join(vs, ",") }
+
+// AddProblems puts each problem's message next to its field in errs (a validator's
+// result), unless the field has a message already: the first one stays.
+func AddProblems(errs map[string]string, problems []*assessments.ValidationError) {
+	for _, p := range problems {
+		if _, seen := errs[p.Field]; !seen {
+			errs[p.Field] = p.Message
+		}
+	}
+}
 
 // Field describes one field.
 type Field struct {

@@ -78,7 +78,7 @@ func (m *Model) helpMap() common.HelpMap {
 	k := m.keys
 	if m.edit != nil {
 		b := []key.Binding{k.LeaveEdit, k.SaveEdit, k.NextField, k.SaveNext, k.SavePrev}
-		b = append(b, m.edit.f.KeyMap().ShortHelp()...)
+		b = append(b, m.edit.Form.KeyMap().ShortHelp()...)
 		return common.HelpMap{Short: b[:5], Full: [][]key.Binding{b}}
 	}
 	if m.filtering {

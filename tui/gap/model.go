@@ -148,7 +148,7 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.clampOffset()
 	if m.edit != nil {
-		m.edit.f.SetSize(m.detailWidth(), max(6, min(14, h/3+4)))
+		m.edit.Form.SetSize(m.detailWidth(), max(6, min(14, h/3+4)))
 	}
 }
 
@@ -388,7 +388,7 @@ func (m *Model) moveTo(i int) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if m.edit != nil {
-		cmds = append(cmds, m.commitEdit())
+		cmds = append(cmds, m.edit.Commit())
 	}
 	m.cursor = i
 	m.clampOffset()
@@ -410,13 +410,7 @@ func (m *Model) clampOffset() {
 	if top > 0 && m.rows[top-1].group {
 		top--
 	}
-	if top < m.offset {
-		m.offset = top
-	}
-	if m.cursor >= m.offset+h {
-		m.offset = m.cursor - h + 1
-	}
-	m.offset = max(0, min(m.offset, max(0, len(m.rows)-h)))
+	m.offset = common.ScrollOffset(m.offset, top, m.cursor, h, len(m.rows))
 }
 
 // Update handles one message. Results of this tab's commands arrive addressed to it (the
@@ -469,11 +463,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.recompute()
 		}
 		return m, nil
-	case autosaveMsg:
-		if m.edit != nil && msg.seq == m.edit.seq && m.edit.value() != m.edit.saved {
-			return m, m.saveEdit(false)
-		}
-		return m, nil
+	case dialog.AutosaveMsg:
+		return m, m.edit.Autosave(msg)
 	case adoptChosenMsg:
 		i, err := strconv.Atoi(first(msg.chosen))
 		if err != nil || i < 0 || i >= len(msg.options) {
@@ -482,14 +473,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.adopt(msg.ref, msg.options[i])
 	case reasonsChosenMsg:
 		return m, m.saveReasons(msg)
-	case conflictChoiceMsg:
+	case dialog.ConflictAnswer[string]:
 		return m, m.resolveConflict(msg)
 	case dialog.SubmitMsg:
 		return m, m.submitted(msg)
 	case common.PeopleMsg:
 		m.people = msg.Names
 		if m.edit != nil {
-			m.edit.f.SetPeople(msg.Names)
+			m.edit.Form.SetPeople(msg.Names)
 		}
 		return m, nil
 	case common.DataChangedMsg:
@@ -500,13 +491,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	}
 	if m.edit != nil {
 		if p, ok := msg.(tea.PasteMsg); ok {
-			before := m.edit.value()
-			_, cmd := m.edit.f.Update(p)
-			if m.edit.value() != before {
-				m.edit.seq++
-				cmd = tea.Batch(cmd, m.c.After(autosaveDelay, m.wrap(autosaveMsg{seq: m.edit.seq})))
-			}
-			return m, cmd
+			return m, m.edit.Type(p)
 		}
 		return m, nil
 	}
@@ -888,7 +873,7 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 			m.queue = nil
 			cmds = append(cmds, m.load())
 		}
-		cmds = append(cmds, m.keepTyped(msg, ce))
+		cmds = append(cmds, m.keepTyped(msg))
 		if msg.op.dialog != "" {
 			cmds = append(cmds, failDialog(msg.op.dialog, msg.err))
 		}
@@ -901,9 +886,9 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 	}
 	m.dataVersion++
 	m.recompute()
-	if m.edit != nil && m.edit.ref == msg.result.Ref {
-		m.edit.saved = fieldValue(msg.result, m.edit.field)
-		m.edit.err = ""
+	if m.edit != nil && m.edit.Key == msg.result.Ref {
+		m.edit.Saved = fieldValue(msg.result, m.edit.Field)
+		m.edit.Err = ""
 	}
 	if m.statusFilter != filterAll {
 		m.rebuildRows(m.SelectedRef())
@@ -971,8 +956,8 @@ func restore(saved, before assessments.Result) assessments.Result {
 
 // FlushDrafts saves an open editor's text and queued edits synchronously (program end).
 func (m *Model) FlushDrafts() error {
-	if m.edit != nil && m.edit.value() != m.edit.saved && !m.edit.conflict {
-		m.queue = append(m.queue, m.editOp(m.edit))
+	if e := m.edit; e.Pending() {
+		m.queue = append(m.queue, m.editOp(e.Key, e.Field, e.Value()))
 	}
 	var errs []error
 	for _, op := range m.queue {
@@ -983,8 +968,8 @@ func (m *Model) FlushDrafts() error {
 			continue
 		}
 		m.stdResults()[op.ref] = saved
-		if m.edit != nil && m.edit.ref == op.ref {
-			m.edit.saved = fieldValue(saved, m.edit.field)
+		if m.edit != nil && m.edit.Key == op.ref {
+			m.edit.Saved = fieldValue(saved, m.edit.Field)
 		}
 	}
 	m.queue = nil

@@ -185,15 +185,3 @@ func (h *harness) engagements() []assessments.Engagement {
 	}
 	return engs
 }
-
-// checkWorkspace asserts the file is sound and its history chain unbroken.
-func checkWorkspace(t testing.TB, s *store.Store) {
-	t.Helper()
-	ctx := context.Background()
-	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
-		t.Fatalf("integrity_check: %q %v", res, err)
-	}
-	if _, problem, err := s.VerifyChain(ctx); err != nil || problem != nil {
-		t.Fatalf("history chain: %+v %v", problem, err)
-	}
-}

@@ -274,7 +274,7 @@ func TestRandomKeysOverHome(t *testing.T) {
 					assertFits(t, v, 80, 24)
 				}
 			}
-			checkWorkspace(t, s)
+			tuitest.CheckWorkspace(t, s)
 		})
 	}
 }
@@ -321,7 +321,7 @@ func TestSecondDemoAsksAndNamesTheCopy(t *testing.T) {
 	if len(h.engagements()) != 3 || !strings.Contains(h.status, "(3)") {
 		t.Errorf("third copy: status %q", h.status)
 	}
-	checkWorkspace(t, s)
+	tuitest.CheckWorkspace(t, s)
 }
 
 // Item 2: deleting asks in a dialog that names the engagement; the name may be typed with
@@ -366,7 +366,7 @@ func TestDeleteAcceptsTheNameWithHyphensAndAnyCase(t *testing.T) {
 	if !strings.Contains(h.screen(), "Welcome to annex") {
 		t.Errorf("home after deleting the last engagement:\n%s", h.screen())
 	}
-	checkWorkspace(t, s)
+	tuitest.CheckWorkspace(t, s)
 }
 
 func TestNameMatching(t *testing.T) {

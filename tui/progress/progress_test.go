@@ -211,24 +211,6 @@ func TestNewBaselineAndCycle(t *testing.T) {
 	}
 }
 
-// workbench is the whole workbench (the real root) on the fixture's workspace.
-type workbench struct {
-	t *testing.T
-	a *tui.App
-}
-
-func (w *workbench) send(msg tea.Msg) {
-	tuitest.Run(func(m tea.Msg) tea.Cmd { _, cmd := w.a.Update(m); return cmd }, func() tea.Msg { return msg })
-}
-
-func (w *workbench) keys(keys ...string) {
-	for _, k := range keys {
-		w.send(tuitest.Key(k))
-	}
-}
-
-func (w *workbench) view() string { return tuitest.Plain(w.a.View().Content) }
-
 // TestOpenAsOf: o opens every tab of the engagement as it was at the baseline, read-only
 // with a banner; an edit there is refused by the store; z does not undo a live edit; q
 // leaves and removes the rebuilt workspace.
@@ -237,18 +219,18 @@ func TestOpenAsOf(t *testing.T) {
 	a := tui.New(context.Background(), f.s, catalogs.MustBuiltin())
 	a.Common().Now = func() time.Time { return fixedNow }
 	a.Common().NoTimers = true
-	w := &workbench{t: t, a: a}
-	w.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	tuitest.Run(func(m tea.Msg) tea.Cmd { _, cmd := a.Update(m); return cmd }, a.Init())
-	w.keys("enter", "[", "[") // the engagement, Export, Progress
-	if v := w.view(); !strings.Contains(v, "Baselines (2)") {
+	w := tuitest.NewRoot(a) // the whole workbench on the fixture's workspace
+	w.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	w.Run(a.Init())
+	w.Keys("enter", "[", "[") // the engagement, Export, Progress
+	if v := w.View(); !strings.Contains(v, "Baselines (2)") {
 		t.Fatalf("not on the Progress tab:\n%s", v)
 	}
 	// A live edit the root could undo.
-	w.keys("]", "]", "2") // Export, Dashboard… then back below
-	w.keys("[", "[")
-	w.keys("home", "o")
-	v := w.view()
+	w.Keys("]", "]", "2") // Export, Dashboard… then back below
+	w.Keys("[", "[")
+	w.Keys("home", "o")
+	v := w.View()
 	if !strings.Contains(v, `AS OF BASELINE "Gap workshop 1"`) || !strings.Contains(v, "read-only") || !strings.Contains(v, "56%") {
 		t.Fatalf("as-of view:\n%s", v)
 	}
@@ -258,23 +240,23 @@ func TestOpenAsOf(t *testing.T) {
 		t.Fatal("no as-of workspace")
 	}
 	// Every tab draws under the banner; an edit in the gap analysis is refused.
-	w.keys("]")
-	w.keys("3")
-	if v := w.view(); !strings.Contains(v, "read-only (it shows the engagement as it was at baseline") {
+	w.Keys("]")
+	w.Keys("3")
+	if v := w.View(); !strings.Contains(v, "read-only (it shows the engagement as it was at baseline") {
 		t.Fatalf("an edit as of a baseline:\n%s", v)
 	}
 	for i := 0; i < 8; i++ {
-		w.keys("]")
-		if v := w.view(); !strings.Contains(v, "AS OF BASELINE") {
+		w.Keys("]")
+		if v := w.View(); !strings.Contains(v, "AS OF BASELINE") {
 			t.Fatalf("tab %d lost the banner:\n%s", i, v)
 		}
 	}
-	w.keys("z")
-	if v := w.view(); !strings.Contains(v, "Nothing to undo: this is the engagement as of baseline") {
+	w.Keys("z")
+	if v := w.View(); !strings.Contains(v, "Nothing to undo: this is the engagement as of baseline") {
 		t.Fatalf("z in the as-of view:\n%s", v)
 	}
-	w.keys("q")
-	if v := w.view(); strings.Contains(v, "AS OF BASELINE") || !strings.Contains(v, "Baselines (2)") {
+	w.Keys("q")
+	if v := w.View(); strings.Contains(v, "AS OF BASELINE") || !strings.Contains(v, "Baselines (2)") {
 		t.Fatalf("q did not return to now:\n%s", v)
 	}
 	entries, _ = os.ReadDir(dir)
@@ -307,14 +289,8 @@ func TestRandomKeys(t *testing.T) {
 		}
 		_ = f.tab.View()
 	}
-	ctx := context.Background()
-	if res, err := f.s.IntegrityCheck(ctx); err != nil || res != "ok" {
-		t.Fatalf("integrity_check %q %v", res, err)
-	}
-	if _, p, err := f.s.VerifyChain(ctx); err != nil || p != nil {
-		t.Fatalf("chain %v %v", p, err)
-	}
-	if rep, err := f.s.ReplayHistory(ctx); err != nil || len(rep.Problems) > 0 {
+	tuitest.CheckWorkspace(t, f.s)
+	if rep, err := f.s.ReplayHistory(context.Background()); err != nil || len(rep.Problems) > 0 {
 		t.Fatalf("replay %v %v", err, rep.Problems)
 	}
 	_ = tea.KeyPressMsg{}
@@ -333,43 +309,43 @@ func TestReconfirmInTheGapAnalysis(t *testing.T) {
 	a := tui.New(ctx, f.s, catalogs.MustBuiltin())
 	a.Common().Now = func() time.Time { return fixedNow }
 	a.Common().NoTimers = true
-	w := &workbench{t: t, a: a}
-	w.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	tuitest.Run(func(m tea.Msg) tea.Cmd { _, cmd := a.Update(m); return cmd }, a.Init())
-	w.keys("enter")
-	if v := w.view(); !strings.Contains(v, `↻ Cycle "Year 2": 193 of 193 requirements still to re-confirm`) {
+	w := tuitest.NewRoot(a) // the whole workbench on the fixture's workspace
+	w.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	w.Run(a.Init())
+	w.Keys("enter")
+	if v := w.View(); !strings.Contains(v, `↻ Cycle "Year 2": 193 of 193 requirements still to re-confirm`) {
 		t.Fatalf("the dashboard does not count what is left:\n%s", v)
 	}
 	// The dashboard's trend: readiness per standard across the baselines and now.
-	if v := w.view(); !strings.Contains(v, `Trend     ▄▅▅  56% at "Gap workshop 1" → 63% now · +1 since "Pre-audit"`) {
+	if v := w.View(); !strings.Contains(v, `Trend     ▄▅▅  56% at "Gap workshop 1" → 63% now · +1 since "Pre-audit"`) {
 		t.Fatalf("no trend on the dashboard:\n%s", v)
 	}
-	w.keys("]") // ISO 27001
+	w.Keys("]") // ISO 27001
 	line := func(ref string) string {
-		for _, l := range strings.Split(w.view(), "\n") {
+		for _, l := range strings.Split(w.View(), "\n") {
 			for _, mark := range []string{"○", "✗", "◐", "●", "–"} {
 				if strings.Contains(l, mark+ref+strings.Repeat(" ", 9-len(ref))) {
 					return l
 				}
 			}
 		}
-		t.Fatalf("no line for %s:\n%s", ref, w.view())
+		t.Fatalf("no line for %s:\n%s", ref, w.View())
 		return ""
 	}
 	if !strings.Contains(line("4.1"), progress.ReconfirmMark) || !strings.Contains(line("4.2"), progress.ReconfirmMark) {
-		t.Fatalf("the requirements are not marked to re-confirm:\n%s", w.view())
+		t.Fatalf("the requirements are not marked to re-confirm:\n%s", w.View())
 	}
-	w.keys("c") // 4.1 re-confirmed as it stands
-	if v := w.view(); !strings.Contains(v, "ISO 27001 4.1 re-confirmed as it stands.") || strings.Contains(line("4.1"), progress.ReconfirmMark) {
+	w.Keys("c") // 4.1 re-confirmed as it stands
+	if v := w.View(); !strings.Contains(v, "ISO 27001 4.1 re-confirmed as it stands.") || strings.Contains(line("4.1"), progress.ReconfirmMark) {
 		t.Fatalf("c did not re-confirm 4.1:\n%s", v)
 	}
-	w.keys("j", "1") // 4.2 edited: not implemented already? then to implemented
-	w.keys("k", "3")
+	w.Keys("j", "1") // 4.2 edited: not implemented already? then to implemented
+	w.Keys("k", "3")
 	if strings.Contains(line("4.2"), progress.ReconfirmMark) {
-		t.Fatalf("an edit did not clear the mark:\n%s", w.view())
+		t.Fatalf("an edit did not clear the mark:\n%s", w.View())
 	}
-	w.keys("[") // the dashboard
-	if v := w.view(); !strings.Contains(v, `191 of 193 requirements still to re-confirm`) {
+	w.Keys("[") // the dashboard
+	if v := w.View(); !strings.Contains(v, `191 of 193 requirements still to re-confirm`) {
 		t.Fatalf("the dashboard count did not follow:\n%s", v)
 	}
 }

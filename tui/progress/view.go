@@ -2,7 +2,6 @@ package progress
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -387,14 +386,13 @@ func classMark(c assessments.ChangeClass, st *common.Styles) string {
 // figure is "62% → 71% +9" with the change coloured; the change is that of the figures as
 // shown (13.6% → 14.3% reads 14% → 14% ±0, not +1).
 func figure(from, to float64, st *common.Styles) string {
-	delta := math.Round(to) - math.Round(from)
-	d := "±0"
+	d := assessments.PointsChange(from, to)
 	sty := st.Muted
-	switch {
-	case delta >= 0.5:
-		d, sty = fmt.Sprintf("+%.0f", delta), st.OK
-	case delta <= -0.5:
-		d, sty = fmt.Sprintf("%.0f", delta), st.Error
+	switch d[0] {
+	case '+':
+		sty = st.OK
+	case '-':
+		sty = st.Error
 	}
 	return fmt.Sprintf("%4s → %4s ", common.Percent(from), common.Percent(to)) + sty.Render(fmt.Sprintf("%-4s", d))
 }

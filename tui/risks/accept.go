@@ -66,7 +66,7 @@ func (m *Model) openAccept(r assessments.Risk) tea.Cmd {
 	}
 	title := "Accept the residual risk of " + r.Ref
 	d := dialog.NewForm(m.c.Styles, m.acceptDialogID(r.ID), m.Address(), title, m.acceptIntro(r),
-		form.Values{kAcceptedBy: by, kAcceptedOn: m.now().Format(assessments.DateLayout)},
+		form.Values{kAcceptedBy: by, kAcceptedOn: m.c.Time().Format(assessments.DateLayout)},
 		form.Field{Key: kAcceptedBy, Label: "Accepted by", Kind: form.Person, Required: true, Limit: maxName,
 			Placeholder: "the risk owner who accepts what remains"},
 		form.Field{Key: kAcceptedOn, Label: "On", Kind: form.Date, Required: true},
@@ -74,7 +74,7 @@ func (m *Model) openAccept(r assessments.Risk) tea.Cmd {
 			Placeholder: "why what remains is acceptable"},
 	)
 	d.Inner().SetPeople(m.people)
-	d.Inner().SetNow(m.now)
+	d.Inner().SetNow(m.c.Time)
 	d.Inner().Focus(kRationale)
 	return common.OpenDialog(d)
 }
@@ -104,7 +104,7 @@ func (m *Model) onAcceptSubmit(msg dialog.SubmitMsg) tea.Cmd {
 		return tea.Batch(common.Send(msg.ID, func() tea.Msg { return dialog.DoneMsg{} }),
 			common.InfoCmd(before.Ref+": already accepted as it stands"))
 	}
-	st, ctx, dlg := m.c.Store, m.ctx(), msg.ID
+	st, ctx, dlg := m.c.Store, m.c.Context(), msg.ID
 	return m.send(func() tea.Msg {
 		saved, err := st.UpdateRisk(ctx, before, next)
 		return acceptedMsg{dialog: dlg, before: before, risk: saved, err: err}

@@ -313,9 +313,9 @@ type riskForm struct {
 
 func (m *Model) newRiskForm(r assessments.Risk, creating bool) *riskForm {
 	mx := m.matrix.Clone()
-	rf := &riskForm{base: r, creating: creating, matrix: mx, today: m.now().Format(assessments.DateLayout)}
+	rf := &riskForm{base: r, creating: creating, matrix: mx, today: m.c.Time().Format(assessments.DateLayout)}
 	rf.f = form.New(m.c.Styles, m.riskFields(mx, r.AISystemID)...)
-	rf.f.SetNow(m.now)
+	rf.f.SetNow(m.c.Time)
 	v := riskValues(r)
 	if creating {
 		// A new risk starts in the middle of the matrix, to be moved.

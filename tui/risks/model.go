@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -278,23 +277,9 @@ type acceptedMsg struct {
 
 func (m *Model) send(cmd tea.Cmd) tea.Cmd { return common.Send(m.Address(), cmd) }
 
-func (m *Model) ctx() context.Context {
-	if m.c.Ctx != nil {
-		return m.c.Ctx
-	}
-	return context.Background()
-}
-
-func (m *Model) now() time.Time {
-	if m.c.Now != nil {
-		return m.c.Now()
-	}
-	return time.Now()
-}
-
 func (m *Model) load() tea.Cmd {
 	m.loadSeq++
-	seq, st, id, ctx := m.loadSeq, m.c.Store, m.eng.ID, m.ctx()
+	seq, st, id, ctx := m.loadSeq, m.c.Store, m.eng.ID, m.c.Context()
 	return m.send(func() tea.Msg {
 		mx, err := st.RiskMatrix(ctx, id)
 		if err != nil {
@@ -314,7 +299,7 @@ func (m *Model) load() tea.Cmd {
 }
 
 func (m *Model) saveCmd(before, after assessments.Risk, keys []string, creating bool) tea.Cmd {
-	st, ctx := m.c.Store, m.ctx()
+	st, ctx := m.c.Store, m.c.Context()
 	return m.send(func() tea.Msg {
 		var saved assessments.Risk
 		var err error
@@ -328,7 +313,7 @@ func (m *Model) saveCmd(before, after assessments.Risk, keys []string, creating 
 }
 
 func (m *Model) rebaseCmd(id string) tea.Cmd {
-	st, ctx := m.c.Store, m.ctx()
+	st, ctx := m.c.Store, m.c.Context()
 	return m.send(func() tea.Msg {
 		r, err := st.Risk(ctx, id)
 		return rebaseMsg{risk: r, err: err}
@@ -336,7 +321,7 @@ func (m *Model) rebaseCmd(id string) tea.Cmd {
 }
 
 func (m *Model) deleteCmd(id, ref string) tea.Cmd {
-	st, ctx := m.c.Store, m.ctx()
+	st, ctx := m.c.Store, m.c.Context()
 	return m.send(func() tea.Msg { return deletedMsg{ref: ref, err: st.DeleteRisk(ctx, id)} })
 }
 

@@ -70,7 +70,7 @@ func (m *Model) planOf(riskID string) []assessments.TreatmentAction { return m.p
 
 // planState sums up a risk's plan today.
 func (m *Model) planState(r assessments.Risk) assessments.PlanState {
-	return assessments.PlanOf(r, m.plans[r.ID], m.now())
+	return assessments.PlanOf(r, m.plans[r.ID], m.c.Time())
 }
 
 func (m *Model) planRisk() (assessments.Risk, bool) {
@@ -161,7 +161,7 @@ func applyActionValues(a assessments.TreatmentAction, v form.Values, keys []stri
 func (m *Model) newActionForm(a assessments.TreatmentAction, creating bool) *actionForm {
 	af := &actionForm{base: a, creating: creating}
 	af.f = form.New(m.c.Styles, actionFields(m)...)
-	af.f.SetNow(m.now)
+	af.f.SetNow(m.c.Time)
 	af.f.Load(actionValues(a))
 	af.f.SetPeople(m.people)
 	known := assessments.KnownControl(m.c.Catalogs)
@@ -247,14 +247,7 @@ func (m *Model) clampPlan() {
 	}
 	n := len(m.planOf(pv.riskID))
 	pv.cursor = max(0, min(pv.cursor, n-1))
-	h := m.planRows()
-	if pv.cursor < pv.offset {
-		pv.offset = pv.cursor
-	}
-	if pv.cursor >= pv.offset+h {
-		pv.offset = pv.cursor - h + 1
-	}
-	pv.offset = max(0, min(pv.offset, max(0, n-h)))
+	pv.offset = common.ScrollOffset(pv.offset, pv.cursor, pv.cursor, m.planRows(), n)
 }
 
 // planRows is how many actions fit under the plan's header, above its detail.
@@ -269,7 +262,7 @@ func (m *Model) submitAction() tea.Cmd {
 	}
 	af.saving, af.banner = true, ""
 	before, after, creating := af.base, af.action(), af.creating
-	st, ctx := m.c.Store, m.ctx()
+	st, ctx := m.c.Store, m.c.Context()
 	return m.send(func() tea.Msg {
 		var saved assessments.TreatmentAction
 		var err error
@@ -351,7 +344,7 @@ func (m *Model) refOf(riskID string) string {
 }
 
 func (m *Model) deleteActionCmd(a assessments.TreatmentAction) tea.Cmd {
-	st, ctx := m.c.Store, m.ctx()
+	st, ctx := m.c.Store, m.c.Context()
 	return m.send(func() tea.Msg { return actionDeletedMsg{action: a, err: st.DeleteTreatmentAction(ctx, a.ID)} })
 }
 
@@ -446,7 +439,7 @@ func (m *Model) actionLine(a assessments.TreatmentAction, ws []int, selected boo
 	st := m.c.Styles
 	mark := " "
 	switch {
-	case a.Overdue(m.now()):
+	case a.Overdue(m.c.Time()):
 		mark = st.Error.Render("!")
 	case a.EffectiveStatus() == assessments.ActionDone:
 		mark = st.OK.Render("●")
@@ -458,7 +451,7 @@ func (m *Model) actionLine(a assessments.TreatmentAction, ws []int, selected boo
 		mark = "○"
 	}
 	due := firstOr(a.DueDate, "—")
-	if a.Overdue(m.now()) {
+	if a.Overdue(m.c.Time()) {
 		due = st.Error.Render(due)
 	}
 	line := mark + " " + common.Pad(common.Truncate(common.OneLine(a.Title), ws[0]), ws[0]) + " " + common.Pad(common.Truncate(common.OneLine(a.Owner), ws[1]), ws[1]) +

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/annex-grc/annex/store"
+	"github.com/annex-grc/annex/tui/tuitest"
 )
 
 // TestRandomKeys presses thousands of seeded random keys and pastes over the tab, its
@@ -54,12 +55,7 @@ func TestRandomKeys(t *testing.T) {
 			ctx := context.Background()
 			h, _ := f.s.Changes(ctx, store.ChangeFilter{})
 			t.Logf("seed %d: %d risks, %d history rows, %d undo entries, last status %q", seed, len(f.stored()), len(h), f.c.Undo.Len(), f.status)
-			if res, err := f.s.IntegrityCheck(ctx); err != nil || res != "ok" {
-				t.Fatalf("integrity check: %q %v", res, err)
-			}
-			if _, problem, err := f.s.VerifyChain(ctx); err != nil || problem != nil {
-				t.Fatalf("chain: %+v %v", problem, err)
-			}
+			tuitest.CheckWorkspace(t, f.s)
 		})
 	}
 }

@@ -23,6 +23,7 @@ import (
 )
 
 type root struct {
+	*tuitest.Root
 	t   *testing.T
 	app *tui.App
 	s   *store.Store
@@ -61,36 +62,17 @@ func newRoot(t *testing.T, withRisks bool) *root {
 	}
 	a := tui.New(ctx, s, catalogs.MustBuiltin())
 	a.Common().NoTimers = true
-	rt := &root{t: t, app: a, s: s, e: e}
-	rt.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	rt.send(common.OpenEngagementMsg{Engagement: e})
+	rt := &root{Root: tuitest.NewRoot(a), t: t, app: a, s: s, e: e}
+	rt.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	rt.Send(common.OpenEngagementMsg{Engagement: e})
 	for range 12 {
-		if strings.Contains(rt.view(), "Risk register") {
+		if strings.Contains(rt.View(), "Risk register") {
 			return rt
 		}
-		rt.keys("]")
+		rt.Keys("]")
 	}
-	t.Fatalf("no Risks tab:\n%s", rt.view())
+	t.Fatalf("no Risks tab:\n%s", rt.View())
 	return nil
-}
-
-func (r *root) send(msg tea.Msg) {
-	r.t.Helper()
-	tuitest.Run(func(m tea.Msg) tea.Cmd { _, cmd := r.app.Update(m); return cmd }, func() tea.Msg { return msg })
-}
-
-func (r *root) keys(keys ...string) {
-	r.t.Helper()
-	for _, k := range keys {
-		msg := tuitest.Key(k)
-		switch k {
-		case "left":
-			msg = tea.KeyPressMsg{Code: tea.KeyLeft}
-		case "right":
-			msg = tea.KeyPressMsg{Code: tea.KeyRight}
-		}
-		r.send(msg)
-	}
 }
 
 func (r *root) typeText(s string) {
@@ -99,22 +81,20 @@ func (r *root) typeText(s string) {
 		if k.Text == " " {
 			k = tuitest.Key("space")
 		}
-		r.send(k)
+		r.Send(k)
 	}
 }
-
-func (r *root) view() string { return tuitest.Plain(r.app.View().Content) }
 
 // tabTo presses tab until the focused field's label shows.
 func (r *root) tabTo(label string) {
 	r.t.Helper()
 	for range 40 {
-		if strings.Contains(r.view(), "▸ "+label) {
+		if strings.Contains(r.View(), "▸ "+label) {
 			return
 		}
-		r.keys("tab")
+		r.Keys("tab")
 	}
-	r.t.Fatalf("no field %q:\n%s", label, r.view())
+	r.t.Fatalf("no field %q:\n%s", label, r.View())
 }
 
 func (r *root) risks() []assessments.Risk {
@@ -128,7 +108,7 @@ func (r *root) risks() []assessments.Risk {
 
 func TestRootPickListWithNoMatchWritesNothing(t *testing.T) {
 	r := newRoot(t, false)
-	r.keys("n")
+	r.Keys("n")
 	r.typeText("Half-typed risk")
 	r.tabTo("C/I/A concerned")
 	func() {
@@ -137,10 +117,10 @@ func TestRootPickListWithNoMatchWritesNothing(t *testing.T) {
 				t.Errorf("enter, z, down in the pick list: panic %v", p)
 			}
 		}()
-		r.keys("enter")
+		r.Keys("enter")
 		r.typeText("z")
-		r.keys("down")
-		_ = r.view()
+		r.Keys("down")
+		_ = r.View()
 	}()
 	// The program ends (after a panic, a closed terminal, a quit): the root flushes what
 	// screens hold. A risk nobody saved with ctrl+s must not be written.
@@ -158,27 +138,27 @@ func TestRootPickListWithNoMatchWritesNothing(t *testing.T) {
 
 func TestRootHeatMapCountsOpenRisksOnly(t *testing.T) {
 	r := newRoot(t, true)
-	r.keys("h")
-	v := r.view()
+	r.Keys("h")
+	v := r.View()
 	if !strings.Contains(v, "2 open risks") {
 		t.Errorf("the heat map does not say it counts the 2 open risks:\n%s", v)
 	}
 	// Rare (1) × Moderate (3) holds only the closed risk's residual.
-	r.keys("down", "down", "down", "down", "left", "left")
-	if v := r.view(); !strings.Contains(v, "Rare (1) × Moderate (3) = Low · 0 open risks") {
+	r.Keys("down", "down", "down", "down", "left", "left")
+	if v := r.View(); !strings.Contains(v, "Rare (1) × Moderate (3) = Low · 0 open risks") {
 		t.Errorf("the closed risk is counted:\n%s", v)
 	}
 }
 
 func TestRootEditingTheRationaleKeepsStale(t *testing.T) {
 	r := newRoot(t, true)
-	r.keys("j", "e")
+	r.Keys("j", "e")
 	r.tabTo("Why acceptable")
 	r.typeText(" (reviewed)")
-	r.keys("ctrl+s")
+	r.Keys("ctrl+s")
 	got := r.risks()[1]
 	if got.Acceptance == nil || !strings.Contains(got.Acceptance.Rationale, "(reviewed)") {
-		t.Fatalf("the rationale was not saved: %+v\n%s", got.Acceptance, r.view())
+		t.Fatalf("the rationale was not saved: %+v\n%s", got.Acceptance, r.View())
 	}
 	if !got.AcceptanceStale() {
 		t.Fatalf("editing why it is acceptable re-accepted the residual: %+v", got.Acceptance)
@@ -187,13 +167,13 @@ func TestRootEditingTheRationaleKeepsStale(t *testing.T) {
 
 func TestRootAcceptingAgainIsExplicit(t *testing.T) {
 	r := newRoot(t, true)
-	r.keys("j", "A")
-	v := r.view()
+	r.Keys("j", "A")
+	v := r.View()
 	if !strings.Contains(v, "Accept the residual risk of R-002") {
 		t.Fatalf("A does not open the accept dialog:\n%s", v)
 	}
 	r.typeText("Supplier audit passed")
-	r.keys("ctrl+s")
+	r.Keys("ctrl+s")
 	got := r.risks()[1]
 	if got.AcceptanceStale() || got.Acceptance.Residual != score(3, 3) || got.Acceptance.By != "Amara Nwosu" {
 		t.Fatalf("acceptance %+v", got.Acceptance)
@@ -213,11 +193,11 @@ func TestRootMatrixSaveRecordsOnlyTheEditedField(t *testing.T) {
 	if _, err := r.s.SaveRiskMatrix(ctx, r.e.ID, mx, odd); err != nil {
 		t.Fatal(err)
 	}
-	r.keys("]", "[") // back on the tab: it reloads
+	r.Keys("]", "[") // back on the tab: it reloads
 	before, _ := r.s.Changes(ctx, store.ChangeFilter{Entity: "risk_matrix"})
-	r.keys("m")
+	r.Keys("m")
 	r.tabTo("Accept up to")
-	r.keys("right", "ctrl+s")
+	r.Keys("right", "ctrl+s")
 	after, _ := r.s.Changes(ctx, store.ChangeFilter{Entity: "risk_matrix"})
 	var fields []string
 	for _, c := range after[len(before):] {
@@ -230,11 +210,11 @@ func TestRootMatrixSaveRecordsOnlyTheEditedField(t *testing.T) {
 
 func TestRootDeleteAsksAboveTheScreen(t *testing.T) {
 	r := newRoot(t, true)
-	r.keys("d")
-	if v := r.view(); !strings.Contains(v, "Delete risk R-001 Ransomware encrypts the imaging archive?") {
+	r.Keys("d")
+	if v := r.View(); !strings.Contains(v, "Delete risk R-001 Ransomware encrypts the imaging archive?") {
 		t.Fatalf("no dialog naming the risk:\n%s", v)
 	}
-	r.keys("y")
+	r.Keys("y")
 	if n := len(r.risks()); n != 2 {
 		t.Fatalf("%d risks after the delete", n)
 	}
@@ -242,32 +222,32 @@ func TestRootDeleteAsksAboveTheScreen(t *testing.T) {
 
 func TestRootUndoTakesBackARiskEdit(t *testing.T) {
 	r := newRoot(t, true)
-	r.keys("e")
+	r.Keys("e")
 	r.tabTo("Owner")
 	r.typeText("Lena Fischer")
-	r.keys("ctrl+s")
+	r.Keys("ctrl+s")
 	if got := r.risks()[0].Owner; got != "Lena Fischer" {
 		t.Fatalf("owner %q", got)
 	}
-	r.keys("z")
+	r.Keys("z")
 	if got := r.risks()[0].Owner; got != "" {
-		t.Fatalf("z left the owner %q:\n%s", got, r.view())
+		t.Fatalf("z left the owner %q:\n%s", got, r.View())
 	}
-	if v := r.view(); !strings.Contains(v, "Undone: R-001 owner") {
+	if v := r.View(); !strings.Contains(v, "Undone: R-001 owner") {
 		t.Errorf("no undo message:\n%s", v)
 	}
 }
 
 func TestRootJumpBoxGoesToARisk(t *testing.T) {
 	r := newRoot(t, true)
-	r.keys("s") // status open: hides R-002 and R-003
-	r.keys(":")
+	r.Keys("s") // status open: hides R-002 and R-003
+	r.Keys(":")
 	r.typeText("R-003")
-	if v := r.view(); !regexp.MustCompile(`risk\s+R-003 Former staff keep analytics access`).MatchString(v) {
+	if v := r.View(); !regexp.MustCompile(`risk\s+R-003 Former staff keep analytics access`).MatchString(v) {
 		t.Fatalf("the jump box does not offer the risk:\n%s", v)
 	}
-	r.keys("enter")
-	v := r.view()
+	r.Keys("enter")
+	v := r.View()
 	selected := false
 	for _, l := range strings.Split(v, "\n") {
 		// The line under the table names the selected risk.
@@ -280,19 +260,19 @@ func TestRootJumpBoxGoesToARisk(t *testing.T) {
 
 func TestRootEscClearsTheFilterBeforeLeaving(t *testing.T) {
 	r := newRoot(t, true)
-	r.keys("/")
+	r.Keys("/")
 	r.typeText("supplier")
-	r.keys("enter")
-	if v := r.view(); !strings.Contains(v, "1 of 3 risks") {
+	r.Keys("enter")
+	if v := r.View(); !strings.Contains(v, "1 of 3 risks") {
 		t.Fatalf("filter not applied:\n%s", v)
 	}
-	r.keys("esc")
-	v := r.view()
+	r.Keys("esc")
+	v := r.View()
 	if !strings.Contains(v, "Risk register") || !strings.Contains(v, "3 of 3 risks") {
 		t.Fatalf("esc did not clear the filter in place:\n%s", v)
 	}
-	r.keys("S") // status backwards from all: closed
-	if v := r.view(); !strings.Contains(v, "status closed") || !strings.Contains(v, "1 of 3 risks") {
+	r.Keys("S") // status backwards from all: closed
+	if v := r.View(); !strings.Contains(v, "status closed") || !strings.Contains(v, "1 of 3 risks") {
 		t.Fatalf("S does not step the status filter back:\n%s", v)
 	}
 }

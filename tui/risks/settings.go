@@ -361,7 +361,7 @@ func (s *settings) submit() tea.Cmd {
 func (s *settings) save(n int) tea.Cmd {
 	s.saving, s.banner = true, ""
 	before, after := s.orig.Clone(), s.after()
-	st, ctx, id := s.m.c.Store, s.m.ctx(), s.m.eng.ID
+	st, ctx, id := s.m.c.Store, s.m.c.Context(), s.m.eng.ID
 	return s.m.send(func() tea.Msg {
 		saved, err := st.SaveRiskMatrix(ctx, id, before, after)
 		return matrixSavedMsg{matrix: saved, n: n, err: err}
@@ -385,7 +385,7 @@ func (m *Model) onMatrixSaved(msg matrixSavedMsg) tea.Cmd {
 		}
 		s.banner = msg.err.Error()
 		if errors.Is(msg.err, store.ErrConflict) {
-			st, ctx, id := m.c.Store, m.ctx(), m.eng.ID
+			st, ctx, id := m.c.Store, m.c.Context(), m.eng.ID
 			return tea.Batch(common.ErrCmd(msg.err), m.send(func() tea.Msg {
 				mx, err := st.RiskMatrix(ctx, id)
 				return matrixReloadedMsg{matrix: mx, err: err}

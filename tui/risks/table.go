@@ -241,7 +241,7 @@ func (m *Model) flags(r assessments.Risk) string {
 	st := m.c.Styles
 	a, b, c := " ", " ", " "
 	p := m.planState(r)
-	if r.ReviewOverdue(m.now()) || p.Overdue > 0 {
+	if r.ReviewOverdue(m.c.Time()) || p.Overdue > 0 {
 		a = st.Error.Render("!")
 	}
 	switch {
@@ -298,7 +298,7 @@ func (m *Model) row(r assessments.Risk, ws []int) string {
 	review := r.ReviewDate
 	if review == "" {
 		review = st.Subtle.Render("—")
-	} else if r.ReviewOverdue(m.now()) {
+	} else if r.ReviewOverdue(m.c.Time()) {
 		review = st.Error.Render(review)
 	}
 	cells := []string{
@@ -408,7 +408,7 @@ func (m *Model) detailLines() []string {
 		summary += " · " + strings.Join(cs, ", ")
 	}
 	var warns []string
-	if r.ReviewOverdue(m.now()) {
+	if r.ReviewOverdue(m.c.Time()) {
 		warns = append(warns, st.Error.Render("! review overdue since "+r.ReviewDate))
 	}
 	if r.AcceptanceStale() {

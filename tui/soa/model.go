@@ -5,11 +5,9 @@
 package soa
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -108,20 +106,6 @@ func (m *Model) short() string {
 	return m.cat.Short
 }
 
-func (m *Model) ctx() context.Context {
-	if m.c.Ctx != nil {
-		return m.c.Ctx
-	}
-	return context.Background()
-}
-
-func (m *Model) now() time.Time {
-	if m.c.Now != nil {
-		return m.c.Now()
-	}
-	return time.Now()
-}
-
 func (m *Model) send(cmd tea.Cmd) tea.Cmd { return common.Send(m.Address(), cmd) }
 
 // Messages: every result comes back addressed to the screen.
@@ -156,7 +140,7 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.load(), m.c.LoadPeople(m.Add
 
 func (m *Model) load() tea.Cmd {
 	m.seq++
-	seq, st, set, id, std, ctx := m.seq, m.c.Store, m.c.Catalogs, m.eng.ID, m.standard(), m.ctx()
+	seq, st, set, id, std, ctx := m.seq, m.c.Store, m.c.Catalogs, m.eng.ID, m.standard(), m.c.Context()
 	return m.send(func() tea.Msg {
 		if std == "" {
 			return loadedMsg{seq: seq, err: errors.New("annex does not know this standard")}
@@ -230,7 +214,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	case approvedMsg:
 		return m, m.onApproved(msg)
 	case withdrawMsg:
-		st, ctx, v := m.c.Store, m.ctx(), msg.version
+		st, ctx, v := m.c.Store, m.c.Context(), msg.version
 		m.busy = true
 		return m, m.send(func() tea.Msg { return withdrawnMsg{version: v, err: st.WithdrawSoA(ctx, v.ID)} })
 	case withdrawnMsg:
@@ -414,19 +398,19 @@ func (m *Model) openApprove() tea.Cmd {
 		intro += fmt.Sprintf(" %s changed since it was issued (i issues it again with them).", countWord(n, "control has", "controls have"))
 	}
 	dlg := dialog.NewForm(m.c.Styles, m.approveDialogID(), m.Address(), fmt.Sprintf("Approve %s SoA v%d", m.short(), d.Version), intro,
-		form.Values{fApprover: "", fApprovedOn: m.now().Format(assessments.DateLayout)},
+		form.Values{fApprover: "", fApprovedOn: m.c.Time().Format(assessments.DateLayout)},
 		form.Field{Key: fApprover, Label: "Approved by", Kind: form.Person, Required: true, Limit: assessments.MaxNameLen,
 			Placeholder: "who approves (top management, usually)", Help: "→ takes a name used in the workspace"},
 		form.Field{Key: fApprovedOn, Label: "On", Kind: form.Date, Required: true})
 	dlg.Inner().SetPeople(m.people)
-	dlg.Inner().SetNow(m.now)
+	dlg.Inner().SetNow(m.c.Time)
 	dlg.Inner().SetSaveLabel("approve")
 	dlg.Inner().Focus(fApprover)
 	return common.OpenDialog(dlg)
 }
 
 func (m *Model) onSubmit(msg dialog.SubmitMsg) tea.Cmd {
-	st, set, ctx, id, std, dlg := m.c.Store, m.c.Catalogs, m.ctx(), m.eng.ID, m.standard(), msg.ID
+	st, set, ctx, id, std, dlg := m.c.Store, m.c.Catalogs, m.c.Context(), m.eng.ID, m.standard(), msg.ID
 	switch msg.ID {
 	case m.issueDialogID():
 		summary := msg.Values[fSummary]
@@ -527,14 +511,7 @@ func (m *Model) listHeight() int { return max(1, m.height-detailLines-headerLine
 
 func (m *Model) clamp() {
 	m.cursor = max(0, min(m.cursor, m.rows()-1))
-	h := m.listHeight()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+h {
-		m.offset = m.cursor - h + 1
-	}
-	m.offset = max(0, min(m.offset, max(0, m.rows()-h)))
+	m.offset = common.ScrollOffset(m.offset, m.cursor, m.cursor, m.listHeight(), m.rows())
 	m.clampDiff()
 }
 

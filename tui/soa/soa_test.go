@@ -260,14 +260,8 @@ func TestRandomKeys(t *testing.T) {
 					}
 				}()
 			}
-			ctx := context.Background()
-			if res, err := f.s.IntegrityCheck(ctx); err != nil || res != "ok" {
-				t.Fatalf("integrity: %q %v", res, err)
-			}
-			if _, problem, err := f.s.VerifyChain(ctx); err != nil || problem != nil {
-				t.Fatalf("chain: %+v %v", problem, err)
-			}
-			vs, _ := f.s.SoAVersions(ctx, f.e.ID, catalogs.ISO27001)
+			tuitest.CheckWorkspace(t, f.s)
+			vs, _ := f.s.SoAVersions(context.Background(), f.e.ID, catalogs.ISO27001)
 			t.Logf("seed %d: %d versions", seed, len(vs))
 		})
 	}

@@ -6,7 +6,6 @@
 package suggestions
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -82,7 +81,7 @@ func (m *Model) load() tea.Cmd {
 	m.seq++
 	seq, c, e := m.seq, m.c, m.eng
 	return func() tea.Msg {
-		ctx := ctxOf(c)
+		ctx := c.Context()
 		items, err := c.Store.Suggestions(ctx, c.Catalogs, e)
 		if err != nil {
 			return loadedMsg{seq: seq, err: err}
@@ -90,13 +89,6 @@ func (m *Model) load() tea.Cmd {
 		skips, err := c.Store.SuggestionSkips(ctx, e.ID)
 		return loadedMsg{seq: seq, items: items, skipped: len(skips), err: err}
 	}
-}
-
-func ctxOf(c *common.Common) context.Context {
-	if c.Ctx != nil {
-		return c.Ctx
-	}
-	return context.Background()
 }
 
 // SetSize sets the drawing area.
@@ -206,7 +198,7 @@ func (m *Model) accept() tea.Cmd {
 	m.busy = true
 	c, id := m.c, m.eng.ID
 	return func() tea.Msg {
-		r, err := c.Store.AcceptSuggestion(ctxOf(c), c.Catalogs, id, sg)
+		r, err := c.Store.AcceptSuggestion(c.Context(), c.Catalogs, id, sg)
 		if errors.Is(err, store.ErrSuggestionStale) {
 			err = fmt.Errorf("not adopted: %w; the list was refreshed", err)
 		}
@@ -222,7 +214,7 @@ func (m *Model) skip() tea.Cmd {
 	m.busy = true
 	c, id := m.c, m.eng.ID
 	return func() tea.Msg {
-		return skippedMsg{sg: sg, err: c.Store.SkipSuggestion(ctxOf(c), id, sg)}
+		return skippedMsg{sg: sg, err: c.Store.SkipSuggestion(c.Context(), id, sg)}
 	}
 }
 
@@ -261,13 +253,7 @@ func (m *Model) clamp() {
 	}
 	// Scrolling counts display rows, which include one heading per standard pair.
 	row := m.rowOf(m.cursor)
-	if row < m.offset {
-		m.offset = row
-	}
-	if row >= m.offset+h {
-		m.offset = row - h + 1
-	}
-	m.offset = max(0, min(m.offset, max(0, len(m.displayRows())-h)))
+	m.offset = common.ScrollOffset(m.offset, row, row, h, len(m.displayRows()))
 	// Keep the heading of the first visible item in view when there is room.
 	if m.offset > 0 && row-m.offset+1 < h {
 		if rows := m.displayRows(); m.offset < len(rows) && m.offset > 0 && rows[m.offset-1].heading {
