@@ -18,7 +18,7 @@ func (s *Store) People(ctx context.Context) ([]string, error) {
 		UNION SELECT accepted_by FROM risks
 		UNION SELECT owner FROM ai_systems
 		UNION SELECT approver FROM impact_assessments
-		UNION SELECT collected_by FROM evidence`)
+		UNION SELECT collected_by FROM evidence ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("read names: %w", err)
 	}
