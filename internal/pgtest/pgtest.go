@@ -180,3 +180,16 @@ func random() string {
 
 func quoteLit(s string) string   { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// WorkspaceAs is loc (from Workspace) opened by another person: on PostgreSQL the history's
+// author is the connected role, so the address names role author (a superuser, made when
+// missing); a SQLite path is returned as it is (its author is Options.Author).
+func WorkspaceAs(t testing.TB, loc, author string) string {
+	t.Helper()
+	if !strings.HasPrefix(loc, "postgres") {
+		return loc
+	}
+	db := open(t, Server(t))
+	ensureRole(t, db, author, true)
+	return As(t, loc, author, "")
+}

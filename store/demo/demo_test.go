@@ -3,7 +3,7 @@ package demo
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"testing"
 	"time"
 
@@ -28,7 +28,7 @@ func counts(t *testing.T, s *store.Store) map[string]int {
 
 func open(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ws.db"), store.Options{Author: "tester"})
+	s, err := store.Open(context.Background(), pgtest.Workspace(t, "ws.db"), store.Options{Author: "tester"})
 	if err != nil {
 		t.Fatal(err)
 	}
