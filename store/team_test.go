@@ -1,0 +1,256 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/store/demo"
+	"github.com/annex-grc/annex/internal/pgtest"
+	"github.com/annex-grc/annex/store"
+)
+
+// engagementTables are every table whose rows belong to one engagement, with the column
+// that names it: each must hide another engagement's rows from a role without a grant.
+var engagementTables = map[string]string{
+	"engagements": "id", "engagement_standards": "engagement_id", "results": "engagement_id", "result_counts": "engagement_id",
+	"suggestion_skips": "engagement_id", "risk_matrices": "engagement_id", "risk_sequences": "engagement_id", "risks": "engagement_id",
+	"risk_controls": "engagement_id", "ai_systems": "engagement_id", "impact_assessments": "engagement_id",
+	"impact_areas": "engagement_id", "impact_risk_links": "engagement_id", "evidence": "engagement_id",
+	"evidence_blobs": "engagement_id", "evidence_links": "engagement_id", "changes": "engagement_id", "team_grants": "engagement_id",
+}
+
+type team struct {
+	admin              *store.Store
+	dsn                string // the admin's address
+	a, b               assessments.Engagement
+	consultant, viewer string // roles
+}
+
+// newTeam: an owner with two engagements, each with rows in every engagement-owned table;
+// a consultant and a viewer granted on A only.
+func newTeam(t *testing.T) *team {
+	t.Helper()
+	ctx := context.Background()
+	dsn := pgtest.Schema(t, "tester")
+	s, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	tm := &team{admin: s, dsn: dsn, consultant: pgtest.Role(t, "consultant"), viewer: pgtest.Role(t, "viewer")}
+	tm.a, tm.b = fullEngagement(t, s, "Alpha"), fullEngagement(t, s, "Bravo")
+	if err := s.Grant(ctx, tm.consultant, tm.a.ID, store.AccessConsultant); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Grant(ctx, tm.viewer, tm.a.ID, store.AccessViewer); err != nil {
+		t.Fatal(err)
+	}
+	// Every engagement-owned table has rows of both engagements.
+	for table, col := range engagementTables {
+		for _, e := range []assessments.Engagement{tm.a, tm.b} {
+			if table == "team_grants" && e.ID == tm.b.ID {
+				continue
+			}
+			var n int
+			if err := s.Handler().QueryRowContext(ctx, "SELECT count(*) FROM "+table+" WHERE "+col+" = ?", e.ID).Scan(&n); err != nil || n == 0 {
+				t.Fatalf("setup: %s has %d rows of %s (%v)", table, n, e.Name, err)
+			}
+		}
+	}
+	return tm
+}
+
+func (tm *team) open(t *testing.T, role string, opt store.Options) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), pgtest.As(t, tm.dsn, role, ""), opt)
+	if err != nil {
+		t.Fatalf("open as %s: %v", role, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fullEngagement adds the demo engagement under another name: rows in every
+// engagement-owned table.
+func fullEngagement(t *testing.T, s *store.Store, name string) assessments.Engagement {
+	t.Helper()
+	e, err := demo.Create(context.Background(), s, catalogs.MustBuiltin(), demo.Options{Name: name, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A skipped suggestion, which the demo does not make.
+	sg := assessments.Suggestion{Standard: "iso42001-2023", Ref: "A.2.2", From: catalogs.Mapping{Standard: "iso27001-2022", Ref: "A.5.1"}}
+	if err := s.SkipSuggestion(context.Background(), e.ID, sg); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.RiskMatrix(context.Background(), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2 := m
+	m2.Threshold = 1 - min(m.Threshold, 1)
+	if _, err := s.SaveRiskMatrix(context.Background(), e.ID, m, m2); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestTeamRowLevelSecurity: a consultant without a grant on an engagement sees none of its
+// rows, through annex and through plain SQL, and cannot write them; a viewer's writes are
+// refused by PostgreSQL with one sentence; revoking takes access away.
+func TestTeamRowLevelSecurity(t *testing.T) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	cs := tm.open(t, tm.consultant, store.Options{})
+
+	// Through annex: only Alpha.
+	list, err := cs.Engagements(ctx)
+	if err != nil || len(list) != 1 || list[0].ID != tm.a.ID {
+		t.Fatalf("consultant sees %v (%v), want only Alpha", list, err)
+	}
+	if _, err := cs.Engagement(ctx, tm.b.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("consultant reads Bravo: %v", err)
+	}
+	if rs, err := cs.Results(ctx, tm.b.ID); err != nil || len(rs) != 0 {
+		t.Errorf("consultant reads %d results of Bravo", len(rs))
+	}
+	for _, c := range mustChanges(t, cs) {
+		if c.EngagementID == tm.b.ID {
+			t.Fatalf("consultant reads Bravo's history: %+v", c)
+		}
+	}
+	// Through plain SQL, table by table.
+	db := pgtest.DB(t, pgtest.As(t, tm.dsn, tm.consultant, ""))
+	for table, col := range engagementTables {
+		var other, own int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE "+col+" = $1), count(*) FILTER (WHERE "+col+" = $2) FROM "+table, tm.b.ID, tm.a.ID).Scan(&other, &own); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if other != 0 {
+			t.Errorf("plain SQL: the consultant reads %d rows of Bravo in %s", other, table)
+		}
+		if own == 0 {
+			t.Errorf("plain SQL: the consultant reads no row of Alpha in %s", table)
+		}
+	}
+	var n int64
+	if res, err := db.ExecContext(ctx, "UPDATE results SET notes = 'x' WHERE engagement_id = $1", tm.b.ID); err != nil {
+		t.Errorf("update of unseen rows: %v", err)
+	} else if n, _ = res.RowsAffected(); n != 0 {
+		t.Errorf("the consultant updated %d rows of Bravo", n)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO results(engagement_id, standard, ref, updated_at, updated_by) VALUES ($1, 'iso27001-2022', 'A.5.2', 'x', 'x')", tm.b.ID); !isSQLState(err, "42501") {
+		t.Errorf("consultant's insert into Bravo: %v, want 42501", err)
+	}
+	// The consultant works on Alpha; the history names its role.
+	k := assessments.Key{EngagementID: tm.a.ID, Standard: "iso27001-2022", Ref: "A.5.2"}
+	before, _ := cs.Result(ctx, k)
+	after := before
+	after.Notes = "checked by the consultant"
+	if _, err := cs.SaveResult(ctx, before, after); err != nil {
+		t.Fatalf("consultant saves on Alpha: %v", err)
+	}
+	if err := cs.Grant(ctx, tm.viewer, tm.a.ID, store.AccessLead); !errors.Is(err, store.ErrNotPermitted) {
+		t.Errorf("a consultant granted lead: %v", err)
+	}
+	// Its chain check sees its rows and the links of the others.
+	if n, problem, err := cs.VerifyChain(ctx); err != nil || problem != nil {
+		t.Errorf("consultant's VerifyChain: %d %v %v", n, problem, err)
+	}
+	ah, _ := tm.admin.ChainHead(ctx)
+	if ch, _ := cs.ChainHead(ctx); ch != ah {
+		t.Errorf("consultant's chain head %+v, owner's %+v", ch, ah)
+	}
+
+	// The viewer reads Alpha and writes nothing, refused by PostgreSQL.
+	vs := tm.open(t, tm.viewer, store.Options{})
+	before, _ = vs.Result(ctx, k)
+	if before.Notes != "checked by the consultant" {
+		t.Fatalf("viewer reads %q", before.Notes)
+	}
+	after = before
+	after.Notes = "viewer was here"
+	_, err = vs.SaveResult(ctx, before, after)
+	if !errors.Is(err, store.ErrNotPermitted) || strings.Contains(err.Error(), "SQLSTATE") || strings.Count(err.Error(), ". ") > 0 {
+		t.Errorf("viewer's save: %v, want one sentence of ErrNotPermitted", err)
+	}
+	vdb := pgtest.DB(t, pgtest.As(t, tm.dsn, tm.viewer, ""))
+	for _, q := range []string{
+		"UPDATE results SET notes = 'v' WHERE engagement_id = $1",
+		"DELETE FROM risks WHERE engagement_id = $1",
+		"INSERT INTO risk_sequences(engagement_id, last) VALUES ($1, 5) ON CONFLICT (engagement_id) DO UPDATE SET last = 9",
+		"DELETE FROM engagements WHERE id = $1",
+	} {
+		if _, err := vdb.ExecContext(ctx, q, tm.a.ID); !isSQLState(err, "42501") {
+			t.Errorf("viewer: %s: %v, want 42501", q, err)
+		}
+	}
+	if got, _ := tm.admin.Result(ctx, k); got.Notes != "checked by the consultant" {
+		t.Errorf("after the viewer's tries the note is %q", got.Notes)
+	}
+
+	// Revoked: the consultant sees nothing any more.
+	if err := tm.admin.Revoke(ctx, tm.consultant, tm.a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := cs.Engagements(ctx); len(list) != 0 {
+		t.Errorf("after revoke the consultant sees %d engagements", len(list))
+	}
+	if _, problem, err := tm.admin.VerifyChain(ctx); problem != nil || err != nil {
+		t.Errorf("chain: %v %v", problem, err)
+	}
+}
+
+// TestTeamAuthorFromServer: the history's author is the connected role whatever name the
+// client gives (Options.Author, --author), and a history row in another name written with
+// plain SQL is refused by PostgreSQL, for a consultant and for the owner.
+func TestTeamAuthorFromServer(t *testing.T) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	cs := tm.open(t, tm.consultant, store.Options{Author: "mallory"})
+	if cs.Author() != tm.consultant {
+		t.Errorf("Author() = %q, want the role %q", cs.Author(), tm.consultant)
+	}
+	if len(cs.Notices()) == 0 || !strings.Contains(cs.Notices()[0], "is not used") {
+		t.Errorf("notices = %q", cs.Notices())
+	}
+	e, _ := cs.Engagement(ctx, tm.a.ID)
+	next := e
+	next.Scope = "Clinics"
+	if _, err := cs.UpdateEngagement(ctx, e, next); err != nil {
+		t.Fatal(err)
+	}
+	all := mustChanges(t, tm.admin)
+	if last := all[len(all)-1]; last.Author != tm.consultant || last.Field != "scope" {
+		t.Errorf("last row %+v, want the consultant's scope", last)
+	}
+	head := all[len(all)-1].Hash
+	for _, dsn := range []string{pgtest.As(t, tm.dsn, tm.consultant, ""), tm.dsn} {
+		db := pgtest.DB(t, dsn)
+		_, err := db.ExecContext(ctx, `INSERT INTO changes(at, author, engagement_id, entity, entity_id, field, old_value, new_value, prev_hash, hash)
+			VALUES ('2026-01-01T00:00:00Z', 'mallory', $1, 'engagement', $1, 'scope', '', 'x', $2, 'h')`, tm.a.ID, head)
+		if !isSQLState(err, "42501") {
+			t.Errorf("spoofed author accepted (%s): %v", dsn, err)
+		}
+	}
+	if _, problem, err := tm.admin.VerifyChain(ctx); problem != nil || err != nil {
+		t.Errorf("chain: %v %v", problem, err)
+	}
+}
+
+func mustChanges(t *testing.T, s *store.Store) []store.Change {
+	t.Helper()
+	all, err := s.Changes(context.Background(), store.ChangeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+func isSQLState(err error, code string) bool {
+	return err != nil && strings.Contains(err.Error(), "SQLSTATE "+code)
+}
