@@ -8,9 +8,9 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
-	"github.com/annex-grc/annex/store/demo"
 	"github.com/annex-grc/annex/internal/pgtest"
 	"github.com/annex-grc/annex/store"
+	"github.com/annex-grc/annex/store/demo"
 )
 
 // engagementTables are every table whose rows belong to one engagement, with the column
