@@ -40,6 +40,7 @@ type CopyReport struct {
 	Engagements int
 	History     int // history rows, chain verified on the target
 	Blobs       int // kept evidence files
+	Dropped     int // team grants a SQLite target cannot hold
 }
 
 // CopyWorkspace copies the workspace from into to, which must be a new, empty workspace
@@ -107,7 +108,7 @@ func CopyWorkspace(ctx context.Context, from, to *Store) (CopyReport, error) {
 					if err := from.h.QueryRowContext(ctx, "SELECT count(*) FROM "+t.name).Scan(&n); err != nil {
 						return err
 					}
-					rep.Rows[t.name+" (not kept: "+string(tx.Backend())+" has none)"] = n
+					rep.Dropped += n
 				}
 				continue
 			}
