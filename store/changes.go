@@ -87,7 +87,7 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 	}
 	if f.Limit > 0 {
 		// The newest Limit rows, still returned oldest first.
-		q = "SELECT * FROM (" + q + " ORDER BY seq DESC LIMIT ?) ORDER BY seq"
+		q = "SELECT * FROM (" + q + " ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq"
 		args = append(args, f.Limit)
 	} else {
 		q += " ORDER BY seq"

@@ -17,6 +17,8 @@ import (
 	"io/fs"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -466,4 +468,27 @@ func pgMessage(err error) string {
 		m = m[i+2:]
 	}
 	return m
+}
+
+// FileBase is where files that belong to the workspace go on this computer, as a path
+// without extension ("clients" for clients.db): the demo's evidence files go to
+// FileBase()+"-demo-evidence". A SQLite workspace's is beside its file; a PostgreSQL
+// workspace's is in annex's data folder, named after its database and schema.
+func (s *Store) FileBase() string {
+	if !s.pg {
+		return strings.TrimSuffix(s.path, filepath.Ext(s.path))
+	}
+	dir := filepath.Join(os.TempDir(), "annex")
+	if def, err := DefaultPath(); err == nil && !IsPostgres(def) {
+		dir = filepath.Dir(def)
+	} else if base := os.Getenv("XDG_DATA_HOME"); base != "" {
+		dir = filepath.Join(base, "annex")
+	} else if home, err := os.UserHomeDir(); err == nil {
+		dir = filepath.Join(home, ".local", "share", "annex")
+	}
+	db := "postgres"
+	if cfg, err := pgx.ParseConfig(s.path); err == nil && cfg.Database != "" {
+		db = cfg.Database
+	}
+	return filepath.Join(dir, SafeFileName(db+"-"+s.info.Schema))
 }
