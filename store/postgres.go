@@ -393,10 +393,32 @@ var ErrUnavailable = errors.New("database unavailable")
 type UnavailableError struct{ Detail string }
 
 func (e *UnavailableError) Error() string {
-	return "the database server cannot be reached (" + e.Detail + "); nothing was saved: save again when it is back"
+	return "the database server cannot be reached (" + e.Detail + "); try again when it is back"
 }
 
 func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailable }
+
+// Plain is err for a person: a lost connection or a refusal of PostgreSQL that reached a
+// caller without the store's words (a *sql.Row's error, read outside the store) becomes its
+// one sentence; every other error is returned as it is.
+func Plain(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *PermissionError
+	var ue *UnavailableError
+	if errors.As(err, &pe) || errors.As(err, &ue) {
+		return err
+	}
+	if p := pgError(err); p != err {
+		var pe *PermissionError
+		var ue *UnavailableError
+		if errors.As(p, &pe) || errors.As(p, &ue) {
+			return p
+		}
+	}
+	return err
+}
 
 // pgError turns what PostgreSQL or the connection reports into the store's errors.
 func pgError(err error) error {

@@ -335,7 +335,10 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", s.dbError(err))
+		if err := s.dbError(err); errors.Is(err, ErrUnavailable) {
+			return err
+		}
+		return fmt.Errorf("begin: %w", err)
 	}
 	bound := *s
 	bound.h, bound.tx = sqlTx, sqlTx
@@ -344,6 +347,9 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 		bound.h = pgHandler{sqlTx}
 		if _, err := bound.h.ExecContext(ctx, pgLockSQL); err != nil {
 			_ = sqlTx.Rollback()
+			if errors.Is(err, ErrUnavailable) {
+				return err
+			}
 			return fmt.Errorf("begin: %w", err)
 		}
 	}

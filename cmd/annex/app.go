@@ -36,7 +36,7 @@ func (e *exitError) Error() string { return e.msg }
 
 // sentence turns an error chain into one line a consultant can read.
 func sentence(err error) string {
-	s := err.Error()
+	s := store.Plain(err).Error() // a lost database server or its refusal, in words
 	if s == "" {
 		return "something went wrong"
 	}

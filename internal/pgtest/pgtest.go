@@ -13,10 +13,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,4 +195,101 @@ func WorkspaceAs(t testing.TB, loc, author string) string {
 	db := open(t, Server(t))
 	ensureRole(t, db, author, true)
 	return As(t, loc, author, "")
+}
+
+// Proxy is a TCP stand-in for the network between annex and the server: ProxyDSN is dsn
+// through it; Cut drops every connection and refuses new ones (a lost network), Restore
+// lets connections through again.
+type Proxy struct {
+	DSN    string
+	target string // host:port or a Unix socket path
+	mu     sync.Mutex
+	ln     net.Listener
+	addr   string
+	conns  []net.Conn
+	cut    bool
+}
+
+// NewProxy starts a proxy to dsn's server, stopped when the test ends.
+func NewProxy(t testing.TB, dsn string) *Proxy {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	target := net.JoinHostPort(u.Hostname(), u.Port())
+	if h := q.Get("host"); strings.HasPrefix(h, "/") {
+		port := q.Get("port")
+		if port == "" {
+			port = "5432"
+		}
+		target = filepath.Join(h, ".s.PGSQL."+port)
+	} else if u.Port() == "" {
+		target = net.JoinHostPort(u.Hostname(), "5432")
+	}
+	p := &Proxy{target: target}
+	p.listen(t, "127.0.0.1:0")
+	q.Del("host")
+	q.Del("port")
+	q.Set("connect_timeout", "2")
+	u.Host = p.addr
+	u.RawQuery = q.Encode()
+	p.DSN = u.String()
+	t.Cleanup(func() { p.Cut() })
+	return p
+}
+
+func (p *Proxy) listen(t testing.TB, addr string) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ln, p.addr = ln, ln.Addr().String()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			network := "tcp"
+			if strings.HasPrefix(p.target, "/") {
+				network = "unix"
+			}
+			s, err := net.Dial(network, p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, s)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(s, c); s.Close() }()
+			go func() { _, _ = io.Copy(c, s); c.Close() }()
+		}
+	}()
+}
+
+// Cut drops every connection through the proxy and refuses new ones.
+func (p *Proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cut {
+		return
+	}
+	p.cut = true
+	p.ln.Close()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// Restore accepts connections again, on the same address.
+func (p *Proxy) Restore(t testing.TB) {
+	t.Helper()
+	p.mu.Lock()
+	p.cut = false
+	p.mu.Unlock()
+	p.listen(t, p.addr)
 }
