@@ -381,7 +381,7 @@ var ErrNotPermitted = errors.New("not permitted")
 type PermissionError struct{ Detail string }
 
 func (e *PermissionError) Error() string {
-	return "the database refused this: your role may only read it, or has no access (ask the engagement's lead for a grant), so nothing was changed"
+	return "the database refused: your role may only read this, so nothing was changed"
 }
 
 func (e *PermissionError) Is(target error) bool { return target == ErrNotPermitted }
