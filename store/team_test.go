@@ -254,3 +254,24 @@ func mustChanges(t *testing.T, s *store.Store) []store.Change {
 func isSQLState(err error, code string) bool {
 	return err != nil && strings.Contains(err.Error(), "SQLSTATE "+code)
 }
+
+// TestForeignSchemaUntouched: a schema holding another program's tables is refused as not a
+// workspace, and nothing is created in it; an empty one becomes a workspace owned by the
+// role that opened it.
+func TestForeignSchemaUntouched(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.Schema(t, "tester")
+	schema := pgtest.SchemaOf(dsn)
+	pgtest.Exec(t, "CREATE TABLE "+schema+".invoices (id int PRIMARY KEY, total numeric)")
+	if _, err := store.Open(ctx, dsn, store.Options{}); !errors.Is(err, store.ErrNotWorkspace) {
+		t.Fatalf("open a foreign schema: %v, want ErrNotWorkspace", err)
+	}
+	db := pgtest.DB(t, dsn)
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace").Scan(&n); err != nil || n != 2 {
+		t.Errorf("the foreign schema holds %d relations (%v), want its table and index only", n, err)
+	}
+	if _, err := store.Open(ctx, dsn, store.Options{ReadOnly: true}); !errors.Is(err, store.ErrNotWorkspace) {
+		t.Errorf("read-only open of a foreign schema: %v", err)
+	}
+}
