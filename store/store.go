@@ -1,6 +1,7 @@
 // Package store keeps annex's domain in one SQLite file per workspace (modernc.org/sqlite,
-// pure Go). Migrations are embedded numbered SQL files tracked with PRAGMA user_version.
-// SQL stays here; callers see the types of package assessments.
+// pure Go), or for a team in a PostgreSQL schema (postgres.go). Migrations are embedded
+// numbered SQL files per dialect, tracked with PRAGMA user_version or the schema_migrations
+// table. SQL stays here; callers see the types of package assessments.
 package store
 
 import (
