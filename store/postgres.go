@@ -266,6 +266,9 @@ func (s *Store) migratePG(ctx context.Context) error {
 				return nil
 			}
 			if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil {
+				if e := pgError(err); errors.Is(e, ErrNotPermitted) || errors.Is(e, ErrUnavailable) {
+					return e
+				}
 				return fmt.Errorf("migration %s: %s", m.name, pgMessage(err))
 			}
 			if m.version == 1 {
@@ -281,6 +284,9 @@ func (s *Store) migratePG(ctx context.Context) error {
 			var pe *PermissionError
 			if errors.As(err, &pe) && v >= 0 {
 				return fmt.Errorf("workspace %s needs an upgrade to schema %d that only its owner can make (role %s may not): ask them to open it once with this annex", s.path, latest, s.info.Role)
+			}
+			if errors.As(err, &pe) {
+				return fmt.Errorf("schema %s of %s holds no workspace yet, and role %s may not create one there: its owner opens it first", s.info.Schema, s.path, s.info.Role)
 			}
 			return fmt.Errorf("upgrade workspace %s: %w", s.path, err)
 		}
@@ -381,7 +387,7 @@ var ErrNotPermitted = errors.New("not permitted")
 type PermissionError struct{ Detail string }
 
 func (e *PermissionError) Error() string {
-	return "the database refused: your role may only read this, so nothing was changed"
+	return "the database refused: your role may not change this, so nothing was changed"
 }
 
 func (e *PermissionError) Is(target error) bool { return target == ErrNotPermitted }

@@ -275,3 +275,19 @@ func TestForeignSchemaUntouched(t *testing.T) {
 		t.Errorf("read-only open of a foreign schema: %v", err)
 	}
 }
+
+// TestNoWorkspaceForAMember: a role that may not create tables in an empty schema is told
+// that the owner opens it first, in one sentence, and nothing is made.
+func TestNoWorkspaceForAMember(t *testing.T) {
+	dsn := pgtest.Schema(t, "tester")
+	role := pgtest.Role(t, "member")
+	pgtest.Exec(t, "GRANT USAGE ON SCHEMA "+pgtest.SchemaOf(dsn)+" TO "+role)
+	_, err := store.Open(context.Background(), pgtest.As(t, dsn, role, ""), store.Options{})
+	if err == nil || !strings.Contains(err.Error(), "may not create one there: its owner opens it first") {
+		t.Fatalf("err = %v", err)
+	}
+	var n int
+	if err := pgtest.DB(t, dsn).QueryRow("SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d relations made (%v)", n, err)
+	}
+}

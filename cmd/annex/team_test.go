@@ -43,7 +43,7 @@ func TestTeamCommandsOnPostgres(t *testing.T) {
 		t.Errorf("summary as viewer: %d %q %q", code, out, errs)
 	}
 	_, errs, code = cli(t, "--db", asV, "team", "grant", viewer, medivance, "lead")
-	if code == 0 || !strings.Contains(errs, "The database refused: your role may only read this") || strings.Contains(errs, "SQLSTATE") {
+	if code == 0 || !strings.Contains(errs, "The database refused: your role may not change this") || strings.Contains(errs, "SQLSTATE") {
 		t.Errorf("viewer grants itself lead: %d %q", code, errs)
 	}
 	// doctor and log --verify for each role.
