@@ -404,27 +404,40 @@ func (e *UnavailableError) Error() string {
 
 func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailable }
 
-// Plain is err for a person: a lost connection or a refusal of PostgreSQL that reached a
-// caller without the store's words (a *sql.Row's error, read outside the store) becomes its
-// one sentence; every other error is returned as it is.
+// Plain is err for a person: when it comes from a refusal of PostgreSQL or a lost server,
+// it is the store's sentence after what failed ("ISO 27001 A.5.7 not saved: the database
+// refused: …"), without the layers between (an error of a *sql.Row, read outside the store,
+// gets its sentence too). Every other error is returned as it is.
 func Plain(err error) error {
 	if err == nil {
 		return nil
 	}
+	var said error
 	var pe *PermissionError
 	var ue *UnavailableError
-	if errors.As(err, &pe) || errors.As(err, &ue) {
+	switch p := pgError(err); {
+	case errors.As(p, &pe):
+		said = pe
+	case errors.As(p, &ue):
+		said = ue
+	default:
 		return err
 	}
-	if p := pgError(err); p != err {
-		var pe *PermissionError
-		var ue *UnavailableError
-		if errors.As(p, &pe) || errors.As(p, &ue) {
-			return p
-		}
+	msg := err.Error()
+	head, _, found := strings.Cut(msg, ": ")
+	if !found || strings.HasPrefix(msg, said.Error()) {
+		return said
 	}
-	return err
+	return &plainError{msg: head + ": " + said.Error(), err: said}
 }
+
+type plainError struct {
+	msg string
+	err error
+}
+
+func (e *plainError) Error() string { return e.msg }
+func (e *plainError) Unwrap() error { return e.err }
 
 // pgError turns what PostgreSQL or the connection reports into the store's errors.
 func pgError(err error) error {

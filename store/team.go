@@ -138,3 +138,13 @@ func (s *Store) Grants(ctx context.Context, engagementID string) ([]Grant, error
 	}
 	return out, rows.Err()
 }
+
+// Access is what the connected role may do with an engagement: AccessLead for a SQLite
+// workspace (one person's file) and for the owner of a team workspace, else its grant ("" for
+// none; such a role does not see the engagement at all).
+func (s *Store) Access(ctx context.Context, engagementID string) (Access, error) {
+	if !s.pg || s.info.Admin {
+		return AccessLead, nil
+	}
+	return s.grantOf(ctx, s.info.Role, engagementID)
+}
