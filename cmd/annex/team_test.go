@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -56,6 +58,20 @@ func TestTeamCommandsOnPostgres(t *testing.T) {
 		if out, errs, code := cli(t, "--db", who, "log", "--verify"); code != 0 {
 			t.Errorf("log --verify: %d\n%s\n%s", code, out, errs)
 		}
+	}
+	// A custom catalog imported by the owner is listed for the team; a viewer cannot remove it.
+	cat := filepath.Join(dir, "acme.yaml")
+	if err := os.WriteFile(cat, []byte(cliCustomCatalog), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := cli(t, "--db", owner, "catalog", "import", cat); code != 0 {
+		t.Fatalf("catalog import: %s", errs)
+	}
+	if out, errs, _ := cli(t, "--db", asC, "catalog", "list"); !strings.Contains(out, "acme-baseline") {
+		t.Errorf("the consultant's catalog list:\n%s%s", out, errs)
+	}
+	if _, errs, code := cli(t, "--db", asV, "catalog", "remove", "acme-baseline"); code == 0 || !strings.Contains(errs, "may not change this") {
+		t.Errorf("viewer removes a catalog: %d %q", code, errs)
 	}
 	// SQLite: team commands refuse in one sentence.
 	_, errs, code = cli(t, "--db", dir+"/ws.db", "team", "list")
