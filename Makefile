@@ -52,7 +52,8 @@ bench:
 
 # The fuzz targets: package and target, one per parser of outside input (docs/RELIABILITY.md).
 FUZZ_TARGETS := ./catalogs:FuzzParseCustom ./auditpack:FuzzParseDocument ./auditpack:FuzzPack \
-	./assessments:FuzzDates ./assessments:FuzzEvidenceRefs ./store:FuzzOpenFile
+	./assessments:FuzzDates ./assessments:FuzzEvidenceRefs ./store:FuzzOpenFile \
+	./auditpack:FuzzParseHistory ./auditpack:FuzzParseTrustedKeys
 FUZZTIME  ?= 10m
 FUZZSHORT ?= 5s
 

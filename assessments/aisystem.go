@@ -1,13 +1,17 @@
 package assessments
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// AIRole is the organisation's role towards an AI system (ISO/IEC 42001 clause 4.1 asks
-// the organisation to determine it; the roles follow ISO/IEC 22989).
+// AIRole is a role the organisation holds towards an AI system (ISO/IEC 42001 clause 4.1
+// asks the organisation to determine its roles; the roles follow ISO/IEC 22989). An
+// organisation often holds several: it produces a model, provides the system built on it
+// and uses it itself. An AI subject and a relevant authority are interested parties, not
+// roles of the organisation: they belong under affected people and interested parties.
 type AIRole string
 
 const (
@@ -15,11 +19,10 @@ const (
 	RoleProducer AIRole = "producer"
 	RoleCustomer AIRole = "customer" // customer or user
 	RolePartner  AIRole = "partner"
-	RoleSubject  AIRole = "subject"
 )
 
 // AIRoles in the order a form offers them.
-var AIRoles = []AIRole{RoleProvider, RoleProducer, RoleCustomer, RolePartner, RoleSubject}
+var AIRoles = []AIRole{RoleProvider, RoleProducer, RoleCustomer, RolePartner}
 
 // Label is the role as a person reads it.
 func (r AIRole) Label() string {
@@ -43,6 +46,71 @@ func ParseAIRole(s string) (AIRole, bool) {
 	}
 	return "", false
 }
+
+// LegacyRole reads the single role annex kept before an AI system could hold several.
+// "subject" was offered then; an organisation that keeps a system in its inventory uses
+// it, so it becomes customer/user (the people the system concerns are affected people).
+func LegacyRole(s string) []AIRole {
+	if s == "subject" {
+		return []AIRole{RoleCustomer}
+	}
+	if s == "" {
+		return nil
+	}
+	return []AIRole{AIRole(s)}
+}
+
+// SortRoles puts roles in AIRoles order without repeats; unknown roles follow, kept so
+// that validation can name them.
+func SortRoles(rs []AIRole) []AIRole {
+	var out []AIRole
+	for _, r := range AIRoles {
+		if slices.Contains(rs, r) {
+			out = append(out, r)
+		}
+	}
+	for _, r := range rs {
+		if !validRole(r) && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RolesText writes roles as stored and recorded: "provider,customer".
+func RolesText(rs []AIRole) string {
+	parts := make([]string, 0, len(rs))
+	for _, r := range SortRoles(rs) {
+		parts = append(parts, string(r))
+	}
+	return strings.Join(parts, ",")
+}
+
+// ParseRoles reads what RolesText wrote.
+func ParseRoles(s string) []AIRole {
+	var out []AIRole
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, AIRole(p))
+		}
+	}
+	return SortRoles(out)
+}
+
+// RolesLabel is the roles as a person reads them: "provider, customer/user".
+func RolesLabel(rs []AIRole) string {
+	if len(rs) == 0 {
+		return "not stated"
+	}
+	parts := make([]string, 0, len(rs))
+	for _, r := range SortRoles(rs) {
+		parts = append(parts, r.Label())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// HasRole reports whether the organisation holds the role.
+func (a AISystem) HasRole(r AIRole) bool { return slices.Contains(a.Roles, r) }
 
 // LifecycleStage is where an AI system stands in its life cycle (ISO/IEC 22989 stages).
 type LifecycleStage string
@@ -126,7 +194,7 @@ type AISystem struct {
 	Name              string
 	Purpose           string
 	Type              string
-	Role              AIRole
+	Roles             []AIRole // one or more, in AIRoles order
 	Stage             LifecycleStage
 	DataSources       string
 	DataCategories    string
@@ -145,7 +213,7 @@ type AISystem struct {
 }
 
 // AISystemFields are the inventory fields in form order; ValidationError.Field uses these names.
-var AISystemFields = []string{"name", "purpose", "type", "role", "stage", "data_sources", "data_categories", "personal_data",
+var AISystemFields = []string{"name", "purpose", "type", "roles", "stage", "data_sources", "data_categories", "personal_data",
 	"deployment_context", "jurisdictions", "users", "affected_people", "automation", "human_oversight", "third_party", "owner"}
 
 // Validate checks an AI system before it is saved. It returns a *ValidationError naming
@@ -176,11 +244,14 @@ func (a AISystem) Problems() []*ValidationError {
 		add("type", "The type is longer than %d characters.", MaxNameLen)
 	}
 	switch {
-	case a.Role == "":
-		add("role", "Choose the organisation's role: provider, producer, customer/user, partner or subject.")
+	case len(a.Roles) == 0:
+		add("roles", "Choose the organisation's roles: provider, producer, customer/user or partner (one or more).")
 	default:
-		if !validRole(a.Role) {
-			add("role", "Unknown role %q: use provider, producer, customer/user, partner or subject.", a.Role)
+		for _, r := range a.Roles {
+			if !validRole(r) {
+				add("roles", "Unknown role %q: use provider, producer, customer/user or partner (an AI subject is an interested party: record it under affected people).", r)
+				break
+			}
 		}
 	}
 	if !validStage(a.Stage) {

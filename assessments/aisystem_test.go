@@ -2,12 +2,13 @@ package assessments
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
 
 func validSystem() AISystem {
-	return AISystem{Name: "Lens", Purpose: "Triage chest X-rays", Role: RoleProvider, Stage: StageOperation, Automation: AutomationAdvisory}
+	return AISystem{Name: "Lens", Purpose: "Triage chest X-rays", Roles: []AIRole{RoleProvider}, Stage: StageOperation, Automation: AutomationAdvisory}
 }
 
 func TestAISystemValidate(t *testing.T) {
@@ -17,14 +18,15 @@ func TestAISystemValidate(t *testing.T) {
 		field string // "" = valid
 	}{
 		{"valid", func(*AISystem) {}, ""},
-		{"every role", func(a *AISystem) { a.Role = RoleSubject }, ""},
-		{"customer/user role", func(a *AISystem) { a.Role = RoleCustomer }, ""},
+		{"several roles", func(a *AISystem) { a.Roles = []AIRole{RoleProducer, RoleProvider, RoleCustomer} }, ""},
+		{"customer/user role", func(a *AISystem) { a.Roles = []AIRole{RoleCustomer} }, ""},
 		{"no name", func(a *AISystem) { a.Name = "  " }, "name"},
 		{"long name", func(a *AISystem) { a.Name = strings.Repeat("x", MaxNameLen+1) }, "name"},
 		{"no purpose", func(a *AISystem) { a.Purpose = "" }, "purpose"},
-		{"no role", func(a *AISystem) { a.Role = "" }, "role"},
-		{"unknown role", func(a *AISystem) { a.Role = "vendor" }, "role"},
-		{"label is not a token", func(a *AISystem) { a.Role = "customer/user" }, "role"},
+		{"no role", func(a *AISystem) { a.Roles = nil }, "roles"},
+		{"unknown role", func(a *AISystem) { a.Roles = []AIRole{RoleProvider, "vendor"} }, "roles"},
+		{"a subject is not a role of the organisation", func(a *AISystem) { a.Roles = []AIRole{"subject"} }, "roles"},
+		{"label is not a token", func(a *AISystem) { a.Roles = []AIRole{"customer/user"} }, "roles"},
 		{"unknown stage", func(a *AISystem) { a.Stage = "beta" }, "stage"},
 		{"stage not stated is fine", func(a *AISystem) { a.Stage = "" }, ""},
 		{"unknown automation", func(a *AISystem) { a.Automation = "full" }, "automation"},
@@ -54,12 +56,12 @@ func TestAISystemValidate(t *testing.T) {
 }
 
 func TestAISystemProblemsListsEveryField(t *testing.T) {
-	p := AISystem{Role: "x"}.Problems()
+	p := AISystem{Roles: []AIRole{"x"}}.Problems()
 	var fields []string
 	for _, e := range p {
 		fields = append(fields, e.Field)
 	}
-	if got := strings.Join(fields, ","); got != "name,purpose,role" {
+	if got := strings.Join(fields, ","); got != "name,purpose,roles" {
 		t.Fatalf("fields = %s", got)
 	}
 }
@@ -75,5 +77,26 @@ func TestParseAIRole(t *testing.T) {
 	}
 	if RoleCustomer.Label() != "customer/user" {
 		t.Errorf("label = %q", RoleCustomer.Label())
+	}
+}
+
+func TestRolesText(t *testing.T) {
+	rs := []AIRole{RoleCustomer, RoleProvider, RoleCustomer}
+	if got := RolesText(rs); got != "provider,customer" {
+		t.Fatalf("RolesText = %q", got)
+	}
+	if got := ParseRoles(" customer, provider ,"); !slices.Equal(got, []AIRole{RoleProvider, RoleCustomer}) {
+		t.Fatalf("ParseRoles = %v", got)
+	}
+	if got := RolesLabel(rs); got != "provider, customer/user" {
+		t.Fatalf("RolesLabel = %q", got)
+	}
+	if RolesLabel(nil) != "not stated" || ParseRoles("") != nil {
+		t.Fatal("no roles")
+	}
+	for in, want := range map[string][]AIRole{"subject": {RoleCustomer}, "partner": {RolePartner}, "": nil} {
+		if got := LegacyRole(in); !slices.Equal(got, want) {
+			t.Errorf("LegacyRole(%q) = %v, want %v", in, got, want)
+		}
 	}
 }

@@ -221,32 +221,17 @@ func (c ImpactClass) rank() int {
 	return 0
 }
 
-// ClassOf rates a harm from its severity and likelihood (each 1..5): the product
-// is high from 12 (for example severity 4 and likelihood 3), medium from 5, else low.
-// A harm that is not rated (0) has no class.
-func ClassOf(severity, likelihood int) ImpactClass {
-	if severity < 1 || likelihood < 1 {
-		return ClassNone
-	}
-	switch score := severity * likelihood; {
-	case score >= 12:
-		return ClassHigh
-	case score >= 5:
-		return ClassMedium
-	}
-	return ClassLow
-}
-
 // ReviewMonths is how long an assessment of a class stays current: high 6 months,
-// medium 12, low 36.
+// medium 12, low 36. An unsettled class gets the shortest period: nothing shows it is
+// lower.
 func ReviewMonths(c ImpactClass) int {
 	switch c {
-	case ClassHigh:
-		return 6
+	case ClassLow:
+		return 36
 	case ClassMedium:
 		return 12
 	}
-	return 36
+	return 6
 }
 
 // Impact is the assessment of one area.
@@ -266,22 +251,6 @@ type Impact struct {
 
 // Harm reports whether the area is assessed as a harm.
 func (i Impact) Harm() bool { return i.Effect == EffectHarm }
-
-// InherentClass is the class of the harm before measures ("" unless a rated harm).
-func (i Impact) InherentClass() ImpactClass {
-	if !i.Harm() {
-		return ClassNone
-	}
-	return ClassOf(i.Severity, i.Likelihood)
-}
-
-// ResidualClass is the class of the harm after measures ("" unless a rated harm).
-func (i Impact) ResidualClass() ImpactClass {
-	if !i.Harm() {
-		return ClassNone
-	}
-	return ClassOf(i.ResidualSeverity, i.ResidualLikelihood)
-}
 
 // Decision is the accountable person's answer to an assessment.
 type Decision string
@@ -369,7 +338,7 @@ type ImpactAssessment struct {
 	// Step 7: impacts, one per area in ImpactAreas order.
 	Impacts []Impact
 	// Step 8: overall class.
-	ClassOverride  ImpactClass // "" = follow the worst residual harm
+	ClassOverride  ImpactClass // "" = follow the rule table (impact_class.go)
 	OverrideReason string      // mandatory with an override
 	ReviewDate     string      // "" = follows from class and decision date
 	// Step 9: decision.
@@ -456,16 +425,13 @@ func (a ImpactAssessment) Impact(area ImpactArea) Impact {
 	return Impact{Area: area}
 }
 
-// DerivedClass is the class of the worst residual harm; low when no harm is rated.
-func (a ImpactAssessment) DerivedClass() ImpactClass {
-	worst := ClassLow
-	for _, im := range a.Impacts {
-		if c := im.ResidualClass(); c.rank() > worst.rank() {
-			worst = c
-		}
-	}
-	return worst
-}
+// Derivation is the class the rule table (impact_class.go) gives the worst residual harm,
+// with the rule and the area that set it, or why it is not settled yet.
+func (a ImpactAssessment) Derivation() ClassDerivation { return DeriveClass(a.Impacts) }
+
+// DerivedClass is the class of the worst residual harm by the rule table; "" while an area
+// is not assessed or a harm is not fully rated (never "low" by default).
+func (a ImpactAssessment) DerivedClass() ImpactClass { return a.Derivation().Class }
 
 // Class is the overall class: the override when one is given, else the derived class.
 func (a ImpactAssessment) Class() ImpactClass {
@@ -475,11 +441,9 @@ func (a ImpactAssessment) Class() ImpactClass {
 	return a.DerivedClass()
 }
 
-// ClassSettled reports whether the class means something yet: the version is decided, or
-// every impact area is complete.
-func (a ImpactAssessment) ClassSettled() bool {
-	return a.Frozen() || len(a.CheckStep(StepImpacts, CheckComplete)) == 0
-}
+// ClassSettled reports whether the assessment has a class: derived from fully rated harms
+// of every area, or set by hand with a reason.
+func (a ImpactAssessment) ClassSettled() bool { return a.Class() != ClassNone }
 
 // State is draft until a decision is recorded.
 func (a ImpactAssessment) State() ImpactState {
@@ -713,7 +677,7 @@ func (a ImpactAssessment) CheckStep(s ImpactStep, complete bool) []*ValidationEr
 		case a.ClassOverride != ClassNone && a.ClassOverride.rank() == 0:
 			add("class_override", "Unknown class %q: use low, medium or high.", a.ClassOverride)
 		case a.ClassOverride != ClassNone && strings.TrimSpace(a.OverrideReason) == "":
-			add("override_reason", "Overriding the class from %s to %s needs a reason.", a.DerivedClass(), a.ClassOverride)
+			add("override_reason", "Overriding the class from %s to %s needs a reason.", a.DerivedClass().Label(), a.ClassOverride)
 		}
 		text("override_reason", "reason", a.OverrideReason, false, "")
 		if _, err := ParseDate(a.ReviewDate); err != nil {

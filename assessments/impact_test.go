@@ -43,19 +43,99 @@ func withImpacts(a ImpactAssessment, ims ...Impact) ImpactAssessment {
 	return a
 }
 
-func TestClassOf(t *testing.T) {
+// TestClassRules are worked examples of the rule table (impact_class.go), each with the
+// rule that must decide it.
+func TestClassRules(t *testing.T) {
+	const (
+		rev, part, irr = Reversible, PartlyReversible, Irreversible
+		ind, grp, soc  = ScaleIndividual, ScaleGroup, ScaleSociety
+	)
 	tests := []struct {
-		s, l int
-		want ImpactClass
+		name   string
+		s, l   int
+		rev    Reversibility
+		scale  ImpactScale
+		want   ImpactClass
+		cite   string
+		reason string
 	}{
-		{0, 3, ClassNone}, {3, 0, ClassNone}, {1, 1, ClassLow}, {2, 2, ClassLow}, {1, 4, ClassLow},
-		{1, 5, ClassMedium}, {5, 1, ClassMedium}, {2, 3, ClassMedium}, {3, 3, ClassMedium}, {2, 5, ClassMedium},
-		{4, 3, ClassHigh}, {3, 4, ClassHigh}, {5, 5, ClassHigh},
+		// The case that made the table: a severe harm to health that cannot be undone is
+		// high even when rare, not "low" with a three-year review.
+		{"severity 4 irreversible at likelihood 1", 4, 1, irr, ind, ClassHigh, "C1", "severity 4, irreversible"},
+		{"severity 5 irreversible, rare", 5, 1, irr, grp, ClassHigh, "C1", "severity 5, irreversible"},
+		{"irreversible floor comes before the product", 4, 3, irr, grp, ClassHigh, "C1", "severity 4, irreversible"},
+		{"possible major harm", 4, 3, rev, grp, ClassHigh, "C2", "severity 4 × likelihood 3 = 12"},
+		{"likely moderate harm", 3, 4, rev, ind, ClassHigh, "C2", "severity 3 × likelihood 4 = 12"},
+		{"moderate irreversible is never low", 3, 1, irr, ind, ClassMedium, "C3", "severity 3, irreversible"},
+		{"major partly reversible is never low", 4, 1, part, ind, ClassMedium, "C4", "severity 4, partly reversible"},
+		{"severe partly reversible, rare", 5, 1, part, grp, ClassMedium, "C4", "severity 5, partly reversible"},
+		{"medium band", 3, 2, rev, grp, ClassMedium, "C5", "severity 3 × likelihood 2 = 6"},
+		{"medium band, lower edge", 1, 5, rev, ind, ClassMedium, "C5", "severity 1 × likelihood 5 = 5"},
+		{"severe reversible and rare", 5, 1, rev, ind, ClassMedium, "C5", "severity 5 × likelihood 1 = 5"},
+		{"minor and unlikely", 2, 2, rev, grp, ClassLow, "C6", "severity 2 × likelihood 2 = 4"},
+		{"minimal and likely", 1, 4, rev, ind, ClassLow, "C6", "severity 1 × likelihood 4 = 4"},
+		{"moderate partly reversible stays in its band", 3, 1, part, ind, ClassLow, "C6", "severity 3 × likelihood 1 = 3"},
+		{"society raises low to medium", 2, 2, rev, soc, ClassMedium, "C6+C7", "severity 2 × likelihood 2 = 4; raised: reaches society at large"},
+		{"society raises medium to high", 3, 2, rev, soc, ClassHigh, "C5+C7", "severity 3 × likelihood 2 = 6; raised: reaches society at large"},
+		{"society raises a floor too", 3, 1, irr, soc, ClassHigh, "C3+C7", "severity 3, irreversible; raised: reaches society at large"},
+		{"a minimal harm to society is not raised", 1, 3, rev, soc, ClassLow, "C6", "severity 1 × likelihood 3 = 3"},
+		{"high stays high", 4, 3, rev, soc, ClassHigh, "C2", "severity 4 × likelihood 3 = 12"},
+		{"no severity: no class", 0, 3, rev, grp, ClassNone, "", "severity not rated"},
+		{"no likelihood: no class", 4, 0, irr, grp, ClassNone, "", "likelihood not rated"},
+		{"no reversibility: no class", 3, 3, "", grp, ClassNone, "", "reversibility not rated"},
+		{"no scale: no class", 3, 3, rev, "", ClassNone, "", "scale not rated"},
+		{"nothing rated", 0, 0, "", "", ClassNone, "", "severity, likelihood, reversibility and scale not rated"},
+		{"out of range is not a rating", 6, 1, rev, grp, ClassNone, "", "not rated"},
 	}
 	for _, tt := range tests {
-		if got := ClassOf(tt.s, tt.l); got != tt.want {
-			t.Errorf("ClassOf(%d, %d) = %q, want %q", tt.s, tt.l, got, tt.want)
+		t.Run(tt.name, func(t *testing.T) {
+			h := RateHarm(HarmRating{Severity: tt.s, Likelihood: tt.l, Reversibility: tt.rev, Scale: tt.scale})
+			if h.Class != tt.want || h.Cite() != tt.cite || h.Reason() != tt.reason {
+				t.Fatalf("RateHarm = %q by %q (%q), want %q by %q (%q)", h.Class, h.Cite(), h.Reason(), tt.want, tt.cite, tt.reason)
+			}
+		})
+	}
+	if got := RateHarm(HarmRating{4, 1, Irreversible, ScaleIndividual}).String(); got != "high: severity 4, irreversible" {
+		t.Fatalf("String = %q", got)
+	}
+}
+
+// TestClassRulesNeverLowerAHarm: a worse rating in any one input never gives a lower class.
+func TestClassRulesNeverLowerAHarm(t *testing.T) {
+	revs := []Reversibility{Reversible, PartlyReversible, Irreversible}
+	scales := []ImpactScale{ScaleIndividual, ScaleGroup, ScaleSociety}
+	rank := func(s, l, r, c int) int {
+		return RateHarm(HarmRating{s, l, revs[r], scales[c]}).Class.rank()
+	}
+	for s := 1; s <= 5; s++ {
+		for l := 1; l <= 5; l++ {
+			for r := range revs {
+				for c := range scales {
+					here := rank(s, l, r, c)
+					if here == 0 {
+						t.Fatalf("%d×%d %s %s has no class", s, l, revs[r], scales[c])
+					}
+					for _, worse := range [][4]int{{s + 1, l, r, c}, {s, l + 1, r, c}, {s, l, r + 1, c}, {s, l, r, c + 1}} {
+						if worse[0] > 5 || worse[1] > 5 || worse[2] > 2 || worse[3] > 2 {
+							continue
+						}
+						if got := rank(worse[0], worse[1], worse[2], worse[3]); got < here {
+							t.Errorf("%v is rated lower than %d×%d %s %s", worse, s, l, revs[r], scales[c])
+						}
+					}
+				}
+			}
 		}
+	}
+}
+
+func TestClassRuleTableIsDocumented(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range ClassRules {
+		if r.ID == "" || r.When == "" || r.Why == "" || seen[r.ID] {
+			t.Errorf("rule %+v: needs a unique id, a condition and a reason", r)
+		}
+		seen[r.ID] = true
 	}
 }
 
@@ -65,13 +145,29 @@ func TestDerivedClassFromWorstResidualHarm(t *testing.T) {
 		name string
 		ims  []Impact
 		want ImpactClass
+		text string
 	}{
-		{"no harm at all", nil, ClassLow},
-		{"benefit does not count", []Impact{{Area: AreaSafety, Effect: EffectBenefit, Description: "faster", Severity: 5, Likelihood: 5}}, ClassLow},
-		{"inherent high, residual low", []Impact{harm(AreaSafety, 5, 4, 2, 2)}, ClassLow},
-		{"one medium residual", []Impact{harm(AreaSafety, 5, 4, 3, 2)}, ClassMedium},
-		{"worst of several", []Impact{harm(AreaSafety, 5, 4, 3, 2), harm(AreaFairness, 4, 4, 4, 3), harm(AreaPrivacy, 2, 2, 1, 1)}, ClassHigh},
-		{"unrated residual ignored", []Impact{harm(AreaSafety, 5, 5, 0, 0)}, ClassLow},
+		{"no harm at all", nil, ClassLow, "low: no area is assessed as a harm"},
+		{"benefit does not count", []Impact{{Area: AreaSafety, Effect: EffectBenefit, Description: "faster", Severity: 5, Likelihood: 5}}, ClassLow, "low: no area is assessed as a harm"},
+		{"inherent high, residual low", []Impact{harm(AreaSafety, 5, 4, 2, 2)}, ClassLow, "low: severity 2 × likelihood 2 = 4 (Safety and health)"},
+		{"one medium residual", []Impact{harm(AreaSafety, 5, 4, 3, 2)}, ClassMedium, "medium: severity 3 × likelihood 2 = 6 (Safety and health)"},
+		{"worst of several", []Impact{harm(AreaSafety, 5, 4, 3, 2), harm(AreaFairness, 4, 4, 4, 3), harm(AreaPrivacy, 2, 2, 1, 1)}, ClassHigh,
+			"high: severity 4 × likelihood 3 = 12 (Fairness)"},
+		{"irreversible harm at likelihood 1 is high", []Impact{func() Impact {
+			im := harm(AreaSafety, 4, 2, 4, 1)
+			im.Reversibility = Irreversible
+			return im
+		}()}, ClassHigh, "high: severity 4, irreversible (Safety and health)"},
+		{"of two highs the larger product is named", []Impact{func() Impact {
+			im := harm(AreaPrivacy, 4, 1, 4, 1)
+			im.Reversibility = Irreversible
+			return im
+		}(), harm(AreaSafety, 5, 3, 4, 3)}, ClassHigh, "high: severity 4 × likelihood 3 = 12 (Safety and health)"},
+		{"unrated residual leaves the class unsettled", []Impact{harm(AreaSafety, 5, 5, 0, 0)}, ClassNone,
+			"not settled: Safety and health: residual severity and likelihood not rated"},
+		{"a high harm does not settle an unrated one", []Impact{harm(AreaFairness, 4, 4, 4, 3), harm(AreaSafety, 5, 5, 0, 0)}, ClassNone,
+			"not settled: Safety and health: residual severity and likelihood not rated"},
+		{"an area not assessed leaves it unsettled", []Impact{{Area: AreaSafety}}, ClassNone, "not settled: Safety and health not assessed yet"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +178,16 @@ func TestDerivedClassFromWorstResidualHarm(t *testing.T) {
 			if got := a.Class(); got != tt.want {
 				t.Fatalf("Class without override = %q, want %q", got, tt.want)
 			}
+			if got := a.Derivation().String(); got != tt.text {
+				t.Fatalf("Derivation = %q, want %q", got, tt.text)
+			}
+			if a.ClassSettled() != (tt.want != ClassNone) {
+				t.Fatalf("ClassSettled = %v for %q", a.ClassSettled(), tt.want)
+			}
 		})
+	}
+	if got := (ImpactAssessment{}).Derivation().String(); got != "not settled: 10 areas not assessed yet" {
+		t.Fatalf("empty assessment: %q", got)
 	}
 }
 
@@ -362,5 +467,19 @@ func TestSummarizeImpacts(t *testing.T) {
 	}
 	if s.Latest[3].Latest != nil {
 		t.Fatal("system D has no assessment")
+	}
+}
+
+func TestClassExplained(t *testing.T) {
+	a := withImpacts(completeAssessment(), harm(AreaSafety, 5, 4, 3, 2))
+	if got := a.ClassExplained(); got != "medium: severity 3 × likelihood 2 = 6 (Safety and health) [rule C5]" {
+		t.Fatalf("derived: %q", got)
+	}
+	a.ClassOverride, a.OverrideReason = ClassHigh, "board"
+	if got := a.ClassExplained(); got != "high, set by hand (the rule table gives medium: severity 3 × likelihood 2 = 6 (Safety and health) [rule C5])" {
+		t.Fatalf("override: %q", got)
+	}
+	if got := completeAssessment().ClassExplained(); got != "low: no area is assessed as a harm [rule C0]" {
+		t.Fatalf("no harm: %q", got)
 	}
 }

@@ -33,6 +33,9 @@ type Options struct {
 	Version string
 	// Progress, when set, is called before each artefact and once at the end.
 	Progress func(Progress)
+	// AbsolutePaths keeps the evidence files' full paths in evidence-index.csv (by default
+	// they are relative to the folder the engagement's files share).
+	AbsolutePaths bool
 }
 
 // artefact writes one or more files of the pack.
@@ -59,13 +62,25 @@ func artefacts(opt Options) []artefact {
 		{"report PDF", one("report.pdf", ReportPDF)},
 		{"Statements of Applicability", soaFiles},
 		{"gap-analysis workbook", one("gap-analysis.xlsx", GapXLSX)},
-		{"change history", one("change-history.csv", func(d *Data) ([]byte, error) { return ChangeHistoryCSV(d.Changes) })},
+		{"change history", streamedOne("change-history.csv", func(d *Data, w io.Writer) error { return writeChangeHistoryCSV(w, historySegments(d)) })},
+		{"change history for import", streamedOne(HistoryName, writeHistoryJSONL)},
 		{"OSCAL assessment results", one("oscal/assessment-results.json", OSCALAssessmentResults)},
 		{"OSCAL POA&M", one("oscal/poam.json", OSCALPOAM)},
 		{"OSCAL mapping", one("oscal/mapping.json", OSCALMapping)},
 	}
 	list = append(list, partArtefacts(opt)...)
 	return list
+}
+
+// streamedOne is one for the large history files: written into the zip as they are made.
+func streamedOne(path string, gen func(d *Data, w io.Writer) error) func(d *Data) ([]File, error) {
+	return func(d *Data) ([]File, error) {
+		f, err := streamed(path, func(w io.Writer) error { return gen(d, w) })
+		if err != nil {
+			return nil, err
+		}
+		return []File{f}, nil
+	}
 }
 
 func soaFiles(d *Data) ([]File, error) {

@@ -3,6 +3,7 @@ package auditpack
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"strconv"
 
 	"github.com/annex-grc/annex/store"
@@ -15,11 +16,18 @@ const utf8BOM = "\ufeff"
 // against formula injection.
 func writeCSV(header []string, rows [][]string) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.WriteString(utf8BOM)
-	w := csv.NewWriter(&buf)
+	err := csvTo(&buf, header, rows)
+	return buf.Bytes(), err
+}
+
+func csvTo(out io.Writer, header []string, rows [][]string) error {
+	if _, err := io.WriteString(out, utf8BOM); err != nil {
+		return err
+	}
+	w := csv.NewWriter(out)
 	w.UseCRLF = true
 	if err := w.Write(header); err != nil {
-		return nil, err
+		return err
 	}
 	cells := make([]string, len(header))
 	for _, row := range rows {
@@ -30,11 +38,11 @@ func writeCSV(header []string, rows [][]string) ([]byte, error) {
 			}
 		}
 		if err := w.Write(cells); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	w.Flush()
-	return buf.Bytes(), w.Error()
+	return w.Error()
 }
 
 // SoACSV is a standard's Statement of Applicability as CSV.
@@ -46,14 +54,38 @@ func SoACSV(rows []SoARow) ([]byte, error) {
 	return writeCSV(soaHeader, out)
 }
 
-var changeHeader = []string{"Seq", "At (UTC)", "Author", "Entity", "Entity id", "Field", "Old value", "New value", "Previous hash", "Hash"}
+var changeHeader = []string{"Seq", "At (UTC)", "Author", "Entity", "Entity id", "Field", "Old value", "New value", "Previous hash", "Hash", "Chain"}
 
-// ChangeHistoryCSV is the engagement's change history, oldest first, with the hash chain
-// columns so an auditor can recompute each row's hash.
-func ChangeHistoryCSV(changes []store.Change) ([]byte, error) {
-	rows := make([][]string, len(changes))
-	for i, c := range changes {
-		rows[i] = []string{strconv.FormatInt(c.Seq, 10), c.At, c.Author, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash}
+// ChangeHistoryCSV is the engagement's change history with the hash chain columns so an
+// auditor can recompute each row's hash: history imported with the engagement first (each
+// row in the chain of the workspace it was made in), then this workspace's rows, oldest first.
+func ChangeHistoryCSV(segments []store.HistorySegment) ([]byte, error) {
+	var buf bytes.Buffer
+	err := writeChangeHistoryCSV(&buf, segments)
+	return buf.Bytes(), err
+}
+
+// writeChangeHistoryCSV writes the rows one by one (tens of thousands in a large workspace).
+func writeChangeHistoryCSV(out io.Writer, segments []store.HistorySegment) error {
+	if _, err := io.WriteString(out, utf8BOM); err != nil {
+		return err
 	}
-	return writeCSV(changeHeader, rows)
+	w := csv.NewWriter(out)
+	w.UseCRLF = true
+	if err := w.Write(changeHeader); err != nil {
+		return err
+	}
+	row := make([]string, len(changeHeader))
+	for _, seg := range segments {
+		for _, c := range seg.Rows {
+			for i, v := range [...]string{strconv.FormatInt(c.Seq, 10), c.At, c.Author, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash, seg.Chain} {
+				row[i] = Cell(v)
+			}
+			if err := w.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	w.Flush()
+	return w.Error()
 }

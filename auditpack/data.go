@@ -19,10 +19,16 @@ type Data struct {
 	Results map[string]map[string]assessments.Result
 	// Changes is the engagement's change history, oldest first.
 	Changes []store.Change
+	// ChainID is the workspace's chain (its id); Imported is the history that came with the
+	// engagement when it was imported, one segment per source chain.
+	ChainID  string
+	Imported []store.ImportedSegment
 	// At is the time of the engagement's last change (the pack's time), never the clock.
 	At time.Time
 	// Version is the annex version written into the manifest and the report.
 	Version string
+	// AbsolutePaths keeps the evidence files' full paths in the evidence index.
+	AbsolutePaths bool
 	// Chain is the end of the workspace's change history, read before the engagement so
 	// that it is a part of the history the pack's data already reflects.
 	Chain *store.ChainHead
@@ -59,7 +65,14 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 	if err != nil {
 		return nil, fmt.Errorf("read the time of the last change: %w", err)
 	}
-	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version, Chain: &head}
+	d := &Data{Engagement: e, Catalogs: set, Results: results, Changes: changes, At: packTime(at), Version: opt.Version,
+		AbsolutePaths: opt.AbsolutePaths, Chain: &head}
+	if d.ChainID, err = s.HistoryChainID(ctx); err != nil {
+		return nil, err
+	}
+	if d.Imported, err = s.ImportedHistory(ctx, e.ID); err != nil {
+		return nil, err
+	}
 	if err := loadParts(ctx, s, d, opt.WithEvidenceFiles); err != nil {
 		return nil, err
 	}

@@ -55,3 +55,5 @@ func zipBytes(t testing.TB, p *Pack) []byte {
 	}
 	return b
 }
+
+func catalogsForTest() *catalogs.Set { return catalogs.MustBuiltin() }

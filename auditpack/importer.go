@@ -20,6 +20,10 @@ import (
 type Imported struct {
 	Doc  *Document
 	Pack map[string]*zip.File // entries of a pack by name (nil for a plain data.json)
+	// History is the change history the pack carries (history.jsonl), checked; Report is
+	// the pack's verification (nil for a plain data.json).
+	History []store.HistorySegment
+	Report  *Report
 }
 
 // ReadImport reads an engagement from FILE.json (data.json) or FILE.zip / FILE.zip.age (an
@@ -80,14 +84,14 @@ func readPackImport(src *Source) (*Imported, error) {
 		}
 		entries[f.Name] = f
 	}
-	if _, ok := entries[ManifestName]; ok {
-		rep, err := VerifySource(src)
-		if err != nil {
-			return nil, err
-		}
-		if !rep.OK() {
-			return nil, fmt.Errorf("the pack fails verification (%d problems, first: %s); nothing was imported", len(rep.Problems), rep.Problems[0])
-		}
+	// Every pack is verified first, its manifest's own fields included: a pack that fails
+	// 'annex verify' is never imported.
+	rep, err := VerifySource(src)
+	if err != nil {
+		return nil, err
+	}
+	if !rep.OK() {
+		return nil, fmt.Errorf("the pack fails verification (%s, first: %s); nothing was imported", countNoun(len(rep.Problems), "problem", "problems"), rep.Problems[0])
 	}
 	f, ok := entries["data.json"]
 	if !ok {
@@ -101,7 +105,17 @@ func readPackImport(src *Source) (*Imported, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data.json: %w", err)
 	}
-	return &Imported{Doc: doc, Pack: entries}, nil
+	im := &Imported{Doc: doc, Pack: entries, Report: rep}
+	if f, ok := entries[HistoryName]; ok {
+		b, err := readEntry(f, MaxEntrySize)
+		if err != nil {
+			return nil, err
+		}
+		if im.History, err = ParseHistory(b); err != nil {
+			return nil, fmt.Errorf("history.jsonl: %w", err)
+		}
+	}
+	return im, nil
 }
 
 // ImportData checks a document against the catalogs and the domain rules and converts it
@@ -155,6 +169,7 @@ func Import(ctx context.Context, s *store.Store, set *catalogs.Set, im *Imported
 		return assessments.Engagement{}, err
 	}
 	in.Blobs = blobs
+	in.History = im.History
 	return s.ImportEngagement(ctx, in, opt)
 }
 
@@ -187,4 +202,12 @@ func (im *Imported) evidenceFiles(items []assessments.Evidence) (map[string]stor
 		out[id] = store.ImportBlob{Name: file, Data: b}
 	}
 	return out, nil
+}
+
+// countNoun writes a count with its noun in agreement ("1 problem", "3 problems").
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

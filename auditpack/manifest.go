@@ -2,6 +2,7 @@ package auditpack
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"crypto/sha256"
@@ -19,10 +20,21 @@ import (
 // ManifestName is the pack's table of contents; it lists every other file.
 const ManifestName = "manifest.json"
 
-// PackFormat and PackFormatVersion identify manifest.json.
+// PackFormat and PackFormatVersion identify manifest.json. Version 2 covers the manifest's
+// own fields (manifest.json.sha256, the canonical form, data.json and history.jsonl agree with
+// them); version 1 packs are still read, their manifest fields unchecked. A manifest field
+// added later raises the version: an annex cannot vouch for a field it does not know.
 const (
 	PackFormat        = "annex-audit-pack"
-	PackFormatVersion = 1
+	PackFormatVersion = 2
+)
+
+// DigestName holds the SHA-256 of manifest.json in sha256sum's format; SignatureName is the
+// minisign signature of manifest.json (annex export --sign). Neither is listed in the
+// manifest: they are about it.
+const (
+	DigestName    = ManifestName + ".sha256"
+	SignatureName = ManifestName + ".minisig"
 )
 
 // Manifest is manifest.json.
@@ -37,7 +49,9 @@ type Manifest struct {
 	// `annex log --verify --since PACK` can prove later that no row of it was cut or
 	// rewritten. Absent in packs made before annex recorded it.
 	Chain *store.ChainHead `json:"chain,omitempty"`
-	Files []ManifestEntry  `json:"files"`
+	// History describes history.jsonl (absent in packs of version 1).
+	History *ManifestHistory `json:"history,omitempty"`
+	Files   []ManifestEntry  `json:"files"`
 }
 
 // ManifestEngage names the engagement a pack is about.
@@ -54,10 +68,49 @@ type ManifestEntry struct {
 	SHA256 string `json:"sha256"`
 }
 
-// File is one file of a pack, in memory.
+// File is one file of a pack, in memory, or, for the large history files, written again
+// each time it is needed (Stream, with its Size and SHA-256 measured once), so the pack
+// never holds their bytes.
 type File struct {
 	Path string
 	Data []byte
+
+	Stream func(w io.Writer) error
+	Size   int64
+	SHA256 string
+}
+
+// streamed makes a File from a deterministic writer: it runs once into a hash to learn the
+// size and SHA-256; the zip writer runs it again.
+func streamed(path string, gen func(w io.Writer) error) (File, error) {
+	h := sha256.New()
+	cw := &countingWriter{w: h}
+	if err := gen(cw); err != nil {
+		return File{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return File{Path: path, Stream: gen, Size: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// bytes returns a file's content (generating a streamed one).
+func (f File) bytes() ([]byte, error) {
+	if f.Stream == nil {
+		return f.Data, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(f.Size))
+	err := f.Stream(&buf)
+	return buf.Bytes(), err
 }
 
 // Pack is a built audit pack before it is written.
@@ -72,16 +125,21 @@ func newPack(d *Data, files []File) (*Pack, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	m := Manifest{Format: PackFormat, FormatVersion: PackFormatVersion, AnnexVersion: d.Version,
 		Engagement:   ManifestEngage{ID: d.Engagement.ID, Name: d.Engagement.Name, Organisation: d.Engagement.Organisation},
-		LastChangeAt: d.At.Format(time.RFC3339), Standards: nonNil(d.Engagement.Standards), Chain: d.Chain, Files: []ManifestEntry{}}
+		LastChangeAt: d.At.Format(time.RFC3339), Standards: nonNil(d.Engagement.Standards), Chain: d.Chain, History: historySummary(d),
+		Files: []ManifestEntry{}}
 	seen := map[string]bool{}
 	for _, f := range files {
 		if _, err := CleanName(f.Path); err != nil {
 			return nil, err
 		}
-		if seen[f.Path] || f.Path == ManifestName {
+		if seen[f.Path] || reserved(f.Path) {
 			return nil, fmt.Errorf("pack file %s is written twice", f.Path)
 		}
 		seen[f.Path] = true
+		if f.Stream != nil {
+			m.Files = append(m.Files, ManifestEntry{Path: f.Path, Size: f.Size, SHA256: f.SHA256})
+			continue
+		}
 		sum := sha256.Sum256(f.Data)
 		m.Files = append(m.Files, ManifestEntry{Path: f.Path, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])})
 	}
@@ -89,10 +147,28 @@ func newPack(d *Data, files []File) (*Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := append(files, File{Path: ManifestName, Data: b})
+	all := append(files, File{Path: ManifestName, Data: b}, File{Path: DigestName, Data: manifestDigest(b)})
 	sort.Slice(all, func(i, j int) bool { return all[i].Path < all[j].Path })
 	return &Pack{Manifest: m, Files: all, At: d.At}, nil
 }
+
+// reserved names are the manifest and the files about it.
+func reserved(name string) bool {
+	return name == ManifestName || name == DigestName || name == SignatureName
+}
+
+// manifestDigest is manifest.json.sha256: one line as sha256sum writes it, so
+// `sha256sum -c manifest.json.sha256` checks the manifest without annex.
+func manifestDigest(manifest []byte) []byte {
+	sum := sha256.Sum256(manifest)
+	return []byte(hex.EncodeToString(sum[:]) + "  " + ManifestName + "\n")
+}
+
+// Canonical is the one encoding annex writes for a manifest: two-space indentation, fields
+// in the struct's order, no HTML escaping, a final newline. Verify refuses a manifest whose
+// bytes are not its own canonical encoding, so what a signature covers is exactly what
+// annex reads and shows.
+func (m Manifest) Canonical() ([]byte, error) { return marshalJSON(m) }
 
 func marshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
@@ -110,7 +186,7 @@ func marshalJSON(v any) ([]byte, error) {
 func (p *Pack) WriteZip(w io.Writer) error {
 	zw := newZipWriter(w)
 	for _, f := range p.Files {
-		if err := writeEntry(zw, f.Path, f.Data, p.At); err != nil {
+		if err := writeEntry(zw, f, p.At); err != nil {
 			return err
 		}
 	}
@@ -159,14 +235,21 @@ func marshalCompact(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func writeEntry(zw *zip.Writer, name string, data []byte, at time.Time) error {
-	h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: at}
+func writeEntry(zw *zip.Writer, f File, at time.Time) error {
+	h := &zip.FileHeader{Name: f.Path, Method: zip.Deflate, Modified: at}
 	h.SetMode(0o600)
 	fw, err := zw.CreateHeader(h)
 	if err != nil {
-		return fmt.Errorf("zip %s: %w", name, err)
+		return fmt.Errorf("zip %s: %w", f.Path, err)
 	}
-	_, err = fw.Write(data)
+	if f.Stream != nil {
+		bw := bufio.NewWriterSize(fw, 64<<10)
+		if err := f.Stream(bw); err != nil {
+			return fmt.Errorf("zip %s: %w", f.Path, err)
+		}
+		return bw.Flush()
+	}
+	_, err = fw.Write(f.Data)
 	return err
 }
 
@@ -183,7 +266,8 @@ func (p *Pack) Bytes() ([]byte, error) {
 func (p *Pack) File(path string) ([]byte, bool) {
 	for _, f := range p.Files {
 		if f.Path == path {
-			return f.Data, true
+			b, err := f.bytes()
+			return b, err == nil
 		}
 	}
 	return nil, false

@@ -311,6 +311,7 @@ func OSCALAssessmentResults(d *Data) ([]byte, error) {
 		Description: oscalText(fmt.Sprintf("Scope: %s\n\nStandards: %s", orDash(e.Scope), strings.Join(e.Standards, ", ")))}}
 	riskUUIDs := oscalRisksByControl(d)
 	evidenceRefs := oscalEvidence(d, &ar.BackMatter)
+	oscalAISystems(d, &ar.BackMatter)
 	for _, c := range d.Standards() {
 		res := oResult{UUID: UUID5("result", e.ID, c.ID), Title: oscalLine(c.Name + " gap analysis"),
 			Description: oscalText(fmt.Sprintf("Gap analysis of %s for %s. Each assessed requirement has an observation (the consultant's notes) and a finding (its status).", c.Name, e.Name)),

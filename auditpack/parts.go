@@ -21,8 +21,10 @@ type Parts struct {
 	Assessments map[string][]assessments.ImpactAssessment
 	// ImpactLinks by assessment id: risks raised from an impact area.
 	ImpactLinks map[string][]store.ImpactRiskLink
-	Evidence    []assessments.Evidence
-	Skips       []store.SkipKey
+	// Classifications by AI system id: EU AI Act classification versions, newest first.
+	Classifications map[string][]assessments.AIActRecord
+	Evidence        []assessments.Evidence
+	Skips           []store.SkipKey
 	// Blobs are the kept evidence files (loaded only for a pack with evidence files).
 	Blobs map[string]Blob
 	// CustomCatalogs holds the YAML source of each imported catalog in scope, by id, so the
@@ -75,6 +77,9 @@ func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) err
 				p.ImpactLinks[a.ID] = links
 			}
 		}
+	}
+	if err := loadClassifications(ctx, s, p, id); err != nil {
+		return err
 	}
 	if p.Evidence, err = s.Evidence(ctx, id); err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/annex-grc/annex/assessments"
 )
@@ -212,7 +211,7 @@ func heatTable(wb *workbook, m assessments.Matrix, h HeatMap) table {
 	return t
 }
 
-var aiHeader = []string{"Name", "Purpose", "Type", "Role", "Life-cycle stage", "Personal data", "Data sources", "Data categories",
+var aiHeader = []string{"Name", "Purpose", "Type", "Roles", "Life-cycle stage", "Personal data", "Data sources", "Data categories",
 	"Deployment context", "Jurisdictions", "Users", "Affected people", "Automation", "Human oversight", "Third-party models or services", "Owner",
 	"Assessment versions", "Latest version", "Latest state", "Impact class", "Decision by", "Decision date", "Next review", "Review overdue"}
 
@@ -233,7 +232,7 @@ func aiFiles(d *Data) ([]File, error) {
 		if sys.PersonalData {
 			personal = "yes"
 		}
-		row := []string{sys.Name, sys.Purpose, sys.Type, sys.Role.Label(), sys.Stage.Label(), personal, sys.DataSources, sys.DataCategories,
+		row := []string{sys.Name, sys.Purpose, sys.Type, assessments.RolesLabel(sys.Roles), sys.Stage.Label(), personal, sys.DataSources, sys.DataCategories,
 			sys.DeploymentContext, sys.Jurisdictions, sys.Users, sys.AffectedPeople, sys.Automation.Label(), sys.HumanOversight, sys.ThirdParty, sys.Owner,
 			strconv.Itoa(len(p.Assessments[sys.ID]))}
 		if latest != nil {
@@ -248,14 +247,15 @@ func aiFiles(d *Data) ([]File, error) {
 				overdue = "yes"
 			}
 		}
-		rows = append(rows, append(row, next, overdue))
+		rows = append(rows, append(append(row, next, overdue), aiCSVColumns(d, sys, latest)...))
 		list := append([]assessments.ImpactAssessment(nil), p.Assessments[sys.ID]...)
 		sort.Slice(list, func(i, j int) bool { return list[i].Version < list[j].Version })
 		for _, a := range list {
 			files = append(files, File{Path: fmt.Sprintf("impact-assessments/%s-v%d.md", stem, a.Version), Data: impactMarkdown(d, sys, a)})
 		}
+		files = append(files, aiActFiles(d, sys, stem)...)
 	}
-	csv, err := writeCSV(aiHeader, rows)
+	csv, err := writeCSV(append(append([]string(nil), aiHeader...), aiCSVHeader...), rows)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +284,7 @@ func impactMarkdown(d *Data, sys assessments.AISystem, a assessments.ImpactAsses
 	w("| | |\n|---|---|\n")
 	w("| Engagement | %s |\n", mdEscape(d.Engagement.Name))
 	w("| State | %s |\n", a.State().Label())
-	w("| Impact class | %s |\n", orDash(string(a.Class())))
+	w("| Impact class | %s |\n", mdEscape(a.ClassExplained()))
 	if a.ClassOverride != "" {
 		w("| Class set by hand | %s: %s |\n", a.ClassOverride, mdEscape(oneLine(a.OverrideReason)))
 	}
@@ -305,12 +305,13 @@ func impactMarkdown(d *Data, sys assessments.AISystem, a assessments.ImpactAsses
 	for _, s := range sections {
 		w("\n## %s\n\n%s\n", s.title, mdPara(s.text))
 	}
-	w("\n## Impacts\n\n| Area | Effect | Severity | Likelihood | Class before | Class after | Reversibility | Scale |\n|---|---|---|---|---|---|---|---|\n")
+	w("\n## Impacts\n\n| Area | Effect | Severity | Likelihood | Class before | Class after | Rule | Reversibility | Scale |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, area := range assessments.ImpactAreas {
 		im := a.Impact(area)
-		w("| %s | %s | %s | %s | %s | %s | %s | %s |\n", area.Label(), orDash(im.Effect.Label()), rating(im.Severity), rating(im.Likelihood),
-			orDash(string(im.InherentClass())), orDash(string(im.ResidualClass())), orDash(im.Reversibility.Label()), orDash(im.Scale.Label()))
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", area.Label(), orDash(im.Effect.Label()), rating(im.Severity), rating(im.Likelihood),
+			orDash(string(im.InherentClass())), orDash(string(im.ResidualClass())), orDash(im.ResidualHarm().Cite()), orDash(im.Reversibility.Label()), orDash(im.Scale.Label()))
 	}
+	w("\nClasses follow annex's class rules (severity, likelihood, reversibility and scale), listed with their reasons in the report.\n")
 	for _, area := range assessments.ImpactAreas {
 		im := a.Impact(area)
 		if strings.TrimSpace(im.Description) == "" && len(im.Measures) == 0 && strings.TrimSpace(im.MeasuresNote) == "" {
@@ -365,6 +366,14 @@ func EvidenceIndexCSV(d *Data) ([]byte, error) {
 		}
 	}
 	var rows [][]string
+	zipPaths := evidenceZipPaths(d)
+	var all []string
+	for _, e := range p.Evidence {
+		if e.Path != "" {
+			all = append(all, e.Path)
+		}
+	}
+	rel := relativeEvidencePaths(all)
 	for _, e := range p.Evidence {
 		var reqs, risks, ias []string
 		for _, l := range e.Links {
@@ -395,39 +404,35 @@ func EvidenceIndexCSV(d *Data) ([]byte, error) {
 		if e.CheckDetail != "" {
 			check += ": " + e.CheckDetail
 		}
-		inPack := ""
-		if b, ok := p.Blobs[e.ID]; ok {
-			inPack = evidencePath(e.ID, b.Name)
+		inPack := zipPaths[e.ID]
+		path := e.Path
+		if !d.AbsolutePaths {
+			path = rel[e.Path]
 		}
-		rows = append(rows, []string{e.ID, e.Title, string(e.Kind), e.StateAt(d.At).Label(), e.CollectedOn, e.CollectedBy, e.ValidUntil, e.Path, e.SHA256,
+		rows = append(rows, []string{e.ID, e.Title, string(e.Kind), e.StateAt(d.At).Label(), e.CollectedOn, e.CollectedBy, e.ValidUntil, path, e.SHA256,
 			size, e.URL, check, strings.Join(reqs, ", "), strings.Join(risks, ", "), strings.Join(ias, ", "), inPack, e.Description})
 	}
 	return writeCSV(evidenceHeader, rows)
 }
 
-// evidencePath is where a kept file goes in the pack; the name is reduced to a safe base name.
+// evidencePath is where a kept file goes in the pack: its base name made portable.
 func evidencePath(id, name string) string {
 	base := name
 	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
 		base = base[i+1:]
 	}
-	base = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == ':' || !unicode.IsPrint(r) && r != ' ' {
-			return '_'
-		}
-		return r
-	}, base)
-	if base == "" || base == "." || base == ".." {
-		base = "file"
+	if base == "." || base == ".." {
+		base = ""
 	}
-	return EvidenceDir + "/" + id + "/" + base
+	return EvidenceDir + "/" + portableName(id) + "/" + portableName(base)
 }
 
 func evidenceFiles(d *Data) ([]File, error) {
 	var out []File
+	paths := evidenceZipPaths(d)
 	for _, e := range d.Parts.Evidence {
 		if b, ok := d.Parts.Blobs[e.ID]; ok {
-			out = append(out, File{Path: evidencePath(e.ID, b.Name), Data: b.Data})
+			out = append(out, File{Path: paths[e.ID], Data: b.Data})
 		}
 	}
 	return out, nil

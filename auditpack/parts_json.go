@@ -17,8 +17,10 @@ type PartsJSON struct {
 	Risks             []RiskJSON             `json:"risks"`
 	AISystems         []AISystemJSON         `json:"ai_systems"`
 	ImpactAssessments []ImpactAssessmentJSON `json:"impact_assessments"`
-	Evidence          []EvidenceJSON         `json:"evidence"`
-	SuggestionSkips   []SkipJSON             `json:"suggestion_skips"`
+	// AIActClassifications: EU AI Act classification versions (parts_aiact.go).
+	AIActClassifications []AIActJSON    `json:"ai_act_classifications"`
+	Evidence             []EvidenceJSON `json:"evidence"`
+	SuggestionSkips      []SkipJSON     `json:"suggestion_skips"`
 }
 
 // MatrixJSON is the engagement's risk matrix.
@@ -82,40 +84,47 @@ type RiskJSON struct {
 
 // AISystemJSON is one entry of the AI system inventory.
 type AISystemJSON struct {
-	ID                string `json:"id"`
-	Name              string `json:"name"`
-	Purpose           string `json:"purpose"`
-	Type              string `json:"type"`
-	Role              string `json:"role"`
-	Stage             string `json:"stage"`
-	DataSources       string `json:"data_sources"`
-	DataCategories    string `json:"data_categories"`
-	PersonalData      bool   `json:"personal_data"`
-	DeploymentContext string `json:"deployment_context"`
-	Jurisdictions     string `json:"jurisdictions"`
-	Users             string `json:"users"`
-	AffectedPeople    string `json:"affected_people"`
-	Automation        string `json:"automation"`
-	HumanOversight    string `json:"human_oversight"`
-	ThirdParty        string `json:"third_party"`
-	Owner             string `json:"owner"`
-	CreatedAt         string `json:"created_at"`
-	UpdatedAt         string `json:"updated_at"`
-	UpdatedBy         string `json:"updated_by"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Purpose string `json:"purpose"`
+	Type    string `json:"type"`
+	// Roles are the organisation's roles; Role repeats the first for readers of files
+	// written before a system could hold several.
+	Role              string   `json:"role"`
+	Roles             []string `json:"roles"`
+	Stage             string   `json:"stage"`
+	DataSources       string   `json:"data_sources"`
+	DataCategories    string   `json:"data_categories"`
+	PersonalData      bool     `json:"personal_data"`
+	DeploymentContext string   `json:"deployment_context"`
+	Jurisdictions     string   `json:"jurisdictions"`
+	Users             string   `json:"users"`
+	AffectedPeople    string   `json:"affected_people"`
+	Automation        string   `json:"automation"`
+	HumanOversight    string   `json:"human_oversight"`
+	ThirdParty        string   `json:"third_party"`
+	Owner             string   `json:"owner"`
+	CreatedAt         string   `json:"created_at"`
+	UpdatedAt         string   `json:"updated_at"`
+	UpdatedBy         string   `json:"updated_by"`
 }
 
 // ImpactAssessmentJSON is one version of an AI system impact assessment. Fields holds its
 // content by field name, the names annex's change history uses (docs/DATA-FORMAT.md):
 // "scope", "misuse", "decision", ..., and "impact.<area>.<field>" for each impact area.
 type ImpactAssessmentJSON struct {
-	ID         string               `json:"id"`
-	AISystemID string               `json:"ai_system_id"`
-	Version    int                  `json:"version"`
-	Fields     map[string]string    `json:"fields"`
-	RiskLinks  []ImpactRiskLinkJSON `json:"risk_links"`
-	CreatedAt  string               `json:"created_at"`
-	UpdatedAt  string               `json:"updated_at"`
-	UpdatedBy  string               `json:"updated_by"`
+	ID         string            `json:"id"`
+	AISystemID string            `json:"ai_system_id"`
+	Version    int               `json:"version"`
+	Fields     map[string]string `json:"fields"`
+	// Class and ClassRule are derived (the class in force and the rule that set it), for
+	// readers of the file; import derives them again.
+	Class     string               `json:"class"`
+	ClassRule string               `json:"class_rule"`
+	RiskLinks []ImpactRiskLinkJSON `json:"risk_links"`
+	CreatedAt string               `json:"created_at"`
+	UpdatedAt string               `json:"updated_at"`
+	UpdatedBy string               `json:"updated_by"`
 }
 
 // ImpactRiskLinkJSON is a risk raised from an impact area.
@@ -199,7 +208,7 @@ func partsJSON(d *Data) PartsJSON {
 		out.Risks = append(out.Risks, j)
 	}
 	for _, a := range p.AISystems {
-		out.AISystems = append(out.AISystems, AISystemJSON{ID: a.ID, Name: a.Name, Purpose: a.Purpose, Type: a.Type, Role: string(a.Role),
+		out.AISystems = append(out.AISystems, AISystemJSON{ID: a.ID, Name: a.Name, Purpose: a.Purpose, Type: a.Type, Role: firstRole(a.Roles), Roles: roleStrings(a.Roles),
 			Stage: string(a.Stage), DataSources: a.DataSources, DataCategories: a.DataCategories, PersonalData: a.PersonalData,
 			DeploymentContext: a.DeploymentContext, Jurisdictions: a.Jurisdictions, Users: a.Users, AffectedPeople: a.AffectedPeople,
 			Automation: string(a.Automation), HumanOversight: a.HumanOversight, ThirdParty: a.ThirdParty, Owner: a.Owner,
@@ -208,13 +217,14 @@ func partsJSON(d *Data) PartsJSON {
 		sort.Slice(list, func(i, j int) bool { return list[i].Version < list[j].Version })
 		for _, ia := range list {
 			j := ImpactAssessmentJSON{ID: ia.ID, AISystemID: ia.AISystemID, Version: ia.Version, Fields: assessments.ImpactAssessmentMap(ia),
-				RiskLinks: []ImpactRiskLinkJSON{}, CreatedAt: stamp(ia.CreatedAt), UpdatedAt: stamp(ia.UpdatedAt), UpdatedBy: ia.UpdatedBy}
+				Class: string(ia.Class()), ClassRule: ia.ClassExplained(), RiskLinks: []ImpactRiskLinkJSON{}, CreatedAt: stamp(ia.CreatedAt), UpdatedAt: stamp(ia.UpdatedAt), UpdatedBy: ia.UpdatedBy}
 			for _, l := range p.ImpactLinks[ia.ID] {
 				j.RiskLinks = append(j.RiskLinks, ImpactRiskLinkJSON{Area: string(l.Area), RiskID: l.RiskID, CreatedAt: l.CreatedAt})
 			}
 			out.ImpactAssessments = append(out.ImpactAssessments, j)
 		}
 	}
+	out.AIActClassifications = aiActJSON(d)
 	for _, e := range p.Evidence {
 		j := EvidenceJSON{ID: e.ID, Title: e.Title, Kind: string(e.Kind), Description: e.Description, CollectedOn: e.CollectedOn,
 			CollectedBy: e.CollectedBy, ValidUntil: e.ValidUntil, Path: e.Path, SHA256: e.SHA256, Size: e.Size, ModTime: stampSeconds(e.ModTime),
@@ -268,7 +278,7 @@ func partsImportData(set *catalogs.Set, doc *Document, in *store.ImportData) err
 	}
 	systems := map[string]bool{}
 	for _, j := range doc.AISystems {
-		a := assessments.AISystem{ID: j.ID, EngagementID: e.ID, Name: j.Name, Purpose: j.Purpose, Type: j.Type, Role: assessments.AIRole(j.Role),
+		a := assessments.AISystem{ID: j.ID, EngagementID: e.ID, Name: j.Name, Purpose: j.Purpose, Type: j.Type, Roles: aiSystemRoles(j),
 			Stage: assessments.LifecycleStage(j.Stage), DataSources: j.DataSources, DataCategories: j.DataCategories, PersonalData: j.PersonalData,
 			DeploymentContext: j.DeploymentContext, Jurisdictions: j.Jurisdictions, Users: j.Users, AffectedPeople: j.AffectedPeople,
 			Automation: assessments.Automation(j.Automation), HumanOversight: j.HumanOversight, ThirdParty: j.ThirdParty, Owner: j.Owner, UpdatedBy: j.UpdatedBy}
@@ -350,6 +360,9 @@ func partsImportData(set *catalogs.Set, doc *Document, in *store.ImportData) err
 			}
 			in.ImpactLinks = append(in.ImpactLinks, store.ImpactRiskLink{AssessmentID: a.ID, Area: assessments.ImpactArea(l.Area), RiskID: l.RiskID, CreatedAt: l.CreatedAt})
 		}
+	}
+	if err := aiActImport(doc, in, systems); err != nil {
+		return err
 	}
 	for _, j := range doc.Evidence {
 		ev := assessments.Evidence{ID: j.ID, EngagementID: e.ID, Title: j.Title, Kind: assessments.EvidenceKind(j.Kind), Description: j.Description,

@@ -71,6 +71,8 @@ type riskLine struct {
 
 type aiLine struct {
 	Name, Role, Stage, State, Class, Decision, NextReview string
+	ClassRule                                             string // the rule that set the class
+	Act, ActArticles, ActApplies, ActState                string // the EU AI Act classification (parts_aiact.go)
 	Overdue                                               bool
 	Personal                                              bool
 }
@@ -81,6 +83,7 @@ type partsView struct {
 	Heat        []heatView
 	Threshold   string
 	AI          []aiLine
+	ClassRules  []assessments.ClassRule
 	Evidence    evidenceView
 	HasRisks    bool
 	HasAI       bool
@@ -130,7 +133,7 @@ func scoreLabel(m assessments.Matrix, s assessments.Score) (string, string) {
 
 func buildPartsView(d *Data) partsView {
 	p := d.Parts
-	v := partsView{HasRisks: len(p.Risks) > 0, HasAI: len(p.AISystems) > 0, HasEvidence: len(p.Evidence) > 0, RiskTotal: len(p.Risks)}
+	v := partsView{HasRisks: len(p.Risks) > 0, HasAI: len(p.AISystems) > 0, HasEvidence: len(p.Evidence) > 0, RiskTotal: len(p.Risks), ClassRules: assessments.ClassRules}
 	if v.HasRisks {
 		for _, h := range heatMaps(d) {
 			v.Heat = append(v.Heat, heatViewOf(p.Matrix, h))
@@ -149,10 +152,13 @@ func buildPartsView(d *Data) partsView {
 	}
 	for _, sys := range p.AISystems {
 		latest, inForce := p.latest(sys.ID)
-		line := aiLine{Name: sys.Name, Role: sys.Role.Label(), Stage: sys.Stage.Label(), State: "not assessed", Class: "—", Decision: "—", NextReview: "—", Personal: sys.PersonalData}
+		line := aiLine{Name: sys.Name, Role: assessments.RolesLabel(sys.Roles), Stage: sys.Stage.Label(), State: "not assessed", Class: "—", Decision: "—", NextReview: "—", Personal: sys.PersonalData}
+		shown, _ := p.classificationOf(sys.ID)
+		line.Act, line.ActArticles, line.ActApplies, line.ActState = aiActLine(catalogs.MustEUAIAct(), shown)
 		if latest != nil {
 			line.State = fmt.Sprintf("v%d %s", latest.Version, latest.State().Label())
-			line.Class = orDash(string(latest.Class()))
+			line.Class = latest.Class().Label()
+			line.ClassRule = latest.ClassExplained()
 			if latest.Frozen() {
 				line.Decision = fmt.Sprintf("%s, %s", latest.Approver, latest.DecisionDate)
 			}
@@ -218,11 +224,16 @@ const partsHTML = `
 {{if .HasAI}}<section id="ai">
 <h2>AI systems and impact assessments</h2>
 <table>
-<thead><tr><th>AI system</th><th>Our role</th><th>Stage</th><th>Latest assessment</th><th>Impact class</th><th>Decision</th><th class="num">Next review</th></tr></thead>
+<thead><tr><th>AI system</th><th>Our roles</th><th>Stage</th><th>Latest assessment</th><th>Impact class</th><th>EU AI Act</th><th>Decision</th><th class="num">Next review</th></tr></thead>
 <tbody>
-{{range .AI}}<tr><td>{{.Name}}{{if .Personal}} <span class="tag">personal data</span>{{end}}</td><td>{{.Role}}</td><td>{{.Stage}}</td><td>{{.State}}</td><td>{{.Class}}</td><td>{{.Decision}}</td><td class="num{{if .Overdue}} overdue{{end}}">{{.NextReview}}{{if .Overdue}} (overdue){{end}}</td></tr>
+{{range .AI}}<tr><td>{{.Name}}{{if .Personal}} <span class="tag">personal data</span>{{end}}</td><td>{{.Role}}</td><td>{{.Stage}}</td><td>{{.State}}</td><td>{{.Class}}{{if .ClassRule}}<br><span class="muted">{{.ClassRule}}</span>{{end}}</td><td>{{.Act}}{{if .ActArticles}}<br><span class="muted">{{.ActArticles}}</span>{{end}}{{if .ActApplies}}<br><span class="muted">applies from {{.ActApplies}}</span>{{end}}{{if .ActState}}<br><span class="muted">{{.ActState}}</span>{{end}}</td><td>{{.Decision}}</td><td class="num{{if .Overdue}} overdue{{end}}">{{.NextReview}}{{if .Overdue}} (overdue){{end}}</td></tr>
 {{end}}</tbody></table>
-<p class="muted">Every version of every assessment is in impact-assessments/ as Markdown.</p>
+<p class="muted">Every version of every assessment is in impact-assessments/ and every EU AI Act classification in eu-ai-act/, as Markdown.</p>
+<h3>How the impact class is set</h3>
+<p class="muted">A harm's class after its measures follows the first of these rules that holds; C7 then raises a harm that reaches society at large. The class of an assessment is that of its worst harm, and stays unsettled while an area is not assessed or a harm is not fully rated.</p>
+<table><thead><tr><th>Rule</th><th>Class</th><th>When</th><th>Why</th></tr></thead><tbody>
+{{range .ClassRules}}<tr><td>{{.ID}}</td><td>{{if .Class}}{{.Class}}{{else}}one higher{{end}}</td><td>{{.When}}</td><td>{{.Why}}</td></tr>
+{{end}}</tbody></table>
 </section>{{end}}
 {{if .HasEvidence}}<section id="evidence">
 <h2>Evidence</h2>
@@ -288,12 +299,12 @@ func partsPDF(p *pdfDoc, d *Data) {
 		for i, h := range heatMaps(d) {
 			left := x0 + 30 + float64(i)*(float64(m.Size)*cell+48)
 			top := y0 + 6
-			p.SetFont("Helvetica", "B", 9)
+			p.SetFont(pdfFont, "B", 9)
 			p.SetXY(left, y0)
 			p.CellFormat(float64(m.Size)*cell, 5, p.tr(fmt.Sprintf("%s (%d)", h.Title, h.Total)), "", 0, "L", false, 0, "")
 			for l := m.Size; l >= 1; l-- {
 				y := top + float64(m.Size-l)*cell
-				p.SetFont("Helvetica", "", 6.5)
+				p.SetFont(pdfFont, "", 6.5)
 				p.SetXY(left-28, y)
 				p.CellFormat(27, cell, p.tr(firstLine(m.LikelihoodLabels[l-1], 16)), "", 0, "R", false, 0, "")
 				for c := 1; c <= m.Size; c++ {
@@ -306,7 +317,7 @@ func partsPDF(p *pdfDoc, d *Data) {
 					p.SetDrawColor(255, 255, 255)
 					p.Rect(left+float64(c-1)*cell, y, cell, cell, "FD")
 					if n := h.Counts[l-1][c-1]; n > 0 {
-						p.SetFont("Helvetica", "B", 8)
+						p.SetFont(pdfFont, "B", 8)
 						p.SetTextColor(255, 255, 255)
 						p.SetXY(left+float64(c-1)*cell, y)
 						p.CellFormat(cell, cell, fmt.Sprint(n), "", 0, "C", false, 0, "")
@@ -333,9 +344,16 @@ func partsPDF(p *pdfDoc, d *Data) {
 			if a.Overdue {
 				next += " (overdue)"
 			}
-			rows = append(rows, []string{a.Name, a.Role, a.State, a.Class, a.Decision, next})
+			act := a.Act
+			if a.ActArticles != "" {
+				act += " (" + a.ActArticles + ")"
+			}
+			if a.ActApplies != "" {
+				act += ", applies from " + a.ActApplies
+			}
+			rows = append(rows, []string{a.Name, a.Role, a.State, a.ClassOrRule(), act, next})
 		}
-		p.table([]string{"AI system", "Our role", "Latest assessment", "Class", "Decision", "Next review"}, []float64{38, 24, 36, 16, 38, p.w - 152}, rows)
+		p.table([]string{"AI system", "Our roles", "Latest assessment", "Impact class", "EU AI Act", "Next review"}, []float64{30, 24, 28, 40, 40, p.w - 162}, rows)
 	}
 	if v.HasEvidence {
 		p.heading("Evidence")
@@ -476,4 +494,12 @@ func oscalPOAMRisks(d *Data, origin []oOrigin) ([]oRisk, []poamRiskItem) {
 		items = append(items, it)
 	}
 	return risks, items
+}
+
+// ClassOrRule is the class with its rule when there is one.
+func (a aiLine) ClassOrRule() string {
+	if a.ClassRule != "" {
+		return a.ClassRule
+	}
+	return a.Class
 }

@@ -9,12 +9,27 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-// pdfDoc wraps fpdf with the report's look and a UTF-8 to Windows-1252 translation (the
-// core fonts' encoding; characters outside it print as '?').
+// pdfDoc wraps fpdf with the report's look. Text is UTF-8 in embedded Go fonts (Latin,
+// Greek, Cyrillic; fpdf embeds the subset of glyphs used); tr records the characters those
+// fonts do not have, and the page's footer names them.
 type pdfDoc struct {
 	*fpdf.Fpdf
-	tr func(string) string
-	w  float64 // printable width
+	w       float64 // printable width
+	glyphs  *glyphSet
+	missing map[rune]bool // characters without a glyph on the current page
+}
+
+// tr passes text through and notes the characters the report's fonts cannot draw.
+func (p *pdfDoc) tr(s string) string {
+	for _, r := range s {
+		if r >= 0x20 && r < 0x7f {
+			continue
+		}
+		if !p.glyphs.has(r) {
+			p.missing[r] = true
+		}
+	}
+	return s
 }
 
 func hexRGB(s string) (int, int, int) {
@@ -29,7 +44,8 @@ func newPDF(d *Data) *pdfDoc {
 	f.SetCreationDate(d.At)
 	f.SetModificationDate(d.At)
 	f.SetCompression(true)
-	p := &pdfDoc{Fpdf: f, tr: f.UnicodeTranslatorFromDescriptor("")}
+	p := &pdfDoc{Fpdf: f, glyphs: newGlyphSet(), missing: map[rune]bool{}}
+	addFonts(f)
 	f.SetMargins(16, 16, 16)
 	f.SetAutoPageBreak(true, 18)
 	f.SetTitle(d.Engagement.Name+" — readiness report", true)
@@ -40,8 +56,9 @@ func newPDF(d *Data) *pdfDoc {
 	l, _, r, _ := f.GetMargins()
 	p.w = pw - l - r
 	f.SetFooterFunc(func() {
+		p.missingNote()
 		f.SetY(-12)
-		f.SetFont("Helvetica", "", 8)
+		f.SetFont(pdfFont, "", 8)
 		f.SetTextColor(110, 118, 129)
 		f.CellFormat(p.w/2, 5, p.tr(firstLine(d.Engagement.Name, 80)), "", 0, "L", false, 0, "")
 		f.CellFormat(p.w/2, 5, fmt.Sprintf("page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
@@ -63,7 +80,7 @@ func (p *pdfDoc) ensure(h float64) {
 func (p *pdfDoc) heading(text string) {
 	p.ensure(40)
 	p.Ln(4)
-	p.SetFont("Helvetica", "B", 13)
+	p.SetFont(pdfFont, "B", 13)
 	p.SetTextColor(5, 80, 174)
 	p.MultiCell(p.w, 7, p.tr(text), "B", "L", false)
 	p.Ln(2)
@@ -71,7 +88,7 @@ func (p *pdfDoc) heading(text string) {
 }
 
 func (p *pdfDoc) para(size float64, style, text string) {
-	p.SetFont("Helvetica", style, size)
+	p.SetFont(pdfFont, style, size)
 	p.MultiCell(p.w, size*0.5, p.tr(text), "", "L", false)
 }
 
@@ -79,7 +96,7 @@ func (p *pdfDoc) para(size float64, style, text string) {
 func (p *pdfDoc) bar(label string, b Bar, labelW, barW float64) {
 	p.ensure(7)
 	x, y := p.GetXY()
-	p.SetFont("Helvetica", "", 9)
+	p.SetFont(pdfFont, "", 9)
 	p.CellFormat(labelW, 6, p.tr(firstLine(label, 48)), "", 0, "L", false, 0, "")
 	p.SetFillColor(246, 248, 250)
 	p.Rect(x+labelW, y+1, barW, 4, "F")
@@ -96,7 +113,7 @@ func (p *pdfDoc) bar(label string, b Bar, labelW, barW float64) {
 func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 	line := 4.2
 	printHeader := func() {
-		p.SetFont("Helvetica", "B", 8.5)
+		p.SetFont(pdfFont, "B", 8.5)
 		p.SetFillColor(246, 248, 250)
 		for i, h := range header {
 			p.CellFormat(widths[i], 6, p.tr(h), "B", 0, "L", true, 0, "")
@@ -104,7 +121,7 @@ func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 		p.Ln(-1)
 	}
 	printHeader()
-	p.SetFont("Helvetica", "", 8.5)
+	p.SetFont(pdfFont, "", 8.5)
 	for _, row := range rows {
 		n := 1
 		cells := make([][]string, len(row))
@@ -122,7 +139,7 @@ func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 		if _, y := p.GetXY(); y+h > pageH-bottom {
 			p.AddPage()
 			printHeader()
-			p.SetFont("Helvetica", "", 8.5)
+			p.SetFont(pdfFont, "", 8.5)
 		}
 		x, y := p.GetXY()
 		for i := range row {
@@ -146,7 +163,7 @@ func ReportPDF(d *Data) ([]byte, error) {
 	p := newPDF(d)
 	p.AddPage()
 	e := d.Engagement
-	p.SetFont("Helvetica", "B", 18)
+	p.SetFont(pdfFont, "B", 18)
 	p.SetTextColor(31, 35, 40)
 	p.MultiCell(p.w, 8, p.tr(e.Name), "", "L", false)
 	p.SetTextColor(87, 96, 106)
@@ -165,9 +182,9 @@ func ReportPDF(d *Data) ([]byte, error) {
 		if strings.TrimSpace(f[1]) == "" {
 			continue
 		}
-		p.SetFont("Helvetica", "B", 9.5)
+		p.SetFont(pdfFont, "B", 9.5)
 		p.CellFormat(26, 5, p.tr(f[0]), "", 0, "L", false, 0, "")
-		p.SetFont("Helvetica", "", 9.5)
+		p.SetFont(pdfFont, "", 9.5)
 		p.MultiCell(p.w-26, 5, p.tr(f[1]), "", "L", false)
 	}
 

@@ -106,8 +106,9 @@ func TestDocChecklistPDF(t *testing.T) {
 	if err := p.Output(&buf); err != nil {
 		t.Fatal(err)
 	}
+	text := pdfText(t, buf.Bytes())
 	for _, want := range []string{"Mandatory documented information", "ISO 42001 8.4", "record: Results of all AI system impact"} {
-		if !bytes.Contains(buf.Bytes(), []byte(want)) {
+		if !strings.Contains(text, want) {
 			t.Errorf("PDF checklist lacks %q", want)
 		}
 	}

@@ -7,9 +7,10 @@ import (
 	"unicode"
 )
 
-// Cell neutralises text for a CSV or XLSX cell: a value starting with = + - @, a tab or a
-// carriage return could be read as a formula by a spreadsheet, so it gets a leading
-// apostrophe (the convention spreadsheets themselves use for "this is text").
+// Cell neutralises text for a CSV cell: a value starting with = + - @, a tab or a carriage
+// return could be read as a formula by a spreadsheet that opens the CSV, so it gets a
+// leading apostrophe (the convention spreadsheets themselves use for "this is text"). XLSX
+// cells need no such prefix: they are typed as strings.
 func Cell(s string) string {
 	if s == "" {
 		return s

@@ -14,14 +14,17 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"github.com/annex-grc/annex/store"
 )
 
 // Problem kinds a verification reports.
 const (
-	Changed = "changed"
-	Missing = "missing"
-	Extra   = "extra"
-	Unsafe  = "unsafe"
+	Changed   = "changed"
+	Missing   = "missing"
+	Extra     = "extra"
+	Unsafe    = "unsafe"
+	Duplicate = "duplicate"
 )
 
 // Problem is one file that does not hold.
@@ -41,8 +44,14 @@ func (p Problem) String() string {
 // Report is the outcome of a verification.
 type Report struct {
 	Manifest Manifest
-	Checked  int // files listed in the manifest whose hash holds
-	Problems []Problem
+	// ManifestBytes are manifest.json as read (what a signature covers); SignatureBytes is
+	// manifest.json.minisig when the pack has one.
+	ManifestBytes  []byte
+	SignatureBytes []byte
+	Checked        int // files listed in the manifest whose hash holds
+	Problems       []Problem
+	// Notes are facts short of a problem (an older pack whose manifest is not covered).
+	Notes []string
 }
 
 // OK reports whether every file holds and nothing is missing or extra.
@@ -211,7 +220,9 @@ func Verify(b []byte) (*Report, error) {
 	return VerifySource(&Source{R: bytes.NewReader(b), Size: int64(len(b))})
 }
 
-// VerifySource checks an opened pack.
+// VerifySource checks an opened pack: the manifest's own bytes (canonical form, its digest,
+// fields that agree with data.json and history.jsonl), then every file it lists, and that
+// nothing else is in the archive.
 func VerifySource(src *Source) (*Report, error) {
 	zr, err := openZip(src.R, src.Size)
 	if err != nil {
@@ -225,7 +236,7 @@ func VerifySource(src *Source) (*Report, error) {
 			continue
 		}
 		if _, dup := byName[f.Name]; dup {
-			rep.Problems = append(rep.Problems, Problem{Path: f.Name, Kind: Extra, Detail: "the archive holds this name twice"})
+			rep.Problems = append(rep.Problems, Problem{Path: f.Name, Kind: Duplicate, Detail: "the archive holds this name twice"})
 			continue
 		}
 		byName[f.Name] = f
@@ -238,6 +249,7 @@ func VerifySource(src *Source) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	rep.ManifestBytes = mb
 	if err := json.Unmarshal(mb, &rep.Manifest); err != nil {
 		return nil, fmt.Errorf("manifest.json is damaged: %s", jsonProblem(mb, err))
 	}
@@ -247,12 +259,33 @@ func VerifySource(src *Source) (*Report, error) {
 	if rep.Manifest.FormatVersion > PackFormatVersion {
 		return nil, fmt.Errorf("the pack has manifest version %d; this annex reads up to %d", rep.Manifest.FormatVersion, PackFormatVersion)
 	}
-	listed := map[string]bool{ManifestName: true}
+	if rep.Manifest.FormatVersion >= 2 {
+		rep.Problems = append(rep.Problems, checkManifest(mb, rep.Manifest, byName)...)
+	} else {
+		// A version 1 manifest beside files only version 2 writes is a downgraded manifest.
+		for _, name := range []string{DigestName, HistoryName} {
+			if _, ok := byName[name]; ok {
+				rep.Problems = append(rep.Problems, Problem{Path: ManifestName, Kind: Changed,
+					Detail: fmt.Sprintf("it says version 1, but the pack carries %s, which only version 2 writes", name)})
+				break
+			}
+		}
+		rep.Notes = append(rep.Notes, "made by an older annex (manifest version 1): the files are checked, the manifest's own fields are not")
+	}
+	listed := map[string]bool{ManifestName: true, DigestName: true, SignatureName: true}
 	for _, e := range rep.Manifest.Files {
+		if listed[e.Path] {
+			kind, detail := Duplicate, "listed twice in the manifest"
+			if reserved(e.Path) {
+				kind, detail = Unsafe, "the manifest lists a file that is about the manifest itself"
+			}
+			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: kind, Detail: detail})
+			continue
+		}
 		listed[e.Path] = true
 		f, ok := byName[e.Path]
 		if !ok {
-			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Missing})
+			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Missing, Detail: "listed in the manifest, not in the archive"})
 			continue
 		}
 		sum, size, err := hashEntry(f)
@@ -261,7 +294,7 @@ func VerifySource(src *Source) (*Report, error) {
 			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Changed, Detail: err.Error()})
 		case size != e.Size:
 			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Changed, Detail: fmt.Sprintf("%d bytes, manifest says %d", size, e.Size)})
-		case !strings.EqualFold(sum, e.SHA256):
+		case sum != strings.ToLower(e.SHA256):
 			rep.Problems = append(rep.Problems, Problem{Path: e.Path, Kind: Changed, Detail: "SHA-256 differs from the manifest"})
 		default:
 			rep.Checked++
@@ -275,9 +308,95 @@ func VerifySource(src *Source) (*Report, error) {
 	}
 	sort.Strings(extra)
 	for _, name := range extra {
-		rep.Problems = append(rep.Problems, Problem{Path: name, Kind: Extra, Detail: "not listed in the manifest"})
+		rep.Problems = append(rep.Problems, Problem{Path: name, Kind: Extra, Detail: "in the archive, not listed in the manifest"})
+	}
+	if f, ok := byName[SignatureName]; ok {
+		if rep.SignatureBytes, err = readEntry(f, 64<<10); err != nil {
+			rep.Problems = append(rep.Problems, Problem{Path: SignatureName, Kind: Changed, Detail: err.Error()})
+		}
 	}
 	return rep, nil
+}
+
+// checkManifest checks what covers the manifest's own fields: its bytes are its canonical
+// encoding, manifest.json.sha256 holds their SHA-256, the file list is sorted with each
+// path once and each hash in lower-case hex, and the engagement, standards, time of last
+// change and history agree with data.json and history.jsonl (which the list covers).
+func checkManifest(mb []byte, m Manifest, byName map[string]*zip.File) []Problem {
+	var out []Problem
+	bad := func(path, detail string) { out = append(out, Problem{Path: path, Kind: Changed, Detail: detail}) }
+	dec := json.NewDecoder(bytes.NewReader(mb))
+	dec.DisallowUnknownFields()
+	var strict Manifest
+	if err := dec.Decode(&strict); err != nil {
+		bad(ManifestName, "it has a field annex does not write: "+err.Error())
+	} else if canon, err := m.Canonical(); err != nil || !bytes.Equal(canon, mb) {
+		bad(ManifestName, "it is not in the exact form annex writes (a field, a space or the order was changed)")
+	}
+	if f, ok := byName[DigestName]; !ok {
+		out = append(out, Problem{Path: DigestName, Kind: Missing, Detail: "the SHA-256 of manifest.json is not in the pack"})
+	} else if b, err := readEntry(f, 1<<10); err != nil || !bytes.Equal(b, manifestDigest(mb)) {
+		bad(ManifestName, "its SHA-256 differs from manifest.json.sha256 (the manifest or the digest was changed)")
+	}
+	for i, e := range m.Files {
+		if len(e.SHA256) != 64 || strings.ToLower(e.SHA256) != e.SHA256 || strings.Trim(e.SHA256, "0123456789abcdef") != "" {
+			bad(e.Path, "the manifest's SHA-256 for it is not 64 lower-case hex digits")
+		}
+		if i > 0 && m.Files[i-1].Path >= e.Path && m.Files[i-1].Path != e.Path {
+			bad(ManifestName, fmt.Sprintf("its file list is not in order (%s after %s)", e.Path, m.Files[i-1].Path))
+		}
+	}
+	// data.json says who the pack is about; the manifest must say the same.
+	if f, ok := byName["data.json"]; !ok {
+		out = append(out, Problem{Path: "data.json", Kind: Missing, Detail: "the manifest's engagement cannot be checked without it"})
+	} else {
+		b, err := readEntry(f, MaxJSONSize)
+		if err != nil {
+			bad("data.json", "it cannot be read to check the manifest's engagement: "+err.Error())
+		} else {
+			var doc struct {
+				Engagement struct {
+					ID           string   `json:"id"`
+					Name         string   `json:"name"`
+					Organisation string   `json:"organisation"`
+					Standards    []string `json:"standards"`
+				} `json:"engagement"`
+			}
+			if err := json.Unmarshal(b, &doc); err != nil {
+				bad("data.json", "it cannot be read to check the manifest's engagement: "+jsonProblem(b, err))
+			} else {
+				e := doc.Engagement
+				for _, c := range [][3]string{{"id", e.ID, m.Engagement.ID}, {"name", e.Name, m.Engagement.Name},
+					{"organisation", e.Organisation, m.Engagement.Organisation},
+					{"standards", strings.Join(e.Standards, ","), strings.Join(m.Standards, ",")}} {
+					if c[1] != c[2] {
+						bad(ManifestName, fmt.Sprintf("its engagement %s differs from data.json's", c[0]))
+					}
+				}
+			}
+		}
+	}
+	if m.History == nil {
+		bad(ManifestName, "it does not describe the change history (history.jsonl)")
+	} else if m.History.File != HistoryName {
+		bad(ManifestName, "its history names another file than history.jsonl")
+	} else if f, ok := byName[HistoryName]; ok {
+		b, err := readEntry(f, MaxEntrySize)
+		var segs []store.HistorySegment
+		if err == nil {
+			segs, err = ParseHistory(b)
+		}
+		if err == nil {
+			if err := checkHistory(m, segs); err != nil {
+				bad(ManifestName, "its history does not match history.jsonl: "+err.Error())
+			}
+		} else {
+			bad(HistoryName, err.Error())
+		}
+	} else {
+		out = append(out, Problem{Path: HistoryName, Kind: Missing, Detail: "the manifest describes the change history, the archive does not hold it"})
+	}
+	return out
 }
 
 func hashEntry(f *zip.File) (string, int64, error) {

@@ -16,7 +16,8 @@ import (
 
 // workbook writes an XLSX (SpreadsheetML) file with annex's conventions: fixed document
 // properties (the pack's time, never the clock), a bold frozen header with filters on every
-// sheet, status colours, and every text cell neutralised against formula injection.
+// sheet, status colours. Text is written as inline strings (t="inlineStr"), never as
+// formulas, so text starting with = + - @ stays as typed, without the apostrophe CSV needs.
 //
 // annex writes the few parts a workbook of plain tables needs itself, streaming rows
 // straight into the sheet's XML, instead of through a spreadsheet library: excelize, which
@@ -100,7 +101,7 @@ const (
 	maxCellChars = 32767
 )
 
-// sheet writes a table as a sheet: widths, a frozen header row, every cell neutralised,
+// sheet writes a table as a sheet: widths, a frozen header row, text as string cells,
 // and, unless NoFrame, an Excel table over the data so each column has a filter.
 func (wb *workbook) sheet(t table) error {
 	for _, s := range wb.sheets {
@@ -157,7 +158,7 @@ func (wb *workbook) sheet(t table) error {
 			if c < len(row) {
 				switch x := row[c].(type) {
 				case string:
-					v = Cell(x)
+					v = x // an inline string cell: never a formula
 				case int, float64, nil:
 					v = x
 				default:
@@ -410,7 +411,7 @@ func (wb *workbook) bytes() ([]byte, error) {
 	var out bytes.Buffer
 	zw := newZipWriter(&out)
 	for _, name := range names {
-		if err := writeEntry(zw, name, parts[name], wb.at); err != nil {
+		if err := writeEntry(zw, File{Path: name, Data: parts[name]}, wb.at); err != nil {
 			return nil, err
 		}
 	}

@@ -41,8 +41,8 @@ func TestAIJourney(t *testing.T) {
 			s.keys("Tab")
 			s.text("Answers patients' questions about appointments")
 			s.repeat("Tab", 2)
-			s.keys("Right") // role: provider
-			s.waitFor("‹ provider ›")
+			s.keys("Enter", "Space", "Enter") // roles: tick provider, the first of the list
+			s.waitGone("enter: pick")
 			s.keys("C-s")
 			s.waitFor("Journey bot · provider", "Impact assessment versions (0)")
 
@@ -91,7 +91,16 @@ func TestAIJourney(t *testing.T) {
 					s.keys("Tab")
 					s.text("A reply read as advice delays care")
 					s.keys("Tab", "5", "Tab", "4", "Tab", "Right", "Tab", "Right", "Tab")
-					s.text("42001 A.6.2.4, 27001 A.8.16")
+					// Measures: picked from both catalogs; typed letters filter, space ticks.
+					s.keys("Enter")
+					s.text("A.6.2.4")
+					s.waitFor("ISO 42001 A.6.2.4")
+					s.keys("Space")
+					s.repeat("BSpace", 7)
+					s.text("A.8.16")
+					s.waitFor("ISO 27001 A.8.16")
+					s.keys("Space", "Enter")
+					s.waitFor("ISO 42001 A.6.2.4, ISO 27001 A.8.16")
 					s.keys("Tab", "Tab", "4", "Tab", "3") // residual 4×3
 					s.repeat("BTab", 10)                  // back to the area
 				} else {
@@ -106,7 +115,7 @@ func TestAIJourney(t *testing.T) {
 				}
 			}
 			s.keys("C-s")
-			s.waitFor("step 8 of 9", "Derived class", "high")
+			s.waitFor("step 8 of 9", "Class rules give", "high: severity 4 × likelihood 3 = 12", "rule C2")
 			s.keys("C-s")
 			s.waitFor("step 9 of 9", "Decision")
 			s.keys("Right") // approve

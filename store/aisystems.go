@@ -20,7 +20,7 @@ func aiSystemMap(a assessments.AISystem) map[string]string {
 		personal = "yes"
 	}
 	return map[string]string{
-		"name": a.Name, "purpose": a.Purpose, "type": a.Type, "role": string(a.Role), "stage": string(a.Stage),
+		"name": a.Name, "purpose": a.Purpose, "type": a.Type, "roles": assessments.RolesText(a.Roles), "stage": string(a.Stage),
 		"data_sources": a.DataSources, "data_categories": a.DataCategories, "personal_data": personal,
 		"deployment_context": a.DeploymentContext, "jurisdictions": a.Jurisdictions, "users": a.Users,
 		"affected_people": a.AffectedPeople, "automation": string(a.Automation), "human_oversight": a.HumanOversight,
@@ -28,12 +28,12 @@ func aiSystemMap(a assessments.AISystem) map[string]string {
 	}
 }
 
-const aiSystemColumns = `id, engagement_id, name, purpose, type, role, stage, data_sources, data_categories, personal_data,
+const aiSystemColumns = `id, engagement_id, name, purpose, type, roles, stage, data_sources, data_categories, personal_data,
 	deployment_context, jurisdictions, users, affected_people, automation, human_oversight, third_party, owner,
 	created_at, updated_at, updated_by`
 
 func aiSystemArgs(a assessments.AISystem) []any {
-	return []any{a.ID, a.EngagementID, a.Name, a.Purpose, a.Type, string(a.Role), string(a.Stage), a.DataSources, a.DataCategories,
+	return []any{a.ID, a.EngagementID, a.Name, a.Purpose, a.Type, assessments.RolesText(a.Roles), string(a.Stage), a.DataSources, a.DataCategories,
 		boolInt(a.PersonalData), a.DeploymentContext, a.Jurisdictions, a.Users, a.AffectedPeople, string(a.Automation),
 		a.HumanOversight, a.ThirdParty, a.Owner}
 }
@@ -102,7 +102,7 @@ var aiSystemEntity = entity[assessments.AISystem]{
 	write: func(ctx context.Context, tx *Store, _, next assessments.AISystem, _ []FieldDiff) error {
 		args := aiSystemArgs(next)[2:]
 		args = append(args, tx.stamp(), tx.author, next.ID)
-		if _, err := tx.h.ExecContext(ctx, `UPDATE ai_systems SET name=?, purpose=?, type=?, role=?, stage=?, data_sources=?, data_categories=?,
+		if _, err := tx.h.ExecContext(ctx, `UPDATE ai_systems SET name=?, purpose=?, type=?, roles=?, stage=?, data_sources=?, data_categories=?,
 			personal_data=?, deployment_context=?, jurisdictions=?, users=?, affected_people=?, automation=?, human_oversight=?,
 			third_party=?, owner=?, updated_at=?, updated_by=? WHERE id=?`, args...); err != nil {
 			return fmt.Errorf("save AI system: %w", err)
@@ -114,8 +114,8 @@ var aiSystemEntity = entity[assessments.AISystem]{
 	labels: map[string]string{"stage": "lifecycle stage", "third_party": "third parties"},
 	words: func(field, v string) string {
 		switch field {
-		case "role":
-			return assessments.AIRole(v).Label()
+		case "roles":
+			return assessments.RolesLabel(assessments.ParseRoles(v))
 		case "stage":
 			return assessments.LifecycleStage(v).Label()
 		case "automation":
@@ -142,7 +142,7 @@ func (s *Store) UpdateAISystem(ctx context.Context, before, after assessments.AI
 func aiSystemFromMap(base assessments.AISystem, m map[string]string) assessments.AISystem {
 	a := base
 	a.Name, a.Purpose, a.Type = m["name"], m["purpose"], m["type"]
-	a.Role, a.Stage = assessments.AIRole(m["role"]), assessments.LifecycleStage(m["stage"])
+	a.Roles, a.Stage = assessments.ParseRoles(m["roles"]), assessments.LifecycleStage(m["stage"])
 	a.DataSources, a.DataCategories, a.PersonalData = m["data_sources"], m["data_categories"], m["personal_data"] == "yes"
 	a.DeploymentContext, a.Jurisdictions, a.Users, a.AffectedPeople = m["deployment_context"], m["jurisdictions"], m["users"], m["affected_people"]
 	a.Automation, a.HumanOversight, a.ThirdParty, a.Owner = assessments.Automation(m["automation"]), m["human_oversight"], m["third_party"], m["owner"]
@@ -160,6 +160,10 @@ func (s *Store) DeleteAISystem(ctx context.Context, id string) error {
 		var versions int
 		if err := tx.h.QueryRowContext(ctx, "SELECT count(*) FROM impact_assessments WHERE ai_system_id = ?", id).Scan(&versions); err != nil {
 			return fmt.Errorf("read impact assessments: %w", err)
+		}
+		var classifications int
+		if err := tx.h.QueryRowContext(ctx, "SELECT count(*) FROM aiact_records WHERE ai_system_id = ?", id).Scan(&classifications); err != nil {
+			return fmt.Errorf("read EU AI Act classifications: %w", err)
 		}
 		// Risks that named the system keep their content but lose the link, recorded as
 		// an edit of each risk.
@@ -189,8 +193,15 @@ func (s *Store) DeleteAISystem(ctx context.Context, id string) error {
 			return fmt.Errorf("delete AI system: %w", err)
 		}
 		old := a.Name
+		var with []string
 		if versions > 0 {
-			old = fmt.Sprintf("%s (with %d impact assessment versions)", a.Name, versions)
+			with = append(with, fmt.Sprintf("%d impact assessment versions", versions))
+		}
+		if classifications > 0 {
+			with = append(with, fmt.Sprintf("%d EU AI Act classification versions", classifications))
+		}
+		if len(with) > 0 {
+			old = fmt.Sprintf("%s (with %s)", a.Name, strings.Join(with, " and "))
 		}
 		return tx.Record(ctx, a.EngagementID, "ai_system", id, []FieldDiff{{Field: "deleted", Old: old, New: "yes"}})
 	})
@@ -234,14 +245,14 @@ func (s *Store) queryAISystems(ctx context.Context, where string, args ...any) (
 	var out []assessments.AISystem
 	for rows.Next() {
 		var a assessments.AISystem
-		var role, stage, automation, created, updated string
+		var roles, stage, automation, created, updated string
 		var personal int
-		if err := rows.Scan(&a.ID, &a.EngagementID, &a.Name, &a.Purpose, &a.Type, &role, &stage, &a.DataSources, &a.DataCategories, &personal,
+		if err := rows.Scan(&a.ID, &a.EngagementID, &a.Name, &a.Purpose, &a.Type, &roles, &stage, &a.DataSources, &a.DataCategories, &personal,
 			&a.DeploymentContext, &a.Jurisdictions, &a.Users, &a.AffectedPeople, &automation, &a.HumanOversight, &a.ThirdParty, &a.Owner,
 			&created, &updated, &a.UpdatedBy); err != nil {
 			return nil, err
 		}
-		a.Role, a.Stage, a.Automation, a.PersonalData = assessments.AIRole(role), assessments.LifecycleStage(stage), assessments.Automation(automation), personal == 1
+		a.Roles, a.Stage, a.Automation, a.PersonalData = assessments.ParseRoles(roles), assessments.LifecycleStage(stage), assessments.Automation(automation), personal == 1
 		a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 		a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 		out = append(out, a)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/annex-grc/annex/internal/pgtest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func aiTestStore(t *testing.T) (*Store, assessments.Engagement, string) {
 
 func lensSystem(e assessments.Engagement) assessments.AISystem {
 	return assessments.AISystem{EngagementID: e.ID, Name: "Medivance Lens", Purpose: "Triage chest X-rays", Type: "deep learning",
-		Role: assessments.RoleProvider, Stage: assessments.StageOperation, DataSources: "PACS archives", PersonalData: true,
+		Roles: []assessments.AIRole{assessments.RoleProvider}, Stage: assessments.StageOperation, DataSources: "PACS archives", PersonalData: true,
 		DeploymentContext: "NHS radiology", Jurisdictions: "UK", Users: "Radiologists", AffectedPeople: "Patients",
 		Automation: assessments.AutomationAdvisory, HumanOversight: "Radiologist reads every image", ThirdParty: "none", Owner: "Ravi Patel"}
 }
@@ -90,18 +91,18 @@ func TestAISystemCreateUpdateDelete(t *testing.T) {
 	}
 	// Invalid role is refused and nothing is written.
 	bad := lensSystem(e)
-	bad.Name, bad.Role = "Other", "vendor"
-	if _, err := s.CreateAISystem(ctx, bad); !errors.As(err, &ve) || ve.Field != "role" {
+	bad.Name, bad.Roles = "Other", []assessments.AIRole{"vendor"}
+	if _, err := s.CreateAISystem(ctx, bad); !errors.As(err, &ve) || ve.Field != "roles" {
 		t.Fatalf("bad role: %v", err)
 	}
 
 	after := got
-	after.Owner, after.Role = "Amara Nwosu", assessments.RoleCustomer
+	after.Owner, after.Roles = "Amara Nwosu", []assessments.AIRole{assessments.RoleCustomer, assessments.RoleProvider}
 	saved, err := s.UpdateAISystem(ctx, got, after)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.Owner != "Amara Nwosu" || saved.Role != assessments.RoleCustomer {
+	if saved.Owner != "Amara Nwosu" || !slices.Equal(saved.Roles, []assessments.AIRole{assessments.RoleProvider, assessments.RoleCustomer}) {
 		t.Fatalf("update not saved: %+v", saved)
 	}
 	// Another window still shows the old owner and edits it: conflict, nothing written.

@@ -27,10 +27,13 @@ var copyTables = []struct {
 	{"impact_assessments", "id"},
 	{"impact_areas", "assessment_id, area"},
 	{"impact_risk_links", "assessment_id, area, risk_id"},
+	{"aiact_records", "id"},
+	{"aiact_answers", "record_id, question"},
 	{"evidence", "id"},
 	{"evidence_blobs", "evidence_id"},
 	{"evidence_links", "evidence_id, target, standard, target_ref"},
 	{"changes", "seq"},
+	{"changes_imported", "segment, pos"},
 	{"team_grants", "role, engagement_id"},
 }
 
@@ -92,7 +95,13 @@ func CopyWorkspace(ctx context.Context, from, to *Store) (CopyReport, error) {
 				return err
 			}
 		}
-		var decisions [][]any // impact assessments are decided after their areas arrive
+		// Decided impact assessments and approved EU AI Act classifications are frozen with
+		// their children: they are decided after their areas and answers arrive.
+		type decided struct {
+			table string
+			args  []any
+		}
+		var decisions []decided
 		for _, t := range copyTables {
 			src, err := from.columns(ctx, t.name)
 			if err != nil {
@@ -136,9 +145,9 @@ func CopyWorkspace(ctx context.Context, from, to *Store) (CopyReport, error) {
 					rows.Close()
 					return err
 				}
-				if t.name == "impact_assessments" && decision >= 0 {
+				if (t.name == "impact_assessments" || t.name == "aiact_records") && decision >= 0 {
 					if d, _ := vals[decision].(string); d != "" {
-						decisions = append(decisions, []any{d, vals[id]})
+						decisions = append(decisions, decided{t.name, []any{d, vals[id]}})
 						vals[decision] = ""
 					}
 				}
@@ -155,8 +164,8 @@ func CopyWorkspace(ctx context.Context, from, to *Store) (CopyReport, error) {
 			}
 		}
 		for _, d := range decisions {
-			if _, err := tx.h.ExecContext(ctx, "UPDATE impact_assessments SET decision = ? WHERE id = ?", d...); err != nil {
-				return fmt.Errorf("copy impact assessment decisions: %w", err)
+			if _, err := tx.h.ExecContext(ctx, "UPDATE "+d.table+" SET decision = ? WHERE id = ?", d.args...); err != nil {
+				return fmt.Errorf("copy the decisions of %s: %w", d.table, err)
 			}
 		}
 		// The history's counter: rows once written and cut before the copy stay known.

@@ -401,7 +401,7 @@ func (f *evidenceFixture) riskAndAssessment(t *testing.T) (riskID, assessmentID 
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, err := f.s.CreateAISystem(ctx, assessments.AISystem{EngagementID: f.e.ID, Name: "Lens", Purpose: "Triage", Role: assessments.RoleProvider,
+	sys, err := f.s.CreateAISystem(ctx, assessments.AISystem{EngagementID: f.e.ID, Name: "Lens", Purpose: "Triage", Roles: []assessments.AIRole{assessments.RoleProvider},
 		Stage: assessments.StageOperation, Automation: assessments.AutomationAdvisory})
 	if err != nil {
 		t.Fatal(err)

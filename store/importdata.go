@@ -15,18 +15,22 @@ import (
 // data.json: the rows keep their own ids and times, so exporting the imported engagement
 // gives the same data.json again.
 type ImportData struct {
-	Engagement   assessments.Engagement
-	Results      []assessments.Result
-	Matrix       *assessments.Matrix // nil: the default matrix
-	RiskSequence int                 // last risk number handed out
-	Risks        []assessments.Risk
-	AISystems    []assessments.AISystem
-	Assessments  []assessments.ImpactAssessment
-	ImpactLinks  []ImpactRiskLink
-	Evidence     []assessments.Evidence
+	Engagement      assessments.Engagement
+	Results         []assessments.Result
+	Matrix          *assessments.Matrix // nil: the default matrix
+	RiskSequence    int                 // last risk number handed out
+	Risks           []assessments.Risk
+	AISystems       []assessments.AISystem
+	Assessments     []assessments.ImpactAssessment
+	ImpactLinks     []ImpactRiskLink
+	Classifications []assessments.AIActRecord // EU AI Act classification versions
+	Evidence        []assessments.Evidence
 	// Blobs are kept evidence files by evidence id (from a pack made with evidence files).
 	Blobs map[string]ImportBlob
 	Skips []SkipKey
+	// History is the change history that came with the engagement, one segment per source
+	// chain; each is kept as it was and anchored in this workspace's chain.
+	History []HistorySegment
 }
 
 // ImportBlob is a kept evidence file travelling with an import.
@@ -102,6 +106,9 @@ func (s *Store) ImportEngagement(ctx context.Context, in ImportData, opt ImportO
 			what = fmt.Sprintf("imported from %s as a copy of engagement %s", source, in.Engagement.ID)
 		}
 		if err := tx.Record(ctx, e.ID, "engagement", e.ID, []FieldDiff{{Field: "imported", New: what}}); err != nil {
+			return err
+		}
+		if err := tx.importHistory(ctx, e.ID, in.History, source); err != nil {
 			return err
 		}
 		if err := tx.importResults(ctx, e.ID, in.Results); err != nil {

@@ -121,6 +121,15 @@ func (s *Store) importParts(ctx context.Context, engagementID string, in ImportD
 			return err
 		}
 	}
+	for _, r := range in.Classifications {
+		r.ID, r.AISystemID, r.EngagementID = newID(r.ID), newID(r.AISystemID), engagementID
+		if err := insertAIActRow(ctx, s.h, r, ts(r.CreatedAt), ts(r.UpdatedAt), by(r.UpdatedBy)); err != nil {
+			return fmt.Errorf("import EU AI Act classification version %d: %w", r.Version, err)
+		}
+		if err := s.Record(ctx, engagementID, aiActEntity().name, r.ID, []FieldDiff{{Field: "imported", New: fmt.Sprintf("version %d", r.Version)}}); err != nil {
+			return err
+		}
+	}
 	for _, l := range in.ImpactLinks {
 		at := l.CreatedAt
 		if at == "" {

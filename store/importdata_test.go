@@ -25,7 +25,7 @@ func importSample() ImportData {
 	created := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
 	e := assessments.Engagement{ID: "0190aaaa-0000-7000-8000-000000000001", Name: "Imported", Standards: []string{"iso27001-2022", "iso42001-2023"},
 		Status: assessments.EngagementActive, CreatedAt: created, UpdatedAt: created}
-	sys := assessments.AISystem{ID: "0190aaaa-0000-7000-8000-000000000002", Name: "Triage model", Role: assessments.RoleProvider, CreatedAt: created, UpdatedAt: created, UpdatedBy: "priya"}
+	sys := assessments.AISystem{ID: "0190aaaa-0000-7000-8000-000000000002", Name: "Triage model", Roles: []assessments.AIRole{assessments.RoleProvider}, CreatedAt: created, UpdatedAt: created, UpdatedBy: "priya"}
 	ia := assessments.NewImpactAssessment(sys)
 	ia.ID, ia.Version, ia.CreatedAt, ia.UpdatedAt = "0190aaaa-0000-7000-8000-000000000003", 1, created, created
 	risk := assessments.Risk{ID: "0190aaaa-0000-7000-8000-000000000004", Ref: "R-007", Title: "Model drift", Scope: assessments.ScopeAI,

@@ -21,6 +21,9 @@ var engagementTables = map[string]string{
 	"risk_controls": "engagement_id", "ai_systems": "engagement_id", "impact_assessments": "engagement_id",
 	"impact_areas": "engagement_id", "impact_risk_links": "engagement_id", "evidence": "engagement_id",
 	"evidence_blobs": "engagement_id", "evidence_links": "engagement_id", "changes": "engagement_id", "team_grants": "engagement_id",
+	"aiact_records": "engagement_id", "aiact_answers": "engagement_id",
+	// changes_imported (target_engagement_id) has rows only after an import with history:
+	// TestTeamImportedHistory.
 }
 
 type team struct {
@@ -289,5 +292,33 @@ func TestNoWorkspaceForAMember(t *testing.T) {
 	var n int
 	if err := pgtest.DB(t, dsn).QueryRow("SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace").Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d relations made (%v)", n, err)
+	}
+}
+
+// TestTeamImportedHistory: history imported with an engagement (changes_imported) is read
+// only with a grant on the engagement it was imported into, and written only with write
+// access to it.
+func TestTeamImportedHistory(t *testing.T) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	row := `INSERT INTO changes_imported(segment, pos, target_engagement_id, chain, seq, at, author, entity, entity_id, field, prev_hash, hash)
+		VALUES ($1, 1, $2, 'w', 1, 'x', 'someone', 'engagement', $2, 'name', 'p', 'h')`
+	owner := pgtest.DB(t, tm.dsn)
+	for _, e := range []assessments.Engagement{tm.a, tm.b} {
+		if _, err := owner.ExecContext(ctx, row, "seg-"+e.Name, e.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := pgtest.DB(t, pgtest.As(t, tm.dsn, tm.consultant, ""))
+	var own, other int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE target_engagement_id = $1), count(*) FILTER (WHERE target_engagement_id = $2) FROM changes_imported",
+		tm.a.ID, tm.b.ID).Scan(&own, &other); err != nil {
+		t.Fatal(err)
+	}
+	if own != 1 || other != 0 {
+		t.Errorf("the consultant reads %d imported rows of Alpha and %d of Bravo, want 1 and 0", own, other)
+	}
+	if _, err := db.ExecContext(ctx, row, "forged", tm.b.ID); !isSQLState(err, "42501") {
+		t.Errorf("insert into Bravo's imported history: %v, want 42501", err)
 	}
 }

@@ -421,7 +421,7 @@ func (a *App) render() string {
 	}
 	w, h := a.bodySize()
 	a.top().SetSize(w, h)
-	body := fitHeight(a.top().View(), w, h)
+	body := common.Fit(a.top().View(), w, h)
 	if b := a.readOnlyBanner(); b != "" {
 		body = st.Warn.Render(common.Truncate(b, w)) + "\n" + body
 	}
@@ -442,7 +442,7 @@ func (a *App) render() string {
 	} else {
 		helpView = a.shortHelpView()
 	}
-	return body + "\n" + status + "\n" + fitHeight(helpView, w, lipgloss.Height(helpView))
+	return body + "\n" + status + "\n" + common.Fit(helpView, w, lipgloss.Height(helpView))
 }
 
 // overlay draws the front dialog centred above the body (crush's dialog overlay).
@@ -454,23 +454,6 @@ func (a *App) overlay(body string, w, h int) string {
 		lipgloss.NewLayer(body),
 		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
 	).Render()
-}
-
-// fitHeight pads or cuts a view to exactly h lines, each at most w cells.
-func fitHeight(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = common.Truncate(l, w)
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // errorSentence is the status-line text of an error: its message, starting upper-case.

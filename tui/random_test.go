@@ -39,6 +39,7 @@ var randomPastes = []string{
 // fails on a panic with the seed and the last keys.
 func pressRandom(t *testing.T, h *harness, rng *rand.Rand, n int, avoid map[string]bool) {
 	t.Helper()
+	t.Chdir(t.TempDir()) // a pack exported under a relative name lands here, not in the source tree
 	var last []string
 	defer func() {
 		if r := recover(); r != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/auditpack"
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/internal/text"
 	"github.com/annex-grc/annex/store"
@@ -35,9 +36,23 @@ type aiLatestJSON struct {
 	Version      int    `json:"version"`
 	State        string `json:"state"`
 	Class        string `json:"class"`
+	ClassRule    string `json:"class_rule"`
 	Decision     string `json:"decision"`
 	Approver     string `json:"approver"`
 	DecisionDate string `json:"decision_date"`
+}
+
+// aiActJSON is a system's EU AI Act classification: the approved version in force, or the
+// newest draft when none is approved.
+type aiActJSON struct {
+	Version       int      `json:"version"`
+	State         string   `json:"state"`
+	OperatorRoles []string `json:"operator_roles"`
+	Result        string   `json:"result"`
+	Articles      string   `json:"articles"`
+	AppliesFrom   string   `json:"applies_from"`
+	FRIA          string   `json:"fria"`
+	Unsettled     []string `json:"unsettled"`
 }
 
 type aiSystemJSON struct {
@@ -45,13 +60,14 @@ type aiSystemJSON struct {
 	Name         string        `json:"name"`
 	Engagement   string        `json:"engagement"`
 	EngagementID string        `json:"engagement_id"`
-	Role         string        `json:"role"`
+	Roles        []string      `json:"roles"`
 	Type         string        `json:"type"`
 	Stage        string        `json:"stage"`
 	Owner        string        `json:"owner"`
 	PersonalData bool          `json:"personal_data"`
 	Versions     int           `json:"versions"`
 	Latest       *aiLatestJSON `json:"latest"`
+	AIAct        *aiActJSON    `json:"ai_act"`
 	// NextReview follows the approved version in force, even while a re-assessment is in draft.
 	NextReview string `json:"next_review"`
 	Overdue    bool   `json:"review_overdue"`
@@ -66,9 +82,12 @@ func newAIListCmd(a *cliApp) *cobra.Command {
 		Long: `List the AI system inventory of an engagement with the latest impact assessment of each
 system: its version, state, overall class and decision, and the next review date of the
 approved version in force (flagged when overdue).
-JSON is an array of objects with id, name, role, type, stage, owner, versions, latest
-({version, state, class, decision, approver, decision_date}, null when never assessed;
-class is "" while a draft's impacts are incomplete),
+JSON is an array of objects with id, name, roles, type, stage, owner, versions, latest
+({version, state, class, class_rule, decision, approver, decision_date}, null when never
+assessed; class is "" while unsettled, class_rule names the rule that set it), ai_act
+({version, state, operator_roles, result, articles, applies_from, fria, unsettled}, the
+EU AI Act classification in force or the newest draft; null when never classified;
+result is prohibited, high_risk, transparency, minimal or "" while unsettled),
 next_review and review_overdue.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -86,18 +105,36 @@ next_review and review_overdue.`,
 			if err != nil {
 				return err
 			}
+			classifications, err := s.EngagementAIActRecords(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			act := catalogs.MustEUAIAct()
 			rows := make([]aiSystemJSON, 0, len(sum.Latest))
 			for _, la := range sum.Latest {
 				sys := la.System
-				row := aiSystemJSON{ID: sys.ID, Name: sys.Name, Engagement: e.Name, EngagementID: e.ID, Role: string(sys.Role),
+				roles := []string{}
+				for _, r := range sys.Roles {
+					roles = append(roles, string(r))
+				}
+				row := aiSystemJSON{ID: sys.ID, Name: sys.Name, Engagement: e.Name, EngagementID: e.ID, Roles: roles,
 					Type: sys.Type, Stage: string(sys.Stage), Owner: sys.Owner, PersonalData: sys.PersonalData,
 					Versions: la.Versions, NextReview: la.NextReview, Overdue: la.Overdue}
 				if l := la.Latest; l != nil {
-					row.Latest = &aiLatestJSON{Version: l.Version, State: string(l.State()), Class: string(l.Class()),
+					row.Latest = &aiLatestJSON{Version: l.Version, State: string(l.State()), Class: string(l.Class()), ClassRule: l.ClassExplained(),
 						Decision: string(l.Decision), Approver: l.Approver, DecisionDate: l.DecisionDate}
-					if !l.ClassSettled() {
-						row.Latest.Class = ""
+				}
+				if c := shownClassification(classifications[sys.ID]); c != nil {
+					o := c.Outcome(act)
+					j := &aiActJSON{Version: c.Version, State: string(c.State()), OperatorRoles: []string{}, Result: string(o.Result),
+						Articles: o.Articles(), AppliesFrom: o.AppliesFrom.AppliesFrom, FRIA: string(o.FRIA), Unsettled: o.Unsettled}
+					for _, r := range c.Roles {
+						j.OperatorRoles = append(j.OperatorRoles, string(r))
 					}
+					if j.Unsettled == nil {
+						j.Unsettled = []string{}
+					}
+					row.AIAct = j
 				}
 				rows = append(rows, row)
 			}
@@ -111,7 +148,7 @@ next_review and review_overdue.`,
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tROLE\tSTAGE\tVERSION\tSTATE\tCLASS\tDECISION\tNEXT REVIEW\tFLAGS")
+			fmt.Fprintln(tw, "NAME\tROLES\tSTAGE\tVERSION\tSTATE\tCLASS\tEU AI ACT\tDECISION\tNEXT REVIEW\tFLAGS")
 			for i, r := range rows {
 				la := sum.Latest[i]
 				version, state, class, decision := "-", "not assessed", "-", "-"
@@ -119,7 +156,7 @@ next_review and review_overdue.`,
 					version = fmt.Sprintf("v%d", l.Version)
 					state, class = l.State().Label(), string(l.Class())
 					if !l.ClassSettled() {
-						class = "-"
+						class = "not settled"
 					}
 					if l.Decision != assessments.DecisionNone {
 						decision = fmt.Sprintf("%s (%s, %s)", l.Decision.Label(), aiCell(l.Approver, 24), l.DecisionDate)
@@ -136,8 +173,15 @@ next_review and review_overdue.`,
 				if la.Latest != nil && la.InForce != nil && la.Latest != la.InForce {
 					flags = append(flags, fmt.Sprintf("v%d in force", la.InForce.Version))
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", aiCell(r.Name, 40), la.System.Role.Label(), la.System.Stage.Label(),
-					version, state, class, decision, next, strings.Join(flags, ", "))
+				euAct := "-"
+				if c := r.AIAct; c != nil {
+					euAct = assessments.AIActResult(c.Result).Short()
+					if c.State != string(assessments.ImpactApproved) {
+						euAct += fmt.Sprintf(" (v%d draft)", c.Version)
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", aiCell(r.Name, 40), assessments.RolesLabel(la.System.Roles), la.System.Stage.Label(),
+					version, state, class, euAct, decision, next, strings.Join(flags, ", "))
 			}
 			return tw.Flush()
 		},
@@ -152,11 +196,15 @@ func newAIShowCmd(a *cliApp) *cobra.Command {
 	var version int
 	cmd := &cobra.Command{
 		Use:   "show NAME|ID",
-		Short: "Print an AI system's latest impact assessment as Markdown",
+		Short: "Print an AI system's impact assessment and EU AI Act classification as Markdown",
 		Long: `Print the latest impact assessment of an AI system (or the version given with --version)
 as Markdown with every section: the system, scope and trigger, system information, data,
-model, deployment, interested parties, impacts per area, overall class and review, and
-the decision. Redirect it to a file to hand it over.`,
+model, deployment, interested parties, impacts per area, overall class with the rule that
+set it and review, and the decision; then its EU AI Act classification (the approved
+version in force, else the newest draft): the result and the articles that decided it,
+the obligations with the dates they apply from, every answer with its note and, for a
+deployer of a high-risk system, the fundamental rights impact assessment (Art. 27) drawn
+from the impact assessment. Redirect it to a file to hand it over.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -177,8 +225,19 @@ the decision. Redirect it to a file to hand it over.`,
 			if err != nil {
 				return err
 			}
+			classifications, err := s.AIActRecords(ctx, sys.ID)
+			if err != nil {
+				return err
+			}
+			if len(versions) == 0 && len(classifications) == 0 {
+				return fmt.Errorf("%s has no impact assessment and no EU AI Act classification yet; start them in the workbench's AI systems tab", sys.Name)
+			}
 			if len(versions) == 0 {
-				return fmt.Errorf("%s has no impact assessment yet; start one in the workbench's AI systems tab", sys.Name)
+				if version != 0 {
+					return fmt.Errorf("%s has no impact assessment yet", sys.Name)
+				}
+				fmt.Fprintf(a.stdout, "# %s\n\n_No impact assessment yet._\n\n", md(sys.Name))
+				return writeClassification(a.stdout, set, e, sys, classifications, nil)
 			}
 			chosen := versions[0]
 			if version != 0 {
@@ -203,7 +262,14 @@ the decision. Redirect it to a file to hand it over.`,
 			if err != nil {
 				return err
 			}
-			return writeLinkedRisks(a.stdout, sys, all, s.Now())
+			if err := writeLinkedRisks(a.stdout, sys, all); err != nil {
+				return err
+			}
+			if err := writeClassification(a.stdout, set, e, sys, classifications, versions); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.stdout, "\n---\n\nPrinted by annex on %s.\n", s.Now().Format(assessments.DateLayout))
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&engagement, "engagement", "", "engagement name or id (needed only when several engagements have a system of that name)")
@@ -302,14 +368,7 @@ func writeImpactMarkdown(w io.Writer, set *catalogs.Set, e assessments.Engagemen
 	p("# AI system impact assessment: %s, version %d\n\n", md(sys.Name), a.Version)
 	p("- **Engagement:** %s\n", md(e.Name))
 	p("- **State:** %s\n", a.State().Label())
-	class := string(a.Class())
-	if !a.ClassSettled() {
-		class = "not settled yet (impacts incomplete; so far " + class + ")"
-	}
-	if a.ClassOverride != assessments.ClassNone {
-		class += fmt.Sprintf(" (set by hand; derived %s)", a.DerivedClass())
-	}
-	p("- **Overall class:** %s\n", class)
+	p("- **Overall class:** %s\n", md(a.ClassExplained()))
 	next := a.NextReview()
 	switch {
 	case next == "" && a.State() == assessments.ImpactDraft:
@@ -337,7 +396,7 @@ func writeImpactMarkdown(w io.Writer, set *catalogs.Set, e assessments.Engagemen
 	p("\n## AI system\n\n")
 	field("Purpose", sys.Purpose)
 	field("Type", sys.Type)
-	p("- **Organisation's role:** %s\n", sys.Role.Label())
+	p("- **Organisation's roles:** %s\n", assessments.RolesLabel(sys.Roles))
 	p("- **Life-cycle stage:** %s\n", sys.Stage.Label())
 	field("Data sources", sys.DataSources)
 	field("Data categories", sys.DataCategories)
@@ -384,12 +443,12 @@ func writeImpactMarkdown(w io.Writer, set *catalogs.Set, e assessments.Engagemen
 
 	heading(assessments.StepImpacts)
 	p("Severity and likelihood run from 1 (lowest) to 5; residual is after the measures.\n\n")
-	p("| Area | Effect | Severity | Likelihood | Residual severity | Residual likelihood | Residual class | Reversibility | Scale |\n")
+	p("| Area | Effect | Severity | Likelihood | Residual severity | Residual likelihood | Residual class (rule) | Reversibility | Scale |\n")
 	p("|---|---|---|---|---|---|---|---|---|\n")
 	for _, im := range a.Impacts {
-		cls := string(im.ResidualClass())
-		if cls == "" {
-			cls = "–"
+		cls := "–"
+		if h := im.ResidualHarm(); h.Class != assessments.ClassNone {
+			cls = fmt.Sprintf("%s (%s)", h.Class, h.Cite())
 		}
 		rev, scale := "–", "–"
 		if im.Reversibility != assessments.ReversibilityUnstated {
@@ -422,7 +481,10 @@ func writeImpactMarkdown(w io.Writer, set *catalogs.Set, e assessments.Engagemen
 	}
 
 	heading(assessments.StepClass)
-	p("- **Derived from the worst residual harm:** %s\n", a.DerivedClass())
+	p("- **By the class rules:** %s\n", md(a.Derivation().String()))
+	if c := a.Derivation().Cite(); c != "" {
+		p("- **Rule:** %s\n", classRuleText(c))
+	}
 	if a.ClassOverride != assessments.ClassNone {
 		p("- **Set by hand to:** %s\n", a.ClassOverride)
 		field("Reason", a.OverrideReason)
@@ -449,7 +511,7 @@ func writeImpactMarkdown(w io.Writer, set *catalogs.Set, e assessments.Engagemen
 }
 
 // writeLinkedRisks appends the register's risks that name the system.
-func writeLinkedRisks(w io.Writer, sys assessments.AISystem, risks []assessments.Risk, now time.Time) error {
+func writeLinkedRisks(w io.Writer, sys assessments.AISystem, risks []assessments.Risk) error {
 	var b strings.Builder
 	b.WriteString("\n## Risks linked to this AI system\n\n")
 	n := 0
@@ -463,7 +525,51 @@ func writeLinkedRisks(w io.Writer, sys assessments.AISystem, risks []assessments
 	if n == 0 {
 		b.WriteString("_None in the risk register._\n")
 	}
-	fmt.Fprintf(&b, "\n---\n\nPrinted by annex on %s.\n", now.Format(assessments.DateLayout))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// classRuleText spells out the rules a class cites ("C5+C7") with their conditions.
+func classRuleText(cite string) string {
+	var parts []string
+	for _, id := range strings.Split(cite, "+") {
+		for _, r := range assessments.ClassRules {
+			if r.ID == id {
+				parts = append(parts, fmt.Sprintf("%s (%s). %s", r.ID, r.When, r.Why))
+			}
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// shownClassification is the approved version in force, or the newest draft when none is.
+func shownClassification(versions []assessments.AIActRecord) *assessments.AIActRecord {
+	l := assessments.LatestAIAct(versions)
+	if l.InForce != nil {
+		return l.InForce
+	}
+	return l.Latest
+}
+
+// writeClassification appends the EU AI Act classification as Markdown one heading level
+// down, with the FRIA drawn from the impact assessment in force.
+func writeClassification(w io.Writer, set *catalogs.Set, e assessments.Engagement, sys assessments.AISystem,
+	classifications []assessments.AIActRecord, versions []assessments.ImpactAssessment) error {
+	c := shownClassification(classifications)
+	if c == nil {
+		_, err := io.WriteString(w, "\n## EU AI Act classification\n\n_Not classified yet._\n")
+		return err
+	}
+	doc := auditpack.AIActMarkdown(catalogs.MustEUAIAct(), e.Name, sys, *c, assessments.FRIASource(versions),
+		func(r assessments.ControlRef) string { return controlLabel(set, r) })
+	var b strings.Builder
+	b.WriteString("\n")
+	for _, line := range strings.Split(strings.TrimRight(string(doc), "\n"), "\n") {
+		if strings.HasPrefix(line, "#") {
+			line = "#" + line
+		}
+		b.WriteString(line + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

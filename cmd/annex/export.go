@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"aead.dev/minisign"
 	"filippo.io/age"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -22,8 +23,9 @@ func init() { register(newExportCmd) }
 
 func newExportCmd(a *cliApp) *cobra.Command {
 	var engagement, out string
-	var withFiles, encrypt bool
+	var withFiles, encrypt, weak, absolute bool
 	var recipients []string
+	var signKey string
 	cmd := &cobra.Command{
 		Use:   "export [--out FILE.zip]",
 		Short: "Write the audit pack of an engagement: report, SoAs, gap analysis, registers, OSCAL, data and manifest",
@@ -34,8 +36,15 @@ assessments, the change history, OSCAL documents, data.json (for 'annex import')
 
 With --encrypt the pack is encrypted with age under a passphrase (asked on the terminal, or taken
 from $ANNEX_PASSPHRASE); with --recipient it is encrypted to age public keys. Encrypted packs get
-the extension .age. Without --out the pack is written in the current folder, named after the
-engagement and the date of its last change.`,
+the extension .age. A passphrase has at least 12 characters unless --weak-passphrase confirms a
+shorter one. Without --out the pack is written in the current folder, named after the
+engagement and the date of its last change.
+
+With --sign KEY the pack carries manifest.json.minisig, a minisign signature of manifest.json
+made with the secret key KEY ('annex key new'; its passphrase is asked, or taken from
+$ANNEX_KEY_PASSPHRASE): 'annex verify --key KEY.pub' or the minisign tool proves who made it.
+The evidence index names files relative to their common folder; --absolute-paths keeps the
+full paths of the consultant's machine.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -46,7 +55,18 @@ engagement and the date of its last change.`,
 				if err != nil {
 					return err
 				}
+				if err := checkPassphrase(pass, weak); err != nil {
+					return err
+				}
 				enc.Passphrase = pass
+			}
+			var key *minisign.PrivateKey
+			if signKey != "" {
+				k, err := a.signingKey(signKey)
+				if err != nil {
+					return err
+				}
+				key = &k
 			}
 			s, err := a.open(ctx)
 			if err != nil {
@@ -66,9 +86,14 @@ engagement and the date of its last change.`,
 				// collector works a little harder instead of letting garbage pile up.
 				debug.SetMemoryLimit(110 << 20)
 			}
-			p, err := auditpack.Build(ctx, s, set, e.ID, auditpack.Options{WithEvidenceFiles: withFiles, Version: version})
+			p, err := auditpack.Build(ctx, s, set, e.ID, auditpack.Options{WithEvidenceFiles: withFiles, Version: version, AbsolutePaths: absolute})
 			if err != nil {
 				return fmt.Errorf("build the audit pack: %w", err)
+			}
+			if key != nil {
+				if err := p.Sign(*key); err != nil {
+					return err
+				}
 			}
 			if out == "" {
 				// The same name the Export tab offers: the engagement and its last change's date.
@@ -85,6 +110,9 @@ engagement and the date of its last change.`,
 			if enc.Enabled() {
 				how = ", encrypted with age"
 			}
+			if key != nil {
+				how += ", signed with minisign key " + auditpack.KeyID(key.ID())
+			}
 			fmt.Fprintf(a.stdout, "Wrote %s (%d files and the manifest, %s%s) for %q, as of %s.\nCheck it with: annex verify %s\n",
 				out, len(p.Manifest.Files), humanSize(size), how, e.Name, p.Manifest.LastChangeAt, shellArg(out))
 			return nil
@@ -95,6 +123,9 @@ engagement and the date of its last change.`,
 	cmd.Flags().BoolVar(&withFiles, "with-evidence-files", false, "include the evidence files kept in the workspace")
 	cmd.Flags().BoolVar(&encrypt, "encrypt", false, "encrypt the pack with a passphrase (asked, or $ANNEX_PASSPHRASE)")
 	cmd.Flags().StringArrayVar(&recipients, "recipient", nil, "encrypt to this age public key (age1...); repeat for several")
+	cmd.Flags().BoolVar(&weak, "weak-passphrase", false, "accept an encryption passphrase shorter than 12 characters")
+	cmd.Flags().StringVar(&signKey, "sign", "", "sign the pack with this minisign secret key (annex key new)")
+	cmd.Flags().BoolVar(&absolute, "absolute-paths", false, "keep the evidence files' absolute paths in evidence-index.csv")
 	return cmd
 }
 

@@ -171,7 +171,7 @@ func TestExportDefaultNameAndVerifyJSON(t *testing.T) {
 		t.Fatalf("verify --json: %v\n%s", err, out)
 	}
 	// An encrypted pack imports with its passphrase.
-	t.Setenv("ANNEX_PASSPHRASE", "pass phrase")
+	t.Setenv("ANNEX_PASSPHRASE", "a long pass phrase")
 	enc := filepath.Join(dir, "enc.zip")
 	if out, err = runCLI(t, db, "export", "--encrypt", "--with-evidence-files", "--out", enc); err != nil {
 		t.Fatalf("export --encrypt: %v\n%s", err, out)

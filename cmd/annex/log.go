@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,7 +120,7 @@ or rewritten.`,
 				if since != "" {
 					fmt.Fprintf(a.stdout, "OK: it still holds the end recorded in %s (row %d).\n", text.OneLine(thenWhat), then.Length)
 				}
-				return nil
+				return a.verifyImported(ctx, s)
 			}
 			f := store.ChangeFilter{Limit: limit}
 			if engagement != "" {
@@ -130,6 +131,10 @@ or rewritten.`,
 				f.EngagementID = e.ID
 			}
 			rows, err := s.Changes(ctx, f)
+			if err != nil {
+				return err
+			}
+			imported, err := importedRows(ctx, s, f)
 			if err != nil {
 				return err
 			}
@@ -146,18 +151,44 @@ or rewritten.`,
 					New          string `json:"new"`
 					PrevHash     string `json:"prev_hash"`
 					Hash         string `json:"hash"`
+					// Origin is set on rows imported with an engagement: the chain (workspace)
+					// they were written in, the file they came from and their anchor row here.
+					Origin *origin `json:"origin,omitempty"`
 				}
 				out := make([]row, 0, len(rows))
+				for _, seg := range imported {
+					o := &origin{Chain: seg.Chain, Source: seg.Source, AnchorSeq: seg.AnchorSeq}
+					for _, c := range seg.Rows {
+						out = append(out, row{c.Seq, c.At, c.Author, c.EngagementID, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash, o})
+					}
+				}
 				for _, c := range rows {
-					out = append(out, row{c.Seq, c.At, c.Author, c.EngagementID, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash})
+					out = append(out, row{c.Seq, c.At, c.Author, c.EngagementID, c.Entity, c.EntityID, c.Field, c.Old, c.New, c.PrevHash, c.Hash, nil})
 				}
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(out)
 			}
-			if len(rows) == 0 {
+			if len(rows) == 0 && len(imported) == 0 {
 				fmt.Fprintln(a.stdout, "No changes recorded yet.")
 				return nil
+			}
+			for _, seg := range imported {
+				fmt.Fprintf(a.stdout, "Imported from %s: %s written in workspace %s, kept as they were (anchored by row %d here)\n",
+					cellText(seg.Source, 60), countOf(seg.Rows, "row", "rows"), seg.Chain, seg.AnchorSeq)
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "SEQ THERE\tAT (UTC)\tAUTHOR\tENTITY\tFIELD\tOLD\tNEW")
+				for _, c := range seg.Rows {
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Seq, shortStamp(c.At), cellText(c.Author, 20), cellText(c.Entity+" "+c.EntityID, 40),
+						cellText(c.Field, 20), cellText(c.Old, 40), cellText(c.New, 40))
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout)
+			}
+			if len(imported) > 0 {
+				fmt.Fprintln(a.stdout, "This workspace's history")
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "SEQ\tAT (UTC)\tAUTHOR\tENTITY\tFIELD\tOLD\tNEW")
@@ -198,4 +229,41 @@ func cellText(s string, n int) string {
 		return "—"
 	}
 	return string(out)
+}
+
+// origin says where an imported history row was written.
+type origin struct {
+	Chain     string `json:"chain"`
+	Source    string `json:"source"`
+	AnchorSeq int64  `json:"anchor_seq"`
+}
+
+// importedRows lists the history imported with engagements (only the whole history, not
+// the newest --limit rows of this workspace's chain).
+func importedRows(ctx context.Context, s *store.Store, f store.ChangeFilter) ([]store.ImportedSegment, error) {
+	if f.Limit > 0 || f.Entity != "" || f.EntityID != "" {
+		return nil, nil
+	}
+	return s.ImportedHistory(ctx, f.EngagementID)
+}
+
+// verifyImported checks each imported history segment against its anchor.
+func (a *cliApp) verifyImported(ctx context.Context, s *store.Store) error {
+	segs, rows, problem, err := s.VerifyImportedHistory(ctx)
+	if err != nil {
+		return fmt.Errorf("check the imported history: %w", err)
+	}
+	if problem != nil {
+		where := "rows imported with an engagement"
+		if problem.AnchorSeq > 0 {
+			where = fmt.Sprintf("the history imported at row %d", problem.AnchorSeq)
+		}
+		fmt.Fprintf(a.stdout, "Imported history is broken: %s: %s.\n", where, problem.Reason)
+		return &exitError{code: 1, msg: "the imported change history does not hold"}
+	}
+	if segs > 0 {
+		fmt.Fprintf(a.stdout, "OK: the history imported with engagements holds against its anchors (%s in %s).\n",
+			countOf(make([]struct{}, rows), "row", "rows"), countOf(make([]struct{}, segs), "segment", "segments"))
+	}
+	return nil
 }

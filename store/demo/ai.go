@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/annex-grc/annex/assessments"
@@ -39,13 +40,13 @@ func addAISystems(ctx context.Context, s *store.Store, set *catalogs.Set, e asse
 		EngagementID: e.ID, Name: LensName,
 		Purpose:           "Flags chest X-rays with likely urgent findings (pneumothorax, consolidation, effusion) so they rise to the top of the radiologist's worklist.",
 		Type:              "deep learning (convolutional image classifier)",
-		Role:              assessments.RoleProvider,
+		Roles:             []assessments.AIRole{assessments.RoleProducer, assessments.RoleProvider},
 		Stage:             assessments.StageOperation,
 		DataSources:       "De-identified chest X-rays and reports from three partner NHS trusts (2019-2023); a licensed research dataset from 2021.",
 		DataCategories:    "Medical images, radiology report labels, age band, sex, acquisition device (health data: special category).",
 		PersonalData:      true,
 		DeploymentContext: "Integrated into the PACS worklist of radiology departments at partner trusts; scores shown beside each study.",
-		Jurisdictions:     "United Kingdom (UK GDPR, UK MDR 2002 as a class IIa device)",
+		Jurisdictions:     "United Kingdom (UK GDPR, UK MDR 2002 as a class IIa device); European Union (EU MDR class IIa, CE marked) for hospitals in Ireland and the Netherlands",
 		Users:             "Consultant radiologists and reporting radiographers",
 		AffectedPeople:    "Adult patients who have a chest X-ray at a partner trust",
 		Automation:        assessments.AutomationAdvisory,
@@ -60,13 +61,13 @@ func addAISystems(ctx context.Context, s *store.Store, set *catalogs.Set, e asse
 		EngagementID: e.ID, Name: ChatbotName,
 		Purpose:           "Answers patients' questions about appointments, preparation for an X-ray and where to find their results, and hands over to staff.",
 		Type:              "generative (large language model with retrieval)",
-		Role:              assessments.RoleProvider,
+		Roles:             []assessments.AIRole{assessments.RoleProvider},
 		Stage:             assessments.StageVerify,
 		DataSources:       "Medivance help-centre articles; conversation transcripts of the pilot.",
 		DataCategories:    "Free text typed by patients, which may include symptoms and identifiers.",
 		PersonalData:      true,
 		DeploymentContext: "Web chat on the patient portal of two pilot trusts, available around the clock.",
-		Jurisdictions:     "United Kingdom",
+		Jurisdictions:     "United Kingdom; a pilot with an Irish hospital group is planned (EU AI Act)",
 		Users:             "Patients and carers",
 		AffectedPeople:    "Patients and carers; booking staff who take over conversations",
 		Automation:        assessments.AutomationOnTheLoop,
@@ -86,10 +87,16 @@ func addAISystems(ctx context.Context, s *store.Store, set *catalogs.Set, e asse
 	if err := linkDemoRisks(ctx, s, e, lens, bot); err != nil {
 		return err
 	}
+	if err := lensClassification(ctx, s, lens); err != nil {
+		return err
+	}
+	if err := chatbotClassification(ctx, s, bot); err != nil {
+		return err
+	}
 	if opt.Size == "large" {
 		for i := 1; i <= 200; i++ {
 			if _, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: e.ID, Name: fmt.Sprintf("Model %03d", i),
-				Purpose: "Benchmark inventory entry", Role: assessments.AIRoles[i%len(assessments.AIRoles)], Owner: demoOwners[i%len(demoOwners)]}); err != nil {
+				Purpose: "Benchmark inventory entry", Roles: []assessments.AIRole{assessments.AIRoles[i%len(assessments.AIRoles)]}, Owner: demoOwners[i%len(demoOwners)]}); err != nil {
 				return err
 			}
 		}
@@ -224,6 +231,59 @@ func linkDemoRisks(ctx context.Context, s *store.Store, e assessments.Engagement
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// answers answers every question of the given kinds no, with the notes given by id.
+func answers(kinds []string, notes map[string]string) map[string]assessments.AIActAnswer {
+	out := map[string]assessments.AIActAnswer{}
+	for _, q := range catalogs.MustEUAIAct().Questions {
+		if slices.Contains(kinds, q.Kind) {
+			out[q.ID] = assessments.AIActAnswer{Answer: assessments.AnswerNo, Note: notes[q.ID]}
+		}
+	}
+	return out
+}
+
+var screening = []string{catalogs.KindProhibited, catalogs.KindAnnexIProduct, catalogs.KindAnnexIII, catalogs.KindTransparency, catalogs.KindGPAIProvider}
+
+// lensClassification: Lens is software that is itself a class IIa medical device under the
+// EU MDR, assessed by a notified body: high-risk through Art. 6(1), approved.
+func lensClassification(ctx context.Context, s *store.Store, lens assessments.AISystem) error {
+	r := assessments.NewAIActRecord(lens)
+	r.Answers = answers(screening, map[string]string{
+		"p_manipulation":        "Scores are shown to clinicians only; nothing is shown to patients.",
+		"hr_essential_services": "Orders a radiology worklist; it does not decide on access to care, and it is not emergency call handling or emergency triage.",
+		"tr_interaction":        "Radiologists see a score beside each study; no one converses with it.",
+		"gp_provider":           "A task-specific classifier, not a general-purpose model.",
+	})
+	r.Answers["hr_annex_i_product"] = assessments.AIActAnswer{Answer: assessments.AnswerYes,
+		Note: "Software as a medical device, EU MDR class IIa (classification rule 11)."}
+	r.Answers["hr_annex_i_assessment"] = assessments.AIActAnswer{Answer: assessments.AnswerYes,
+		Note: "Class IIa needs a notified body's assessment of the quality management system and technical documentation."}
+	r.Decision, r.Approver, r.Rationale = assessments.DecisionApprove, "Dr Helen Carver",
+		"High-risk through the medical device route; the AI Act requirements are folded into the MDR technical file and the notified body's next audit."
+	r.DecisionDate = s.Now().AddDate(0, 0, -90).Format(assessments.DateLayout)
+	r.LastStep = assessments.ActStepResult
+	if _, err := s.CreateAIActRecord(ctx, r); err != nil {
+		return fmt.Errorf("%s EU AI Act classification: %w", lens.Name, err)
+	}
+	return nil
+}
+
+// chatbotClassification: Assist talks with patients and writes its replies: transparency
+// obligations under Art. 50; a draft, the Irish pilot is still being planned.
+func chatbotClassification(ctx context.Context, s *store.Store, bot assessments.AISystem) error {
+	r := assessments.NewAIActRecord(bot)
+	r.Answers = answers([]string{catalogs.KindProhibited, catalogs.KindAnnexIProduct, catalogs.KindAnnexIII}, map[string]string{
+		"hr_essential_services": "Answers practical questions; eligibility for care is decided by staff.",
+	})
+	r.Answers["tr_interaction"] = assessments.AIActAnswer{Answer: assessments.AnswerYes, Note: "Patients chat with it on the portal."}
+	r.Answers["tr_synthetic_content"] = assessments.AIActAnswer{Answer: assessments.AnswerYes, Note: "It writes its replies with a hosted language model."}
+	r.LastStep = assessments.ActStepTransparency
+	if _, err := s.CreateAIActRecord(ctx, r); err != nil {
+		return fmt.Errorf("%s EU AI Act classification: %w", bot.Name, err)
 	}
 	return nil
 }

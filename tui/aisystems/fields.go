@@ -2,6 +2,7 @@ package aisystems
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,7 +28,7 @@ func options[T ~string](values []T, label func(T) string) []form.Option {
 }
 
 func classOpts(derived assessments.ImpactClass) []form.Option {
-	out := []form.Option{{Value: "", Label: fmt.Sprintf("as derived (%s)", derived)}}
+	out := []form.Option{{Value: "", Label: fmt.Sprintf("by the class rules (%s)", derived.Label())}}
 	for _, c := range assessments.ImpactClasses {
 		out = append(out, form.Option{Value: string(c), Label: string(c) + " (set by hand)"})
 	}
@@ -62,7 +63,7 @@ func stepIntro(s assessments.ImpactStep) string {
 	case assessments.StepImpacts:
 		return "Each area: harm, benefit or none; ratings 1-5 before and after the measures."
 	case assessments.StepClass:
-		return "The class follows the worst residual harm; set it by hand only with a reason."
+		return "The class follows the class rules below; set it by hand only with a reason."
 	case assessments.StepDecision:
 		return "The accountable person's decision. Recording it freezes this version."
 	}
@@ -84,7 +85,7 @@ func shortText(k, label, placeholder string) form.Field {
 // stepFields are the fields of one wizard step, keyed by the domain's field names (the
 // names a *ValidationError reports), so a message lands next to its field. The impacts
 // step holds every area's fields; only the area chosen in its selector shows.
-func stepFields(s assessments.ImpactStep, derived assessments.ImpactClass) []form.Field {
+func stepFields(s assessments.ImpactStep, derived assessments.ImpactClass, measures func() []form.Option) []form.Field {
 	switch s {
 	case assessments.StepScope:
 		return []form.Field{
@@ -126,12 +127,12 @@ func stepFields(s assessments.ImpactStep, derived assessments.ImpactClass) []for
 			longText("vulnerable_groups", "Vulnerable groups", "children, patients, people with disabilities… or \"none identified\""),
 		}
 	case assessments.StepImpacts:
-		return impactFields()
+		return impactFields(measures)
 	case assessments.StepClass:
 		return []form.Field{
 			{Key: "class_override", Label: "Overall class", Kind: form.Choice, Options: classOpts(derived)},
 			{Key: "override_reason", Label: "Reason for override", Kind: form.MultiLine, Lines: 3, Limit: assessments.MaxTextLen,
-				Placeholder: "why the class differs from the worst residual harm",
+				Placeholder: "why the class differs from what the class rules give",
 				Show:        func(v form.Values) bool { return v["class_override"] != "" || v["override_reason"] != "" }},
 			{Key: "review_date", Label: "Next review", Kind: form.Date, Placeholder: "YYYY-MM-DD; empty: follows from the class"},
 		}
@@ -152,7 +153,7 @@ func stepFields(s assessments.ImpactStep, derived assessments.ImpactClass) []for
 
 // impactFields are the area selector and, for each area, its fields; the ratings show for a
 // harm, the description for a harm or a benefit.
-func impactFields() []form.Field {
+func impactFields(measures func() []form.Option) []form.Field {
 	out := []form.Field{{Key: areaKey, Label: "Area", Kind: form.Choice, Options: areaOpts(), Selector: true,
 		Help: "←/→ or enter: the area to assess (alt+↓/↑ from any field)"}}
 	for i, area := range assessments.ImpactAreas {
@@ -174,8 +175,8 @@ func impactFields() []form.Field {
 				Options: options(assessments.Reversibilities, assessments.Reversibility.Label), Show: harm},
 			form.Field{Key: k("scale"), Label: "Scale", Kind: form.Choice, Options: options(assessments.ImpactScales, assessments.ImpactScale.Label),
 				Show: harm, Inline: true},
-			form.Field{Key: k("measures"), Label: "Measures (controls)", Kind: form.Text, Limit: assessments.MaxTextLen,
-				Placeholder: "e.g. 42001 A.6.2.4, 27001 A.8.16", Show: harm},
+			form.Field{Key: k("measures"), Label: "Measures (controls)", Kind: form.Multi, Items: measures, Show: harm,
+				Help: "enter picks from the controls of both standards (type to filter, space ticks); the words go below"},
 			form.Field{Key: k("measures_note"), Label: "Measures (words)", Kind: form.MultiLine, Lines: 2, Limit: assessments.MaxTextLen,
 				Placeholder: "what is done beyond the controls", Show: harm},
 			form.Field{Key: k("residual_severity"), Label: "Residual severity", Kind: form.Level, Options: severityOpts, Show: harm},
@@ -185,38 +186,24 @@ func impactFields() []form.Field {
 	return out
 }
 
-// stepValues are the form values of an assessment: the domain's field map with the measures
-// written as a consultant types them, and the area shown.
-func stepValues(a assessments.ImpactAssessment, set *catalogs.Set, area int) form.Values {
+// stepValues are the form values of an assessment: the domain's field map (measures are
+// "standard:ref" values, as the pick list holds them) and the area shown.
+func stepValues(a assessments.ImpactAssessment, area int) form.Values {
 	v := form.Values(assessments.ImpactAssessmentMap(a))
-	for _, ar := range assessments.ImpactAreas {
-		k := assessments.ImpactField(ar, "measures")
-		v[k] = measuresText(set, v[k])
-	}
 	v[areaKey] = strconv.Itoa(area)
 	delete(v, "last_step")
 	return v
 }
 
-// fromStep is base with the step's form values applied; problems are the measures that do
-// not name a requirement, by field.
-func fromStep(base assessments.ImpactAssessment, s assessments.ImpactStep, set *catalogs.Set, v form.Values) (assessments.ImpactAssessment, map[string]string) {
+// fromStep is base with the step's form values applied; problems are values the domain
+// cannot read, by field.
+func fromStep(base assessments.ImpactAssessment, s assessments.ImpactStep, v form.Values) (assessments.ImpactAssessment, map[string]string) {
 	m := assessments.ImpactAssessmentMap(base)
 	problems := map[string]string{}
 	for _, k := range s.Fields() {
-		val, ok := v[k]
-		if !ok {
-			continue
+		if val, ok := v[k]; ok {
+			m[k] = val
 		}
-		if strings.HasSuffix(k, ".measures") {
-			conv, err := parseMeasures(set, val)
-			if err != nil {
-				problems[k] = err.Error()
-				continue
-			}
-			val = conv
-		}
-		m[k] = val
 	}
 	a, err := assessments.ImpactAssessmentFromMap(base, m)
 	if err != nil {
@@ -227,14 +214,62 @@ func fromStep(base assessments.ImpactAssessment, s assessments.ImpactStep, set *
 	return a, problems
 }
 
+// measureOptions are the Annex A controls of the engagement's standards (both built-in
+// catalogs when it names neither), labelled with their standard ("ISO 42001 A.5.5  …"),
+// and any measure already linked that the list would not offer, so it stays visible.
+func measureOptions(set *catalogs.Set, standards []string, linked []string) []form.Option {
+	// ISO 42001 first: an AI impact is usually treated by its Annex A.
+	var stds []string
+	for _, std := range []string{catalogs.ISO42001, catalogs.ISO27001} {
+		if slices.Contains(standards, std) {
+			stds = append(stds, std)
+		}
+	}
+	if len(stds) == 0 {
+		stds = []string{catalogs.ISO42001, catalogs.ISO27001}
+	}
+	var out []form.Option
+	seen := map[string]bool{}
+	for _, std := range stds {
+		cat, ok := set.Get(std)
+		if !ok {
+			continue
+		}
+		for _, req := range cat.Requirements {
+			if req.Kind != catalogs.KindControl {
+				continue
+			}
+			v := std + ":" + req.Ref
+			seen[v] = true
+			out = append(out, form.Option{Value: v, Label: cat.Short + " " + req.Ref + "  " + req.Title})
+		}
+	}
+	for _, v := range linked {
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		std, ref, _ := strings.Cut(v, ":")
+		label := std + " " + ref
+		if cat, ok := set.Get(std); ok {
+			label = cat.Short + " " + ref
+			if r, ok := cat.Requirement(ref); ok {
+				label += "  " + r.Title
+			}
+		}
+		out = append(out, form.Option{Value: v, Label: label})
+	}
+	return out
+}
+
 // systemFields are the inventory form's fields.
 func systemFields() []form.Field {
 	return []form.Field{
 		{Key: "name", Label: "Name", Kind: form.Text, Section: "The system", Placeholder: "what the organisation calls it", Limit: assessments.MaxNameLen},
 		longText("purpose", "Purpose", "what it is for, in a sentence"),
 		{Key: "type", Label: "Type", Kind: form.Text, Placeholder: strings.Join(assessments.AISystemTypes[:4], ", ") + "…", Limit: assessments.MaxNameLen},
-		{Key: "role", Label: "Organisation's role", Kind: form.Choice, Options: options(assessments.AIRoles, assessments.AIRole.Label),
-			Help: "provider, producer, customer/user, partner or subject (ISO/IEC 22989)"},
+		{Key: "roles", Label: "Organisation's roles", Kind: form.Multi, Options: options(assessments.AIRoles, assessments.AIRole.Label),
+			Help: "one or more (ISO/IEC 22989); an AI subject is an interested party: write it under affected people"},
 		{Key: "stage", Label: "Life-cycle stage", Kind: form.Choice, Options: options(assessments.LifecycleStages, assessments.LifecycleStage.Label)},
 		{Key: "data_sources", Label: "Data sources", Kind: form.Text, Section: "Data", Placeholder: "where its data comes from", Limit: assessments.MaxTextLen},
 		shortText("data_categories", "Data categories", "kinds of data, special categories"),
@@ -257,7 +292,7 @@ func systemValues(a assessments.AISystem) form.Values {
 		personal = "yes"
 	}
 	return form.Values{
-		"name": a.Name, "purpose": a.Purpose, "type": a.Type, "role": string(a.Role), "stage": string(a.Stage),
+		"name": a.Name, "purpose": a.Purpose, "type": a.Type, "roles": assessments.RolesText(a.Roles), "stage": string(a.Stage),
 		"data_sources": a.DataSources, "data_categories": a.DataCategories, "personal_data": personal,
 		"deployment_context": a.DeploymentContext, "jurisdictions": a.Jurisdictions, "users": a.Users,
 		"affected_people": a.AffectedPeople, "automation": string(a.Automation), "human_oversight": a.HumanOversight,
@@ -268,100 +303,9 @@ func systemValues(a assessments.AISystem) form.Values {
 func systemFromValues(base assessments.AISystem, m form.Values) assessments.AISystem {
 	a := base
 	a.Name, a.Purpose, a.Type = strings.TrimSpace(m["name"]), m["purpose"], strings.TrimSpace(m["type"])
-	a.Role, a.Stage = assessments.AIRole(m["role"]), assessments.LifecycleStage(m["stage"])
+	a.Roles, a.Stage = assessments.ParseRoles(m["roles"]), assessments.LifecycleStage(m["stage"])
 	a.DataSources, a.DataCategories, a.PersonalData = m["data_sources"], m["data_categories"], m["personal_data"] == "yes"
 	a.DeploymentContext, a.Jurisdictions, a.Users, a.AffectedPeople = m["deployment_context"], m["jurisdictions"], m["users"], m["affected_people"]
 	a.Automation, a.HumanOversight, a.ThirdParty, a.Owner = assessments.Automation(m["automation"]), m["human_oversight"], m["third_party"], strings.TrimSpace(m["owner"])
 	return a
-}
-
-// shortStd is "42001" for "iso42001-2023": what a consultant types.
-func shortStd(set *catalogs.Set, id string) string {
-	if set != nil {
-		if c, ok := set.Get(id); ok {
-			return strings.TrimPrefix(c.Short, "ISO ")
-		}
-	}
-	return id
-}
-
-// measuresText shows stored measures ("iso42001-2023:A.6.2.4,...") as "42001 A.6.2.4, ...".
-func measuresText(set *catalogs.Set, v string) string {
-	if v == "" {
-		return ""
-	}
-	var parts []string
-	for _, p := range strings.Split(v, ",") {
-		std, ref, ok := strings.Cut(p, ":")
-		if !ok {
-			parts = append(parts, p)
-			continue
-		}
-		parts = append(parts, shortStd(set, std)+" "+ref)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// parseMeasures reads what a consultant types: "42001 A.6.2.4, 27001:A.8.16, A.7.4" (a
-// bare ref is taken from ISO 42001 when it has it, else from ISO 27001), and checks each
-// requirement exists.
-func parseMeasures(set *catalogs.Set, text string) (string, error) {
-	var out []string
-	seen := map[string]bool{}
-	for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' }) {
-		tok = strings.TrimSpace(tok)
-		if tok == "" {
-			continue
-		}
-		std, ref := "", tok
-		if i := strings.LastIndexAny(tok, ": "); i > 0 {
-			std, ref = strings.TrimSpace(tok[:i]), strings.TrimSpace(tok[i+1:])
-		}
-		id, err := resolveStandard(set, std, ref)
-		if err != nil {
-			return "", err
-		}
-		if set != nil {
-			if c, ok := set.Get(id); ok {
-				if _, ok := c.Requirement(ref); !ok {
-					return "", fmt.Errorf("%s has no requirement %s.", c.Short, ref)
-				}
-			}
-		}
-		k := id + ":" + ref
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return strings.Join(out, ","), nil
-}
-
-func resolveStandard(set *catalogs.Set, std, ref string) (string, error) {
-	norm := func(s string) string {
-		return strings.ToLower(strings.NewReplacer(" ", "", "/", "", "iso", "", "iec", "").Replace(s))
-	}
-	if std == "" {
-		for _, id := range []string{catalogs.ISO42001, catalogs.ISO27001} {
-			if set == nil {
-				return catalogs.ISO42001, nil
-			}
-			if c, ok := set.Get(id); ok {
-				if _, ok := c.Requirement(ref); ok {
-					return id, nil
-				}
-			}
-		}
-		return "", fmt.Errorf("%q is not a requirement of ISO 42001 or ISO 27001; write it like 42001 A.6.2.4.", ref)
-	}
-	if set == nil {
-		return std, nil
-	}
-	want := norm(std)
-	for _, c := range set.Catalogs {
-		if norm(c.ID) == want || norm(c.Short) == want || strings.HasPrefix(norm(c.ID), want) {
-			return c.ID, nil
-		}
-	}
-	return "", fmt.Errorf("%q is not a standard annex knows; use 42001 or 27001.", std)
 }

@@ -50,7 +50,7 @@ func newHarness(t *testing.T, w, h int, withFixture bool) *harness {
 	}
 	t.Cleanup(func() { s.Close() })
 	set := catalogs.MustBuiltin()
-	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "Client", Standards: []string{catalogs.ISO42001}})
+	e, err := s.CreateEngagement(ctx, assessments.Engagement{Name: "Client", Standards: []string{catalogs.ISO27001, catalogs.ISO42001}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func addFixture(t *testing.T, s *store.Store, e assessments.Engagement) {
 	ctx := context.Background()
 	lens, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: e.ID, Name: "Medivance Lens",
 		Purpose: "Flags chest X-rays with likely urgent findings so they are read first.", Type: "deep learning",
-		Role: assessments.RoleProvider, Stage: assessments.StageOperation, DataSources: "De-identified X-rays from partner trusts",
+		Roles: []assessments.AIRole{assessments.RoleProvider}, Stage: assessments.StageOperation, DataSources: "De-identified X-rays from partner trusts",
 		PersonalData: true, DeploymentContext: "PACS worklists at partner trusts", Jurisdictions: "United Kingdom",
 		Users: "Radiologists", AffectedPeople: "Adult patients", Automation: assessments.AutomationAdvisory,
 		HumanOversight: "Every image is still read by a radiologist.", Owner: "Ravi Patel"})
@@ -103,9 +103,24 @@ func addFixture(t *testing.T, s *store.Store, e assessments.Engagement) {
 	if _, err := s.CreateRiskFromImpact(ctx, v1.ID, assessments.AreaSafety, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Lens is a class IIa medical device: high-risk through Art. 6(1), approved.
+	r := assessments.NewAIActRecord(lens)
+	for _, q := range catalogs.MustEUAIAct().Questions {
+		switch q.Kind {
+		case catalogs.KindProhibited, catalogs.KindAnnexIProduct, catalogs.KindAnnexIII, catalogs.KindTransparency, catalogs.KindGPAIProvider:
+			r.Answers[q.ID] = assessments.AIActAnswer{Answer: assessments.AnswerNo}
+		}
+	}
+	r.Answers["hr_annex_i_product"] = assessments.AIActAnswer{Answer: assessments.AnswerYes, Note: "Medical device software, EU MDR class IIa."}
+	r.Answers["hr_annex_i_assessment"] = assessments.AIActAnswer{Answer: assessments.AnswerYes, Note: "A notified body assesses class IIa."}
+	r.Decision, r.Approver, r.DecisionDate, r.Rationale = assessments.DecisionApprove, "Dr Helen Carver", "2025-11-20", "High-risk as a medical device."
+	r.LastStep = assessments.ActStepResult
+	if _, err := s.CreateAIActRecord(ctx, r); err != nil {
+		t.Fatal(err)
+	}
 	bot, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: e.ID, Name: "Medivance Assist",
 		Purpose: "Answers patients' questions about appointments and hands over to staff.", Type: "generative",
-		Role: assessments.RoleProvider, Stage: assessments.StageVerify, Automation: assessments.AutomationOnTheLoop,
+		Roles: []assessments.AIRole{assessments.RoleProvider}, Stage: assessments.StageVerify, Automation: assessments.AutomationOnTheLoop,
 		HumanOversight: "Staff review flagged conversations daily.", Owner: "Amara Nwosu", PersonalData: true})
 	if err != nil {
 		t.Fatal(err)
@@ -130,23 +145,7 @@ func (h *harness) run(cmd tea.Cmd) { h.host.Run(cmd) }
 func (h *harness) deliver(msg tea.Msg) tea.Cmd { return h.host.Deliver(msg) }
 
 // keyMsg builds a key press from its name ("j", "enter", "pgdown", "alt+down"...).
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "alt+down":
-		return tea.KeyPressMsg{Code: tea.KeyDown, Mod: tea.ModAlt}
-	case "alt+up":
-		return tea.KeyPressMsg{Code: tea.KeyUp, Mod: tea.ModAlt}
-	}
-	return tuitest.Key(k)
-}
+func keyMsg(k string) tea.KeyPressMsg { return tuitest.Key(k) }
 
 // press sends keys by name.
 func (h *harness) press(keys ...string) {

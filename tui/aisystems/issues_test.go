@@ -24,7 +24,7 @@ func newSystemByKeys(h *harness, full bool) {
 	if full {
 		h.typeText("deep learning")
 	}
-	h.press("tab", "right") // role: provider
+	h.press("tab", "enter", "space", "enter") // roles: provider, the first of the list
 	if full {
 		h.press("tab", "tab", "tab", "tab", "tab") // stage, data sources, categories, personal data, deployment
 		h.typeText("PACS worklists")

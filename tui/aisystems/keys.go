@@ -2,7 +2,6 @@ package aisystems
 
 import (
 	"charm.land/bubbles/v2/key"
-	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/tui/common"
 )
@@ -12,9 +11,9 @@ import (
 type keyMap struct {
 	common.KeyMap
 	// The inventory list and a system's versions.
-	Assess, ReAssess, Close key.Binding
-	FilterDone, FilterClear key.Binding
-	FilterUp, FilterDown    key.Binding
+	Assess, ReAssess, Classify, Close key.Binding
+	FilterDone, FilterClear           key.Binding
+	FilterUp, FilterDown              key.Binding
 	// The impact-assessment wizard (its step forms add their own field keys).
 	SaveStep, NextStep, PrevStep, Leave key.Binding
 	Steps, Areas                        key.Binding // one entry of the help bar each
@@ -28,6 +27,7 @@ func newKeyMap(base common.KeyMap) keyMap {
 		KeyMap:      base,
 		Assess:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assess")),
 		ReAssess:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-assess")),
+		Classify:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "EU AI Act")),
 		Close:       key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 		FilterDone:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
@@ -47,19 +47,4 @@ func newKeyMap(base common.KeyMap) keyMap {
 		AreaLeft:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous area")),
 		AreaRight:   key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next area")),
 	}
-}
-
-// fitHelp keeps the first bindings whose help fits width after room cells (what the
-// workbench adds: "] next tab", "? all keys"), so the bar never cuts a key's description:
-// the keys that matter come first and the rest are under ?.
-func fitHelp(bs []key.Binding, width, room int) []key.Binding {
-	used := room
-	for i, b := range bs {
-		h := b.Help()
-		used += lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc) + 3
-		if used > width {
-			return bs[:i]
-		}
-	}
-	return bs
 }

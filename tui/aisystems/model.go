@@ -28,6 +28,7 @@ const (
 	modeDetail
 	modeForm
 	modeWizard
+	modeClassify
 )
 
 // Model is the "AI systems" tab.
@@ -40,6 +41,11 @@ type Model struct {
 	summary assessments.ImpactSummary
 	// versions holds every version per system id, newest first.
 	versions map[string][]assessments.ImpactAssessment
+	// acts holds every EU AI Act classification version per system id, newest first.
+	acts map[string][]assessments.AIActRecord
+	// outcomes caches each classification's derived result by record id until the next
+	// load (a frame asks for the visible rows' results).
+	outcomes map[string]assessments.AIActOutcome
 	risks    []assessments.Risk
 	loaded   bool
 	loadErr  string
@@ -51,7 +57,7 @@ type Model struct {
 	hay       []string // per system, the lower-case text the filter searches
 	cursor    int
 	offset    int
-	vcursor   int // detail view: selected version
+	vcursor   int // detail view: selected version (impact versions, then classifications)
 
 	sysForm     *form.Form
 	formFor     *assessments.AISystem // nil: a new system
@@ -61,6 +67,7 @@ type Model struct {
 	people      []string
 
 	wiz       *wizard
+	cwiz      *actWizard // the EU AI Act classification wizard
 	pendingID string
 	opening   bool              // a version is being opened or started
 	queue     []tea.KeyPressMsg // keys typed while busy
@@ -76,6 +83,7 @@ type (
 		seq      int
 		summary  assessments.ImpactSummary
 		versions map[string][]assessments.ImpactAssessment
+		acts     map[string][]assessments.AIActRecord
 		risks    []assessments.Risk
 		err      error
 	}
@@ -104,6 +112,19 @@ type (
 		version  int
 	}
 	reassessMsg struct{ systemID string }
+	// The EU AI Act classification: a version opened or started, the yes answers.
+	openClassifyMsg struct {
+		sys  assessments.AISystem
+		r    assessments.AIActRecord
+		ia   *assessments.ImpactAssessment
+		info string
+		err  error
+	}
+	reclassifyMsg struct{ systemID string }
+	deleteActMsg  struct {
+		id, name string
+		version  int
+	}
 )
 
 // New builds the tab for an engagement.
@@ -116,7 +137,7 @@ func New(c *common.Common, e assessments.Engagement) common.Tab {
 	st.Cursor.Blink = false
 	fi.SetStyles(st)
 	return &Model{c: c, eng: e, keys: newKeyMap(c.Keys), filter: fi, width: c.Width, height: c.Height,
-		versions: map[string][]assessments.ImpactAssessment{}}
+		versions: map[string][]assessments.ImpactAssessment{}, acts: map[string][]assessments.AIActRecord{}}
 }
 
 // Title is the tab's label.
@@ -149,6 +170,9 @@ func (m *Model) SetSize(w, h int) {
 	if m.wiz != nil {
 		m.wiz.width, m.wiz.height = w, h
 	}
+	if m.cwiz != nil {
+		m.cwiz.width, m.cwiz.height = w, h
+	}
 	if m.sysForm != nil {
 		m.sysForm.SetSize(w, max(3, h-3))
 	}
@@ -158,6 +182,9 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) UnsavedWork() string {
 	if m.wiz != nil {
 		return m.wiz.unsavedWork()
+	}
+	if m.cwiz != nil {
+		return m.cwiz.unsavedWork()
 	}
 	if m.mode != modeForm || m.sysForm == nil || m.formSaving || !m.sysForm.Changed() {
 		return ""
@@ -173,6 +200,9 @@ func (m *Model) UnsavedWork() string {
 func (m *Model) FlushDrafts() error {
 	if m.wiz != nil {
 		return m.wiz.flush(m.c.Ctx)
+	}
+	if m.cwiz != nil {
+		return m.cwiz.flush(m.c.Ctx)
 	}
 	if m.mode != modeForm || m.sysForm == nil || m.formSaving || !m.sysForm.Changed() {
 		return nil
@@ -207,11 +237,15 @@ func (m *Model) load() tea.Cmd {
 		if err != nil {
 			return loadedMsg{seq: seq, err: err}
 		}
+		acts, err := s.EngagementAIActRecords(ctx, id)
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
 		risks, err := s.Risks(ctx, id)
 		if err != nil {
 			return loadedMsg{seq: seq, err: err}
 		}
-		return loadedMsg{seq: seq, summary: sum, versions: versions, risks: risks}
+		return loadedMsg{seq: seq, summary: sum, versions: versions, acts: acts, risks: risks}
 	})
 }
 
@@ -292,11 +326,36 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return common.ErrCmd(msg.err)
 		}
-		m.wiz = newWizard(m.c, m.keys, m.Address(), msg.sys, msg.a, msg.risks, m.width, m.height)
+		m.wiz = newWizard(m.c, m.keys, m.Address(), m.eng.Standards, msg.sys, msg.a, msg.risks, m.width, m.height)
 		m.wiz.notice = msg.info
 		m.wiz.setPeople(m.people)
 		m.mode = modeWizard
 		return tea.Batch(m.load(), m.c.LoadPeople(m.Address()))
+	case openClassifyMsg:
+		m.opening = false
+		if msg.err != nil {
+			return common.ErrCmd(msg.err)
+		}
+		m.cwiz = newActWizard(m.c, m.keys, m.Address(), msg.sys, msg.r, msg.ia, m.width, m.height)
+		m.cwiz.notice = msg.info
+		m.cwiz.setPeople(m.people)
+		m.mode = modeClassify
+		return tea.Batch(m.load(), m.c.LoadPeople(m.Address()))
+	case reclassifyMsg:
+		if m.cwiz != nil && m.cwiz.readOnly {
+			m.cwiz = nil
+		}
+		return m.startClassification(msg.systemID, "")
+	case deleteActMsg:
+		s, ctx, d := m.c.Store, m.c.Ctx, msg
+		return m.send(func() tea.Msg {
+			err := s.DeleteAIActRecord(ctx, d.id)
+			return deletedMsg{info: fmt.Sprintf("Deleted draft EU AI Act classification v%d of %s.", d.version, d.name), err: err}
+		})
+	case actSavedMsg:
+		if msg.undo {
+			return m.load()
+		}
 	case common.PeopleMsg:
 		m.people = msg.Names
 		if m.sysForm != nil {
@@ -304,6 +363,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		if m.wiz != nil {
 			m.wiz.setPeople(msg.Names)
+		}
+		if m.cwiz != nil {
+			m.cwiz.setPeople(msg.Names)
 		}
 		return nil
 	case deleteSystemMsg:
@@ -341,6 +403,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		switch {
 		case m.wiz != nil:
 			return m.wizardDone(m.wiz.update(msg))
+		case m.cwiz != nil:
+			return m.classifyDone(m.cwiz.update(msg))
 		case m.mode == modeForm && m.sysForm != nil:
 			_, cmd := m.sysForm.Update(msg)
 			return cmd
@@ -364,6 +428,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if m.wiz != nil {
 		return m.wizardDone(m.wiz.update(msg))
 	}
+	if m.cwiz != nil {
+		return m.classifyDone(m.cwiz.update(msg))
+	}
 	return nil
 }
 
@@ -380,7 +447,8 @@ func (m *Model) loaded_(msg loadedMsg) tea.Cmd {
 		keep = la.System.ID
 	}
 	m.pendingID = ""
-	m.summary, m.versions, m.risks, m.loaded, m.loadErr = msg.summary, msg.versions, msg.risks, true, ""
+	m.summary, m.versions, m.acts, m.risks, m.loaded, m.loadErr = msg.summary, msg.versions, msg.acts, msg.risks, true, ""
+	m.outcomes = map[string]assessments.AIActOutcome{}
 	m.hay = nil
 	m.applyFilter()
 	if keep != "" {
@@ -396,7 +464,7 @@ func (m *Model) loaded_(msg loadedMsg) tea.Cmd {
 
 // busy is true while a command the next keys depend on is running.
 func (m *Model) busy() bool {
-	return m.opening || m.formSaving || (m.wiz != nil && m.wiz.saving)
+	return m.opening || m.formSaving || (m.wiz != nil && m.wiz.saving) || (m.cwiz != nil && m.cwiz.saving)
 }
 
 // replay hands the queued keys over once nothing is in flight.
@@ -425,6 +493,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 				return m.askReassess(m.wiz.sys.ID)
 			}
 			return m.wizardDone(m.wiz.update(msg))
+		}
+		m.mode = modeDetail
+	case modeClassify:
+		if m.cwiz != nil {
+			if m.cwiz.readOnly && key.Matches(msg, m.keys.Classify) {
+				return m.askReclassify(m.cwiz.sys.ID)
+			}
+			return m.classifyDone(m.cwiz.update(msg))
 		}
 		m.mode = modeDetail
 	case modeForm:
@@ -517,6 +593,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		if la, ok := m.selected(); ok {
 			return m.askReassess(la.System.ID)
 		}
+	case key.Matches(msg, k.Classify):
+		return m.classify()
 	}
 	return nil
 }
@@ -529,6 +607,14 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	versions := m.versions[la.System.ID]
+	acts := m.acts[la.System.ID]
+	act := func() (assessments.AIActRecord, bool) {
+		i := m.vcursor - len(versions)
+		if i < 0 || i >= len(acts) {
+			return assessments.AIActRecord{}, false
+		}
+		return acts[i], true
+	}
 	switch {
 	case key.Matches(msg, k.Close):
 		m.mode = modeList
@@ -537,10 +623,15 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Up):
 		m.vcursor = max(0, m.vcursor-1)
 	case key.Matches(msg, k.Down):
-		m.vcursor = max(0, min(len(versions)-1, m.vcursor+1))
+		m.vcursor = max(0, min(len(versions)+len(acts)-1, m.vcursor+1))
+	case key.Matches(msg, k.Classify):
+		return m.classify()
 	case key.Matches(msg, k.Open):
 		if m.vcursor >= 0 && m.vcursor < len(versions) {
 			return m.openVersion(la.System, versions[m.vcursor], "")
+		}
+		if r, ok := act(); ok {
+			return m.openClassification(la.System, r, "")
 		}
 		return m.assess()
 	case key.Matches(msg, k.Assess):
@@ -553,6 +644,16 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.New):
 		return m.openForm(nil, modeList)
 	case key.Matches(msg, k.Delete):
+		if r, ok := act(); ok {
+			name := common.OneLine(la.System.Name)
+			if r.Frozen() {
+				return common.InfoCmd(fmt.Sprintf("EU AI Act classification v%d of %s is approved and kept as a record; only a draft can be deleted.", r.Version, name))
+			}
+			return common.OpenDialog(dialog.NewConfirm(m.c.Styles, m.Address()+"/delete-act", m.Address(),
+				fmt.Sprintf("Delete draft EU AI Act classification v%d of %s?", r.Version, name),
+				"Its answers are lost; the history keeps a row saying it was deleted.",
+				deleteActMsg{id: r.ID, name: name, version: r.Version}))
+		}
 		if m.vcursor >= 0 && m.vcursor < len(versions) {
 			v := versions[m.vcursor]
 			name := common.OneLine(la.System.Name)
@@ -849,7 +950,7 @@ func (m *Model) Location() string {
 
 // Restore selects a system by id (the jump box and a reopened workbench come here).
 func (m *Model) Restore(loc string) tea.Cmd {
-	if loc == "" || m.mode == modeForm || m.mode == modeWizard {
+	if loc == "" || m.mode == modeForm || m.mode == modeWizard || m.mode == modeClassify {
 		return nil
 	}
 	m.mode = modeList
@@ -865,39 +966,34 @@ func (m *Model) Restore(loc string) tea.Cmd {
 
 // ---- help ----
 
-// KeyMap is the help of the current view, the keys that matter first, as many as the
-// help bar shows whole.
-func (m *Model) KeyMap() help.KeyMap {
-	km := m.keyMap()
-	room := len("] next tab • ? all keys • ")
-	if m.Capturing() {
-		room = len("? all keys • ")
-	}
-	return common.HelpMap{Short: fitHelp(km.ShortHelp(), max(m.width, 80), room), Full: km.FullHelp()}
-}
+// KeyMap is the help of the current view, the keys that matter first (the help bar keeps
+// as many as it shows whole).
+func (m *Model) KeyMap() help.KeyMap { return m.keyMap() }
 
 func (m *Model) keyMap() help.KeyMap {
 	k := m.keys
 	switch {
 	case m.mode == modeWizard && m.wiz != nil:
 		return m.wiz.keyMap()
+	case m.mode == modeClassify && m.cwiz != nil:
+		return m.cwiz.keyMap()
 	case m.mode == modeForm && m.sysForm != nil:
 		return m.sysForm.KeyMap()
 	case m.mode == modeDetail:
 		open := withHelp(k.Open, "enter", "open version")
 		del := withHelp(k.Delete, "d", "delete draft/system")
-		short := []key.Binding{open, k.Assess, k.ReAssess, k.Edit, k.Up, k.Down, k.Close}
-		return common.HelpMap{Short: short, Full: [][]key.Binding{{open, k.Up, k.Down}, {k.Assess, k.ReAssess, k.Edit, k.New, del, k.Close}}}
+		short := []key.Binding{open, k.Assess, k.ReAssess, k.Classify, k.Edit, k.Up, k.Down, k.Close}
+		return common.HelpMap{Short: short, Full: [][]key.Binding{{open, k.Up, k.Down}, {k.Assess, k.ReAssess, k.Classify, k.Edit, k.New, del, k.Close}}}
 	case m.filtering:
 		b := []key.Binding{k.FilterDone, k.FilterClear, k.FilterUp, k.FilterDown}
 		return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
 	}
-	short := []key.Binding{k.Open, k.New, k.Assess, k.Edit, k.Filter, k.Up, k.Down}
+	short := []key.Binding{k.Open, k.New, k.Assess, k.Classify, k.Edit, k.Filter, k.Up, k.Down}
 	if m.filter.Value() != "" {
 		short = append([]key.Binding{k.FilterClear}, short...)
 	}
 	return common.HelpMap{Short: short,
-		Full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Filter, k.FilterClear}, {k.New, k.Edit, k.Delete}, {k.Assess, k.ReAssess}}}
+		Full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Filter, k.FilterClear}, {k.New, k.Edit, k.Delete}, {k.Assess, k.ReAssess, k.Classify}}}
 }
 
 func withHelp(b key.Binding, k, desc string) key.Binding {

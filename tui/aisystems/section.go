@@ -32,7 +32,7 @@ func Section(ctx context.Context, c *common.Common, e assessments.Engagement, st
 		return sec, nil
 	}
 	// The detail pane is narrow and cuts long lines: one short fact per line.
-	sec.Lines = append(sec.Lines, fmt.Sprintf("%d AI system%s, %d assessment version%s", sum.Systems, plural(sum.Systems), sum.Assessments, plural(sum.Assessments)))
+	sec.Lines = append(sec.Lines, common.Count(sum.Systems, "AI system", "AI systems")+", "+common.Count(sum.Assessments, "assessment version", "assessment versions"))
 	var counts []string
 	for _, c := range []struct {
 		n    int
@@ -62,7 +62,7 @@ func Section(ctx context.Context, c *common.Common, e assessments.Engagement, st
 		}
 	}
 	if sum.Overdue > 0 {
-		sec.Lines = append(sec.Lines, fmt.Sprintf("%d review%s overdue", sum.Overdue, plural(sum.Overdue)))
+		sec.Lines = append(sec.Lines, common.Count(sum.Overdue, "review", "reviews")+" overdue")
 	}
 	sec.Warn = sum.Overdue > 0 || sum.NotAssessed > 0
 	return sec, nil

@@ -18,6 +18,8 @@ func (m *Model) View() string {
 	switch {
 	case m.mode == modeWizard && m.wiz != nil:
 		lines = m.wiz.view(w, h)
+	case m.mode == modeClassify && m.cwiz != nil:
+		lines = m.cwiz.view(w, h)
 	case m.mode == modeForm && m.sysForm != nil:
 		lines = m.formView(w, h)
 	case m.mode == modeDetail:
@@ -29,18 +31,7 @@ func (m *Model) View() string {
 }
 
 // fit pads or cuts lines to exactly h lines of at most w cells.
-func fit(lines []string, w, h int) string {
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		lines[i] = common.Truncate(l, w)
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
+func fit(lines []string, w, h int) string { return common.Fit(strings.Join(lines, "\n"), w, h) }
 
 // bottom places the footer lines at the bottom of h lines.
 func bottom(body []string, footer []string, h int) []string {
@@ -92,7 +83,7 @@ func (m *Model) listView(w, h int) []string {
 	st := m.c.Styles
 	sum := m.summary
 	var out []string
-	head := fmt.Sprintf("AI system inventory · %d system%s", sum.Systems, plural(sum.Systems))
+	head := "AI system inventory · " + common.Count(sum.Systems, "system", "systems")
 	var facts []string
 	if sum.Approved > 0 {
 		facts = append(facts, fmt.Sprintf("%d approved", sum.Approved))
@@ -104,7 +95,7 @@ func (m *Model) listView(w, h int) []string {
 		facts = append(facts, fmt.Sprintf("%d not assessed", sum.NotAssessed))
 	}
 	if sum.Overdue > 0 {
-		facts = append(facts, st.Warn.Render(fmt.Sprintf("%d review%s overdue", sum.Overdue, plural(sum.Overdue))))
+		facts = append(facts, st.Warn.Render(common.Count(sum.Overdue, "review", "reviews")+" overdue"))
 	}
 	line := st.Header.Render(head)
 	if len(facts) > 0 {
@@ -123,35 +114,36 @@ func (m *Model) listView(w, h int) []string {
 			st.Muted.Render("provides, develops or uses. Press n to add the first one."))
 		return bottom(out, m.footer(w), h)
 	}
-	// Columns: name flexes; owner and stage appear when there is room.
+	// Columns: name flexes; the EU AI Act result and the owner appear when there is room
+	// (the stage is in the preview and the detail).
 	roleW, assessW, classW, reviewW := 14, 22, 7, 12
-	ownerW, stageW := 0, 0
+	actW, ownerW := 0, 0
 	if w >= 100 {
-		ownerW = 16
+		actW = 17
 	}
 	if w >= 120 {
-		stageW = 16
+		ownerW = 16
 	}
-	nameW := w - 2 - roleW - assessW - classW - reviewW - ownerW - stageW - 6
+	nameW := w - 2 - roleW - assessW - classW - reviewW - 4
+	if actW > 0 {
+		nameW -= actW + 1
+	}
 	if ownerW > 0 {
-		nameW--
-	}
-	if stageW > 0 {
-		nameW--
+		nameW -= ownerW + 1
 	}
 	nameW = max(10, nameW)
-	cols := func(name, role, stage, assess, class, review, owner string) string {
-		s := common.Pad(name, nameW) + " " + common.Pad(role, roleW) + " "
-		if stageW > 0 {
-			s += common.Pad(stage, stageW) + " "
+	cols := func(name, role, assess, class, act, review, owner string) string {
+		s := common.Pad(name, nameW) + " " + common.Pad(role, roleW) + " " + common.Pad(assess, assessW) + " " + common.Pad(class, classW) + " "
+		if actW > 0 {
+			s += common.Pad(act, actW) + " "
 		}
-		s += common.Pad(assess, assessW) + " " + common.Pad(class, classW) + " " + common.Pad(review, reviewW)
+		s += common.Pad(review, reviewW)
 		if ownerW > 0 {
 			s += " " + common.Pad(owner, ownerW)
 		}
 		return s
 	}
-	out = append(out, st.Muted.Render("  "+cols("NAME", "ROLE", "STAGE", "ASSESSMENT", "CLASS", "NEXT REVIEW", "OWNER")))
+	out = append(out, st.Muted.Render("  "+cols("NAME", "ROLES", "ASSESSMENT", "CLASS", "EU AI ACT", "NEXT REVIEW", "OWNER")))
 	preview := m.preview(w)
 	rows := max(1, h-len(out)-len(preview)-len(m.footer(w))-1)
 	if m.cursor < m.offset {
@@ -173,8 +165,7 @@ func (m *Model) listView(w, h int) []string {
 		if la.Overdue {
 			review = st.Warn.Render(review + " !")
 		}
-		stage := stageShort(la.System.Stage)
-		row := cols(common.OneLine(la.System.Name), la.System.Role.Label(), stage, stateShort(la.Latest), class, review, common.OneLine(la.System.Owner))
+		row := cols(common.OneLine(la.System.Name), rolesShort(la.System.Roles), stateShort(la.Latest), class, m.actCell(la.System.ID), review, common.OneLine(la.System.Owner))
 		if i == m.cursor {
 			out = append(out, st.Cursor.Render("▸ ")+st.Selected.Render(common.Pad(ansiStripPad(row), w-2)))
 		} else {
@@ -211,6 +202,7 @@ func (m *Model) preview(w int) []string {
 	}
 	out = append(out, kv("Automation", s.Automation.Label()+" · "+personal))
 	out = append(out, kv("Human oversight", s.HumanOversight))
+	out = append(out, kv("EU AI Act", m.actSummary(s.ID)))
 	if m.height >= 30 {
 		out = append(out, kv("Type", s.Type), kv("Data", s.DataSources), kv("Deployment", s.DeploymentContext),
 			kv("Users", s.Users), kv("Affected people", s.AffectedPeople), kv("Third parties", s.ThirdParty))
@@ -244,7 +236,7 @@ func (m *Model) detailView(w, h int) []string {
 	}
 	s := la.System
 	var out []string
-	title := st.Title.Render(common.OneLine(s.Name)) + st.Muted.Render(" · "+s.Role.Label())
+	title := st.Title.Render(common.OneLine(s.Name)) + st.Muted.Render(" · "+assessments.RolesLabel(s.Roles))
 	if s.Stage != "" {
 		title += st.Muted.Render(" · " + s.Stage.Label())
 	}
@@ -269,9 +261,10 @@ func (m *Model) detailView(w, h int) []string {
 		kv("Owner", s.Owner),
 	}
 	versions := m.versions[s.ID]
+	acts := m.acts[s.ID]
 	linked := m.systemRisks(s.ID)
 	// The versions and risks matter most: the inventory fields give way when short of room.
-	need := 2 + max(1, len(versions)) + 2 + max(1, len(linked)) + len(m.footer(w)) + 1
+	need := 2 + max(1, len(versions)) + 2 + max(1, len(acts)) + 2 + max(1, len(linked)) + len(m.footer(w)) + 1
 	room := max(3, h-need)
 	if len(fields) > room {
 		fields = fields[:room]
@@ -292,6 +285,9 @@ func (m *Model) detailView(w, h int) []string {
 		}
 		if v.ClassSettled() {
 			text += " · class " + m.classCell(v.Class())
+			if c := v.Derivation().Cite(); c != "" && v.ClassOverride == assessments.ClassNone {
+				text += st.Muted.Render(" (" + c + ")")
+			}
 		}
 		if nr := v.NextReview(); nr != "" {
 			if v.ReviewOverdue(now) && la.InForce != nil && la.InForce.ID == v.ID {
@@ -301,6 +297,18 @@ func (m *Model) detailView(w, h int) []string {
 			}
 		}
 		if i == m.vcursor {
+			out = append(out, st.Cursor.Render("▸ ")+text)
+		} else {
+			out = append(out, "  "+text)
+		}
+	}
+	out = append(out, "", st.Header.Render(fmt.Sprintf("EU AI Act classification versions (%d)", len(acts))))
+	if len(acts) == 0 {
+		out = append(out, st.Muted.Render("  None yet. Press c to classify the system under the EU AI Act."))
+	}
+	for i, r := range acts {
+		text := m.actVersionLine(r)
+		if len(versions)+i == m.vcursor {
 			out = append(out, st.Cursor.Render("▸ ")+text)
 		} else {
 			out = append(out, "  "+text)
@@ -388,7 +396,7 @@ func (w *wizard) view(width, h int) []string {
 	case assessments.StepImpacts:
 		extras = [][]string{w.areaSummary(width), w.areaGrid(width), {w.areaOneLine()}}
 	case assessments.StepClass:
-		extras = [][]string{w.classSummary()}
+		extras = [][]string{w.classSummary(width)}
 	}
 	// Draw the form in all the room first; only when the summary does not fit under it
 	// is the form drawn again, shorter (it scrolls to its focus).
@@ -533,25 +541,71 @@ func (w *wizard) areaOneLine() string {
 	return st.Muted.Render(s)
 }
 
-func (w *wizard) classSummary() []string {
+// classSummary says which rule set the class ("high: severity 4, irreversible"), the
+// rule's reasoning, the other harms' classes, and the review that follows.
+func (w *wizard) classSummary(width int) []string {
 	st := w.c.Styles
 	a := w.work
-	worst := ""
-	for _, im := range a.Impacts {
-		if im.ResidualClass() == a.DerivedClass() && im.Harm() && worst == "" {
-			worst = fmt.Sprintf(" (worst: %s, residual %d×%d)", im.Area.Label(), im.ResidualSeverity, im.ResidualLikelihood)
+	d := a.Derivation()
+	label := func(s string) string { return st.Label.Render(common.Pad(s, 18)) }
+	var out []string
+	// add writes a labelled value wrapped under its label, so the rule is read whole.
+	add := func(l, v string) {
+		lines := strings.Split(lipgloss.Wrap(v, max(20, width-18), " "), "\n")
+		out = append(out, label(l)+lines[0])
+		for _, x := range lines[1:] {
+			out = append(out, strings.Repeat(" ", 18)+x)
 		}
 	}
-	out := []string{
-		st.Label.Render(common.Pad("Derived class", 22)) + w.classCell(a.DerivedClass()) + st.Muted.Render(worst),
-		st.Label.Render(common.Pad("Class in force", 22)) + w.classCell(a.Class()) +
-			st.Muted.Render(fmt.Sprintf(" · reviewed every %d months", assessments.ReviewMonths(a.Class()))),
+	switch {
+	case d.Class == assessments.ClassNone:
+		add("Class rules give", st.Warn.Render("not settled")+st.Muted.Render(" · "+d.Unsettled))
+	default:
+		why := d.Harm.Reason()
+		if d.Area != "" {
+			why += " (" + d.Area.Label() + ")"
+		} else {
+			why = "no area is assessed as a harm"
+		}
+		add("Class rules give", w.classCell(d.Class)+": "+why+st.Muted.Render(" · rule "+d.Cite()))
+		for _, id := range strings.Split(d.Cite(), "+") {
+			for _, r := range assessments.ClassRules {
+				if r.ID == id {
+					add("  "+r.ID, st.Muted.Render(r.When+". "+r.Why))
+				}
+			}
+		}
 	}
+	var others []string
+	for _, im := range a.Impacts {
+		if h := im.ResidualHarm(); h.Class != assessments.ClassNone && im.Area != d.Area {
+			others = append(others, fmt.Sprintf("%s %s (%s)", areaShort(im.Area), h.Class, h.Cite()))
+		}
+	}
+	if len(others) > 0 {
+		add("Other harms", st.Muted.Render(strings.Join(others, " · ")))
+	}
+	inForce := label("Class in force") + w.classCell(a.Class())
+	switch {
+	case a.ClassOverride != assessments.ClassNone:
+		inForce += st.Muted.Render(" · set by hand")
+	}
+	if a.Class() != assessments.ClassNone {
+		inForce += st.Muted.Render(fmt.Sprintf(" · reviewed every %d months", assessments.ReviewMonths(a.Class())))
+	}
+	out = append(out, inForce)
 	next := a.NextReview()
-	if next == "" {
+	switch {
+	case next != "":
+	case a.Class() == assessments.ClassNone:
+		next = "follows once the class is settled"
+	default:
 		next = fmt.Sprintf("%d months after the decision date", assessments.ReviewMonths(a.Class()))
 	}
-	out = append(out, st.Label.Render(common.Pad("Next review", 22))+next)
+	out = append(out, label("Next review")+next)
+	for i, l := range out {
+		out[i] = common.Truncate(l, width)
+	}
 	return out
 }
 
@@ -591,17 +645,14 @@ func stepDone(work, saved assessments.ImpactAssessment, s assessments.ImpactStep
 	return len(work.CheckStep(s, assessments.CheckComplete)) == 0
 }
 
-// stageShort is a life-cycle stage in a narrow column.
-func stageShort(s assessments.LifecycleStage) string {
-	switch s {
-	case assessments.StageUnspecified:
+// rolesShort is the roles in a narrow column: "provider", "provider +1".
+func rolesShort(rs []assessments.AIRole) string {
+	rs = assessments.SortRoles(rs)
+	switch len(rs) {
+	case 0:
 		return "–"
-	case assessments.StageDesign:
-		return "design/dev"
-	case assessments.StageVerify:
-		return "verification"
-	case assessments.StageOperation:
-		return "operation"
+	case 1:
+		return rs[0].Label()
 	}
-	return s.Label()
+	return fmt.Sprintf("%s +%d", rs[0].Label(), len(rs)-1)
 }

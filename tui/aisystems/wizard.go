@@ -37,6 +37,8 @@ type wizard struct {
 	readOnly bool
 	risks    map[assessments.ImpactArea][]assessments.Risk
 	people   []string
+	// standards are the engagement's: the measures pick list offers their controls.
+	standards []string
 
 	saving  bool
 	general string // a problem with the step as a whole
@@ -81,9 +83,9 @@ type (
 	}
 )
 
-func newWizard(c *common.Common, keys keyMap, addr string, sys assessments.AISystem, a assessments.ImpactAssessment,
+func newWizard(c *common.Common, keys keyMap, addr string, standards []string, sys assessments.AISystem, a assessments.ImpactAssessment,
 	risks map[assessments.ImpactArea][]assessments.Risk, w, h int) *wizard {
-	wz := &wizard{c: c, keys: keys, addr: addr, sys: sys, saved: a, work: a.Clone(), readOnly: a.Frozen(), risks: risks, width: w, height: h}
+	wz := &wizard{c: c, keys: keys, addr: addr, standards: standards, sys: sys, saved: a, work: a.Clone(), readOnly: a.Frozen(), risks: risks, width: w, height: h}
 	wz.step = a.LastStep
 	if !wz.step.Valid() || wz.readOnly {
 		wz.step = assessments.StepScope
@@ -96,16 +98,28 @@ func (w *wizard) send(cmd tea.Cmd) tea.Cmd { return common.Send(w.addr, cmd) }
 
 func (w *wizard) set() *catalogs.Set { return w.c.Catalogs }
 
+// measureOptions lists the controls a measure can name, computed when a pick list first
+// opens (the controls of both standards are a long list).
+func (w *wizard) measureOptions() []form.Option {
+	var linked []string
+	for _, im := range w.saved.Impacts {
+		for _, m := range im.Measures {
+			linked = append(linked, m.String())
+		}
+	}
+	return measureOptions(w.set(), w.standards, linked)
+}
+
 func (w *wizard) areaID() assessments.ImpactArea { return assessments.ImpactAreas[w.area] }
 
 func (w *wizard) buildForm() {
-	f := form.New(w.c.Styles, stepFields(w.step, w.saved.DerivedClass())...)
+	f := form.New(w.c.Styles, stepFields(w.step, w.saved.DerivedClass(), w.measureOptions)...)
 	if w.c.Now != nil {
 		f.SetNow(w.c.Now)
 	}
 	step := w.step
 	f.SetValidator(func(v form.Values) map[string]string { return w.problems(step, v, assessments.CheckComplete) })
-	f.Load(stepValues(w.saved, w.set(), w.area))
+	f.Load(stepValues(w.saved, w.area))
 	f.SetPeople(w.people)
 	f.SetReadOnly(w.readOnly)
 	f.SetSize(w.width, max(3, w.height-4))
@@ -127,7 +141,7 @@ func (w *wizard) setPeople(names []string) {
 // rule for the step (complete: filled in too). On the last step a decision also needs
 // every other step complete.
 func (w *wizard) problems(s assessments.ImpactStep, v form.Values, complete bool) map[string]string {
-	a, out := fromStep(w.saved, s, w.set(), v)
+	a, out := fromStep(w.saved, s, v)
 	for _, p := range a.CheckStep(s, complete) {
 		if _, dup := out[p.Field]; !dup {
 			out[p.Field] = p.Message
@@ -145,7 +159,7 @@ func (w *wizard) problems(s assessments.ImpactStep, v form.Values, complete bool
 // refresh recomputes the working copy from the form, so the area table, the class and the
 // progress marks follow every change as it is typed.
 func (w *wizard) refresh() {
-	w.work, _ = fromStep(w.saved, w.step, w.set(), w.form.Values())
+	w.work, _ = fromStep(w.saved, w.step, w.form.Values())
 }
 
 // title names the system, the version and its state.
@@ -520,7 +534,7 @@ func (w *wizard) raiseRisk() tea.Cmd {
 		w.general = im.Area.Label() + " is not assessed as a harm; only a harm can raise a risk."
 		return nil
 	case im.ResidualClass() == assessments.ClassNone:
-		w.general = "Rate the residual severity and likelihood of " + im.Area.Label() + " first: the risk is prefilled from them."
+		w.general = "Rate " + im.Area.Label() + " first (" + im.ResidualHarm().Reason() + "): the risk is prefilled from the residual rating."
 		return nil
 	}
 	w.seq++
@@ -541,7 +555,7 @@ func (w *wizard) flush(ctx context.Context) error {
 	if len(w.problems(w.step, w.form.Values(), assessments.CheckDraft)) > 0 {
 		return nil
 	}
-	after, _ := fromStep(w.saved, w.step, w.set(), w.form.Values())
+	after, _ := fromStep(w.saved, w.step, w.form.Values())
 	after.Decision = w.saved.Decision
 	after.LastStep = max(w.saved.LastStep, w.step)
 	saved, err := w.c.Store.UpdateImpactAssessment(ctx, w.saved, after)
@@ -634,13 +648,6 @@ func controlName(set *catalogs.Set, c assessments.ControlRef) string {
 		}
 	}
 	return c.Standard + " " + c.Ref
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 func orDash(s string) string {

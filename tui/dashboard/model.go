@@ -469,7 +469,7 @@ func (m *Model) aiPanel(w int) []string {
 		}
 		role := ""
 		if w >= 70 {
-			role = st.Muted.Render(common.Pad(la.System.Role.Label(), 14)) + " "
+			role = st.Muted.Render(common.Pad(common.Truncate(assessments.RolesLabel(la.System.Roles), 14), 14)) + " "
 		}
 		lines = append(lines, common.Truncate("  "+name+" "+role+class+" "+review, w))
 	}

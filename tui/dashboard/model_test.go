@@ -16,6 +16,7 @@ import (
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/tuitest"
 )
 
 var fixedNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -86,14 +87,14 @@ func newFixture(t *testing.T) (*common.Common, assessments.Engagement) {
 	risk("Laptop lost on a train", assessments.Score{Likelihood: 3, Consequence: 2}, assessments.Score{Likelihood: 2, Consequence: 2}, "2026-09-30")
 	risk("Supplier portal leaks referrals", assessments.Score{Likelihood: 3, Consequence: 4}, assessments.Score{Likelihood: 3, Consequence: 3}, "2026-06-30")
 	lens, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: e.ID, Name: "Northwind Triage", Purpose: "Triage referrals", Type: "classifier",
-		Role: assessments.RoleProvider, Stage: assessments.StageOperation, Automation: assessments.AutomationAdvisory, Owner: "Ravi Patel",
+		Roles: []assessments.AIRole{assessments.RoleProvider}, Stage: assessments.StageOperation, Automation: assessments.AutomationAdvisory, Owner: "Ravi Patel",
 		Users: "Nurses", AffectedPeople: "Patients", DataSources: "Referral letters", PersonalData: true, DeploymentContext: "Clinic intake",
 		Jurisdictions: "UK", HumanOversight: "A nurse confirms every ranking", ThirdParty: "none"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: e.ID, Name: "Booking chatbot", Purpose: "Answer booking questions", Type: "LLM",
-		Role: assessments.RoleCustomer, Stage: assessments.StageDesign, Automation: assessments.AutomationAdvisory, Owner: "Lena Fischer"}); err != nil {
+		Roles: []assessments.AIRole{assessments.RoleCustomer}, Stage: assessments.StageDesign, Automation: assessments.AutomationAdvisory, Owner: "Lena Fischer"}); err != nil {
 		t.Fatal(err)
 	}
 	a := assessments.NewImpactAssessment(lens)
@@ -137,13 +138,7 @@ func open(t *testing.T, m *Model, cmd tea.Cmd) tea.Msg {
 	return env.Msg
 }
 
-func keyPress(s string) tea.KeyPressMsg {
-	switch s {
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
+func keyPress(s string) tea.KeyPressMsg { return tuitest.Key(s) }
 
 func TestGoldenDashboard(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -317,7 +312,7 @@ func TestCountsAgreeInNumber(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateAISystem(ctx, assessments.AISystem{EngagementID: solo.ID, Name: "Triage bot", Purpose: "Sort mail", Type: "LLM",
-		Role: assessments.RoleCustomer, Stage: assessments.StageDesign, Automation: assessments.AutomationAdvisory, Owner: "Lena Fischer"}); err != nil {
+		Roles: []assessments.AIRole{assessments.RoleCustomer}, Stage: assessments.StageDesign, Automation: assessments.AutomationAdvisory, Owner: "Lena Fischer"}); err != nil {
 		t.Fatal(err)
 	}
 	v := ansi.Strip(loaded(t, c, solo, 120, 200).View())

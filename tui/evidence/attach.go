@@ -321,7 +321,7 @@ func (d *attachDialog) View(w, h int) string {
 		lines = append(lines, st.Muted.Render(common.Truncate(d.ed.title()+", attached to "+short+" when saved", inner)))
 		fh := max(3, min(h-6, 18))
 		d.ed.form.SetSize(inner, fh)
-		lines = append(lines, strings.Split(fit(d.ed.form.View(), inner, fh), "\n")...)
+		lines = append(lines, strings.Split(common.Fit(d.ed.form.View(), inner, fh), "\n")...)
 		lines = append(lines, editorStatus(st, d.ed, inner))
 		return dialog.Box(st, head, padLines(lines, inner), bw, h)
 	}
@@ -369,7 +369,7 @@ func (d *attachDialog) View(w, h int) string {
 				attached++
 			}
 		}
-		count := fmt.Sprintf("%d of %s · %d attached here", len(d.matches), plural(len(d.items), "item"), attached)
+		count := fmt.Sprintf("%d of %s · %d attached here", len(d.matches), common.Count(len(d.items), "item", "items"), attached)
 		if more := len(d.matches) - d.offset - rows; more > 0 {
 			count = fmt.Sprintf("↓ %d more · ", more) + count
 		}
@@ -394,7 +394,7 @@ func (d *attachDialog) row(it assessments.Evidence, selected bool, w int) string
 	case assessments.StateExpired, assessments.StateChanged, assessments.StateMissing:
 		style = st.Error
 	}
-	right := fmt.Sprintf(" %-11s %-8s ", it.Kind, plural(len(it.Links), "link")) + style.Render(common.Pad(state.Label(), 13))
+	right := fmt.Sprintf(" %-11s %-8s ", it.Kind, common.Count(len(it.Links), "link", "links")) + style.Render(common.Pad(state.Label(), 13))
 	tw := max(8, w-4-lipgloss.Width(right))
 	text := common.Pad(common.OneLine(it.Title), tw)
 	cur := "  "

@@ -373,7 +373,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.load()
 		}
 		r := msg.rep
-		m.lastCheck = fmt.Sprintf("Checked %s: %d unchanged, %d changed, %d missing", plural(len(r.Checked), "file"), r.OK, r.Changed, r.Missing)
+		m.lastCheck = fmt.Sprintf("Checked %s: %d unchanged, %d changed, %d missing", common.Count(len(r.Checked), "file", "files"), r.OK, r.Changed, r.Missing)
 		m.checkBad = r.Problems() > 0
 		return m, m.load()
 	case savedMsg:
@@ -412,7 +412,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		case msg.err != nil:
 			text := msg.err.Error()
 			if len(msg.files) > 0 {
-				text = fmt.Sprintf("Stopped after %s: %s", plural(len(msg.files), "file"), text)
+				text = fmt.Sprintf("Stopped after %s: %s", common.Count(len(msg.files), "file", "files"), text)
 			}
 			fail := dialog.FailMsg{Errors: map[string]string{"dir": text}}
 			return m, common.Send(to, func() tea.Msg { return fail })
@@ -421,7 +421,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				common.InfoCmd("No copies are kept in this workspace; nothing was written."))
 		}
 		return m, tea.Batch(common.Send(to, func() tea.Msg { return dialog.DoneMsg{} }),
-			common.InfoCmd(fmt.Sprintf("Wrote %s to %s", plural(len(msg.files), "file"), msg.dir)))
+			common.InfoCmd(fmt.Sprintf("Wrote %s to %s", common.Count(len(msg.files), "file", "files"), msg.dir)))
 	case reattachMsg:
 		c := m.c
 		return m, common.Send(m.Address(), func() tea.Msg {
@@ -448,7 +448,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		text := "Deleted evidence " + quote(msg.title)
 		if len(msg.links) > 0 {
-			text += " and its " + plural(len(msg.links), "link")
+			text += " and its " + common.Count(len(msg.links), "link", "links")
 		}
 		return m, tea.Batch(m.load(), common.InfoCmd(text))
 	case tea.PasteMsg:
@@ -478,14 +478,6 @@ func linkNote(links []assessments.EvidenceLink) string {
 		return ""
 	}
 	return ", linked to " + linkCounts(links)
-}
-
-// plural is "1 file", "2 files".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func quote(s string) string { return "“" + common.OneLine(s) + "”" }
@@ -676,7 +668,7 @@ func (m *Model) confirmDelete() tea.Cmd {
 	}
 	q := "It is not linked to anything."
 	if len(it.Links) > 0 {
-		q = "Its " + plural(len(it.Links), "link") + " go with it: " + m.linkNames(it.Links, 4) + "."
+		q = "Its " + common.Count(len(it.Links), "link", "links") + " go with it: " + m.linkNames(it.Links, 4) + "."
 	}
 	if it.Kept {
 		q += " The copy kept in the workspace is removed too; the file on disk stays."

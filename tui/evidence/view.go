@@ -45,7 +45,7 @@ func (m *Model) View() string {
 	default:
 		out = m.listView()
 	}
-	return fit(out, m.width, m.height)
+	return common.Fit(out, m.width, m.height)
 }
 
 // sizeForm gives the form the tab less its title and status lines.
@@ -60,7 +60,7 @@ func (m *Model) formView() string {
 	st := m.c.Styles
 	m.sizeForm()
 	head := st.Title.Render(common.Truncate(m.ed.title(), m.width))
-	body := fit(m.ed.form.View(), m.width, max(3, m.height-3))
+	body := common.Fit(m.ed.form.View(), m.width, max(3, m.height-3))
 	return head + "\n\n" + body + "\n" + editorStatus(st, m.ed, m.width)
 }
 
@@ -73,23 +73,6 @@ func editorStatus(st *common.Styles, ed *editor, w int) string {
 		return st.Error.Render(common.Truncate("✗ "+common.OneLine(ed.general), w))
 	}
 	return ""
-}
-
-// fit pads or cuts text to exactly h lines of at most w cells.
-func fit(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = common.Truncate(l, w)
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // column widths of the table; the title takes what is left.
@@ -131,7 +114,7 @@ func (m *Model) listView() string {
 	var b strings.Builder
 	// Line 1: counts and sort.
 	counts := m.counts
-	left := st.Title.Render("Evidence library") + "  " + st.Muted.Render(plural(len(m.items), "item"))
+	left := st.Title.Render("Evidence library") + "  " + st.Muted.Render(common.Count(len(m.items), "item", "items"))
 	for _, x := range []struct {
 		s    assessments.EvidenceState
 		name string
@@ -452,7 +435,7 @@ func linkCounts(links []assessments.EvidenceLink) string {
 		noun string
 	}{{assessments.LinkRequirement, "requirement"}, {assessments.LinkRisk, "risk"}, {assessments.LinkImpactAssessment, "impact assessment"}} {
 		if n[x.t] > 0 {
-			parts = append(parts, plural(n[x.t], x.noun))
+			parts = append(parts, common.Count(n[x.t], x.noun, x.noun+"s"))
 		}
 	}
 	switch len(parts) {

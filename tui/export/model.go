@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"aead.dev/minisign"
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -22,6 +23,7 @@ import (
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/auditpack"
 	"github.com/annex-grc/annex/tui/common"
+	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/form"
 )
 
@@ -36,6 +38,8 @@ const (
 	fEncrypt = "encrypt"
 	fPass    = "pass"
 	fPass2   = "pass2"
+	fSignKey = "signkey"
+	fKeyPass = "keypass"
 )
 
 const yes, no = "yes", "no"
@@ -78,6 +82,8 @@ type Model struct {
 	defaultPath string // the path the tab proposed; a path the user typed is kept
 	// overwriteOK is the file the user chose to replace (asked once).
 	overwriteOK string
+	// weakOK is the short passphrase the user confirmed (asked once per passphrase).
+	weakOK string
 
 	lastChange string
 	seq        int
@@ -97,6 +103,7 @@ type result struct {
 	SHA256  string
 	Verify  *auditpack.Report
 	Encrypt bool
+	KeyID   string // the minisign key that signed the pack ("": unsigned)
 }
 
 // messages, tagged with the export's sequence number so stale ones are dropped.
@@ -117,13 +124,17 @@ type (
 		r   result
 		err error
 	}
-	// problemMsg: the export did not start; msg belongs next to the output file.
+	// problemMsg: the export did not start; msg belongs next to field (the output file
+	// when empty).
 	problemMsg struct {
 		seq    int
 		target string
 		msg    string
 		exists bool
+		field  string
 	}
+	// weakOKMsg: the user confirmed a passphrase shorter than auditpack.MinPassphrase.
+	weakOKMsg struct{ pass string }
 )
 
 func fields() []form.Field {
@@ -139,6 +150,10 @@ func fields() []form.Field {
 			{Value: yes, Label: "yes, encrypt with a passphrase (age, writes .zip.age)"}}},
 		{Key: fPass, Label: "Passphrase", Kind: form.Text, Secret: true, Limit: 1024, Show: encrypted},
 		{Key: fPass2, Label: "Passphrase again", Kind: form.Text, Secret: true, Limit: 1024, Show: encrypted},
+		{Key: fSignKey, Label: "Sign with key", Kind: form.Text, Limit: 4096,
+			Help: "A minisign secret key (annex key new) to sign the pack with; empty: not signed."},
+		{Key: fKeyPass, Label: "Key passphrase", Kind: form.Text, Secret: true, Limit: 1024,
+			Show: func(v form.Values) bool { return strings.TrimSpace(v[fSignKey]) != "" }},
 	}
 }
 
@@ -268,7 +283,13 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		m.editing = true
 		m.f.SetReadOnly(false)
-		return m, m.f.SetError(fPath, msg.msg)
+		return m, m.f.SetError(cmpOr(msg.field, fPath), msg.msg)
+	case weakOKMsg:
+		if m.state == building {
+			return m, nil
+		}
+		m.weakOK = msg.pass
+		return m, m.start()
 	case doneMsg:
 		if msg.seq != m.seq {
 			return m, nil
@@ -320,7 +341,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		switch act {
 		case form.Save:
-			return tea.Batch(cmd, m.start())
+			return tea.Batch(cmd, m.startOrAsk())
 		case form.Leave:
 			m.stopEditing(false)
 		}
@@ -334,7 +355,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.f.SetReadOnly(false)
 			return m.f.SetErrors(errs)
 		}
-		return m.start()
+		return m.startOrAsk()
 	case key.Matches(msg, k.Edit):
 		m.editing = true
 		m.f.SetReadOnly(false)
@@ -368,6 +389,28 @@ func (m *Model) swapExtension(encrypt bool) {
 	}
 }
 
+// startOrAsk starts the export, first asking about a passphrase shorter than
+// auditpack.MinPassphrase (the command line's --weak-passphrase).
+func (m *Model) startOrAsk() tea.Cmd {
+	v := m.f.Values()
+	if pass := v[fPass]; v[fEncrypt] == yes && auditpack.WeakPassphrase(pass) && pass != m.weakOK {
+		n := len([]rune(pass))
+		return common.OpenDialog(dialog.NewConfirm(m.c.Styles, m.Address()+"/weak-passphrase", m.Address(),
+			"Encrypt with a weak passphrase?",
+			fmt.Sprintf("The passphrase has %s; a pack encrypted with fewer than %d can be opened by guessing. Export with it anyway?",
+				common.Count(n, "character", "characters"), auditpack.MinPassphrase),
+			weakOKMsg{pass: pass}))
+	}
+	return m.start()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
 // start launches the export with the form's values; the file is checked first, in the
 // background, and a problem comes back next to the output file.
 func (m *Model) start() tea.Cmd {
@@ -379,6 +422,7 @@ func (m *Model) start() tea.Cmd {
 	job := job{
 		c: m.c, engagementID: m.e.ID, path: strings.TrimSpace(v[fPath]), withFiles: v[fFiles] == yes,
 		encrypt: v[fEncrypt] == yes, pass: v[fPass], seq: m.seq, overwrite: m.overwriteOK, getwd: m.getwd,
+		signKey: strings.TrimSpace(v[fSignKey]), keyPass: v[fKeyPass],
 	}
 	m.overwriteOK = ""
 	go job.run(ch)
@@ -407,10 +451,37 @@ type job struct {
 	seq          int
 	overwrite    string // the file the user agreed to replace
 	getwd        func() (string, error)
+	signKey      string // minisign secret key file ("": unsigned)
+	keyPass      string
 }
 
 // target is the file the form names: "~/" is the home folder, a relative name is taken
 // from the current folder; an encrypted pack ends in .age.
+// openKey reads the signing key; a problem comes with the field it belongs next to.
+func (j job) openKey() (key minisign.PrivateKey, field, problem string) {
+	p := j.signKey
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, rest)
+		}
+	}
+	raw, err := os.ReadFile(p)
+	if err != nil {
+		return key, fSignKey, "Cannot read the key: " + common.ShortPath(p) + " does not exist or is not readable."
+	}
+	if auditpack.KeyIsEncrypted(raw) && j.keyPass == "" {
+		return key, fKeyPass, "This key is protected by a passphrase: type it here."
+	}
+	key, err = auditpack.ReadSecretKey(raw, j.keyPass)
+	switch {
+	case err != nil && auditpack.KeyIsEncrypted(raw):
+		return key, fKeyPass, "Wrong passphrase for this key."
+	case err != nil:
+		return key, fSignKey, "That file is not a minisign secret key."
+	}
+	return key, "", ""
+}
+
 func (j job) target() string {
 	p := j.path
 	if rest, ok := strings.CutPrefix(p, "~/"); ok {
@@ -457,6 +528,16 @@ func (j job) run(ch chan tea.Msg) {
 		ch <- problemMsg{seq: j.seq, target: path, msg: problem, exists: exists}
 		return
 	}
+	// The signing key is opened before the pack is built, so a wrong passphrase costs no wait.
+	var signer *minisign.PrivateKey
+	if j.signKey != "" {
+		key, field, problem := j.openKey()
+		if problem != "" {
+			ch <- problemMsg{seq: j.seq, msg: problem, field: field}
+			return
+		}
+		signer = &key
+	}
 	ctx := j.c.Ctx
 	if ctx == nil {
 		ctx = context.Background()
@@ -474,6 +555,12 @@ func (j job) run(ch chan tea.Msg) {
 		ch <- doneMsg{seq: j.seq, err: fmt.Errorf("build the audit pack: %w", err)}
 		return
 	}
+	if signer != nil {
+		if err := p.Sign(*signer); err != nil {
+			ch <- doneMsg{seq: j.seq, err: err}
+			return
+		}
+	}
 	var enc auditpack.Encryption
 	if j.encrypt {
 		enc.Passphrase = j.pass
@@ -489,6 +576,9 @@ func (j job) run(ch chan tea.Msg) {
 	default:
 	}
 	r := result{Path: path, Size: size, Files: len(p.Manifest.Files), Encrypt: j.encrypt}
+	if signer != nil {
+		r.KeyID = auditpack.KeyID(signer.ID())
+	}
 	r.SHA256, err = fileSHA256(path)
 	if err != nil {
 		ch <- doneMsg{seq: j.seq, err: err}

@@ -52,6 +52,9 @@ func (m *Model) View() string {
 			enc = ", encrypted"
 		}
 		line(st.OK.Render("✓ Written ") + common.OneLine(r.Path))
+		if r.KeyID != "" {
+			enc += ", signed with minisign key " + r.KeyID
+		}
 		line(st.Muted.Render(fmt.Sprintf("  %s and the manifest, %s%s", common.Count(r.Files, "file", "files"), size(r.Size), enc)))
 		line(st.Muted.Render("  SHA-256 " + r.SHA256))
 		if v := r.Verify; v != nil && v.OK() {
@@ -66,7 +69,11 @@ func (m *Model) View() string {
 				line("  " + common.OneLine(p.String()))
 			}
 		}
-		line(st.Muted.Render("  Check it again anywhere with: annex verify <file>"))
+		if r.KeyID != "" {
+			line(st.Muted.Render("  Check it and who signed it with: annex verify --key <key>.pub <file>"))
+		} else {
+			line(st.Muted.Render("  Check it again anywhere with: annex verify <file>"))
+		}
 	case failed:
 		line(st.Error.Render("✗ " + common.OneLine(m.err.Error())))
 	}

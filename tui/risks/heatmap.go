@@ -260,15 +260,8 @@ func (m *Model) drawHeat() string {
 	return strings.Join(lines, "\n")
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 // count is a number with its noun agreeing ("1 open risk", "2 open risks").
-func count(n int, noun string) string { return fmt.Sprintf("%d %s%s", n, noun, plural(n)) }
+func count(n int, noun string) string { return common.Count(n, noun, noun+"s") }
 
 // heatCell draws line y of the cell at (l, c).
 func (m *Model) heatCell(l, c, count, y, cellW, cellH int) string {

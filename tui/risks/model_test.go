@@ -828,7 +828,7 @@ func TestLinksAnAISystemOfTheInventory(t *testing.T) {
 	f := newFixture(t, 120, 40, true)
 	ctx := context.Background()
 	lens, err := f.s.CreateAISystem(ctx, assessments.AISystem{EngagementID: f.e.ID, Name: "Medivance Lens",
-		Purpose: "Chest X-ray triage", Role: assessments.RoleProvider})
+		Purpose: "Chest X-ray triage", Roles: []assessments.AIRole{assessments.RoleProvider}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,12 @@ func sequenceCmds(msg tea.Msg) []tea.Cmd {
 
 // Key builds a key press from a key name as msg.String() prints it ("j", "enter", "ctrl+s").
 func Key(s string) tea.KeyPressMsg {
+	if rest, ok := strings.CutPrefix(s, "alt+"); ok && len(rest) > 0 {
+		k := Key(rest)
+		k.Mod |= tea.ModAlt
+		k.Text = ""
+		return k
+	}
 	switch s {
 	case "enter":
 		return tea.KeyPressMsg{Code: tea.KeyEnter}
