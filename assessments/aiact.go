@@ -372,20 +372,13 @@ func (o AIActOutcome) String() string {
 		if len(o.Unsettled) == 0 {
 			return o.Result.Label()
 		}
-		return fmt.Sprintf("%s: %s to answer", o.Result.Label(), countWord(len(o.Unsettled), "question"))
+		return fmt.Sprintf("%s: %s to answer", o.Result.Label(), countWord(len(o.Unsettled), "question", "questions"))
 	}
 	s := o.Result.Label()
 	if a := o.Articles(); a != "" {
 		s += " (" + a + ")"
 	}
 	return s
-}
-
-func countWord(n int, w string) string {
-	if n == 1 {
-		return "1 " + w
-	}
-	return strconv.Itoa(n) + " " + w + "s"
 }
 
 // ClassifyAIAct derives the result from the answers (the questionnaire's kinds say what

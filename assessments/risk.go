@@ -517,3 +517,14 @@ func InclusionFromRisks(risks []Risk, standard, ref string) []string {
 	}
 	return out
 }
+
+// AcceptedNow reports whether the risk has an acceptance given for the residual it has now.
+func (r Risk) AcceptedNow() bool { return r.Acceptance != nil && !r.AcceptanceStale() }
+
+// UnacceptedAboveThreshold is the rule "what remains above the acceptance threshold needs
+// the owner's acceptance" (27001 6.1.3 f): true for a risk that is not closed, whose
+// residual (the inherent score while not re-scored) lies above the matrix's threshold, and
+// that has no acceptance given for that residual, whatever its treatment.
+func (r Risk) UnacceptedAboveThreshold(m Matrix) bool {
+	return r.EffectiveStatus() != RiskClosed && m.AboveThreshold(r.EffectiveResidual()) && !r.AcceptedNow()
+}

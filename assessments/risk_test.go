@@ -326,3 +326,28 @@ func TestAcceptResidual(t *testing.T) {
 		}
 	}
 }
+
+func TestUnacceptedAboveThreshold(t *testing.T) {
+	m := DefaultMatrix(5) // threshold Low
+	acc := func(s Score) *Acceptance {
+		return &Acceptance{By: "x", Date: "2026-01-01", Rationale: "y", Residual: s}
+	}
+	for _, tc := range []struct {
+		name string
+		r    Risk
+		want bool
+	}{
+		{"modify, residual Medium, no acceptance (R-001 in the demo)", Risk{Inherent: Score{4, 5}, Residual: Score{2, 4}, Treatment: TreatModify, Status: RiskInTreatment}, true},
+		{"residual not scored: the inherent Very high stands", Risk{Inherent: Score{4, 5}, Treatment: TreatModify}, true},
+		{"residual Low: within the threshold", Risk{Inherent: Score{4, 5}, Residual: Score{1, 4}, Treatment: TreatModify}, false},
+		{"accepted for the residual it has", Risk{Inherent: Score{4, 5}, Residual: Score{2, 4}, Acceptance: acc(Score{2, 4})}, false},
+		{"acceptance given for another residual", Risk{Inherent: Score{4, 5}, Residual: Score{2, 4}, Acceptance: acc(Score{1, 4})}, true},
+		{"closed", Risk{Inherent: Score{4, 5}, Residual: Score{2, 4}, Status: RiskClosed}, false},
+		{"retained above, not accepted", Risk{Inherent: Score{3, 3}, Treatment: TreatRetain}, true},
+		{"off the matrix", Risk{Inherent: Score{9, 9}}, false},
+	} {
+		if got := tc.r.UnacceptedAboveThreshold(m); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -36,6 +36,9 @@ type Options struct {
 	// AbsolutePaths keeps the evidence files' full paths in evidence-index.csv (by default
 	// they are relative to the folder the engagement's files share).
 	AbsolutePaths bool
+	// Since names an earlier pack the report says what changed against; empty: the last
+	// pack written from the workspace of an older state, if any.
+	Since string
 }
 
 // artefact writes one or more files of the pack.
@@ -69,6 +72,7 @@ func artefacts(opt Options) []artefact {
 		{"OSCAL mapping", one("oscal/mapping.json", OSCALMapping)},
 	}
 	list = append(list, partArtefacts(opt)...)
+	list = append(list, progressArtefacts()...)
 	return list
 }
 
@@ -81,23 +85,6 @@ func streamedOne(path string, gen func(d *Data, w io.Writer) error) func(d *Data
 		}
 		return []File{f}, nil
 	}
-}
-
-func soaFiles(d *Data) ([]File, error) {
-	var out []File
-	for _, c := range d.Standards() {
-		rows := SoA(d, c)
-		csv, err := SoACSV(rows)
-		if err != nil {
-			return nil, err
-		}
-		x, err := SoAXLSX(d, "Statement of Applicability — "+c.Name, rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s SoA workbook: %w", c.Short, err)
-		}
-		out = append(out, File{Path: soaBase(c) + ".csv", Data: csv}, File{Path: soaBase(c) + ".xlsx", Data: x})
-	}
-	return out, nil
 }
 
 // Build makes the pack of an engagement. It reads the workspace once and never the clock.
@@ -168,6 +155,7 @@ func buildFrom(ctx context.Context, d *Data, list []artefact, report func(int, s
 	if err != nil {
 		return nil, err
 	}
+	p.Snapshot = d.snapshot()
 	report(len(list)+2, "done")
 	return p, nil
 }

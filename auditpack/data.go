@@ -34,6 +34,11 @@ type Data struct {
 	Chain *store.ChainHead
 
 	Parts Parts
+	Plan  PlanData
+
+	cache dataCache
+	// Baselines are the engagement's baselines and what moved since the latest (progress.go).
+	Baselines *Baselines
 }
 
 // zeroTime is used when a workspace has no change at all: zip's epoch.
@@ -45,7 +50,7 @@ func Load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID, 
 }
 
 func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID string, opt Options) (*Data, error) {
-	head, err := s.ChainHead(ctx)
+	head, err := s.PackChainHead(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read the end of the change history: %w", err)
 	}
@@ -74,6 +79,12 @@ func load(ctx context.Context, s *store.Store, set *catalogs.Set, engagementID s
 		return nil, err
 	}
 	if err := loadParts(ctx, s, d, opt.WithEvidenceFiles); err != nil {
+		return nil, err
+	}
+	if err := loadPlan(ctx, s, d, opt); err != nil {
+		return nil, err
+	}
+	if err := loadProgress(ctx, s, d); err != nil {
 		return nil, err
 	}
 	return d, nil

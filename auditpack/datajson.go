@@ -26,6 +26,7 @@ type Document struct {
 	Engagement    EngagementJSON `json:"engagement"`
 	Results       []ResultJSON   `json:"results"`
 	PartsJSON
+	PlanJSON
 }
 
 // EngagementJSON is an engagement in data.json.
@@ -108,6 +109,7 @@ func NewDocument(d *Data) Document {
 		}
 	}
 	doc.PartsJSON = partsJSON(d)
+	doc.PlanJSON = planJSON(d)
 	return doc
 }
 

@@ -174,7 +174,7 @@ func Import(ctx context.Context, s *store.Store, set *catalogs.Set, im *Imported
 }
 
 // Summary says what besides the results the import holds (", 12 risks, ..."), for messages.
-func (im *Imported) Summary() string { return partsSummary(im.Doc) }
+func (im *Imported) Summary() string { return partsSummary(im.Doc) + auditSummary(im.Doc) }
 
 // evidenceFiles reads the evidence files a pack carries (evidence/<id>/<name>).
 func (im *Imported) evidenceFiles(items []assessments.Evidence) (map[string]store.ImportBlob, error) {

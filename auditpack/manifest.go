@@ -118,6 +118,8 @@ type Pack struct {
 	Manifest Manifest
 	Files    []File // sorted by path, manifest.json included
 	At       time.Time
+	// Snapshot sums up what the pack says (RecordPack keeps it for the next pack).
+	Snapshot *Snapshot
 }
 
 // newPack sorts the files, hashes them and adds the manifest.

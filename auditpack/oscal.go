@@ -364,6 +364,7 @@ func OSCALAssessmentResults(d *Data) ([]byte, error) {
 		res.Risks = oscalRisks(d, c.ID, origin)
 		doc.AR.Results = append(doc.AR.Results, res)
 	}
+	doc.AR.Results = append(doc.AR.Results, auditResults(d)...)
 	if len(doc.AR.Results) == 0 {
 		return nil, fmt.Errorf("the engagement has no standard annex knows")
 	}

@@ -30,6 +30,8 @@ type Parts struct {
 	// CustomCatalogs holds the YAML source of each imported catalog in scope, by id, so the
 	// pack carries what a receiving workspace needs to import the engagement.
 	CustomCatalogs map[string][]byte
+	// Audits is the internal audit programme (audits.go).
+	Audits AuditParts
 
 	risksByControl map[string][]string // "std ref" -> risk refs treating it
 	evidenceByReq  map[string][]string // "std ref" -> evidence titles
@@ -48,6 +50,7 @@ func reqKey(std, ref string) string { return std + " " + ref }
 
 // loadParts reads the parts linked to d.Engagement.
 func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) error {
+	audits := fetchAudits(ctx, s, d.Engagement.ID) // read beside the other parts
 	p := &d.Parts
 	id := d.Engagement.ID
 	var err error
@@ -119,12 +122,12 @@ func loadParts(ctx context.Context, s *store.Store, d *Data, withFiles bool) err
 		}
 	}
 	p.index(d)
-	return nil
+	return audits.into(d)
 }
 
 // index builds the look-ups the writers use.
 func (p *Parts) index(d *Data) {
-	p.risksByControl, p.evidenceByReq, p.iaByReq = map[string][]string{}, map[string][]string{}, map[string][]string{}
+	p.risksByControl, p.evidenceByReq = map[string][]string{}, map[string][]string{}
 	p.systemName, p.riskByID = map[string]string{}, map[string]assessments.Risk{}
 	for _, r := range p.Risks {
 		p.riskByID[r.ID] = r
@@ -143,22 +146,18 @@ func (p *Parts) index(d *Data) {
 	}
 	for _, sys := range p.AISystems {
 		p.systemName[sys.ID] = sys.Name
-		list := p.Assessments[sys.ID]
-		if len(list) == 0 {
-			continue
-		}
-		a := list[0] // newest version
-		seen := map[string]bool{}
-		for _, im := range a.Impacts {
-			for _, m := range im.Measures {
-				k := reqKey(m.Standard, m.Ref)
-				if !seen[k] {
-					seen[k] = true
-					p.iaByReq[k] = append(p.iaByReq[k], fmt.Sprintf("%s v%d", sys.Name, a.Version))
-				}
-			}
-		}
 	}
+	p.iaByReq = impactIndex(p.AISystems, p.Assessments)
+}
+
+// impactIndex maps "std ref" to the impact assessments whose measures call for the
+// requirement ("Lens v2"): the newest version of each system's assessment.
+func impactIndex(systems []assessments.AISystem, byID map[string][]assessments.ImpactAssessment) map[string][]string {
+	out := map[string][]string{}
+	for c, names := range assessments.ImpactCalls(systems, byID) {
+		out[reqKey(c.Standard, c.Ref)] = names
+	}
+	return out
 }
 
 // risksTreatedBy lists the refs of risks whose treatment plan links the requirement.

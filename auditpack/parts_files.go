@@ -16,9 +16,12 @@ const EvidenceDir = "evidence"
 func partArtefacts(opt Options) []artefact {
 	list := []artefact{
 		{"risk register", riskRegisterFiles},
+		{"risk treatment plan", one("risk-treatment-plan.csv", RiskTreatmentPlanCSV)},
 		{"AI systems and impact assessments", aiFiles},
 		{"evidence index", one("evidence-index.csv", EvidenceIndexCSV)},
 		{"custom catalogs", customCatalogFiles},
+		{"internal audits", auditFiles},
+		{"findings", findingsFiles},
 	}
 	if opt.WithEvidenceFiles {
 		list = append(list, artefact{"evidence files", evidenceFiles})
@@ -145,6 +148,9 @@ func riskRegisterFiles(d *Data) ([]File, error) {
 		if err := wb.sheet(heatTable(wb, d.Parts.Matrix, hm)); err != nil {
 			return nil, err
 		}
+	}
+	if err := wb.sheet(planTable(wb, planSheetRows(d))); err != nil {
+		return nil, err
 	}
 	x, err := wb.bytes()
 	if err != nil {

@@ -21,6 +21,7 @@ type PartsJSON struct {
 	AIActClassifications []AIActJSON    `json:"ai_act_classifications"`
 	Evidence             []EvidenceJSON `json:"evidence"`
 	SuggestionSkips      []SkipJSON     `json:"suggestion_skips"`
+	AuditsJSON
 }
 
 // MatrixJSON is the engagement's risk matrix.
@@ -238,6 +239,7 @@ func partsJSON(d *Data) PartsJSON {
 	for _, k := range p.Skips {
 		out.SuggestionSkips = append(out.SuggestionSkips, SkipJSON{Standard: k.Standard, Ref: k.Ref, FromStandard: k.FromStandard, FromRef: k.FromRef})
 	}
+	out.AuditsJSON = auditsJSON(d)
 	return out
 }
 
@@ -409,7 +411,10 @@ func partsImportData(set *catalogs.Set, doc *Document, in *store.ImportData) err
 	for _, k := range doc.SuggestionSkips {
 		in.Skips = append(in.Skips, store.SkipKey{Standard: k.Standard, Ref: k.Ref, FromStandard: k.FromStandard, FromRef: k.FromRef})
 	}
-	return nil
+	if err := planImportData(doc, in, known, risks); err != nil {
+		return err
+	}
+	return auditsImportData(set, doc, in)
 }
 
 func impactMeasures(a assessments.ImpactAssessment) []assessments.ControlRef {

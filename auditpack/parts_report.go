@@ -67,6 +67,10 @@ type riskLine struct {
 	Inherent, Residual                          string
 	InherentColour, ResidualColour              string
 	Stale                                       bool
+	// Unaccepted: above the acceptance threshold with no acceptance for its residual;
+	// Plan: the treatment plan's progress ("1 of 3 actions done").
+	Unaccepted bool
+	Plan       string
 }
 
 type aiLine struct {
@@ -140,14 +144,7 @@ func buildPartsView(d *Data) partsView {
 		}
 		v.Threshold = p.Matrix.ThresholdName()
 		for _, r := range topRisks(d, 10) {
-			il, ic := scoreLabel(p.Matrix, r.Inherent)
-			rl, rc := scoreLabel(p.Matrix, r.EffectiveResidual())
-			t := "—"
-			if r.Treatment != "" {
-				t = r.Treatment.Label()
-			}
-			v.Risks = append(v.Risks, riskLine{Ref: r.Ref, Title: r.Title, Owner: r.Owner, Scope: r.Scope.Short(), Status: r.EffectiveStatus().Label(),
-				Treatment: t, Inherent: il, Residual: rl, InherentColour: ic, ResidualColour: rc, Stale: r.AcceptanceStale()})
+			v.Risks = append(v.Risks, riskLineOf(d, r))
 		}
 	}
 	for _, sys := range p.AISystems {
@@ -218,7 +215,7 @@ const partsHTML = `
 <tbody>
 {{range .Risks}}<tr><td>{{.Ref}}</td><td>{{.Title}}</td><td>{{.Scope}}</td><td>{{if .Owner}}{{.Owner}}{{else}}<span class="muted">unassigned</span>{{end}}</td>
 <td><span class="tag" style="border-color:{{.InherentColour}}">{{.Inherent}}</span></td><td><span class="tag" style="border-color:{{.ResidualColour}}">{{.Residual}}</span></td>
-<td>{{.Treatment}}</td><td>{{.Status}}{{if .Stale}} <span class="overdue">(acceptance stale)</span>{{end}}</td></tr>
+<td>{{.Treatment}}</td><td>{{.Status}}{{if .Stale}} <span class="overdue">(acceptance stale)</span>{{else if .Unaccepted}} <span class="overdue">(not accepted)</span>{{end}}</td></tr>
 {{end}}</tbody></table>
 </section>{{end}}
 {{if .HasAI}}<section id="ai">
@@ -248,27 +245,20 @@ const partsHTML = `
 // renderParts renders the parts' report sections (escaped by html/template).
 func renderParts(d *Data) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := partsTemplate().Execute(&buf, buildPartsView(d)); err != nil {
+	if err := partsTemplate().Execute(&buf, d.partsView()); err != nil {
 		return "", err
 	}
-	return template.HTML(buf.String()), nil
+	audits, err := auditsReportHTML(d)
+	if err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String() + audits), nil
 }
 
 // partActions lists open risk treatments and impact assessment reviews for the action plan.
 func partActions(d *Data) []Action {
 	var out []Action
-	for _, r := range d.Parts.Risks {
-		st := r.EffectiveStatus()
-		if st == assessments.RiskClosed || st == assessments.RiskAccepted {
-			continue
-		}
-		if r.Treatment == "" || r.Treatment == assessments.TreatRetain {
-			continue
-		}
-		detail := firstLine(r.TreatmentPlan, 160)
-		out = append(out, Action{Kind: "treatment", Item: r.Ref, Title: r.Title, State: r.Treatment.Label() + ", " + st.Label(), Owner: r.Owner,
-			Due: r.ReviewDate, Overdue: r.ReviewOverdue(d.At), Detail: detail})
-	}
+	out = append(out, planActions(d)...)
 	for _, sys := range d.Parts.AISystems {
 		latest, inForce := d.Parts.latest(sys.ID)
 		switch {
@@ -286,7 +276,7 @@ func partActions(d *Data) []Action {
 
 // partsPDF prints the parts' sections of the PDF report.
 func partsPDF(p *pdfDoc, d *Data) {
-	v := buildPartsView(d)
+	v := d.partsView()
 	if v.HasRisks {
 		p.heading("Risks")
 		p.SetTextColor(87, 96, 106)
@@ -332,28 +322,22 @@ func partsPDF(p *pdfDoc, d *Data) {
 		p.Ln(2)
 		var rows [][]string
 		for _, r := range v.Risks {
-			rows = append(rows, []string{r.Ref, r.Title, firstNonEmpty(r.Owner, "unassigned"), r.Inherent, r.Residual, r.Treatment + ", " + r.Status})
+			state := r.Treatment + ", " + r.Status
+			if r.Stale {
+				state += " (acceptance stale)"
+			} else if r.Unaccepted {
+				state += " (not accepted)"
+			}
+			rows = append(rows, []string{r.Ref, r.Title, firstNonEmpty(r.Owner, "unassigned"), r.Inherent, r.Residual, state})
 		}
 		p.table([]string{"Ref", "Top risks", "Owner", "Inherent", "Residual", "Treatment"}, []float64{14, 62, 26, 24, 24, p.w - 150}, rows)
 	}
 	if v.HasAI {
 		p.heading("AI systems and impact assessments")
-		var rows [][]string
-		for _, a := range v.AI {
-			next := a.NextReview
-			if a.Overdue {
-				next += " (overdue)"
-			}
-			act := a.Act
-			if a.ActArticles != "" {
-				act += " (" + a.ActArticles + ")"
-			}
-			if a.ActApplies != "" {
-				act += ", applies from " + a.ActApplies
-			}
-			rows = append(rows, []string{a.Name, a.Role, a.State, a.ClassOrRule(), act, next})
+		aiTablePDF(p, bodyAI(v.AI)) // a long inventory is listed whole in the annex
+		if len(v.AI) > aiBodyLimit {
+			p.para(8, "", fmt.Sprintf("The first %d of %d AI systems, those with a decision or review due first; all are in the annex and in ai-systems.csv.", aiBodyLimit, len(v.AI)))
 		}
-		p.table([]string{"AI system", "Our roles", "Latest assessment", "Impact class", "EU AI Act", "Next review"}, []float64{30, 24, 28, 40, 40, p.w - 162}, rows)
 	}
 	if v.HasEvidence {
 		p.heading("Evidence")
@@ -364,6 +348,7 @@ func partsPDF(p *pdfDoc, d *Data) {
 			p.para(9, "", u)
 		}
 	}
+	auditsPDF(p, d)
 }
 
 // ---- OSCAL ----

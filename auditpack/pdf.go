@@ -161,6 +161,7 @@ func (p *pdfDoc) table(header []string, widths []float64, rows [][]string) {
 func ReportPDF(d *Data) ([]byte, error) {
 	v := buildReportView(d)
 	p := newPDF(d)
+	markPages(p, v.Control)
 	p.AddPage()
 	e := d.Engagement
 	p.SetFont(pdfFont, "B", 18)
@@ -187,6 +188,8 @@ func ReportPDF(d *Data) ([]byte, error) {
 		p.SetFont(pdfFont, "", 9.5)
 		p.MultiCell(p.w-26, 5, p.tr(f[1]), "", "L", false)
 	}
+	controlPDF(p, v.Control)
+	execPDF(p, v.Exec)
 
 	p.heading("At a glance")
 	for _, sv := range v.Views {
@@ -214,30 +217,18 @@ func ReportPDF(d *Data) ([]byte, error) {
 			sv.SoA.Controls, sv.SoA.Applicable, sv.SoA.Implemented, sv.SoA.Excluded, sv.SoA.Undecided))
 		p.SetTextColor(31, 35, 40)
 	}
-	docsPDF(p, v.Docs)
+	soaPDF(p, v.SoAView)
+	docsBodyPDF(p, v.Docs)
+	progressPDF(p, d)
+	methodPDF(p, v.Method)
 	partsPDF(p, d)
-
-	p.heading("Action plan")
-	if len(v.Actions) == 0 {
-		p.para(10, "", "No open gap or treatment.")
-	} else {
-		rows := make([][]string, len(v.Actions))
-		for i, a := range v.Actions {
-			due := firstNonEmpty(a.Due, "—")
-			if a.Overdue {
-				due += " (overdue)"
-			}
-			what := a.Title
-			if a.Detail != "" {
-				what += "\n" + a.Detail
-			}
-			rows[i] = []string{a.Item, what, a.State, firstNonEmpty(a.Owner, "unassigned"), due}
-		}
-		p.table([]string{"Item", "What", "State", "Owner", "Target date"}, []float64{28, 76, 26, 26, p.w - 156}, rows)
-	}
+	planPDF(p, v.Plan)
+	actionsPDF(p, v.ActionsView)
 	p.Ln(6)
 	p.SetTextColor(87, 96, 106)
 	p.para(8, "", fmt.Sprintf("Made by annex %s from the workspace as it was on %s. Every file of the pack is listed with its SHA-256 in manifest.json; check the pack with 'annex verify'.", d.Version, v.At))
+	p.SetTextColor(31, 35, 40)
+	annexPDF(p, v)
 	var buf bytes.Buffer
 	if err := p.Output(&buf); err != nil {
 		return nil, err

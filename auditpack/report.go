@@ -79,6 +79,8 @@ type SoACounts struct{ Controls, Applicable, Excluded, Undecided, Implemented in
 type Action struct {
 	Kind, Item, Title, State, Owner, Due, Detail string
 	Overdue                                      bool
+	// standards are the catalogs the action serves (a risk's plan serves its scope's).
+	standards []string
 }
 
 // reportView is everything the report template shows.
@@ -95,6 +97,17 @@ type reportView struct {
 	Parts     template.HTML // the parts' sections (risks, AI, evidence), rendered by their own templates
 	Changes   int
 	Contents  []contentLine
+	// The controlled documents and the plan (report_exec.go, report_soa.go, report_method.go,
+	// report_plan.go, report_annex.go).
+	Control     controlView
+	Exec        execView
+	SoAView     soaView
+	Method      methodView
+	Plan        planView
+	ActionsView actionsView
+	DocsLong    bool
+	History     historyView
+	parts       partsView // for the PDF's annex
 }
 
 // contentLine is one entry of the report's list of the pack's files.
@@ -104,20 +117,29 @@ type contentLine struct{ Path, What string }
 func packContents(d *Data) []contentLine {
 	out := []contentLine{{"report.html, report.pdf", "this report"}}
 	for _, c := range d.Standards() {
-		out = append(out, contentLine{soaBase(c) + ".xlsx, .csv", "Statement of Applicability of " + c.Name})
+		out = append(out, contentLine{soaBase(c) + ".xlsx, .csv", "Statement of Applicability of " + c.Name + ": the current draft, with its open decisions"})
+		if a, ok := assessments.LatestApprovedSoA(d.soaVersions(c.ID)); ok {
+			out = append(out, contentLine{soaVersionBase(c, a) + ".xlsx, .csv", fmt.Sprintf("version %d of that SoA, approved by %s on %s", a.Version, a.Approver, a.ApprovedOn)})
+		}
 	}
 	out = append(out,
 		contentLine{"gap-analysis.xlsx", "every requirement with its status, notes, owner and target date"},
-		contentLine{"risk-register.xlsx, .csv", "the risk register with inherent and residual heat maps"},
+		contentLine{"risk-register.xlsx, .csv", "the risk register with inherent and residual heat maps and the treatment plan"},
+		contentLine{"risk-treatment-plan.csv", "every treatment action: owner, resources, dates, status, linked controls"},
 		contentLine{"ai-systems.csv, impact-assessments/", "the AI system inventory and every impact assessment version"},
 		contentLine{"evidence-index.csv", "every evidence item with its SHA-256 and what it supports"},
 		contentLine{"change-history.csv", "every recorded edit, with its hash chain"},
+		contentLine{"progress.json, progress.csv", "the baselines, the readiness trend across them and every requirement's change since the latest"},
 		contentLine{"oscal/", "OSCAL 1.2.1 assessment results, plan of action and milestones, crosswalk mapping"},
 		contentLine{"data.json", "the whole engagement, for annex import"},
 		contentLine{"manifest.json", "size and SHA-256 of every file; check with annex verify"})
 	if len(d.Parts.Blobs) > 0 {
 		out = append(out, contentLine{"evidence/", "the evidence files kept in the workspace"})
 	}
+	if len(d.Parts.Audits.Audits) > 0 {
+		out = append(out, contentLine{"internal-audits/", "one report per internal audit (HTML and PDF): scope, checklist, findings, corrective actions"})
+	}
+	out = append(out, contentLine{"findings.csv, findings.xlsx", "every internal-audit finding and corrective action"})
 	if len(d.Parts.CustomCatalogs) > 0 {
 		out = append(out, contentLine{"catalogs/", "the imported catalogs the engagement uses"})
 	}
@@ -162,9 +184,12 @@ func buildReportView(d *Data) reportView {
 		}
 		v.Views = append(v.Views, sv)
 	}
-	v.Docs = docChecklist(d)
-	v.Actions = actionPlan(d)
+	v.Docs = d.docs()
+	v.Actions = d.actions()
 	v.Contents = packContents(d)
+	v.Control, v.Exec, v.SoAView, v.Method, v.Plan = buildControl(d), d.exec(), buildSoA(d), buildMethod(d), buildPlan(d)
+	v.ActionsView, v.DocsLong, v.History = buildActions(v.Actions, v.AtDate), docsLong(v.Docs), buildHistory(d)
+	v.parts = d.partsView()
 	return v
 }
 
@@ -181,7 +206,7 @@ func actionPlan(d *Data) []Action {
 				continue
 			}
 			out = append(out, Action{Kind: "gap", Item: c.Short + " " + req.Ref, Title: req.Title, State: st.Label(), Owner: r.Owner,
-				Due: r.TargetDate, Overdue: assessments.Overdue(r.TargetDate, now), Detail: firstLine(r.Notes, 160)})
+				Due: r.TargetDate, Overdue: assessments.Overdue(r.TargetDate, now), Detail: firstLine(r.Notes, 160), standards: []string{c.ID}})
 		}
 	}
 	out = append(out, partActions(d)...)
@@ -222,7 +247,7 @@ var reportFuncs = template.FuncMap{
 // reportTemplate is parsed the first time a report is written, not at every start of the
 // binary (the workbench never writes one).
 var reportTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML + docsHTML))
+	return template.Must(template.New("report").Funcs(reportFuncs).Parse(reportHTML + docsHTML + execHTML + soaHTML + methodHTML + planHTML + annexHTML))
 })
 
 // ReportHTML is the self-contained management report: inline CSS and SVG, no external
@@ -233,7 +258,11 @@ func ReportHTML(d *Data) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	v.Parts = parts
+	progress, err := renderProgress(d)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	v.Parts = progress + parts
 	var buf bytes.Buffer
 	if err := reportTemplate().Execute(&buf, v); err != nil {
 		return nil, fmt.Errorf("report: %w", err)

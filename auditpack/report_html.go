@@ -38,6 +38,18 @@ td.num,th.num{text-align:right;white-space:nowrap}
 .muted{color:var(--muted)}
 footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:var(--muted);font-size:12px}
 .heat{display:inline-block;margin:0 24px 12px 0;vertical-align:top}
+.banner{display:flex;justify-content:space-between;font-size:12px;font-weight:700;letter-spacing:.08em;color:#c62828;margin-bottom:10px}
+table.control{margin-top:16px;font-size:12.5px}table.control th{width:16%;white-space:nowrap}.pre{white-space:pre-wrap}
+.ok{color:#2e7d32}.small{font-size:12px}
+.verdicts{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0}
+.verdict{flex:1 1 280px;border:1px solid var(--line);border-left:6px solid #f0a202;border-radius:6px;padding:10px 14px}
+.verdict.bad{border-left-color:#c62828}.verdict.ok{border-left-color:#2e7d32}
+.verdict .big{font-size:22px;font-weight:700;text-transform:uppercase}.verdict.bad .big{color:#c62828}.verdict.warn .big{color:#b06a00}.verdict.ok .big{color:#2e7d32}
+.verdict .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}.verdict ul{margin:6px 0 0;padding-left:18px;font-size:12.5px}
+.method{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.method table.scales{width:auto;min-width:220px}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px;vertical-align:-1px}
+.cols{display:flex;flex-wrap:wrap;gap:18px}.cols table{width:auto;min-width:300px}
+section[id^=annex]{border-top:3px solid var(--line);margin-top:40px}
 @media print{
   @page{size:A4;margin:14mm}
   body{font-size:11px}
@@ -46,12 +58,14 @@ footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:v
   section{break-inside:auto}
   tr,.card,.heat,svg{break-inside:avoid}
   .card{background:none}
+  section[id^=annex]{break-before:page}
 }
 </style>
 </head>
 <body>
 <main>
 <header class="cover">
+<div class="banner"><span>{{.Control.Classification}}</span><span>{{.Control.Status}}</span></div>
 <h1>{{.E.Name}}</h1>
 <p class="sub">Readiness report{{if .E.Organisation}} for {{.E.Organisation}}{{end}} · state of the workspace on {{.At}}</p>
 <dl class="facts">
@@ -60,7 +74,9 @@ footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:v
 {{if .E.Lead}}<dt>Lead</dt><dd>{{.E.Lead}}</dd>{{end}}
 {{if or .E.StartDate .E.EndDate}}<dt>Period</dt><dd>{{if .E.StartDate}}{{.E.StartDate}}{{else}}…{{end}} to {{if .E.EndDate}}{{.E.EndDate}}{{else}}…{{end}}</dd>{{end}}
 </dl>
+{{template "control" .Control}}
 </header>
+{{template "exec" .Exec}}
 
 <section id="summary">
 <h2>At a glance</h2>
@@ -86,19 +102,12 @@ footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:v
 <p class="muted">Statement of Applicability: {{.SoA.Controls}} controls — {{.SoA.Applicable}} applicable ({{.SoA.Implemented}} implemented), {{.SoA.Excluded}} excluded, {{.SoA.Undecided}} not yet decided.</p>
 {{end}}
 </section>
-{{template "docs" .Docs}}
+{{template "soa" .SoAView}}
+{{template "docs-body" .Docs}}
+{{template "method" .Method}}
 {{.Parts}}
-<section id="actions">
-<h2>Action plan</h2>
-{{if .Actions}}<p class="muted">Open gaps and treatments, earliest target date first; overdue means past the target date on {{.AtDate}}.</p>
-<table>
-<thead><tr><th>Item</th><th>What</th><th>State</th><th>Owner</th><th class="num">Target date</th></tr></thead>
-<tbody>
-{{range .Actions}}<tr><td><span class="tag">{{.Kind}}</span> {{.Item}}</td><td>{{.Title}}{{if .Detail}}<br><span class="muted">{{.Detail}}</span>{{end}}</td><td>{{.State}}</td><td>{{if .Owner}}{{.Owner}}{{else}}<span class="muted">unassigned</span>{{end}}</td><td class="num{{if .Overdue}} overdue{{end}}">{{if .Due}}{{.Due}}{{if .Overdue}} (overdue){{end}}{{else}}—{{end}}</td></tr>
-{{end}}</tbody>
-</table>
-{{else}}<p>No open gap or treatment.</p>{{end}}
-</section>
+{{template "plan" .Plan}}
+{{template "actions" .ActionsView}}
 
 <section id="contents">
 <h2>In this pack</h2>
@@ -108,6 +117,11 @@ footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:v
 {{end}}</tbody></table>
 </section>
 
+{{template "actions-annex" .ActionsView}}
+{{if .DocsLong}}{{template "docs-annex" .Docs}}{{end}}
+{{template "soa-annex" .SoAView}}
+{{template "plan-annex" .Plan}}
+{{template "history-annex" .History}}
 <footer>
 Made by annex {{.Version}} from the workspace as it was on {{.At}} ({{.Changes}} recorded changes).
 Every file of this pack is listed with its SHA-256 in manifest.json; check the pack with <code>annex verify</code>.

@@ -20,82 +20,43 @@ type SoARow struct {
 	TargetDate    string
 	Risks         []string
 	Evidence      []string
+	// Open says what the SoA leaves open about the control ("" when decided).
+	Open string
 }
 
 // ReasonLabel is the SoA text of an inclusion reason.
-func ReasonLabel(r assessments.InclusionReason) string {
-	switch r {
-	case assessments.ReasonRiskTreatment:
-		return "risk treatment"
-	case assessments.ReasonLegal:
-		return "legal or regulatory"
-	case assessments.ReasonContractual:
-		return "contractual"
-	case assessments.ReasonBusiness:
-		return "business need"
-	case assessments.ReasonImpactAssessment:
-		return "AI impact assessment"
-	}
-	return string(r)
+func ReasonLabel(r assessments.InclusionReason) string { return r.Label() }
+
+// SoAEntries derives the Statement of Applicability of one standard as it stands.
+func SoAEntries(d *Data, c *catalogs.Catalog) []assessments.SoAEntry {
+	return assessments.DeriveSoA(c, d.Results[c.ID], func(ref string) []string { return d.risksTreatedBy(c.ID, ref) },
+		func(ref string) []string { return d.impactAssessmentsFor(c.ID, ref) })
 }
 
-// SoA derives the Statement of Applicability of one standard: its Annex A controls (the
-// clauses are mandatory and not part of an SoA), in catalog order.
+// SoA is the Statement of Applicability of one standard as it stands, as rows for the
+// files, with the evidence linked to each control.
 func SoA(d *Data, c *catalogs.Catalog) []SoARow {
-	var out []SoARow
-	for _, req := range c.Requirements {
-		if req.Kind != catalogs.KindControl {
-			continue
-		}
-		r := d.Result(c.ID, req.Ref)
-		st := r.EffectiveStatus()
-		row := SoARow{Ref: req.Ref, Title: req.Title, Group: groupTitle(c, req.Group), Status: st, Owner: r.Owner, TargetDate: r.TargetDate,
-			Risks: d.risksTreatedBy(c.ID, req.Ref), Evidence: d.evidenceFor(c.ID, req.Ref)}
-		row.Applicable = string(assessments.ApplicabilityOf(r, len(row.Risks) > 0))
-		switch st {
-		case assessments.NotAssessed:
-			row.StatusText = "not assessed"
-		case assessments.NotApplicable:
-			row.Justification = r.Justification
-			row.StatusText = "not applicable"
-		default:
-			row.StatusText = st.Label()
-			if r.NeedsReview {
-				row.StatusText += " (carried over, to be confirmed)"
-			}
-		}
-		row.Reasons = reasonsText(r.Reasons, row.Risks, d.impactAssessmentsFor(c.ID, req.Ref))
-		out = append(out, row)
+	entries := SoAEntries(d, c)
+	out := make([]SoARow, len(entries))
+	for i, e := range entries {
+		out[i] = soaRow(c, e, d.evidenceFor(c.ID, e.Ref))
 	}
 	return out
 }
 
-// reasonsText lists the inclusion reasons; risk treatment names the risks whose treatment
-// plan links the control, and an impact assessment reason names the assessments.
-func reasonsText(reasons []assessments.InclusionReason, risks, ias []string) string {
-	var parts []string
-	seen := map[assessments.InclusionReason]bool{}
-	add := func(r assessments.InclusionReason) {
-		if seen[r] {
-			return
-		}
-		seen[r] = true
-		switch {
-		case r == assessments.ReasonRiskTreatment && len(risks) > 0:
-			parts = append(parts, "risk treatment: "+strings.Join(risks, ", "))
-		case r == assessments.ReasonImpactAssessment && len(ias) > 0:
-			parts = append(parts, "AI impact assessment: "+strings.Join(ias, ", "))
-		default:
-			parts = append(parts, ReasonLabel(r))
-		}
+// soaRow is an entry as a row of the SoA files.
+func soaRow(c *catalogs.Catalog, e assessments.SoAEntry, evidence []string) SoARow {
+	group := ""
+	if req, ok := c.Requirement(e.Ref); ok {
+		group = groupTitle(c, req.Group)
 	}
-	if len(risks) > 0 {
-		add(assessments.ReasonRiskTreatment)
+	var open []string
+	for _, o := range e.Open() {
+		open = append(open, string(o))
 	}
-	for _, r := range reasons {
-		add(r)
-	}
-	return strings.Join(parts, "; ")
+	return SoARow{Ref: e.Ref, Title: e.Title, Group: group, Applicable: string(e.Applicability), Reasons: e.ReasonsText(),
+		Justification: e.Justification, Status: e.Status, StatusText: e.StatusText(), Owner: e.Owner, TargetDate: e.TargetDate,
+		Risks: e.Risks, Evidence: evidence, Open: strings.Join(open, "; ")}
 }
 
 func groupTitle(c *catalogs.Catalog, id string) string {
@@ -107,11 +68,11 @@ func groupTitle(c *catalogs.Catalog, id string) string {
 
 // soaHeader is the SoA's columns (CSV and XLSX).
 var soaHeader = []string{"Ref", "Title", "Group", "Applicable", "Inclusion reasons", "Exclusion justification",
-	"Implementation status", "Owner", "Target date", "Linked risks", "Evidence"}
+	"Implementation status", "Owner", "Target date", "Linked risks", "Evidence", "Open decision"}
 
 func (r SoARow) cells() []string {
 	return []string{r.Ref, r.Title, r.Group, r.Applicable, r.Reasons, r.Justification, r.StatusText, r.Owner, r.TargetDate,
-		strings.Join(r.Risks, ", "), strings.Join(r.Evidence, ", ")}
+		strings.Join(r.Risks, ", "), strings.Join(r.Evidence, ", "), r.Open}
 }
 
 // soaBase is the file name stem of a standard's SoA: "soa-iso27001-2022".

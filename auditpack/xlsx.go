@@ -423,12 +423,18 @@ func (wb *workbook) bytes() ([]byte, error) {
 
 // SoAXLSX is a standard's Statement of Applicability as a workbook.
 func SoAXLSX(d *Data, title string, rows []SoARow) ([]byte, error) {
+	return soaWorkbook(d, title, rows, nil)
+}
+
+// soaWorkbook is the SoA sheet and, when control has lines, a "Document control" sheet that
+// says which version the file is and where it stands.
+func soaWorkbook(d *Data, title string, rows []SoARow, control [][2]string) ([]byte, error) {
 	wb, err := newWorkbook(title, d.At)
 	if err != nil {
 		return nil, err
 	}
 	t := table{Name: "Statement of Applicability", Header: soaHeader,
-		Widths: []float64{9, 40, 24, 12, 34, 40, 24, 18, 12, 18, 30}}
+		Widths: []float64{9, 40, 24, 12, 34, 40, 24, 18, 12, 18, 30, 30}}
 	for _, r := range rows {
 		cells := r.cells()
 		row := make([]any, len(cells))
@@ -440,6 +446,16 @@ func SoAXLSX(d *Data, title string, rows []SoARow) ([]byte, error) {
 	t.Styles = func(i int) map[int]int { return map[int]int{6: wb.status[rows[i].Status]} }
 	if err := wb.sheet(t); err != nil {
 		return nil, err
+	}
+	if len(control) > 0 {
+		c := table{Name: "Document control", Header: []string{"Item", "Value"}, Widths: []float64{30, 100}, NoFrame: true}
+		for _, l := range control {
+			c.Rows = append(c.Rows, []any{l[0], l[1]})
+		}
+		c.Styles = func(int) map[int]int { return map[int]int{1: wb.wrap} }
+		if err := wb.sheet(c); err != nil {
+			return nil, err
+		}
 	}
 	return wb.bytes()
 }

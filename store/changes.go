@@ -212,6 +212,31 @@ func (s *Store) ChainHead(ctx context.Context) (ChainHead, error) {
 	return h, nil
 }
 
+// PackChainHead is the end of the change history as an audit pack records it: the last row
+// that is not itself the record of a pack written (PackEntity), with its position. Recording
+// a pack appends to the history; were that row the pack's head, exporting an unchanged
+// workspace twice would give different bytes. The rows after it only say that packs were
+// written, so VerifyChainSince of this head proves all the history the pack reflects.
+func (s *Store) PackChainHead(ctx context.Context) (ChainHead, error) {
+	id, err := s.WorkspaceID(ctx)
+	if err != nil {
+		return ChainHead{}, err
+	}
+	h := ChainHead{WorkspaceID: id, Head: genesisHash}
+	var seq int64
+	err = s.h.QueryRowContext(ctx, "SELECT seq, hash FROM changes WHERE entity <> ? ORDER BY seq DESC LIMIT 1", PackEntity).Scan(&seq, &h.Head)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, nil
+	}
+	if err != nil {
+		return ChainHead{}, fmt.Errorf("read change history: %w", err)
+	}
+	if err := s.h.QueryRowContext(ctx, "SELECT count(*) FROM changes WHERE seq <= ?", seq).Scan(&h.Length); err != nil {
+		return ChainHead{}, fmt.Errorf("read change history: %w", err)
+	}
+	return h, nil
+}
+
 // VerifyChainSince checks the whole chain (VerifyChain) and that it still holds the head
 // recorded earlier at the same length: nothing of what the history held then was cut or
 // rewritten. A head of another workspace is refused.

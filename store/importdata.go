@@ -31,6 +31,14 @@ type ImportData struct {
 	// History is the change history that came with the engagement, one segment per source
 	// chain; each is kept as it was and anchored in this workspace's chain.
 	History []HistorySegment
+	// The SoA versions, the treatment plans and the report's document control
+	// (importdata_plan.go).
+	SoAVersions   []assessments.SoAVersion
+	Actions       []assessments.TreatmentAction
+	ReportControl *assessments.ReportControl
+	// Audits is the audit programme; AuditSequences the last audit number per year.
+	Audits         []ImportAudit
+	AuditSequences map[int]int
 }
 
 // ImportBlob is a kept evidence file travelling with an import.

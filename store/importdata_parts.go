@@ -185,5 +185,8 @@ func (s *Store) importParts(ctx context.Context, engagementID string, in ImportD
 			return fmt.Errorf("import skipped suggestions: %w", err)
 		}
 	}
-	return nil
+	if err := s.importPlan(ctx, engagementID, in, newID, ts, by); err != nil {
+		return err
+	}
+	return s.importAudits(ctx, engagementID, in, newID)
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // People lists the names already used in the workspace (engagement leads, requirement,
-// risk and AI system owners, risk acceptors, approvers, evidence collectors), each once,
-// sorted. Forms suggest them so a typo does not split an action plan by owner.
+// risk and AI system owners, risk acceptors, approvers, evidence collectors, lead auditors,
+// corrective action owners and reviewers), each once, sorted. Forms suggest them so a typo does not split an action plan by owner.
 func (s *Store) People(ctx context.Context) ([]string, error) {
 	rows, err := s.h.QueryContext(ctx, `
 		SELECT lead FROM engagements
@@ -18,7 +18,10 @@ func (s *Store) People(ctx context.Context) ([]string, error) {
 		UNION SELECT accepted_by FROM risks
 		UNION SELECT owner FROM ai_systems
 		UNION SELECT approver FROM impact_assessments
-		UNION SELECT collected_by FROM evidence ORDER BY 1`)
+		UNION SELECT collected_by FROM evidence
+		UNION SELECT lead FROM audits
+		UNION SELECT owner FROM corrective_actions
+		UNION SELECT reviewed_by FROM corrective_actions ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("read names: %w", err)
 	}

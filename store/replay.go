@@ -48,20 +48,104 @@ type ReplayReport struct {
 // replayed is one entity's state according to the history.
 type replayed struct {
 	engagementID string
-	fields       map[string]string
-	known        map[string]bool // fields the history set (an imported entity knows only these)
-	created      bool
-	imported     bool
-	deleted      bool
-	// links is an evidence item's set of links ("standard:ref", "risk:id") per the history.
-	links map[string]bool
+	// fields are the values the history set (an imported entity knows only these); the
+	// file check an evidence item takes with a new file is kept apart in check.
+	fields   map[string]string
+	check    string
+	checkSet bool // a row said what the check is
+	created  bool
+	imported bool
+	deleted  bool
+	// links is an evidence item's set of links ("standard:ref", "risk:id") per the history,
+	// each with its provenance ("" for a link made by hand).
+	links map[string]string
+	// first and last are the times of the entity's first and newest rows; lastBy wrote the
+	// newest (the state rebuild gives them as created and updated).
+	first, last, lastBy string
 }
 
-type entityKey struct{ entity, id string }
+// entityKey names an entity in the history: a result's id ("standard:ref") is unique only
+// within its engagement, so every key carries the engagement.
+type entityKey struct{ entity, id, engagement string }
+
+// fieldsHint is about how many fields an entity of a kind has (the size of its map).
+var fieldsHint = map[string]int{"risk": 40, "impact_assessment": 160, "evidence": 14, "ai_system": 18, "result": 10, "engagement": 10, "risk_matrix": 8, "baseline": 6}
+
+// historyFold is the change history folded into each entity's state, row by row: the one
+// replay that both `annex log --verify` (ReplayHistory, against the stored data) and the
+// state rebuild of a baseline (StateAt, up to the baseline's row) read.
+type historyFold struct {
+	entities           map[entityKey]*replayed
+	deletedEngagements map[string]bool
+	deletedSystems     map[string]bool
+}
+
+func newHistoryFold() *historyFold {
+	return &historyFold{entities: map[entityKey]*replayed{}, deletedEngagements: map[string]bool{}, deletedSystems: map[string]bool{}}
+}
+
+// reconfirmedField is the history row of a requirement re-confirmed as it stands in a new
+// cycle: an event, not a value (ReconfirmResults).
+const reconfirmedField = "reconfirmed"
+
+// apply folds one change row into the entity it names.
+func (f *historyFold) apply(c Change) {
+	k := entityKey{c.Entity, c.EntityID, c.EngagementID}
+	h := f.entities[k]
+	if h == nil {
+		h = &replayed{engagementID: c.EngagementID, fields: make(map[string]string, fieldsHint[c.Entity]), first: c.At}
+		f.entities[k] = h
+	}
+	if c.At != "" {
+		h.last, h.lastBy = c.At, c.Author
+	}
+	switch c.Field {
+	case reconfirmedField:
+	case "link":
+		if h.links == nil {
+			h.links = map[string]string{}
+		}
+		if c.New != "" {
+			target, prov, _ := strings.Cut(c.New, " (") // "iso27001-2022:A.5.1 (adopted from ...)"
+			h.links[target] = strings.TrimSuffix(prov, ")")
+		} else {
+			delete(h.links, c.Old)
+		}
+	case "created":
+		h.created, h.deleted = true, false
+	case "imported":
+		h.imported, h.deleted = true, false
+		if c.Entity == "result" {
+			h.fields["status"] = c.New
+		}
+	case "deleted":
+		h.deleted = true
+		switch c.Entity {
+		case "engagement":
+			f.deletedEngagements[c.EntityID] = true
+		case "ai_system":
+			f.deletedSystems[c.EntityID] = true
+		}
+	default:
+		h.fields[c.Field] = c.New
+		switch {
+		case c.Entity != "evidence":
+		case c.Field == "path" || c.Field == "sha256":
+			// A new file (or none) takes a fresh check state without a row of its own: ok
+			// for a file just read, unchecked for none. A "check" row after it says otherwise.
+			h.check, h.checkSet = "", true
+			if h.fields["path"] != "" {
+				h.check = string(assessments.IntegrityOK)
+			}
+		case c.Field == "check":
+			h.check, h.checkSet = c.New, true
+		}
+	}
+}
 
 // ReplayHistory compares every stored engagement, result, risk, risk matrix, AI system,
-// impact assessment and evidence item (its links included) with the history's account of
-// it. Risks raised from impact areas, the evidence check state and custom catalogs are not
+// impact assessment, evidence item (its links included) and baseline (its anchor included)
+// with the history's account of it. Risks raised from impact areas, the evidence check state and custom catalogs are not
 // replayed.
 func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 	var rep ReplayReport
@@ -69,53 +153,18 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	hist := map[entityKey]*replayed{}
-	deletedEngagements := map[string]bool{}
-	deletedSystems := map[string]bool{}
+	fold := newHistoryFold()
 	for _, c := range changes {
-		k := entityKey{c.Entity, c.EntityID}
-		h := hist[k]
-		if h == nil {
-			h = &replayed{engagementID: c.EngagementID, fields: map[string]string{}, known: map[string]bool{}}
-			hist[k] = h
-		}
-		switch c.Field {
-		case "link":
-			if h.links == nil {
-				h.links = map[string]bool{}
-			}
-			if c.New != "" {
-				target, _, _ := strings.Cut(c.New, " (") // "iso27001-2022:A.5.1 (adopted from ...)"
-				h.links[target] = true
-			} else {
-				delete(h.links, c.Old)
-			}
-		case "created":
-			h.created, h.deleted = true, false
-		case "imported":
-			h.imported, h.deleted = true, false
-			if c.Entity == "result" {
-				h.fields["status"], h.known["status"] = c.New, true
-			}
-		case "deleted":
-			h.deleted = true
-			switch c.Entity {
-			case "engagement":
-				deletedEngagements[c.EntityID] = true
-			case "ai_system":
-				deletedSystems[c.EntityID] = true
-			}
-		default:
-			h.fields[c.Field], h.known[c.Field] = c.New, true
-		}
+		fold.apply(c)
 	}
+	hist, deletedEngagements, deletedSystems := fold.entities, fold.deletedEngagements, fold.deletedSystems
 	engagements, err := s.Engagements(ctx)
 	if err != nil {
 		return rep, err
 	}
 	importedEngagement := map[string]bool{}
 	for _, e := range engagements {
-		if h := hist[entityKey{"engagement", e.ID}]; h != nil && h.imported {
+		if h := hist[entityKey{"engagement", e.ID, e.ID}]; h != nil && h.imported {
 			importedEngagement[e.ID] = true
 		}
 	}
@@ -124,12 +173,12 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 	// before any row (nil: every field empty); absentOK says a stored entity without any
 	// history is fine when it equals base (a result never answered, the default matrix).
 	compare := func(entity, id, engagementID, label string, fields []string, stored, base map[string]string, importedBase bool) {
-		k := entityKey{entity, id}
+		k := entityKey{entity, id, engagementID}
 		seen[k] = true
 		rep.Entities++
 		h := hist[k]
 		if h == nil {
-			h = &replayed{fields: map[string]string{}, known: map[string]bool{}}
+			h = &replayed{fields: map[string]string{}}
 			if base == nil && !importedBase {
 				rep.Problems = append(rep.Problems, Unexplained{EngagementID: engagementID, Entity: entity, EntityID: id, Label: label,
 					Problem: "it is stored but the history never recorded it (written behind annex's back)"})
@@ -144,7 +193,7 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 		vouched := h.imported || (importedBase && !h.created)
 		for _, f := range fields {
 			got := stored[f]
-			if vouched && !h.known[f] {
+			if _, known := h.fields[f]; vouched && !known {
 				rep.ImportedOnly++
 				continue
 			}
@@ -216,14 +265,33 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 		for _, ev := range items {
 			label := "evidence " + strconv.Quote(cutLabel(ev.Title, 24))
 			compare("evidence", ev.ID, e.ID, label, evidenceFields, evidenceMap(ev), nil, false)
-			h := hist[entityKey{"evidence", ev.ID}]
+			h := hist[entityKey{"evidence", ev.ID, e.ID}]
 			if h == nil || h.imported || h.deleted {
 				continue // reported above, or links vouched for by the import
 			}
 			rep.Fields++
-			if got, want := sortedKeys(stored[ev.ID]), sortedKeys(h.links); got != want {
+			if got, want := sortedKeys(stored[ev.ID]), sortedKeys(historyLinkSet(h.links)); got != want {
 				rep.Problems = append(rep.Problems, Unexplained{EngagementID: e.ID, Entity: "evidence", EntityID: ev.ID, Label: label, Field: "links",
 					Stored: got, History: want, Problem: fmt.Sprintf("links are %s but the history says %s", quoteShort(got, 60), quoteShort(want, 60))})
+			}
+		}
+	}
+	// Baselines: each as its history row made it, and its anchor still the row it was made on.
+	for _, e := range engagements {
+		baselines, err := s.Baselines(ctx, e.ID)
+		if err != nil {
+			return rep, err
+		}
+		for _, b := range baselines {
+			label := "baseline " + strconv.Quote(cutLabel(b.Name, 24))
+			compare(BaselineEntity, b.ID, e.ID, label, baselineFields, baselineMap(b), nil, false)
+			problem, err := s.anchorProblem(ctx, b, nil)
+			if err != nil {
+				return rep, err
+			}
+			if problem != "" {
+				rep.Problems = append(rep.Problems, Unexplained{EngagementID: e.ID, Entity: BaselineEntity, EntityID: b.ID, Label: label, Field: "anchor",
+					Problem: problem})
 			}
 		}
 	}
@@ -244,7 +312,7 @@ func (s *Store) ReplayHistory(ctx context.Context) (ReplayReport, error) {
 			continue
 		}
 		switch k.entity {
-		case "engagement", RiskEntity, "ai_system", "evidence":
+		case "engagement", RiskEntity, "ai_system", "evidence", BaselineEntity:
 			if !h.created && !h.imported {
 				continue
 			}
@@ -292,6 +360,14 @@ func (s *Store) storedLinks(ctx context.Context, engagementID string) (map[strin
 		out[id][l.String()] = true
 	}
 	return out, rows.Err()
+}
+
+func historyLinkSet(m map[string]string) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }
 
 func sortedKeys(m map[string]bool) string {

@@ -19,6 +19,9 @@ func TestRiskOverviewCarriesWhatItNames(t *testing.T) {
 		if i == 2 {
 			r.Residual = assessments.Score{Likelihood: 1, Consequence: 2}
 		}
+		if i == 3 {
+			r.Acceptance = &assessments.Acceptance{By: "Sam Ito", Date: "2026-01-02", Rationale: "cheap", Residual: r.Residual}
+		}
 		if _, err := s.CreateRisk(ctx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -41,6 +44,9 @@ func TestRiskOverviewCarriesWhatItNames(t *testing.T) {
 		if b.ID != want.ID || b.EngagementID != want.EngagementID || b.Ref != want.Ref || b.Title != want.Title || b.Owner != want.Owner ||
 			b.Status != want.Status || b.Inherent != want.Inherent || b.Residual != want.Residual || b.ReviewDate != want.ReviewDate {
 			t.Errorf("overview %d = %+v\nwant %+v", i, b, want)
+		}
+		if b.Treatment != f.Treatment || (b.Acceptance == nil) != (f.Acceptance == nil) || b.AcceptedNow() != f.AcceptedNow() {
+			t.Errorf("%s: the overview's treatment or acceptance differs from the record's", f.Ref)
 		}
 		if b.EffectiveResidual() != f.EffectiveResidual() || b.EffectiveStatus() != f.EffectiveStatus() {
 			t.Errorf("%s: the overview's effective residual or status differs from the record's", f.Ref)

@@ -566,12 +566,14 @@ func (s *Store) queryRisks(ctx context.Context, where string, args ...any) ([]as
 }
 
 // RiskOverview lists an engagement's risks in register order with only what an overview
-// shows: id, ref, title, owner, status, the inherent and residual scores and the review
-// date; every other field is empty (Risks reads the whole record). The dashboard reads the
-// large register this way: a quarter of the columns and no linked controls.
+// shows: id, ref, title, owner, status, treatment, the inherent and residual scores, the
+// review date and the acceptance (who, when, for what residual; not its rationale); every
+// other field is empty (Risks reads the whole record). The dashboard reads the large
+// register this way: a third of the columns and no linked controls.
 func (s *Store) RiskOverview(ctx context.Context, engagementID string) ([]assessments.Risk, error) {
 	rows, err := s.h.QueryContext(ctx, `SELECT id, ref, title, owner, status, inherent_likelihood, inherent_consequence,
-		residual_likelihood, residual_consequence, review_date FROM risks WHERE engagement_id = ? ORDER BY seq`, engagementID)
+		residual_likelihood, residual_consequence, review_date, treatment, accepted_by, accepted_on, accepted_likelihood,
+		accepted_consequence FROM risks WHERE engagement_id = ? ORDER BY seq`, engagementID)
 	if err != nil {
 		return nil, fmt.Errorf("read risks: %w", err)
 	}
@@ -579,12 +581,17 @@ func (s *Store) RiskOverview(ctx context.Context, engagementID string) ([]assess
 	var out []assessments.Risk
 	for rows.Next() {
 		r := assessments.Risk{EngagementID: engagementID}
-		var status string
+		var status, treatment string
+		var acc assessments.Acceptance
 		if err := rows.Scan(&r.ID, &r.Ref, &r.Title, &r.Owner, &status, &r.Inherent.Likelihood, &r.Inherent.Consequence,
-			&r.Residual.Likelihood, &r.Residual.Consequence, &r.ReviewDate); err != nil {
+			&r.Residual.Likelihood, &r.Residual.Consequence, &r.ReviewDate, &treatment, &acc.By, &acc.Date,
+			&acc.Residual.Likelihood, &acc.Residual.Consequence); err != nil {
 			return nil, err
 		}
-		r.Status = assessments.RiskStatus(status)
+		r.Status, r.Treatment = assessments.RiskStatus(status), assessments.Treatment(treatment)
+		if acc.By != "" {
+			r.Acceptance = &acc
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()

@@ -180,6 +180,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				a.fullHelp = false
 				return a, nil
 			case key.Matches(msg, a.c.Keys.Undo):
+				if v, ok := a.top().(common.ReadOnlyView); ok {
+					return a, a.setStatus("Nothing to undo: "+v.ReadOnlyView()+".", false)
+				}
 				return a, a.undo()
 			case key.Matches(msg, a.c.Keys.Jump):
 				return a, a.openJump()

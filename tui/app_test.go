@@ -39,6 +39,7 @@ func newHarnessAt(t *testing.T, loc string, w, h int, withDemo bool) *harness {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
+	t.Setenv("TMPDIR", home) // views as of a baseline the walk opens are removed with the test
 	t.Setenv("NO_COLOR", "")
 	ctx := context.Background()
 	if loc == "" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -41,6 +42,9 @@ func sentence(err error) string {
 		return "something went wrong"
 	}
 	s = strings.ReplaceAll(s, "\n", " ")
+	if errors.Is(err, syscall.ENOSPC) {
+		return "The disk is full: " + s
+	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 

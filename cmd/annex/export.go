@@ -26,6 +26,7 @@ func newExportCmd(a *cliApp) *cobra.Command {
 	var withFiles, encrypt, weak, absolute bool
 	var recipients []string
 	var signKey string
+	var rf reportFlags
 	cmd := &cobra.Command{
 		Use:   "export [--out FILE.zip]",
 		Short: "Write the audit pack of an engagement: report, SoAs, gap analysis, registers, OSCAL, data and manifest",
@@ -81,12 +82,15 @@ full paths of the consultant's machine.`,
 			if err != nil {
 				return err
 			}
+			if err := rf.save(cmd, ctx, s, e.ID); err != nil {
+				return err
+			}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// A soft limit keeps a large pack within the memory budget (DESIGN §8): the
 				// collector works a little harder instead of letting garbage pile up.
 				debug.SetMemoryLimit(110 << 20)
 			}
-			p, err := auditpack.Build(ctx, s, set, e.ID, auditpack.Options{WithEvidenceFiles: withFiles, Version: version, AbsolutePaths: absolute})
+			p, err := auditpack.Build(ctx, s, set, e.ID, auditpack.Options{WithEvidenceFiles: withFiles, Version: version, AbsolutePaths: absolute, Since: rf.since})
 			if err != nil {
 				return fmt.Errorf("build the audit pack: %w", err)
 			}
@@ -115,6 +119,9 @@ full paths of the consultant's machine.`,
 			}
 			fmt.Fprintf(a.stdout, "Wrote %s (%d files and the manifest, %s%s) for %q, as of %s.\nCheck it with: annex verify %s\n",
 				out, len(p.Manifest.Files), humanSize(size), how, e.Name, p.Manifest.LastChangeAt, shellArg(out))
+			if err := recordExport(ctx, s, p, out); err != nil {
+				fmt.Fprintf(a.stderr, "annex: the pack is written, but the workspace could not record it (the next report will not compare with it): %s\n", sentence(err))
+			}
 			return nil
 		},
 	}
@@ -126,6 +133,7 @@ full paths of the consultant's machine.`,
 	cmd.Flags().BoolVar(&weak, "weak-passphrase", false, "accept an encryption passphrase shorter than 12 characters")
 	cmd.Flags().StringVar(&signKey, "sign", "", "sign the pack with this minisign secret key (annex key new)")
 	cmd.Flags().BoolVar(&absolute, "absolute-paths", false, "keep the evidence files' absolute paths in evidence-index.csv")
+	rf.flags(cmd)
 	return cmd
 }
 

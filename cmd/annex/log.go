@@ -99,6 +99,9 @@ or rewritten.`,
 				}
 				if problem != nil {
 					fmt.Fprintf(a.stdout, "Change history is broken at row %d: %s.\n", problem.Seq, problem.Reason)
+					if _, err := printBaselineProblems(ctx, a.stdout, s, problem); err != nil {
+						return err
+					}
 					return &exitError{code: 1, msg: fmt.Sprintf("the change history does not hold (%d rows before row %d check out)", n, problem.Seq)}
 				}
 				rep, err := s.ReplayHistory(ctx)

@@ -68,6 +68,9 @@ type riskJSON struct {
 	Acceptance *riskAcceptanceJSON `json:"acceptance"`
 	// NeedsAcceptance: retained above the threshold with no acceptance record.
 	NeedsAcceptance bool `json:"needs_acceptance"`
+	// Unaccepted: not closed, residual above the threshold, no acceptance for that residual
+	// (whatever the treatment).
+	Unaccepted bool `json:"above_threshold_unaccepted"`
 }
 
 func scoreJSON(m assessments.Matrix, s assessments.Score) riskScoreJSON {
@@ -119,7 +122,7 @@ spreadsheet does not run them as formulas.`,
 				row := riskJSON{Ref: r.Ref, Title: r.Title, Scope: string(r.Scope), Owner: r.Owner,
 					Inherent: scoreJSON(m, r.Inherent), Treatment: string(r.Treatment), Status: string(r.EffectiveStatus()),
 					Controls: []riskControlJSON{}, ReviewDate: r.ReviewDate, Overdue: r.ReviewOverdue(now), AISystemID: r.AISystemID,
-					NeedsAcceptance: r.NeedsAcceptance(m)}
+					NeedsAcceptance: r.NeedsAcceptance(m), Unaccepted: r.UnacceptedAboveThreshold(m)}
 				if r.Residual.Set() {
 					res := scoreJSON(m, r.Residual)
 					row.Residual = &res
@@ -161,6 +164,8 @@ spreadsheet does not run them as formulas.`,
 				}
 				if r.NeedsAcceptance {
 					flags = append(flags, "needs acceptance")
+				} else if r.Unaccepted && (r.Acceptance == nil || !r.Acceptance.Stale) {
+					flags = append(flags, "above threshold, not accepted")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Ref, terminalCell(r.Title, 48),
 					assessments.RiskScope(r.Scope).Short(), terminalCell(r.Owner, 24), r.Inherent.Level, res,

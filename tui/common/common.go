@@ -125,3 +125,8 @@ type QuitGuard interface{ UnsavedWork() string }
 // (an applied filter that esc clears, as everywhere); the engagement screen then hands esc
 // to the tab instead of leaving. q still leaves.
 type EscUser interface{ UsesEsc() bool }
+
+// ReadOnlyView is implemented by screens that show a past state no edit can reach (the
+// engagement as of a baseline); ReadOnlyView says so in a few words. The root does not
+// undo the workbench's edits while one is on top.
+type ReadOnlyView interface{ ReadOnlyView() string }

@@ -22,6 +22,13 @@ type data struct {
 	riskErr  error
 	impacts  assessments.ImpactSummary
 	aiErr    error
+	// actions are the treatment plans by risk id (their overdue steps are listed).
+	actions map[string][]assessments.TreatmentAction
+	// progress: the baselines' readiness trend and the current cycle (progress.go)
+	progress progressData
+	// findings of the internal audits, with their actions (audits.go)
+	findings []assessments.FindingView
+	auditErr error
 }
 
 func load(ctx context.Context, s *store.Store, engagementID string) (data, error) {
@@ -38,7 +45,12 @@ func load(ctx context.Context, s *store.Store, engagementID string) (data, error
 	if d.risks, d.riskErr = s.RiskOverview(ctx, engagementID); d.riskErr == nil {
 		d.matrix, d.riskErr = s.RiskMatrix(ctx, engagementID)
 	}
+	if d.riskErr == nil {
+		d.actions, d.riskErr = s.TreatmentActions(ctx, engagementID)
+	}
 	d.impacts, d.aiErr = s.ImpactAssessmentStatus(ctx, engagementID)
+	d.progress = loadProgress(ctx, s, engagementID)
+	d.findings, d.auditErr = s.FindingViews(ctx, engagementID)
 	return d, nil
 }
 
@@ -144,6 +156,15 @@ func overdueItems(set *catalogs.Set, e assessments.Engagement, d data, now time.
 			if r.ReviewOverdue(now) {
 				out = append(out, overdueItem{date: r.ReviewDate, what: "Risk review", text: r.Ref + " " + r.Title})
 			}
+			for _, a := range d.actions[r.ID] {
+				if a.Overdue(now) {
+					text := r.Ref + " " + a.Title
+					if a.Owner != "" {
+						text += " (" + a.Owner + ")"
+					}
+					out = append(out, overdueItem{date: a.DueDate, what: "Treatment action", text: text})
+				}
+			}
 		}
 	}
 	if d.aiErr == nil {
@@ -158,6 +179,7 @@ func overdueItems(set *catalogs.Set, e assessments.Engagement, d data, now time.
 			out = append(out, overdueItem{date: it.ValidUntil, what: "Evidence expired", text: it.Title})
 		}
 	}
+	out = append(out, overdueActions(d, now)...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].date != out[j].date {
 			return out[i].date < out[j].date

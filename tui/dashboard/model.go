@@ -229,6 +229,9 @@ func (m *Model) content(w int) []string {
 	}
 	// At a glance first: the figures of each standard and the crosswalk coverage.
 	var lines []string
+	if l := m.reconfirmLine(); l != "" {
+		lines = append(lines, l, "")
+	}
 	for i, f := range figs {
 		if i > 0 {
 			lines = append(lines, "")
@@ -272,6 +275,9 @@ func (m *Model) content(w int) []string {
 	}
 	lines = append(lines, "")
 	panel, refs := m.overduePanel(w)
+	if ap, arefs := m.auditPanel(w); len(ap) > 0 {
+		panel, refs = append(append(panel, ""), ap...), append(append(refs, overdueItem{}), arefs...)
+	}
 	m.targets = m.targets[:0]
 	for i, r := range refs {
 		if r.std != "" {
@@ -340,6 +346,9 @@ func (m *Model) metrics(f standardFigures, w int) []string {
 		metric("Readiness", r.Percent(), fmt.Sprintf("%d implemented, %d partial of %d%s", r.Counts[assessments.Implemented], r.Counts[assessments.Partial], r.Applicable, applicable)),
 		metric("Assessed", r.AssessedPercent(), fmt.Sprintf("%d of %d answered", r.Assessed, r.Total)),
 		metric("Evidenced", f.evidenced.Percent(), evidencedText(f.evidenced.Evidenced, f.evidenced.Implemented)))
+	if t := m.trendLine(f.catalog); t != "" {
+		lines = append(lines, t)
+	}
 	return lines
 }
 
@@ -380,13 +389,26 @@ func (m *Model) groupTable(f standardFigures, w int) []string {
 func (m *Model) riskPanel(w int) []string {
 	st := m.c.Styles
 	ranked := topRisks(m.d.risks, m.d.matrix)
-	above := 0
+	above, unaccepted := 0, 0
 	for _, r := range ranked {
 		if r.scored && m.d.matrix.AboveThreshold(r.risk.EffectiveResidual()) {
 			above++
 		}
+		if r.risk.UnacceptedAboveThreshold(m.d.matrix) {
+			unaccepted++
+		}
 	}
-	lines := []string{st.Header.Render("Top residual risks") + st.Muted.Render(fmt.Sprintf("  %d open · %d above threshold", len(ranked), above))}
+	head := st.Header.Render("Top residual risks") + st.Muted.Render(fmt.Sprintf("  %d open · %d above threshold", len(ranked), above))
+	if unaccepted > 0 {
+		// ? marks the risks above the threshold nobody accepted for their residual.
+		long := head + st.Error.Render(fmt.Sprintf(", %d not accepted", unaccepted))
+		head = st.Header.Render("Top residual risks") + st.Muted.Render(fmt.Sprintf("  %d open · %d above, ", len(ranked), above)) +
+			st.Error.Render(fmt.Sprintf("%d not accepted", unaccepted))
+		if lipgloss.Width(long) <= w {
+			head = long
+		}
+	}
+	lines := []string{head}
 	if len(ranked) == 0 {
 		return append(lines, st.Muted.Render("  No open risks in the register."))
 	}
@@ -412,7 +434,11 @@ func (m *Model) riskPanel(w int) []string {
 		if r.risk.Owner != "" {
 			owner = st.Muted.Render(" · " + common.OneLine(r.risk.Owner))
 		}
-		lines = append(lines, common.Truncate("  "+common.Pad(r.risk.Ref, 6)+" "+level+" "+common.OneLine(r.risk.Title)+owner, w))
+		flag := " "
+		if r.risk.UnacceptedAboveThreshold(m.d.matrix) {
+			flag = st.Error.Render("?")
+		}
+		lines = append(lines, common.Truncate(flag+" "+common.Pad(r.risk.Ref, 6)+" "+level+" "+common.OneLine(r.risk.Title)+owner, w))
 	}
 	return lines
 }

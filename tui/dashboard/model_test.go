@@ -350,3 +350,28 @@ func helpKeys(k string) []string {
 	}
 	return strings.Split(k, "/")
 }
+
+func TestDashboardListsOverdueTreatmentActions(t *testing.T) {
+	c, e := newFixture(t)
+	ctx := context.Background()
+	risks, err := c.Store.Risks(ctx, e.ID)
+	if err != nil || len(risks) == 0 {
+		t.Fatalf("no risks: %v", err)
+	}
+	for _, a := range []assessments.TreatmentAction{
+		{RiskID: risks[0].ID, Title: "Immutable backups", Owner: "Tomás Silva", DueDate: fixedNow.AddDate(0, 0, -3).Format(assessments.DateLayout)},
+		{RiskID: risks[0].ID, Title: "Restore test done", DueDate: fixedNow.AddDate(0, 0, -9).Format(assessments.DateLayout), Status: assessments.ActionDone},
+		{RiskID: risks[0].ID, Title: "Later step", DueDate: fixedNow.AddDate(0, 0, 9).Format(assessments.DateLayout)},
+	} {
+		if _, err := c.Store.CreateTreatmentAction(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := ansi.Strip(loaded(t, c, e, 120, 200).View())
+	if !strings.Contains(v, "Treatment action") || !strings.Contains(v, risks[0].Ref+" Immutable backups (Tomás Silva)") {
+		t.Errorf("the overdue action is not listed:\n%s", v)
+	}
+	if strings.Contains(v, "Restore test done") || strings.Contains(v, "Later step") {
+		t.Error("a done or future action is listed as overdue")
+	}
+}

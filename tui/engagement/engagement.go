@@ -142,6 +142,9 @@ func (m *Model) KeyMap() help.KeyMap {
 		return inner
 	}
 	nav := []key.Binding{m.c.Keys.NextTab, m.c.Keys.PrevTab, m.c.Keys.Back}
+	for _, k := range screenKeys {
+		nav = append(nav, k.binding)
+	}
 	full := append([][]key.Binding{}, inner.FullHelp()...)
 	full = append(full, nav)
 	return common.HelpMap{Short: append(inner.ShortHelp(), m.c.Keys.NextTab), Full: full}
@@ -186,6 +189,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				return m, m.switchTo((m.active + 1) % len(m.tabs))
 			case key.Matches(msg, m.c.Keys.PrevTab):
 				return m, m.switchTo((m.active - 1 + len(m.tabs)) % len(m.tabs))
+			case m.screenKey(msg) != nil:
+				return m, m.screenKey(msg).run(m.c, m.eng)
 			case key.Matches(msg, m.c.Keys.Cancel) && usesEsc(m.tabs[m.active]):
 				// The tab clears its filter with esc (below).
 			case key.Matches(msg, m.c.Keys.Back):
@@ -245,6 +250,16 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmds, m.later = append(cmds, m.later...), nil
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// screenKey is the engagement-wide key msg presses, or nil.
+func (m *Model) screenKey(msg tea.KeyPressMsg) *screenKey {
+	for i := range screenKeys {
+		if key.Matches(msg, screenKeys[i].binding) {
+			return &screenKeys[i]
+		}
+	}
+	return nil
 }
 
 // usesEsc is true when the visible tab wants esc for itself (to clear its filter).
@@ -351,12 +366,21 @@ func (m *Model) View() string {
 			tabs = append(tabs, st.TabInactive.Render(t.Title()))
 		}
 	}
-	bar := strings.Join(tabs, st.Subtle.Render(" │ "))
 	k := m.c.Keys
-	if hint := st.Subtle.Render("   " + k.PrevTab.Help().Key + " " + k.NextTab.Help().Key + " switch"); lipgloss.Width(bar)+lipgloss.Width(hint) <= m.width {
-		bar += hint
-	} else if lipgloss.Width(bar) > m.width {
-		bar = strings.Join(tabs, st.Subtle.Render("│"))
+	keys := k.PrevTab.Help().Key + " " + k.NextTab.Help().Key + " switch"
+	spaced, narrow := strings.Join(tabs, st.Subtle.Render(" │ ")), strings.Join(tabs, st.Subtle.Render("│"))
+	wide, short := st.Subtle.Render("   "+keys), st.Subtle.Render(" "+keys)
+	var bar string
+	switch {
+	case lipgloss.Width(spaced)+lipgloss.Width(wide) <= m.width:
+		bar = spaced + wide
+	case lipgloss.Width(narrow)+lipgloss.Width(short) <= m.width:
+		// Many tabs on a narrow screen: closer tabs, and the bar still says how to switch.
+		bar = narrow + short
+	case lipgloss.Width(spaced) <= m.width:
+		bar = spaced
+	default:
+		bar = narrow
 	}
 	body := ""
 	if len(m.tabs) > 0 {

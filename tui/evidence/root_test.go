@@ -117,8 +117,8 @@ func TestEscClearsTheFilterBeforeLeaving(t *testing.T) {
 	w := &workbench{t: t, a: a}
 	w.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	tuitest.Run(func(m tea.Msg) tea.Cmd { _, cmd := a.Update(m); return cmd }, a.Init())
-	w.keys("enter", "[", "[") // the engagement, then Export, then Evidence
-	w.keys("s", "s", "s")     // expired only
+	w.keys("enter", "[", "[", "[", "[") // the engagement, then Export, Progress, Audits, Evidence
+	w.keys("s", "s", "s")               // expired only
 	if v := w.view(); !strings.Contains(v, "state: expired") || !strings.Contains(v, "1 of 6") {
 		t.Fatalf("not filtered:\n%s", v)
 	}

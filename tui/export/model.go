@@ -54,13 +54,14 @@ const (
 )
 
 type keyMap struct {
-	Export, Edit key.Binding
+	Export, Edit, Report key.Binding
 }
 
 func newKeys() keyMap {
 	return keyMap{
 		Export: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
 		Edit:   key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "change options")),
+		Report: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report document control…")),
 	}
 }
 
@@ -93,6 +94,11 @@ type Model struct {
 	err        error
 
 	getwd func() (string, error)
+
+	// report is the engagement's report document control (report.go); people are the
+	// names used in the workspace, suggested for its approver.
+	report assessments.ReportControl
+	people []string
 }
 
 // result is what an export produced.
@@ -104,6 +110,8 @@ type result struct {
 	Verify  *auditpack.Report
 	Encrypt bool
 	KeyID   string // the minisign key that signed the pack ("": unsigned)
+	// NotRecorded says why the workspace could not record the pack ("" when it did).
+	NotRecorded string
 }
 
 // messages, tagged with the export's sequence number so stale ones are dropped.
@@ -187,7 +195,7 @@ func New(c *common.Common, e assessments.Engagement) common.Tab {
 	saved := form.Values{fFiles: no, fEncrypt: no}
 	f.Load(saved)
 	f.SetReadOnly(true)
-	return &Model{c: c, e: e, keys: newKeys(), getwd: os.Getwd, f: f, saved: saved}
+	return &Model{c: c, e: e, keys: newKeys(), getwd: os.Getwd, f: f, saved: saved, report: assessments.DefaultReportControl(e.ID)}
 }
 
 // Title is the tab's label.
@@ -202,7 +210,7 @@ func (m *Model) Init() tea.Cmd { return m.Activate() }
 // Activate reloads the time of the last change (the pack's date) and the default path.
 func (m *Model) Activate() tea.Cmd {
 	c, id, seq, getwd := m.c, m.e.ID, m.seq, m.getwd
-	return common.Send(m.Address(), func() tea.Msg {
+	return tea.Batch(m.loadReport(), m.c.LoadPeople(m.Address()), common.Send(m.Address(), func() tea.Msg {
 		at, err := c.Store.LastChangeAt(c.Ctx, id)
 		if err != nil {
 			return defaultsMsg{seq: seq, err: err}
@@ -212,7 +220,7 @@ func (m *Model) Activate() tea.Cmd {
 			dir = "."
 		}
 		return defaultsMsg{seq: seq, lastChange: at, dir: dir}
-	})
+	}))
 }
 
 // Capturing is true while the options are being edited.
@@ -224,8 +232,9 @@ func (m *Model) SetSize(w, h int) {
 	m.f.SetSize(max(20, w), m.formHeight())
 }
 
-// formHeight leaves room for the title (4 lines), the hint and the outcome (8 lines).
-func (m *Model) formHeight() int { return max(5, m.height-13) }
+// formHeight leaves room for the title (5 lines with the report's line), the hint and the
+// outcome (8 lines).
+func (m *Model) formHeight() int { return max(5, m.height-14) }
 
 // KeyMap lists the tab's keys.
 func (m *Model) KeyMap() help.KeyMap {
@@ -236,8 +245,9 @@ func (m *Model) KeyMap() help.KeyMap {
 		return m.f.KeyMap()
 	}
 	k := m.keys
-	b := []key.Binding{k.Export, k.Edit}
-	return common.HelpMap{Short: b, Full: [][]key.Binding{b}}
+	report := k.Report
+	report.SetHelp("r", "report…")
+	return common.HelpMap{Short: []key.Binding{k.Export, k.Edit, report}, Full: [][]key.Binding{{k.Export, k.Edit, k.Report}}}
 }
 
 // fileDate is the date part of the default file name: the last change's day.
@@ -300,6 +310,21 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		m.state, m.result = done, msg.r
 		return m, common.InfoCmd("Audit pack written to " + common.ShortPath(msg.r.Path) + ".")
+	case common.PeopleMsg:
+		m.people = msg.Names
+		return m, nil
+	case reportLoadedMsg:
+		if msg.seq == m.seq && msg.err == nil {
+			m.report = msg.c
+		}
+		return m, nil
+	case dialog.SubmitMsg:
+		if msg.ID == m.reportDialogID() {
+			return m, m.onReportSubmit(msg)
+		}
+		return m, nil
+	case reportSavedMsg:
+		return m, m.onReportSaved(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
@@ -360,6 +385,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.editing = true
 		m.f.SetReadOnly(false)
 		return m.f.Focus(fPath)
+	case key.Matches(msg, k.Report):
+		return m.openReport()
 	}
 	return nil
 }
@@ -597,6 +624,11 @@ func (j job) run(ch chan tea.Msg) {
 	if err != nil {
 		ch <- doneMsg{seq: j.seq, err: fmt.Errorf("the pack was written but cannot be verified: %w", err)}
 		return
+	}
+	// The workspace keeps what the pack said, so the next report says what changed since;
+	// a workspace that cannot record it (read-only) loses only that comparison.
+	if err := auditpack.RecordPack(ctx, j.c.Store, p, path, r.SHA256); err != nil {
+		r.NotRecorded = err.Error()
 	}
 	ch <- doneMsg{seq: j.seq, r: r}
 }

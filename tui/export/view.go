@@ -23,6 +23,7 @@ func (m *Model) View() string {
 	}
 	line(st.Muted.Render("Report, SoAs, gap analysis, registers, OSCAL and data in one zip, with the"))
 	line(st.Muted.Render("SHA-256 of every file in its manifest. " + when))
+	line(st.Label.Render("Report ") + common.OneLine(m.reportSummary()) + st.Muted.Render("  (r changes)"))
 	line("")
 	for _, l := range strings.Split(m.f.View(), "\n") {
 		line(l)
@@ -73,6 +74,9 @@ func (m *Model) View() string {
 			line(st.Muted.Render("  Check it and who signed it with: annex verify --key <key>.pub <file>"))
 		} else {
 			line(st.Muted.Render("  Check it again anywhere with: annex verify <file>"))
+		}
+		if r.NotRecorded != "" {
+			line(st.Warn.Render("  Not recorded in the workspace (the next report cannot compare with it): " + common.OneLine(r.NotRecorded)))
 		}
 	case failed:
 		line(st.Error.Render("✗ " + common.OneLine(m.err.Error())))

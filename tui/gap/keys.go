@@ -20,6 +20,7 @@ type keyMap struct {
 	StatusFilterBack      key.Binding
 	Adopt, ConfirmReview  key.Binding
 	Suggestions, Evidence key.Binding
+	SoA                   key.Binding
 	Advance               key.Binding
 	ScrollDown, ScrollUp  key.Binding
 	// In a field being typed.
@@ -53,9 +54,10 @@ func newKeyMap(base common.KeyMap) keyMap {
 		StatusFilter:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status filter")),
 		StatusFilterBack: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "status filter back")),
 		Adopt:            key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "adopt mapped")),
-		ConfirmReview:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm adopted")),
+		ConfirmReview:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm adopted / re-confirm")),
 		Suggestions:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "crosswalk suggestions")),
 		Evidence:         key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "attach evidence")),
+		SoA:              key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "SoA versions")),
 		Advance:          key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "move on after status")),
 		ScrollDown:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll")),
 		ScrollUp:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll")),
@@ -101,7 +103,7 @@ func (m *Model) helpMap() common.HelpMap {
 			append(nav, k.NextReq, k.PrevReq, k.Home, k.End, k.PageUp, k.PageDown, focus),
 			{k.Status[0], k.Status[1], k.Status[2], k.Status[3], k.Status[4], k.Advance},
 			{k.EditNotes, k.EditOwner, k.EditDate, k.EditJustif, k.Maturity, k.Reasons, k.Evidence},
-			{k.Filter, k.StatusFilter, k.StatusFilterBack, k.Adopt, k.ConfirmReview, k.Suggestions},
+			{k.Filter, k.StatusFilter, k.StatusFilterBack, k.Adopt, k.ConfirmReview, k.Suggestions, k.SoA},
 			{k.NextTab, k.PrevTab, clear},
 		},
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,14 @@ type Extensions struct {
 	Attach func(c *common.Common, e assessments.Engagement, standard, ref string) common.Dialog
 	// Suggestions opens the crosswalk suggestions screen (nil: not available).
 	Suggestions func(c *common.Common, e assessments.Engagement) common.Screen
+	// SoA opens the standard's Statement of Applicability screen: its versions, issue,
+	// approve and the changes between two (nil: not available).
+	SoA func(c *common.Common, e assessments.Engagement, standard string) common.Screen
+	// Reconfirm, when set, re-confirms a requirement as it stands in a new cycle (c on a
+	// requirement marked ReconfirmMark with nothing adopted to confirm) and returns the
+	// status line's words. Any saved edit of a requirement clears its ReconfirmMark too.
+	Reconfirm     func(ctx context.Context, c *common.Common, e assessments.Engagement, standard, ref string) (string, error)
+	ReconfirmMark string
 }
 
 type focusArea int
@@ -441,6 +450,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, nil
 	case savedMsg:
 		return m, m.handleSaved(msg)
+	case reconfirmedMsg:
+		if msg.err != nil {
+			return m, common.ErrCmd(fmt.Errorf("%s %s not re-confirmed: %w", m.Title(), msg.ref, msg.err))
+		}
+		m.clearReconfirm(msg.ref)
+		return m, common.InfoCmd(msg.text)
 	case common.ResultSavedMsg:
 		// The other standard's tab saved: its status feeds this tab's mapped requirements
 		// and coverage figure, so keep the copy current.
@@ -636,6 +651,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return common.InfoCmd("After a status key the cursor moves to the next requirement (A turns this off).")
 		}
 		return common.InfoCmd("After a status key the cursor stays on the requirement (A turns moving on again).")
+	case key.Matches(msg, k.SoA):
+		if m.ext.SoA == nil || m.cat == nil {
+			return common.InfoCmd("The Statement of Applicability is not available in this build.")
+		}
+		scr := m.ext.SoA(m.c, m.eng, m.std)
+		return func() tea.Msg { return common.PushScreenMsg{Screen: scr} }
 	case key.Matches(msg, k.Suggestions):
 		if m.ext.Suggestions == nil {
 			return common.InfoCmd("Crosswalk suggestions are not available in this build.")
@@ -744,9 +765,37 @@ func (m *Model) confirmReview() tea.Cmd {
 		return nil
 	}
 	if !m.result(req.Ref).NeedsReview {
+		if mark := m.ext.ReconfirmMark; m.ext.Reconfirm != nil && mark != "" && strings.Contains(m.marks[req.Ref], mark) {
+			c, e, std, ref, run := m.c, m.eng, m.std, req.Ref, m.ext.Reconfirm
+			return common.Send(m.Address(), func() tea.Msg {
+				text, err := run(c.Ctx, c, e, std, ref)
+				return reconfirmedMsg{ref: ref, text: text, err: err}
+			})
+		}
 		return common.InfoCmd(req.Ref + " has nothing adopted to confirm.")
 	}
 	return m.enqueue(req.Ref, "review", assessments.Confirm)
+}
+
+// reconfirmedMsg is the outcome of re-confirming a requirement as it stands.
+type reconfirmedMsg struct {
+	ref, text string
+	err       error
+}
+
+// sameAnswer reports whether two results hold the same answer (every field an edit saves).
+func sameAnswer(a, b assessments.Result) bool {
+	return a.EffectiveStatus() == b.EffectiveStatus() && a.Notes == b.Notes && a.Owner == b.Owner && a.TargetDate == b.TargetDate &&
+		a.Justification == b.Justification && a.NeedsReview == b.NeedsReview && a.Provenance == b.Provenance &&
+		assessments.MaturityText(a.Maturity) == assessments.MaturityText(b.Maturity) && slices.Equal(a.Reasons, b.Reasons)
+}
+
+// clearReconfirm drops a requirement's re-confirm mark: it was edited or re-confirmed.
+func (m *Model) clearReconfirm(ref string) {
+	if mark := m.ext.ReconfirmMark; mark != "" && strings.Contains(m.marks[ref], mark) {
+		m.marks[ref] = strings.ReplaceAll(m.marks[ref], mark, "")
+		m.dataVersion++
+	}
 }
 
 // saveOp is one queued edit: saves run one at a time so each starts from the stored state.
@@ -847,6 +896,9 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 		return tea.Batch(append(cmds, m.next())...)
 	}
 	m.stdResults()[msg.result.Ref] = msg.result
+	if !sameAnswer(msg.before, msg.result) {
+		m.clearReconfirm(msg.result.Ref) // an edit re-confirms too (nothing written: nothing touched)
+	}
 	m.dataVersion++
 	m.recompute()
 	if m.edit != nil && m.edit.ref == msg.result.Ref {

@@ -325,10 +325,10 @@ func (m *Model) cellView() string {
 	if w < 100 {
 		ownerW = 12
 	}
-	titleW := max(10, w-2-6-ownerW-3-12-3)
+	titleW := max(10, w-4-6-ownerW-3-12-3)
 	for i := m.cellOffset; i < min(len(m.cellRiskIdx), m.cellOffset+rows); i++ {
 		r := m.risks[m.cellRiskIdx[i]]
-		line := m.flags(r) + common.Pad(r.Ref, 6) + common.Pad(common.OneLine(r.Title), titleW) + " " +
+		line := m.flags(r) + " " + common.Pad(r.Ref, 6) + common.Pad(common.OneLine(r.Title), titleW) + " " +
 			common.Pad(common.OneLine(r.Owner), ownerW) + " " + common.Pad(r.EffectiveStatus().Label(), 12)
 		if i == m.cellCursor {
 			line = st.Selected.Render(common.Pad(stripANSI(line), w))

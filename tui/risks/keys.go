@@ -19,6 +19,7 @@ type keyMap struct {
 	Level, LevelBack           key.Binding
 	SortNext, SortPrev, Invert key.Binding
 	HeatMap, Matrix            key.Binding
+	Plan, ClosePlan            key.Binding
 	// filter input
 	KeepFilter, LeaveFilter key.Binding
 	// heat map and its cell list
@@ -51,6 +52,8 @@ func newKeyMap(base common.KeyMap) keyMap {
 		Invert:      b([]string{"r"}, "r", "reverse order"),
 		HeatMap:     b([]string{"h"}, "h", "heat map"),
 		Matrix:      b([]string{"m"}, "m", "matrix settings"),
+		Plan:        b([]string{"p"}, "p", "treatment plan"),
+		ClosePlan:   b([]string{"esc", "q"}, "esc", "back to the register"),
 		KeepFilter:  b([]string{"enter", "tab"}, "enter", "keep filter"),
 		LeaveFilter: b([]string{"up", "down"}, "↑/↓", "keep filter and move"),
 		CellUp:      b([]string{"up", "k"}, "↑", "likelihood up"),
@@ -81,6 +84,12 @@ func (m *Model) helpMap() help.KeyMap {
 		return common.HelpMap{Short: []key.Binding{k.Apply, k.NoApply, scroll}, Full: [][]key.Binding{{k.Apply, k.NoApply, scroll}}}
 	case m.settings != nil:
 		return m.settings.f.KeyMap()
+	case m.plan != nil && m.plan.form != nil:
+		return m.plan.form.f.KeyMap()
+	case m.plan != nil:
+		b := []key.Binding{withHelp(k.New, "n", "new action"), withHelp(k.Edit, "enter/e", "edit"), withHelp(k.Delete, "d", "delete…"),
+			k.Up, k.Down, k.ClosePlan}
+		return common.HelpMap{Short: b, Full: [][]key.Binding{b, {k.AllKeys}}}
 	case m.view == viewCell:
 		open := withHelp(k.Edit, "enter/e", "edit")
 		back := withHelp(k.Close, "esc", "back to the heat map")
@@ -96,7 +105,7 @@ func (m *Model) helpMap() help.KeyMap {
 		return common.HelpMap{Short: []key.Binding{k.KeepFilter, clear}, Full: [][]key.Binding{{k.KeepFilter, clear}}}
 	}
 	// The short help is one line: the same keys, shorter words.
-	short := []key.Binding{withHelp(k.Edit, "enter", "edit"), withHelp(k.New, "n", "new"), withHelp(k.Accept, "A", "accept…"),
+	short := []key.Binding{withHelp(k.Edit, "enter", "edit"), withHelp(k.New, "n", "new"), withHelp(k.Plan, "p", "plan"), withHelp(k.Accept, "A", "accept…"),
 		k.Delete, k.Filter, withHelp(k.Status, "s", "status"), k.HeatMap, withHelp(k.Matrix, "m", "matrix")}
 	if m.filterActive() {
 		short = append([]key.Binding{k.ClearFilter}, short...)
@@ -104,7 +113,7 @@ func (m *Model) helpMap() help.KeyMap {
 	return common.HelpMap{
 		Short: short,
 		Full: [][]key.Binding{
-			{k.Edit, k.New, k.Accept, k.Delete},
+			{k.Edit, k.New, k.Plan, k.Accept, k.Delete},
 			{k.Filter, k.ClearFilter, k.Status, k.StatusBack, k.Scope, k.ScopeBack, k.Owner, k.OwnerBack, k.Level, k.LevelBack},
 			{k.SortNext, k.SortPrev, k.Invert, k.HeatMap, k.Matrix},
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},

@@ -95,6 +95,10 @@ type Model struct {
 	form     *riskForm
 	settings *settings
 	notice   string // last result, shown under the table
+
+	// plans are the treatment actions by risk id; plan is the plan of one risk when open (p).
+	plans map[string][]assessments.TreatmentAction
+	plan  *planView
 }
 
 // New builds the Risks tab of an engagement.
@@ -128,7 +132,7 @@ func (m *Model) Activate() tea.Cmd { return tea.Batch(m.load(), m.c.LoadPeople(m
 // Capturing is true while a form, the filter input or a sub-view has the keyboard (q and
 // esc then back out of the sub-view instead of leaving the engagement).
 func (m *Model) Capturing() bool {
-	return m.form != nil || m.settings != nil || m.filtering || m.view != viewTable
+	return m.form != nil || m.settings != nil || m.filtering || m.view != viewTable || m.plan != nil
 }
 
 // UsesEsc is true while an applied filter is what esc clears (before it leaves).
@@ -148,6 +152,7 @@ func (m *Model) SetSize(w, h int) {
 		m.settings.setSize(w, h)
 	}
 	m.clamp()
+	m.clampPlan()
 }
 
 // UnsavedWork reports an open risk or matrix form with changes: nothing is written before
@@ -161,6 +166,8 @@ func (m *Model) UnsavedWork() string {
 		return "the changes to " + m.form.base.Ref + " (ctrl+s saves them)"
 	case m.settings != nil && m.settings.f.Changed():
 		return "the risk matrix changes (ctrl+s saves them)"
+	case m.plan != nil && m.plan.form != nil && (m.plan.form.creating || m.plan.form.f.Changed()):
+		return "the treatment action being edited (ctrl+s saves it)"
 	}
 	return ""
 }
@@ -176,10 +183,10 @@ func (m *Model) Location() string {
 // Restore selects the risk ref in the register (once it has loaded), clearing filters
 // that hide it.
 func (m *Model) Restore(ref string) tea.Cmd {
-	if m.form != nil || m.settings != nil {
+	if m.form != nil || m.settings != nil || (m.plan != nil && m.plan.form != nil) {
 		return nil // never drop a form the user is typing in
 	}
-	m.view = viewTable
+	m.view, m.plan = viewTable, nil
 	m.pendingRef = ref
 	if m.loaded {
 		m.gotoRef()
@@ -224,6 +231,7 @@ type loadedMsg struct {
 	risks   []assessments.Risk
 	matrix  assessments.Matrix
 	systems []assessments.AISystem
+	plans   map[string][]assessments.TreatmentAction
 	err     error
 }
 
@@ -297,7 +305,11 @@ func (m *Model) load() tea.Cmd {
 			return loadedMsg{seq: seq, err: err}
 		}
 		systems, err := st.AISystems(ctx, id)
-		return loadedMsg{seq: seq, risks: rs, matrix: mx, systems: systems, err: err}
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
+		plans, err := st.TreatmentActions(ctx, id)
+		return loadedMsg{seq: seq, risks: rs, matrix: mx, systems: systems, plans: plans, err: err}
 	})
 }
 
@@ -357,9 +369,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.loadErr = msg.err
 		if msg.err == nil {
 			m.loaded = true
-			m.systems = msg.systems
+			m.systems, m.plans = msg.systems, msg.plans
 			m.setData(msg.risks, msg.matrix)
 			m.gotoRef()
+			m.clampPlan()
 		}
 		return m, nil
 	case common.PeopleMsg:
@@ -367,7 +380,20 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if m.form != nil {
 			m.form.f.SetPeople(msg.Names)
 		}
+		if m.plan != nil && m.plan.form != nil {
+			m.plan.form.f.SetPeople(msg.Names)
+		}
 		return m, nil
+	case actionSavedMsg:
+		return m, m.onActionSaved(msg)
+	case actionDeleteMsg:
+		return m, m.deleteActionCmd(msg.action)
+	case actionDeletedMsg:
+		if msg.err != nil {
+			return m, tea.Batch(m.load(), common.ErrCmd(fmt.Errorf("could not delete the action: %w", msg.err)))
+		}
+		m.notice = m.refOf(msg.action.RiskID) + ": action deleted"
+		return m, tea.Batch(m.load(), common.InfoCmd(m.notice), dataChanged)
 	case savedMsg:
 		return m, m.onSaved(msg)
 	case rebaseMsg:
@@ -407,6 +433,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		switch {
 		case m.form != nil && !m.form.saving:
 			_, cmd := m.form.f.Update(msg)
+			return m, cmd
+		case m.plan != nil && m.plan.form != nil && !m.plan.form.saving:
+			_, cmd := m.plan.form.f.Update(msg)
 			return m, cmd
 		case m.settings != nil && m.settings.preview == nil:
 			_, cmd := m.settings.f.Update(msg)
@@ -527,6 +556,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.formKey(msg)
 	case m.settings != nil:
 		return m.settingsKey(msg)
+	case m.plan != nil:
+		return m.planKey(msg)
 	case m.view == viewCell:
 		return m.cellKey(msg)
 	case m.view == viewHeat:
@@ -663,6 +694,10 @@ func (m *Model) tableKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Accept):
 		if r, ok := m.selected(); ok {
 			return m.openAccept(r)
+		}
+	case key.Matches(msg, k.Plan):
+		if r, ok := m.selected(); ok {
+			return m.openPlan(r)
 		}
 	case key.Matches(msg, k.Delete):
 		if r, ok := m.selected(); ok {

@@ -856,7 +856,7 @@ func TestHelpListsTheKeysThatMatterFirstAndEachOnce(t *testing.T) {
 	for _, b := range km.ShortHelp()[:4] {
 		first = append(first, b.Help().Key)
 	}
-	if !reflect.DeepEqual(first, []string{"enter", "n", "A", "d"}) {
+	if !reflect.DeepEqual(first, []string{"enter", "n", "p", "A"}) {
 		t.Errorf("short help starts %v", first)
 	}
 	seen := map[string]string{}

@@ -173,10 +173,10 @@ func (m *Model) tableRows() int { return max(1, m.height-6) }
 // treatment, status and review columns for a width.
 func layout(w int) []int {
 	if w >= 110 {
-		fixed := []int{2, 5, 0, 5, 16, 9, 9, 9, 12, 10}
+		fixed := []int{3, 5, 0, 5, 16, 9, 9, 9, 12, 10}
 		return withTitle(fixed, w)
 	}
-	fixed := []int{2, 5, 0, 5, 10, 4, 4, 6, 8, 10}
+	fixed := []int{3, 5, 0, 5, 10, 4, 4, 6, 8, 10}
 	return withTitle(fixed, w)
 }
 
@@ -234,21 +234,26 @@ func (m *Model) statusText(s assessments.RiskStatus, w int) string {
 	return common.Pad(txt, w)
 }
 
-// flags is the two-cell marker column: ! overdue review, ~ stale acceptance, ? retained
-// above the threshold without acceptance.
+// flags is the three-cell marker column: ! overdue review or plan action, ~ stale
+// acceptance, ? residual above the threshold without acceptance, ∅ treated "modify"
+// without a plan.
 func (m *Model) flags(r assessments.Risk) string {
 	st := m.c.Styles
-	a, b := " ", " "
-	if r.ReviewOverdue(m.now()) {
+	a, b, c := " ", " ", " "
+	p := m.planState(r)
+	if r.ReviewOverdue(m.now()) || p.Overdue > 0 {
 		a = st.Error.Render("!")
 	}
 	switch {
 	case r.AcceptanceStale():
 		b = st.Warn.Render("~")
-	case r.NeedsAcceptance(m.matrix):
+	case r.UnacceptedAboveThreshold(m.matrix):
 		b = st.Error.Render("?")
 	}
-	return a + b
+	if p.Missing {
+		c = st.Error.Render("∅")
+	}
+	return a + b + c
 }
 
 func (m *Model) header(ws []int) string {
@@ -415,6 +420,15 @@ func (m *Model) detailLines() []string {
 	}
 	if r.NeedsAcceptance(m.matrix) {
 		warns = append(warns, st.Error.Render("? retained above "+m.matrix.ThresholdName()+" without acceptance"))
+	} else if r.UnacceptedAboveThreshold(m.matrix) && !r.AcceptanceStale() {
+		warns = append(warns, st.Error.Render("? residual above "+m.matrix.ThresholdName()+", not accepted (A)"))
+	}
+	if p := m.planState(r); p.Missing {
+		warns = append(warns, st.Error.Render("∅ no treatment actions (p)"))
+	} else if p.Overdue > 0 {
+		warns = append(warns, st.Error.Render(fmt.Sprintf("! %d action overdue (p)", p.Overdue)))
+	} else if p.Actions > 0 {
+		warns = append(warns, st.Muted.Render("plan: "+p.Progress()+" (p)"))
 	}
 	third := st.Subtle.Render(legend)
 	if len(warns) > 0 {
@@ -428,4 +442,4 @@ func (m *Model) detailLines() []string {
 
 func stripANSI(s string) string { return ansi.Strip(s) }
 
-const legend = "! review overdue · ~ acceptance stale (A accepts again) · ? needs acceptance"
+const legend = "! review or action overdue · ~ acceptance stale · ? above threshold, not accepted · ∅ no plan"

@@ -19,6 +19,8 @@ func (m *Model) View() string {
 		out = m.formView(m.form)
 	case m.settings != nil:
 		out = m.settings.view()
+	case m.plan != nil:
+		out = m.planScreen()
 	case m.view == viewCell:
 		out = m.cellView()
 	case m.view == viewHeat:
@@ -32,7 +34,7 @@ func (m *Model) View() string {
 	if len(lines) > m.height {
 		lines = lines[:m.height]
 	}
-	if m.form != nil || m.settings != nil || m.view != viewTable {
+	if m.form != nil || m.settings != nil || m.view != viewTable || m.plan != nil {
 		for i, l := range lines {
 			if lipgloss.Width(l) > m.width {
 				lines[i] = common.Truncate(l, m.width)
