@@ -176,7 +176,7 @@ func VerdictOf(in VerdictInput) (Verdict, []string) {
 		blockers = append(blockers, fmt.Sprintf("only %.0f%% of the requirements are assessed", r.AssessedPercent()))
 	}
 	if in.DocsRequired > 0 && float64(in.DocsDone)*100 < VerdictMinDocs*float64(in.DocsRequired) {
-		blockers = append(blockers, fmt.Sprintf("%d of %d required documents are implemented with valid evidence", in.DocsDone, in.DocsRequired))
+		blockers = append(blockers, fmt.Sprintf("%d of %d required documents %s implemented with valid evidence", in.DocsDone, in.DocsRequired, IsAre(in.DocsDone)))
 	}
 	if len(blockers) > 0 {
 		return NotReady, blockers
@@ -188,7 +188,7 @@ func VerdictOf(in VerdictInput) (Verdict, []string) {
 		gaps = append(gaps, fmt.Sprintf("%.0f%% of the requirements are assessed", r.AssessedPercent()))
 	}
 	if in.DocsDone < in.DocsRequired {
-		gaps = append(gaps, fmt.Sprintf("%d of %d required documents are implemented with valid evidence", in.DocsDone, in.DocsRequired))
+		gaps = append(gaps, fmt.Sprintf("%d of %d required documents %s implemented with valid evidence", in.DocsDone, in.DocsRequired, IsAre(in.DocsDone)))
 	}
 	if !in.SoAApproved {
 		gaps = append(gaps, "no approved Statement of Applicability")
@@ -213,4 +213,12 @@ func countWord(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// IsAre is the verb for "n of m … is/are": "1 of 46 is", "3 of 26 are".
+func IsAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

@@ -619,7 +619,7 @@ func progressPDF(p *pdfDoc, d *Data) {
 	h := float64(v.Chart.H) * scale
 	p.ensure(h + 12)
 	x0, y0 := p.GetXY()
-	p.SetFont("Helvetica", "", 6.5)
+	p.SetFont(pdfFont, "", 6.5)
 	p.SetDrawColor(208, 215, 222)
 	p.SetLineWidth(0.1)
 	for _, t := range v.Chart.YTicks {
@@ -647,7 +647,7 @@ func progressPDF(p *pdfDoc, d *Data) {
 	}
 	p.SetLineWidth(0.2)
 	p.SetXY(x0, y0+h+1)
-	p.SetFont("Helvetica", "", 8)
+	p.SetFont(pdfFont, "", 8)
 	for _, l := range v.Chart.Lines {
 		r, g, b := hexRGB(l.Colour)
 		p.SetTextColor(r, g, b)

@@ -69,7 +69,7 @@ func docChecklist(d *Data) docsView {
 
 // Summary is the one-line count for a standard.
 func (s docsStandard) Summary() string {
-	text := fmt.Sprintf("%d of %d requirements that ask for documented information are implemented with valid evidence", s.Done, s.Required)
+	text := fmt.Sprintf("%d of %d requirements that ask for documented information %s implemented with valid evidence", s.Done, s.Required, assessments.IsAre(s.Done))
 	if s.NotApplicable > 0 {
 		text += fmt.Sprintf("; %d not applicable", s.NotApplicable)
 	}

@@ -305,7 +305,7 @@ func recommendations(d *Data, docs map[string]docsStandard, acts []Action) []rec
 				who, due = append(who, r.Owner), append(due, r.TargetDate)
 			}
 			out = append(out, recommendation{rank: 3, Title: fmt.Sprintf("Write, approve and evidence the %s of %s (%s)", plural(len(ds.Missing), "missing required document", "missing required documents"), c.Short, cutList(refs, 4)),
-				Why:   fmt.Sprintf("%d of %d requirements that ask for documented information are implemented with valid evidence; a Stage 1 audit reviews them first.", ds.Done, ds.Required),
+				Why:   fmt.Sprintf("%d of %d requirements that ask for documented information %s implemented with valid evidence; a Stage 1 audit reviews them first.", ds.Done, ds.Required, assessments.IsAre(ds.Done)),
 				Owner: firstNonEmpty(owners(who), lead), Due: firstNonEmpty(earliest(due), d.Engagement.EndDate)})
 		}
 	}

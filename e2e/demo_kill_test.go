@@ -123,11 +123,11 @@ func TestDemoKilledAtRandomInstants(t *testing.T) {
 }
 
 // TestDemoOnFullDisk: `annex demo` on a disk that fills up half-way fails with one
-// sentence and leaves no engagement. The disk is a 400 kB tmpfs (needs root and mount; the
+// sentence and leaves no engagement. The disk is an 800 kB tmpfs (needs root and mount; the
 // test skips where it cannot mount).
 func TestDemoOnFullDisk(t *testing.T) {
 	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=800k", "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a small tmpfs here: %v %s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("umount", dir).Run() })
