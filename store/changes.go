@@ -223,15 +223,13 @@ func (s *Store) PackChainHead(ctx context.Context) (ChainHead, error) {
 		return ChainHead{}, err
 	}
 	h := ChainHead{WorkspaceID: id, Head: genesisHash}
-	var seq int64
-	err = s.h.QueryRowContext(ctx, "SELECT seq, hash FROM changes WHERE entity <> ? ORDER BY seq DESC LIMIT 1", PackEntity).Scan(&seq, &h.Head)
+	// On PostgreSQL the server reads the whole history, so a team member who may read only
+	// some engagements records the same head as the owner.
+	err = s.h.QueryRowContext(ctx, s.dialect().packChainHead).Scan(&h.Length, &h.Head)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, nil
 	}
 	if err != nil {
-		return ChainHead{}, fmt.Errorf("read change history: %w", err)
-	}
-	if err := s.h.QueryRowContext(ctx, "SELECT count(*) FROM changes WHERE seq <= ?", seq).Scan(&h.Length); err != nil {
 		return ChainHead{}, fmt.Errorf("read change history: %w", err)
 	}
 	return h, nil
