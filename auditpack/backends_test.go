@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,11 +16,13 @@ import (
 
 // TestPackSameOnBothBackends: a SQLite workspace copied to PostgreSQL and back (annex
 // workspace copy) gives byte-identical audit packs, evidence files included, from all three;
-// the history verifies on each.
+// the history verifies on each. The workspace has rows in every table the copy moves,
+// including a pack written before the last edit, which the report compares with.
 func TestPackSameOnBothBackends(t *testing.T) {
 	ctx := context.Background()
 	pg := pgtest.Schema(t, "tester")
-	clock := func() time.Time { return fixedNow }
+	now := fixedNow.Add(-time.Hour)
+	clock := func() time.Time { return now }
 	open := func(loc string) *store.Store {
 		s, err := store.Open(ctx, loc, store.Options{Author: "tester", Now: clock})
 		if err != nil {
@@ -37,6 +40,14 @@ func TestPackSameOnBothBackends(t *testing.T) {
 	if _, err := demo.Create(ctx, src, catalogs.MustBuiltin(), demo.Options{Name: "Second client", Dir: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
+	first, err := Build(ctx, src, catalogs.MustBuiltin(), e.ID, Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RecordPack(ctx, src, first, "/packs/first.zip", strings.Repeat("ab", 32)); err != nil {
+		t.Fatal(err)
+	}
+	now = fixedNow
 	cur, _ := src.Engagement(ctx, e.ID)
 	next := cur
 	next.Scope = "ÄÖ scope with non-ASCII text, 'quotes' and ? marks"
@@ -52,6 +63,12 @@ func TestPackSameOnBothBackends(t *testing.T) {
 		if rep.Engagements != 2 || rep.Blobs == 0 || rep.History == 0 {
 			t.Errorf("copy report %+v", rep)
 		}
+		for _, table := range []string{"soa_versions", "treatment_actions", "report_controls", "pack_records", "baselines",
+			"audit_sequences", "audits", "audit_items", "audit_item_evidence", "findings", "corrective_actions", "aiact_records"} {
+			if rep.Rows[table] == 0 {
+				t.Errorf("copy %s → %s moved no rows of %s: %v", step[0].Backend(), step[1].Backend(), table, rep.Rows)
+			}
+		}
 	}
 	var packs [][]byte
 	for _, s := range []*store.Store{src, mid, back} {
@@ -64,6 +81,9 @@ func TestPackSameOnBothBackends(t *testing.T) {
 		p, err := Build(ctx, s, catalogs.MustBuiltin(), e.ID, Options{Version: "test", WithEvidenceFiles: true})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if html, _ := p.File("report.html"); !bytes.Contains(html, []byte("Compared with the last pack written from this workspace")) {
+			t.Errorf("%s: the report does not compare with the pack written before the copy", s.Backend())
 		}
 		packs = append(packs, zipBytes(t, p))
 	}

@@ -22,6 +22,10 @@ var engagementTables = map[string]string{
 	"impact_areas": "engagement_id", "impact_risk_links": "engagement_id", "evidence": "engagement_id",
 	"evidence_blobs": "engagement_id", "evidence_links": "engagement_id", "changes": "engagement_id", "team_grants": "engagement_id",
 	"aiact_records": "engagement_id", "aiact_answers": "engagement_id",
+	"soa_versions": "engagement_id", "treatment_actions": "engagement_id", "report_controls": "engagement_id",
+	"pack_records": "engagement_id", "baselines": "engagement_id", "audit_sequences": "engagement_id", "audits": "engagement_id",
+	"audit_items": "engagement_id", "audit_item_evidence": "engagement_id", "findings": "engagement_id",
+	"corrective_actions": "engagement_id",
 	// changes_imported (target_engagement_id) has rows only after an import with history:
 	// TestTeamImportedHistory.
 }
@@ -97,6 +101,20 @@ func fullEngagement(t *testing.T, s *store.Store, name string) assessments.Engag
 	m2 := m
 	m2.Threshold = 1 - min(m.Threshold, 1)
 	if _, err := s.SaveRiskMatrix(context.Background(), e.ID, m, m2); err != nil {
+		t.Fatal(err)
+	}
+	// The report's document control and a pack written, which the demo leaves alone.
+	rc, err := s.ReportControl(context.Background(), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc2 := rc
+	rc2.Version = "1.0"
+	if _, err := s.SaveReportControl(context.Background(), rc, rc2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordPack(context.Background(), store.PackRecord{EngagementID: e.ID, AsOf: "2026-03-01T09:00:00Z", Path: "/packs/" + name + ".zip",
+		SHA256: strings.Repeat("ab", 32), Snapshot: []byte(`{"engagement":"` + name + `"}`)}); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -320,5 +338,94 @@ func TestTeamImportedHistory(t *testing.T) {
 	}
 	if _, err := db.ExecContext(ctx, row, "forged", tm.b.ID); !isSQLState(err, "42501") {
 		t.Errorf("insert into Bravo's imported history: %v, want 42501", err)
+	}
+}
+
+// TestTeamPacksAndBaselines: a written pack belongs to the engagement it shows: every role
+// granted on it (a viewer too: exporting is reading) records its packs, nobody else reads
+// them or their history rows, and nobody changes them. The chain head a pack records and a
+// baseline's anchor are the whole history's, for a member who may read only some of it.
+func TestTeamPacksAndBaselines(t *testing.T) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	vs := tm.open(t, tm.viewer, store.Options{})
+	cs := tm.open(t, tm.consultant, store.Options{})
+
+	// The viewer exports Alpha: recorded, in its name.
+	p, err := vs.RecordPack(ctx, store.PackRecord{EngagementID: tm.a.ID, AsOf: "2026-03-02T09:00:00Z", Path: "/viewer/alpha.zip",
+		SHA256: strings.Repeat("cd", 32), Snapshot: []byte(`{}`)})
+	if err != nil {
+		t.Fatalf("the viewer's pack of Alpha: %v", err)
+	}
+	rows, err := tm.admin.Changes(ctx, store.ChangeFilter{Entity: store.PackEntity, EntityID: p.ID})
+	if err != nil || len(rows) == 0 || rows[0].Author != tm.viewer || rows[0].EngagementID != "" {
+		t.Fatalf("the viewer's pack in the history: %+v %v", rows, err)
+	}
+	if _, err := vs.RecordPack(ctx, store.PackRecord{EngagementID: tm.b.ID, AsOf: "2026-03-02T09:00:00Z", Path: "/viewer/bravo.zip",
+		SHA256: strings.Repeat("cd", 32), Snapshot: []byte(`{}`)}); !errors.Is(err, store.ErrNotPermitted) {
+		t.Errorf("the viewer recorded a pack of Bravo: %v", err)
+	}
+	// Plain SQL: Bravo's packs and their history rows are out of sight; nobody edits a pack.
+	db := pgtest.DB(t, pgtest.As(t, tm.dsn, tm.consultant, ""))
+	var packs, mine, others int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pack_records").Scan(&packs); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE new_value = $1), count(*) FILTER (WHERE new_value = $2)
+		FROM changes WHERE entity = 'audit_pack' AND field = 'engagement_id'`, tm.a.ID, tm.b.ID).Scan(&mine, &others); err != nil {
+		t.Fatal(err)
+	}
+	if packs != 2 || mine != 2 || others != 0 {
+		t.Errorf("the consultant reads %d packs, %d history rows of Alpha's packs and %d of Bravo's; want 2, 2 and 0", packs, mine, others)
+	}
+	if _, err := db.ExecContext(ctx, "UPDATE pack_records SET path = 'x' WHERE engagement_id = $1", tm.a.ID); !isSQLState(err, "42501") {
+		t.Errorf("the consultant changed a pack record: %v, want 42501", err)
+	}
+	var head string
+	if err := db.QueryRowContext(ctx, "SELECT annex_chain_head()").Scan(&head); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO changes(at, author, engagement_id, entity, entity_id, field, old_value, new_value, prev_hash, hash)
+		VALUES ('2026-01-01T00:00:00Z', $1, '', 'audit_pack', 'no-such-pack', 'written', '', 'x', $2, 'h')`, tm.consultant, head); !isSQLState(err, "42501") {
+		t.Errorf("a pack row without a pack the consultant may read: %v, want 42501", err)
+	}
+
+	// The owner writes Bravo last: the end of the history is a row the others cannot read.
+	eb, _ := tm.admin.Engagement(ctx, tm.b.ID)
+	next := eb
+	next.Scope = "Bravo's new scope"
+	if _, err := tm.admin.UpdateEngagement(ctx, eb, next); err != nil {
+		t.Fatal(err)
+	}
+	want, err := tm.admin.PackChainHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*store.Store{vs, cs} {
+		if got, err := s.PackChainHead(ctx); err != nil || got != want {
+			t.Errorf("%s's pack chain head %+v (%v), the owner's %+v", s.Author(), got, err, want)
+		}
+	}
+	b, err := cs.CreateBaseline(ctx, tm.a.ID, "Before the audit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(b.Seq) != want.Length || b.Hash != want.Head {
+		t.Errorf("the consultant's baseline rests on row %d (%s), the history ended at %d (%s)", b.Seq, b.Hash[:8], want.Length, want.Head[:8])
+	}
+	for _, s := range []*store.Store{tm.admin, cs, vs} {
+		if problems, err := s.CheckBaselineAnchors(ctx, tm.a.ID, nil); err != nil || len(problems) > 0 {
+			t.Errorf("%s: anchors %v %v", s.Author(), problems, err)
+		}
+	}
+	own, err := tm.admin.LiveState(ctx, tm.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live, err := cs.LiveState(ctx, tm.a.ID); err != nil || live.Seq != own.Seq {
+		t.Errorf("the consultant's live state is after row %d (%v), the owner's after %d", live.Seq, err, own.Seq)
+	}
+	if rep, err := cs.ReplayHistory(ctx); err != nil || len(rep.Problems) > 0 {
+		t.Errorf("the consultant's replay: %v %v", rep.Problems, err)
 	}
 }
