@@ -238,7 +238,7 @@ func (s *Store) migratePG(ctx context.Context) error {
 		return err
 	}
 	if v > latest {
-		return tooNew(s.path, v, latest)
+		return fmt.Errorf("%w: %s has schema %d, this annex knows up to %d; update annex to open it (nothing in the database was changed)", ErrTooNew, s.path, v, latest)
 	}
 	if v == latest {
 		return nil
