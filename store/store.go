@@ -471,33 +471,36 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 		}
 		return nil
 	}
-	for _, m := range ms {
-		if m.version <= v {
-			continue
-		}
-		err := s.WithTx(ctx, func(tx *Store) error {
+	// Every pending migration in one transaction: a workspace is upgraded whole or not at all,
+	// and a new one is written with one sync instead of one per migration.
+	if v < latest {
+		err = s.WithTx(ctx, func(tx *Store) error {
 			// Re-read inside the write lock: another process may have migrated meanwhile.
 			cur, err := tx.userVersion(ctx)
 			if err != nil {
 				return err
 			}
-			if cur >= m.version {
-				return nil
-			}
-			if _, err := tx.h.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
-			}
-			if m.version == 1 {
-				if _, err := tx.h.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('application', 'annex'), ('workspace_id', ?), ('created_at', ?)`,
-					uuid.Must(uuid.NewV7()).String(), s.now().UTC().Format(time.RFC3339Nano)); err != nil {
+			for _, m := range ms {
+				if m.version <= cur {
+					continue
+				}
+				if _, err := tx.h.ExecContext(ctx, m.sql); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
+				if m.version == 1 {
+					if _, err := tx.h.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('application', 'annex'), ('workspace_id', ?), ('created_at', ?)`,
+						uuid.Must(uuid.NewV7()).String(), s.now().UTC().Format(time.RFC3339Nano)); err != nil {
+						return err
+					}
+					if _, err := tx.h.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID)); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.h.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
 					return err
 				}
-				if _, err := tx.h.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID)); err != nil {
-					return err
-				}
 			}
-			_, err = tx.h.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
-			return err
+			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("upgrade workspace %s: %w", s.path, err)

@@ -40,6 +40,7 @@ type App struct {
 	// results of its loads and is pushed once it is prepared, or after openWait.
 	opening   common.Screen
 	openingID int
+	typed     []tea.Msg // input that came while opening was prepared (typeAhead)
 	// statePath is the file that remembers where the user was ("" in tests); resume is the
 	// place to return to at start.
 	statePath string
@@ -145,7 +146,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.reopen(msg)
 	case revealMsg:
 		if a.opening != nil && msg.id == a.openingID {
-			a.reveal()
+			return a, a.reveal()
 		}
 		return a, nil
 	case common.PushScreenMsg:
@@ -171,6 +172,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.dialogs.Len() > 0 {
 			return a, a.toDialog(msg)
 		}
+		if a.opening != nil {
+			a.typeAhead(msg)
+			return a, nil
+		}
 		if !a.capturing() {
 			switch {
 			case key.Matches(msg, a.c.Keys.Help):
@@ -192,6 +197,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.dialogs.Len() > 0 {
 			return a, a.toDialog(msg)
 		}
+		if a.opening != nil {
+			a.typeAhead(msg)
+			return a, nil
+		}
 	}
 	return a, a.route(msg)
 }
@@ -212,8 +221,7 @@ func (a *App) deliver(env common.Envelope) tea.Cmd {
 		}
 		if r, ok := a.opening.(common.Router); ok {
 			if handled, cmd := r.Deliver(env); handled {
-				a.revealIfPrepared()
-				return cmd
+				return tea.Batch(cmd, a.revealIfPrepared())
 			}
 		}
 	}
@@ -274,9 +282,10 @@ func (a *App) push(s common.Screen) tea.Cmd {
 }
 
 // open shows a screen: at once, or, for a common.Preparer, once it has loaded what it first
-// shows (at most openWait later). Until then the screen below stays on display and keeps
-// the keyboard, and the opening screen gets every other message, its loads' results among
-// them.
+// shows (at most openWait later). Until then the screen below stays on display, the opening
+// screen gets every message that is not input, its loads' results among them, and what the
+// user types waits for it (typeAhead): enter then ] opens the engagement and then switches
+// its tab, however long the opening took.
 func (a *App) open(s common.Screen) tea.Cmd {
 	p, ok := s.(common.Preparer)
 	if !ok {
@@ -288,34 +297,53 @@ func (a *App) open(s common.Screen) tea.Cmd {
 	a.openingID++
 	cmd := s.Init()
 	if p.Prepared() {
-		a.reveal()
-		return cmd
+		return tea.Batch(cmd, a.reveal())
 	}
 	return tea.Batch(cmd, a.c.After(openWait, revealMsg{a.openingID}))
 }
 
-// reveal pushes the opening screen.
-func (a *App) reveal() {
+// reveal pushes the opening screen and hands it what was typed while it opened.
+func (a *App) reveal() tea.Cmd {
 	s := a.opening
 	a.opening = nil
 	s.SetSize(a.bodySize())
 	a.stack = append(a.stack, s)
 	a.fullHelp = false
 	a.status = "" // a message about the last screen does not belong to this one
+	if len(a.typed) == 0 {
+		return nil
+	}
+	cmds := make([]tea.Cmd, len(a.typed))
+	for i, m := range a.typed {
+		cmds[i] = func() tea.Msg { return m }
+	}
+	a.typed = nil
+	return tea.Sequence(cmds...)
+}
+
+// typeAheadLimit bounds what is kept while a screen opens (a held key repeats fast).
+const typeAheadLimit = 64
+
+// typeAhead keeps input that arrives while a screen opens, for the screen (ctrl+c is not
+// kept: it quits at once). Mouse input still goes to the screen on display.
+func (a *App) typeAhead(msg tea.Msg) {
+	if len(a.typed) < typeAheadLimit {
+		a.typed = append(a.typed, msg)
+	}
 }
 
 // prepare hands a message to the opening screen and shows it once it is prepared.
 func (a *App) prepare(msg tea.Msg) tea.Cmd {
 	next, cmd := a.opening.Update(msg)
 	a.opening = next
-	a.revealIfPrepared()
-	return cmd
+	return tea.Batch(cmd, a.revealIfPrepared())
 }
 
-func (a *App) revealIfPrepared() {
+func (a *App) revealIfPrepared() tea.Cmd {
 	if p, ok := a.opening.(common.Preparer); !ok || p.Prepared() {
-		a.reveal()
+		return a.reveal()
 	}
+	return nil
 }
 
 func (a *App) route(msg tea.Msg) tea.Cmd {

@@ -11,7 +11,7 @@ import (
 )
 
 // TestOpenEngagementShowsTheDashboardAtOnce: the engagement screen stays off the display
-// while its dashboard loads (the home screen keeps showing and takes keys), and its first
+// while its dashboard loads (the home screen keeps showing), and its first
 // frame on display is the dashboard with its figures, never a "Loading…" frame.
 func TestOpenEngagementShowsTheDashboardAtOnce(t *testing.T) {
 	h := newHarness(t, 120, 40, true)
@@ -58,5 +58,33 @@ func TestOpeningScreenShownAfterAWhile(t *testing.T) {
 	}
 	if v := h.view(); !strings.Contains(v, "Loading") {
 		t.Errorf("the engagement shown before its data should say it is loading:\n%s", v)
+	}
+}
+
+// TestKeysTypedWhileOpeningGoToTheEngagement: enter then ] ] typed before the dashboard has
+// loaded switch the engagement's tab once it shows (they were once given to the home screen,
+// which ignored them); the home screen's cursor does not move meanwhile.
+func TestKeysTypedWhileOpeningGoToTheEngagement(t *testing.T) {
+	h := newHarness(t, 120, 40, true)
+	open := h.update(tuitest.Key("enter"))().(common.OpenEngagementMsg)
+	loads := h.update(open)
+	for _, k := range []string{"]", "]"} {
+		if cmd := h.update(tuitest.Key(k)); cmd != nil {
+			t.Fatalf("%s while opening started work on the home screen", k)
+		}
+	}
+	if _, ok := h.app.top().(*home.Model); !ok {
+		t.Fatalf("top is %T before the loads; want the home screen", h.app.top())
+	}
+	h.run(loads)
+	e, ok := h.app.top().(*engagement.Model)
+	if !ok {
+		t.Fatalf("top is %T after the loads; want the engagement", h.app.top())
+	}
+	if tab, _ := e.Location(); !strings.Contains(tab, "iso42001") {
+		t.Fatalf("after ] ] typed while opening the tab is %q; want the ISO 42001 gap analysis", tab)
+	}
+	if v := h.view(); !strings.Contains(v, "70 requirements") {
+		t.Errorf("the ISO 42001 gap analysis is not on screen:\n%s", v)
 	}
 }

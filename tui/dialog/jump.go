@@ -63,20 +63,23 @@ func Load(ctx context.Context, j common.Jumper) tea.Cmd {
 	})
 }
 
-// refilter ranks targets: a ref typed exactly first, then refs starting with the text, then
-// labels holding every typed word.
+// refilter ranks targets: a ref typed exactly first ("A.5.2" is the control, never clause
+// 5.2), then a ref that differs only by the Annex A prefix ("5.2" also finds A.5.2), then
+// refs starting with the text, then labels holding every typed word.
 func (j *Jump) refilter() {
 	q := strings.ToLower(strings.TrimSpace(j.input.Value()))
 	words := strings.Fields(q)
-	var exact, prefix, other []int
+	var exact, loose, prefix, other []int
 	for i, t := range j.targets {
 		label := strings.ToLower(t.Label)
 		ref, _, _ := strings.Cut(label, " ")
 		switch {
 		case q == "":
 			other = append(other, i)
-		case ref == q || strings.TrimPrefix(ref, "a.") == strings.TrimPrefix(q, "a."):
+		case ref == q:
 			exact = append(exact, i)
+		case strings.TrimPrefix(ref, "a.") == strings.TrimPrefix(q, "a."):
+			loose = append(loose, i)
 		case strings.HasPrefix(ref, q):
 			prefix = append(prefix, i)
 		default:
@@ -93,7 +96,7 @@ func (j *Jump) refilter() {
 			}
 		}
 	}
-	j.shown = append(append(exact, prefix...), other...)
+	j.shown = append(append(append(exact, loose...), prefix...), other...)
 	j.cursor, j.offset = 0, 0
 }
 

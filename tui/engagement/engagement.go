@@ -293,7 +293,10 @@ func (m *Model) JumpTargets(ctx context.Context) ([]common.JumpTarget, error) {
 	for _, t := range m.tabs {
 		out = append(out, common.JumpTarget{Kind: "tab", Label: t.Title(), Msg: common.GotoMsg{Tab: t.Address()}})
 	}
-	for _, t := range m.tabs {
+	// The visible tab's targets first: "A.5.2" typed in the ISO 42001 tab lists 42001's
+	// A.5.2 before 27001's.
+	for k := range m.tabs {
+		t := m.tabs[(m.active+k)%len(m.tabs)]
 		if j, ok := t.(common.Jumper); ok {
 			more, err := j.JumpTargets(ctx)
 			if err != nil {
