@@ -252,18 +252,17 @@ func (s *Store) migratePG(ctx context.Context) error {
 	if v < 0 {
 		s.notices = append(s.notices, fmt.Sprintf("Made a new annex workspace in schema %s of %s; you (role %s) administer it: 'annex team grant' gives others access.", s.info.Schema, s.path, s.info.Role))
 	}
-	for _, m := range ms {
-		if m.version <= v {
-			continue
+	// Every pending migration in one transaction (PostgreSQL's DDL is transactional, as
+	// SQLite's is): a workspace is upgraded whole or not at all.
+	err = s.WithTx(ctx, func(tx *Store) error {
+		// Re-read under the workspace lock: another client may have migrated meanwhile.
+		cur, err := tx.pgVersion(ctx)
+		if err != nil {
+			return err
 		}
-		err := s.WithTx(ctx, func(tx *Store) error {
-			// Re-read under the workspace lock: another client may have migrated meanwhile.
-			cur, err := tx.pgVersion(ctx)
-			if err != nil {
-				return err
-			}
-			if cur >= m.version {
-				return nil
+		for _, m := range ms {
+			if m.version <= cur {
+				continue
 			}
 			if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil {
 				if e := pgError(err); errors.Is(e, ErrNotPermitted) || errors.Is(e, ErrUnavailable) {
@@ -277,19 +276,21 @@ func (s *Store) migratePG(ctx context.Context) error {
 					return err
 				}
 			}
-			_, err = tx.h.ExecContext(ctx, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, s.stamp())
-			return err
-		})
-		if err != nil {
-			var pe *PermissionError
-			if errors.As(err, &pe) && v >= 0 {
-				return fmt.Errorf("workspace %s needs an upgrade to schema %d that only its owner can make (role %s may not): ask them to open it once with this annex", s.path, latest, s.info.Role)
+			if _, err := tx.h.ExecContext(ctx, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, s.stamp()); err != nil {
+				return err
 			}
-			if errors.As(err, &pe) {
-				return fmt.Errorf("schema %s of %s holds no workspace yet, and role %s may not create one there: its owner opens it first", s.info.Schema, s.path, s.info.Role)
-			}
-			return fmt.Errorf("upgrade workspace %s: %w", s.path, err)
 		}
+		return nil
+	})
+	if err != nil {
+		var pe *PermissionError
+		if errors.As(err, &pe) && v >= 0 {
+			return fmt.Errorf("workspace %s needs an upgrade to schema %d that only its owner can make (role %s may not): ask them to open it once with this annex", s.path, latest, s.info.Role)
+		}
+		if errors.As(err, &pe) {
+			return fmt.Errorf("schema %s of %s holds no workspace yet, and role %s may not create one there: its owner opens it first", s.info.Schema, s.path, s.info.Role)
+		}
+		return fmt.Errorf("upgrade workspace %s: %w", s.path, err)
 	}
 	return nil
 }
