@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X main.version=$(VERSION)
 export CGO_ENABLED := 0
 
-.PHONY: all build run test unit e2e bench fuzz fuzz-short lint fmt demo clean
+.PHONY: all build run test test-postgres unit e2e bench fuzz fuzz-short lint fmt demo clean
 
 all: build
 
@@ -18,11 +18,25 @@ run: build
 	./$(BIN)
 
 ## test: everything: vet, gofmt check, a cgo-free build, unit, store, TUI and end-to-end tests (needs tmux),
-## and every fuzz target for a few seconds
+## the store and audit-pack suites again on PostgreSQL, and every fuzz target for a few seconds.
+## PostgreSQL tests need $$ANNEX_TEST_POSTGRES: `.ci/with-postgres make test` starts a throwaway server.
 test: lint
 	$(GO) build ./...
 	$(GO) test -count=1 -timeout 30m ./...
+	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory fuzz-short
+
+# The suites that open workspaces through pgtest.Workspace, on PostgreSQL (docs/ARCHITECTURE.md, "Backends").
+PG_SUITES := ./store/... ./auditpack/
+
+## test-postgres: the store and audit-pack suites on PostgreSQL ($$ANNEX_TEST_POSTGRES; required under CI=true)
+test-postgres:
+	@if [ -z "$$ANNEX_TEST_POSTGRES" ]; then \
+	  if [ "$$CI" = "true" ]; then echo "ANNEX_TEST_POSTGRES is not set: CI must run the PostgreSQL suites (.ci/with-postgres)"; exit 1; fi; \
+	  echo "PostgreSQL suites skipped: no server (run '.ci/with-postgres make test')"; \
+	else \
+	  ANNEX_TEST_BACKEND=postgres $(GO) test -count=1 -timeout 20m $(PG_SUITES); \
+	fi
 
 ## unit: the tests without the tmux end-to-end journeys
 unit:

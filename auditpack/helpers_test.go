@@ -2,12 +2,12 @@ package auditpack
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/store/demo"
 )
@@ -15,10 +15,11 @@ import (
 // fixedNow is the clock of every test workspace.
 var fixedNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 
-// openStore opens a fresh workspace in a temporary folder with a fixed clock.
+// openStore opens a fresh workspace of the suite's backend (a temporary folder, or a
+// PostgreSQL schema: pgtest.Workspace) with a fixed clock.
 func openStore(t testing.TB, name string) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), name), store.Options{Author: "tester", Now: func() time.Time { return fixedNow }})
+	s, err := store.Open(context.Background(), pgtest.Workspace(t, name), store.Options{Author: "tester", Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}

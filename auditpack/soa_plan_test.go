@@ -15,6 +15,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/store/demo"
 )
@@ -31,7 +32,7 @@ func tickingStore(t *testing.T) (*store.Store, assessments.Engagement) {
 		now = now.Add(time.Second)
 		return now
 	}
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ws.db"), store.Options{Author: "tester", Now: clock})
+	s, err := store.Open(context.Background(), pgtest.Workspace(t, "ws.db"), store.Options{Author: "tester", Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

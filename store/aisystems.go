@@ -42,7 +42,7 @@ func aiSystemArgs(a assessments.AISystem) []any {
 // so `annex ai show NAME` stays unambiguous.
 func checkAISystemName(ctx context.Context, h Handler, a assessments.AISystem) error {
 	var n int
-	if err := h.QueryRowContext(ctx, `SELECT count(*) FROM ai_systems WHERE engagement_id = ? AND name = ? AND id <> ?`,
+	if err := h.QueryRowContext(ctx, `SELECT count(*) FROM ai_systems WHERE engagement_id = ? AND `+nocase(h, "name")+` = `+nocase(h, "?")+` AND id <> ?`,
 		a.EngagementID, strings.TrimSpace(a.Name), a.ID).Scan(&n); err != nil {
 		return fmt.Errorf("read AI systems: %w", err)
 	}
@@ -226,7 +226,7 @@ func (s *Store) AISystems(ctx context.Context, engagementID string) ([]assessmen
 
 // FindAISystem resolves a name (any case) or id within an engagement.
 func (s *Store) FindAISystem(ctx context.Context, engagementID, nameOrID string) (assessments.AISystem, error) {
-	list, err := s.queryAISystems(ctx, "WHERE engagement_id = ? AND (id = ? OR name = ?)", engagementID, nameOrID, strings.TrimSpace(nameOrID))
+	list, err := s.queryAISystems(ctx, "WHERE engagement_id = ? AND (id = ? OR "+s.nocase("name")+" = "+s.nocase("?")+")", engagementID, nameOrID, strings.TrimSpace(nameOrID))
 	if err != nil {
 		return assessments.AISystem{}, err
 	}
@@ -237,7 +237,7 @@ func (s *Store) FindAISystem(ctx context.Context, engagementID, nameOrID string)
 }
 
 func (s *Store) queryAISystems(ctx context.Context, where string, args ...any) ([]assessments.AISystem, error) {
-	rows, err := s.h.QueryContext(ctx, `SELECT `+aiSystemColumns+` FROM ai_systems `+where+` ORDER BY name, id`, args...)
+	rows, err := s.h.QueryContext(ctx, `SELECT `+aiSystemColumns+` FROM ai_systems `+where+` ORDER BY `+s.nocase("name")+`, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read AI systems: %w", err)
 	}

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"reflect"
 	"slices"
 	"strings"
@@ -18,7 +18,7 @@ func aiTestStore(t *testing.T) (*Store, assessments.Engagement, string) {
 	t.Helper()
 	ctx := context.Background()
 	clock := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	path := filepath.Join(t.TempDir(), "ws.db")
+	path := pgtest.Workspace(t, "ws.db")
 	s, err := Open(ctx, path, Options{Author: "tester", Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
@@ -240,10 +240,10 @@ func TestImpactAssessmentLifecycle(t *testing.T) {
 		t.Fatalf("delete of approved version: %v", err)
 	}
 	// The file itself refuses it, whatever program writes.
-	if _, err := s.DB().Exec("UPDATE impact_assessments SET scope = 'x' WHERE id = ?", v1d.ID); err == nil {
+	if _, err := s.Handler().ExecContext(context.Background(), "UPDATE impact_assessments SET scope = 'x' WHERE id = ?", v1d.ID); err == nil {
 		t.Fatal("the database accepted an update of a frozen version")
 	}
-	if _, err := s.DB().Exec("UPDATE impact_areas SET severity = 1 WHERE assessment_id = ?", v1d.ID); err == nil {
+	if _, err := s.Handler().ExecContext(context.Background(), "UPDATE impact_areas SET severity = 1 WHERE assessment_id = ?", v1d.ID); err == nil {
 		t.Fatal("the database accepted an update of a frozen version's impacts")
 	}
 
@@ -260,7 +260,7 @@ func TestImpactAssessmentLifecycle(t *testing.T) {
 		t.Fatalf("versions newest first: %v", err)
 	}
 	// (ai_system_id, version) is unique.
-	if _, err := s.DB().Exec(`INSERT INTO impact_assessments(id, ai_system_id, engagement_id, version, created_at, updated_at, updated_by)
+	if _, err := s.Handler().ExecContext(context.Background(), `INSERT INTO impact_assessments(id, ai_system_id, engagement_id, version, created_at, updated_at, updated_by)
 		VALUES ('x', ?, ?, 2, 'now', 'now', 'me')`, sys.ID, e.ID); err == nil {
 		t.Fatal("a second version 2 was accepted")
 	}

@@ -172,7 +172,7 @@ func (s *Store) createAudit(ctx context.Context, a assessments.Audit, ref string
 		year := a.Year()
 		var seq int
 		if err := s.h.QueryRowContext(ctx, `INSERT INTO audit_sequences(engagement_id, year, last) VALUES (?, ?, 1)
-			ON CONFLICT (engagement_id, year) DO UPDATE SET last = last + 1 RETURNING last`, a.EngagementID, year).Scan(&seq); err != nil {
+			ON CONFLICT (engagement_id, year) DO UPDATE SET last = audit_sequences.last + 1 RETURNING last`, a.EngagementID, year).Scan(&seq); err != nil {
 			return a, fmt.Errorf("allocate an audit reference: %w", err)
 		}
 		ref = fmt.Sprintf("%d-%02d", year, seq)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/pgtest"
 )
 
 var auditClock = time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC)
@@ -26,7 +27,7 @@ func i42(ref string) assessments.ControlRef {
 func auditTestStore(t *testing.T) (*Store, assessments.Engagement, string) {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ws.db")
+	path := pgtest.WorkspaceAs(t, pgtest.Workspace(t, "ws.db"), "auditor")
 	s, err := Open(ctx, path, Options{Author: "auditor", Now: func() time.Time { return auditClock }})
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +253,7 @@ func TestFindingEditedByTwoProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := Open(ctx, path, Options{Author: "second", Now: func() time.Time { return auditClock }})
+	s2, err := Open(ctx, pgtest.WorkspaceAs(t, path, "second"), Options{Author: "second", Now: func() time.Time { return auditClock }})
 	if err != nil {
 		t.Fatal(err)
 	}

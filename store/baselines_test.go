@@ -10,6 +10,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/store/demo"
 )
@@ -25,7 +26,7 @@ func historyLen(t *testing.T, s *store.Store) int {
 
 func TestBaselineCreateAndRefusals(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "ws.db"), store.Options{Author: "tester"})
+	s, err := store.Open(ctx, pgtest.Workspace(t, "ws.db"), store.Options{Author: "tester"})
 	if err != nil {
 		t.Fatal(err)
 	}

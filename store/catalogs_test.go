@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +28,7 @@ crosswalk:
 
 func openCatalogTestStore(t *testing.T) (*Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ws.db")
+	path := pgtest.Workspace(t, "ws.db")
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	s, err := Open(context.Background(), path, Options{Author: "tester", Now: func() time.Time { return now }})
 	if err != nil {

@@ -37,14 +37,18 @@ func TestChainTailCut(t *testing.T) {
 		if _, problem, err := s.VerifyChainSince(ctx, head); err != nil || problem != nil {
 			t.Fatalf("intact history against its own head: %v %v", problem, err)
 		}
-		if _, err := s.db.ExecContext(ctx, "DELETE FROM changes WHERE seq > (SELECT max(seq) FROM changes) - ?", cut); err != nil {
+		if _, err := s.h.ExecContext(ctx, "DELETE FROM changes WHERE seq > (SELECT max(seq) FROM changes) - ?", cut); err != nil {
 			t.Fatal(err)
 		}
 		if _, problem, _ := s.VerifyChain(ctx); problem == nil || !strings.Contains(problem.Reason, "cut") {
 			t.Errorf("cut %d: VerifyChain = %+v", cut, problem)
 		}
 		// Even with the counter put back, the head recorded earlier shows the cut.
-		if _, err := s.db.ExecContext(ctx, "UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM changes) WHERE name = 'changes'"); err != nil {
+		reset := "UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM changes) WHERE name = 'changes'"
+		if s.pg {
+			reset = "UPDATE chain_counter SET last = (SELECT max(seq) FROM changes)"
+		}
+		if _, err := s.db.ExecContext(ctx, reset); err != nil {
 			t.Fatal(err)
 		}
 		if _, problem, _ := s.VerifyChain(ctx); problem != nil {

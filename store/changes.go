@@ -43,11 +43,8 @@ func (s *Store) Record(ctx context.Context, engagementID, entity, entityID strin
 	}
 	return s.WithTx(ctx, func(tx *Store) error {
 		var prev string
-		err := tx.h.QueryRowContext(ctx, "SELECT hash FROM changes ORDER BY seq DESC LIMIT 1").Scan(&prev)
-		if errors.Is(err, sql.ErrNoRows) {
-			prev = genesisHash
-		} else if err != nil {
-			return fmt.Errorf("read change history: %w", err)
+		if err := tx.h.QueryRowContext(ctx, tx.dialect().chainHead).Scan(&prev); err != nil {
+			return fmt.Errorf("read change history: %w", tx.dbError(err))
 		}
 		at := tx.stamp()
 		for _, d := range diffs {
@@ -90,7 +87,7 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 	}
 	if f.Limit > 0 {
 		// The newest Limit rows, still returned oldest first.
-		q = "SELECT * FROM (" + q + " ORDER BY seq DESC LIMIT ?) ORDER BY seq"
+		q = "SELECT * FROM (" + q + " ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq"
 		args = append(args, f.Limit)
 	} else {
 		q += " ORDER BY seq"
@@ -120,7 +117,7 @@ type ChainProblem struct {
 // VerifyChain recomputes every hash in order. It returns the number of rows checked and the
 // first problem found, if any.
 func (s *Store) VerifyChain(ctx context.Context) (int, *ChainProblem, error) {
-	all, err := s.Changes(ctx, ChangeFilter{})
+	all, err := s.chainRows(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -129,15 +126,16 @@ func (s *Store) VerifyChain(ctx context.Context) (int, *ChainProblem, error) {
 		if c.PrevHash != prev {
 			return i, &ChainProblem{Seq: c.Seq, Reason: "its link to the previous row is broken (a row before it was changed or removed)"}, nil
 		}
-		if changeHash(c) != c.Hash {
+		if c.Entity != hiddenRow && changeHash(c) != c.Hash {
 			return i, &ChainProblem{Seq: c.Seq, Reason: "its content no longer matches its hash (the row was edited)"}, nil
 		}
 		prev = c.Hash
 	}
-	// Rows cut from the end leave a sound chain; SQLite's counter of the history's row
-	// numbers (AUTOINCREMENT) still remembers the last one handed out.
+	// Rows cut from the end leave a sound chain; the counter of the history's row numbers
+	// (SQLite's AUTOINCREMENT, PostgreSQL's chain_counter) still remembers the last one
+	// handed out.
 	var counter int64
-	err = s.h.QueryRowContext(ctx, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)").Scan(&counter)
+	err = s.h.QueryRowContext(ctx, s.dialect().chainCounter).Scan(&counter)
 	if err != nil {
 		return len(all), nil, fmt.Errorf("read the history's row counter: %w", err)
 	}
@@ -149,6 +147,43 @@ func (s *Store) VerifyChain(ctx context.Context) (int, *ChainProblem, error) {
 		return len(all), &ChainProblem{Seq: last + 1, Reason: fmt.Sprintf("the history's last rows are missing: rows up to %d were written, it ends at row %d (rows were cut from its end)", counter, last)}, nil
 	}
 	return len(all), nil, nil
+}
+
+// hiddenRow marks a history row the caller may not read (a team workspace's row of an
+// engagement without a grant): only its link is checked.
+const hiddenRow = "\x00hidden"
+
+// chainRows is the whole history in order. On PostgreSQL a role without grants on every
+// engagement reads the rows it may, and the links (seq, previous hash, hash) of the others
+// from the server (annex_chain_links), so the chain is still checked end to end.
+func (s *Store) chainRows(ctx context.Context) ([]Change, error) {
+	all, err := s.Changes(ctx, ChangeFilter{})
+	if err != nil || !s.pg || s.info.Admin {
+		return all, err
+	}
+	rows, err := s.h.QueryContext(ctx, "SELECT seq, prev_hash, hash FROM annex_chain_links()")
+	if err != nil {
+		return nil, fmt.Errorf("read change history: %w", err)
+	}
+	defer rows.Close()
+	visible := make(map[int64]Change, len(all))
+	for _, c := range all {
+		visible[c.Seq] = c
+	}
+	var out []Change
+	for rows.Next() {
+		var c Change
+		if err := rows.Scan(&c.Seq, &c.PrevHash, &c.Hash); err != nil {
+			return nil, err
+		}
+		if v, ok := visible[c.Seq]; ok && v.Hash == c.Hash && v.PrevHash == c.PrevHash {
+			c = v
+		} else if !ok {
+			c.Entity = hiddenRow
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // ChainHead is the end of the change history: how many rows it has and the hash of the
@@ -168,6 +203,9 @@ func (s *Store) ChainHead(ctx context.Context) (ChainHead, error) {
 	}
 	h := ChainHead{WorkspaceID: id, Head: genesisHash}
 	err = s.h.QueryRowContext(ctx, "SELECT count(*), coalesce((SELECT hash FROM changes ORDER BY seq DESC LIMIT 1), ?) FROM changes", genesisHash).Scan(&h.Length, &h.Head)
+	if err == nil && s.pg && !s.info.Admin {
+		err = s.h.QueryRowContext(ctx, "SELECT count(*), annex_chain_head() FROM annex_chain_links()").Scan(&h.Length, &h.Head)
+	}
 	if err != nil {
 		return ChainHead{}, fmt.Errorf("read change history: %w", err)
 	}
@@ -185,15 +223,13 @@ func (s *Store) PackChainHead(ctx context.Context) (ChainHead, error) {
 		return ChainHead{}, err
 	}
 	h := ChainHead{WorkspaceID: id, Head: genesisHash}
-	var seq int64
-	err = s.h.QueryRowContext(ctx, "SELECT seq, hash FROM changes WHERE entity <> ? ORDER BY seq DESC LIMIT 1", PackEntity).Scan(&seq, &h.Head)
+	// On PostgreSQL the server reads the whole history, so a team member who may read only
+	// some engagements records the same head as the owner.
+	err = s.h.QueryRowContext(ctx, s.dialect().packChainHead).Scan(&h.Length, &h.Head)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, nil
 	}
 	if err != nil {
-		return ChainHead{}, fmt.Errorf("read change history: %w", err)
-	}
-	if err := s.h.QueryRowContext(ctx, "SELECT count(*) FROM changes WHERE seq <= ?", seq).Scan(&h.Length); err != nil {
 		return ChainHead{}, fmt.Errorf("read change history: %w", err)
 	}
 	return h, nil
@@ -228,7 +264,11 @@ func (s *Store) VerifyChainSince(ctx context.Context, then ChainHead) (int, *Cha
 	}
 	var seq int64
 	var hash string
-	if err := s.h.QueryRowContext(ctx, "SELECT seq, hash FROM changes ORDER BY seq LIMIT 1 OFFSET ?", then.Length-1).Scan(&seq, &hash); err != nil {
+	q := "SELECT seq, hash FROM changes ORDER BY seq LIMIT 1 OFFSET ?"
+	if s.pg && !s.info.Admin {
+		q = "SELECT seq, hash FROM annex_chain_links() ORDER BY seq LIMIT 1 OFFSET ?"
+	}
+	if err := s.h.QueryRowContext(ctx, q, then.Length-1).Scan(&seq, &hash); err != nil {
 		return n, nil, fmt.Errorf("read change history: %w", err)
 	}
 	if hash != then.Head {

@@ -212,7 +212,7 @@ func (s *Store) Engagements(ctx context.Context) ([]assessments.Engagement, erro
 
 func (s *Store) queryEngagements(ctx context.Context, where string, args ...any) ([]assessments.Engagement, error) {
 	rows, err := s.h.QueryContext(ctx, `SELECT id, name, organisation, scope, lead, start_date, end_date, status, created_at, updated_at,
-		coalesce((SELECT group_concat(standard, ',') FROM (SELECT standard FROM engagement_standards es WHERE es.engagement_id = e.id ORDER BY position)), '')
+		coalesce(`+s.dialect().engagementStandards+`, '')
 		FROM engagements e `+where+` ORDER BY created_at DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read engagements: %w", err)

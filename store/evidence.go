@@ -717,7 +717,7 @@ func (s *Store) EvidenceForTarget(ctx context.Context, engagementID string, targ
 func (s *Store) queryEvidence(ctx context.Context, where string, args ...any) ([]assessments.Evidence, error) {
 	rows, err := s.h.QueryContext(ctx, `SELECT e.id, e.engagement_id, e.title, e.kind, e.description, e.collected_on, e.collected_by, e.valid_until,
 		e.path, e.sha256, e.size, e.mtime, e.kept, e.url, e.check_state, e.check_detail, e.checked_at, e.created_at, e.updated_at, e.updated_by
-		FROM evidence e `+where+` ORDER BY e.title COLLATE NOCASE, e.id`, args...)
+		FROM evidence e `+where+` ORDER BY `+s.nocase("e.title")+`, e.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read evidence: %w", err)
 	}
@@ -898,7 +898,7 @@ func (s *Store) ExportEvidenceFiles(ctx context.Context, engagementID, dir strin
 		return nil, fmt.Errorf("%s is a file, not a folder", absDir)
 	}
 	rows, err := s.h.QueryContext(ctx, `SELECT b.evidence_id, e.title, b.name, b.sha256 FROM evidence_blobs b JOIN evidence e ON e.id = b.evidence_id
-		WHERE e.engagement_id = ? ORDER BY e.title COLLATE NOCASE, e.id`, engagementID)
+		WHERE e.engagement_id = ? ORDER BY `+s.nocase("e.title")+`, e.id`, engagementID)
 	if err != nil {
 		return nil, fmt.Errorf("read kept copies: %w", err)
 	}
@@ -1022,7 +1022,7 @@ func utf8ValidTail(s string) bool {
 // dashboard reads a large library this way, in a fifth of the time.
 func (s *Store) EvidenceOverview(ctx context.Context, engagementID string) ([]assessments.Evidence, error) {
 	rows, err := s.h.QueryContext(ctx, `SELECT id, title, valid_until, check_state FROM evidence WHERE engagement_id = ?
-		ORDER BY title COLLATE NOCASE, id`, engagementID)
+		ORDER BY `+s.nocase("title")+`, id`, engagementID)
 	if err != nil {
 		return nil, fmt.Errorf("read evidence: %w", err)
 	}

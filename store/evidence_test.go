@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -29,7 +30,7 @@ func newEvidenceFixture(t *testing.T) *evidenceFixture {
 	dir := t.TempDir()
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	f := &evidenceFixture{dir: dir, now: &now}
-	s, err := Open(ctx, filepath.Join(dir, "ws.db"), Options{Author: "tester", Now: func() time.Time { return *f.now }})
+	s, err := Open(ctx, pgtest.Workspace(t, "ws.db"), Options{Author: "tester", Now: func() time.Time { return *f.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +452,7 @@ func TestExportEvidenceFiles(t *testing.T) {
 		}
 	}
 	// A stored name that tries to climb out of the folder.
-	if _, err := f.s.DB().Exec("UPDATE evidence_blobs SET name = '../../etc/evil' WHERE evidence_id = (SELECT id FROM evidence WHERE title = 'two')"); err != nil {
+	if _, err := f.s.Handler().ExecContext(context.Background(), "UPDATE evidence_blobs SET name = '../../etc/evil' WHERE evidence_id = (SELECT id FROM evidence WHERE title = 'two')"); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(f.dir, "out")

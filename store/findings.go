@@ -126,7 +126,7 @@ func (s *Store) createFinding(ctx context.Context, f assessments.Finding, seq in
 		if err := s.h.QueryRowContext(ctx, "UPDATE audits SET last_finding = last_finding + 1 WHERE id = ? RETURNING last_finding", a.ID).Scan(&seq); err != nil {
 			return f, fmt.Errorf("number the finding: %w", err)
 		}
-	} else if _, err := s.h.ExecContext(ctx, "UPDATE audits SET last_finding = max(last_finding, ?) WHERE id = ?", seq, a.ID); err != nil {
+	} else if _, err := s.h.ExecContext(ctx, "UPDATE audits SET last_finding = CASE WHEN last_finding < ? THEN ? ELSE last_finding END WHERE id = ?", seq, seq, a.ID); err != nil {
 		return f, fmt.Errorf("number the finding: %w", err)
 	}
 	f.Seq, f.Ref = seq, assessments.FindingRef(a.Ref, seq)
@@ -222,7 +222,7 @@ func (s *Store) AuditFindings(ctx context.Context, auditID string) ([]assessment
 
 // FindingsOn lists the findings that name a requirement, by ref.
 func (s *Store) FindingsOn(ctx context.Context, engagementID, standard, ref string) ([]assessments.Finding, error) {
-	return s.queryFindings(ctx, "WHERE engagement_id = ? AND instr(',' || requirements || ',', ?) > 0", engagementID, ","+standard+":"+ref+",")
+	return s.queryFindings(ctx, "WHERE engagement_id = ? AND "+s.dialect().contains("',' || requirements || ','", "?"), engagementID, ","+standard+":"+ref+",")
 }
 
 // findingFromSource is the finding a checklist item raised, if any.

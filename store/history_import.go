@@ -224,7 +224,7 @@ func (s *Store) VerifyImportedHistory(ctx context.Context) (segments, rows int, 
 		segments++
 		rows += len(seg.Rows)
 	}
-	r, err := s.h.QueryContext(ctx, "SELECT DISTINCT segment FROM changes_imported")
+	r, err := s.h.QueryContext(ctx, "SELECT DISTINCT segment FROM changes_imported ORDER BY segment")
 	if err != nil {
 		return segments, rows, nil, err
 	}

@@ -72,7 +72,7 @@ func (s *Store) importAudits(ctx context.Context, engagementID string, in Import
 			year, seq = a.Year(), 0
 		}
 		if _, err := s.h.ExecContext(ctx, `INSERT INTO audit_sequences(engagement_id, year, last) VALUES (?, ?, ?)
-			ON CONFLICT (engagement_id, year) DO UPDATE SET last = max(last, excluded.last)`, engagementID, year, seq); err != nil {
+			ON CONFLICT (engagement_id, year) DO UPDATE SET last = CASE WHEN audit_sequences.last < excluded.last THEN excluded.last ELSE audit_sequences.last END`, engagementID, year, seq); err != nil {
 			return fmt.Errorf("import audit numbering: %w", err)
 		}
 		if err := s.Record(ctx, engagementID, AuditEntity, a.ID, []FieldDiff{{Field: "imported", New: a.Ref + " " + a.Title}}); err != nil {

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"testing"
 	"time"
 
@@ -13,7 +13,7 @@ import (
 func importStore(t *testing.T) *Store {
 	t.Helper()
 	now := time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "ws.db"), Options{Author: "importer", Now: func() time.Time { return now }})
+	s, err := Open(context.Background(), pgtest.Workspace(t, "ws.db"), Options{Author: "importer", Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,7 @@ func TestForeignDatabaseUntouched(t *testing.T) {
 // application id is refused, even if it looks like a workspace inside.
 func TestForeignApplicationIDRefusedFromHeader(t *testing.T) {
 	ctx := context.Background()
-	s, p := openTemp(t)
+	s, p := openTempFile(t)
 	if _, err := s.db.ExecContext(ctx, "PRAGMA application_id = 1234"); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestForeignApplicationIDRefusedFromHeader(t *testing.T) {
 // (meta.application only, id 0) is accepted and gets the id on its next writable open.
 func TestApplicationID(t *testing.T) {
 	ctx := context.Background()
-	s, p := openTemp(t)
+	s, p := openTempFile(t)
 	if id, err := s.AppID(ctx); err != nil || id != ApplicationID {
 		t.Fatalf("application_id = %#x, %v", id, err)
 	}
@@ -163,7 +163,7 @@ func TestEmptyFileBecomesOwnerOnlyWorkspace(t *testing.T) {
 // it and its -wal and -shm owner-only.
 func TestModeWarning(t *testing.T) {
 	ctx := context.Background()
-	s, p := openTemp(t)
+	s, p := openTempFile(t)
 	s.Close()
 	os.Chmod(p, 0o644)
 	s2, err := Open(ctx, p, Options{})
@@ -193,7 +193,7 @@ func TestModeWarning(t *testing.T) {
 // before anything is written; the file's bytes stay the same.
 func TestReadOnlyWorkspace(t *testing.T) {
 	ctx := context.Background()
-	s, p := openTemp(t)
+	s, p := openTempFile(t)
 	e := newEngagement(t, s)
 	r := assessments.Result{EngagementID: e.ID, Standard: "iso27001-2022", Ref: "A.5.1", Status: assessments.NotAssessed}
 	after := r
@@ -241,7 +241,7 @@ func TestReadOnlyWorkspace(t *testing.T) {
 // write access in e2e: tests run as root, who may write anywhere.)
 func TestReadOnlyWithoutSHM(t *testing.T) {
 	ctx := context.Background()
-	s, p := openTemp(t)
+	s, p := openTempFile(t)
 	newEngagement(t, s)
 	s.Close()
 	os.Remove(p + "-shm")

@@ -21,7 +21,7 @@ func (s *Store) People(ctx context.Context) ([]string, error) {
 		UNION SELECT collected_by FROM evidence
 		UNION SELECT lead FROM audits
 		UNION SELECT owner FROM corrective_actions
-		UNION SELECT reviewed_by FROM corrective_actions`)
+		UNION SELECT reviewed_by FROM corrective_actions ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("read names: %w", err)
 	}

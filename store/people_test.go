@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"path/filepath"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"strings"
 	"testing"
 
@@ -12,7 +12,7 @@ import (
 
 func TestPeopleListsEachNameOnce(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"), Options{Author: "t"})
+	s, err := Open(ctx, pgtest.Workspace(t, "w.db"), Options{Author: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}

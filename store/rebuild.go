@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -83,8 +84,12 @@ func (s *Store) historyRows(ctx context.Context, engagementID string, after, upT
 // workspace of one engagement), straight along the table in row order, which reads the
 // same rows without a look-up in the table for each (about twice as fast on the large demo).
 func (s *Store) historyPath(ctx context.Context, engagementID string, after, upTo int64, entities []string) (string, error) {
+	d := s.dialect()
 	if len(entities) > 0 {
-		return "changes INDEXED BY changes_engagement_entity", nil
+		return d.indexed("changes_engagement_entity"), nil
+	}
+	if s.pg {
+		return d.indexed(""), nil // PostgreSQL's planner chooses
 	}
 	var mine, all int64
 	if err := s.h.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM changes INDEXED BY changes_engagement WHERE engagement_id = ? AND seq > ? AND seq <= ?),
@@ -92,9 +97,9 @@ func (s *Store) historyPath(ctx context.Context, engagementID string, after, upT
 		return "", fmt.Errorf("read change history: %w", err)
 	}
 	if mine*2 >= all {
-		return "changes NOT INDEXED", nil
+		return d.indexed(""), nil
 	}
-	return "changes INDEXED BY changes_engagement", nil
+	return d.indexed("changes_engagement"), nil
 }
 
 func upToOrAll(upTo int64) int64 {
@@ -523,7 +528,11 @@ func (s *Store) LiveState(ctx context.Context, engagementID string) (State, erro
 	if st.RiskSequence, err = s.RiskSequence(ctx, engagementID); err != nil {
 		return st, err
 	}
-	err = s.h.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM changes").Scan(&st.Seq)
+	var hash string
+	err = s.h.QueryRowContext(ctx, s.dialect().chainEnd).Scan(&st.Seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
 	return st, err
 }
 

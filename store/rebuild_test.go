@@ -14,6 +14,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/pgtest"
 )
 
 // tickingClock advances a minute at every reading, so rows get distinct times.
@@ -347,7 +348,7 @@ func TestRebuildEqualsLiveState(t *testing.T) {
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			ctx := context.Background()
-			s, err := Open(ctx, filepath.Join(t.TempDir(), "ws.db"), Options{Author: "tester", Now: tickingClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))})
+			s, err := Open(ctx, pgtest.Workspace(t, "ws.db"), Options{Author: "tester", Now: tickingClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -391,7 +392,7 @@ func TestRebuildEqualsLiveState(t *testing.T) {
 // editor leaves those alone; docs/ARCHITECTURE.md says so.)
 func TestRebuildImportedEngagement(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "ws.db"), Options{Author: "tester", Now: tickingClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))})
+	s, err := Open(ctx, pgtest.Workspace(t, "ws.db"), Options{Author: "tester", Now: tickingClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))})
 	if err != nil {
 		t.Fatal(err)
 	}

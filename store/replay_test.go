@@ -2,7 +2,7 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +15,7 @@ import (
 
 func demoWorkspace(t *testing.T) (*store.Store, assessments.Engagement) {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ws.db"), store.Options{Author: "tester",
+	s, err := store.Open(context.Background(), pgtest.Workspace(t, "ws.db"), store.Options{Author: "tester",
 		Now: func() time.Time { return time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestReplayFindsWritesBehindTheHistory(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s, _ := demoWorkspace(t)
-			if _, err := s.DB().ExecContext(ctx, c.sql); err != nil {
+			if _, err := s.Handler().ExecContext(ctx, c.sql); err != nil {
 				t.Fatal(err)
 			}
 			if _, problem, err := s.VerifyChain(ctx); err != nil || problem != nil {
@@ -109,7 +109,7 @@ func TestReplayFindsWritesBehindTheHistory(t *testing.T) {
 // that says 3 is.
 func TestReplayLegacyMaturity(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "ws.db"), store.Options{Author: "tester"})
+	s, err := store.Open(ctx, pgtest.Workspace(t, "ws.db"), store.Options{Author: "tester"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestReplayLegacyMaturity(t *testing.T) {
 	if err := s.Record(ctx, e.ID, "result", id, []store.FieldDiff{{Field: "status", Old: "not_assessed", New: "implemented"}, {Field: "maturity", Old: "", New: "0"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DB().ExecContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, maturity, updated_at, updated_by)
+	if _, err := s.Handler().ExecContext(ctx, `INSERT INTO results(engagement_id, standard, ref, status, maturity, updated_at, updated_by)
 		VALUES (?, 'iso27001-2022', '4.2', 'implemented', NULL, 'x', 'x')`, e.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestReplayLegacyMaturity(t *testing.T) {
 	if err := s.Record(ctx, e.ID, "result", id, []store.FieldDiff{{Field: "maturity", Old: "0", New: "3"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DB().ExecContext(ctx, `UPDATE results SET maturity = 0 WHERE engagement_id = ? AND ref = '4.2' AND standard = 'iso27001-2022'`, e.ID); err != nil {
+	if _, err := s.Handler().ExecContext(ctx, `UPDATE results SET maturity = 0 WHERE engagement_id = ? AND ref = '4.2' AND standard = 'iso27001-2022'`, e.ID); err != nil {
 		t.Fatal(err)
 	}
 	if rep, _ := s.ReplayHistory(ctx); len(rep.Problems) != 1 || rep.Problems[0].Field != "maturity" {
@@ -153,7 +153,7 @@ func TestReplayEvidenceLinks(t *testing.T) {
 			SELECT id, engagement_id, 'requirement', 'iso27001-2022', '4.4', 'x' FROM evidence ORDER BY id LIMIT 1`,
 	} {
 		s, _ := demoWorkspace(t)
-		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+		if _, err := s.Handler().ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
 		rep, err := s.ReplayHistory(ctx)

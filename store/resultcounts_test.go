@@ -121,6 +121,9 @@ func TestResultCountsFollowResults(t *testing.T) {
 	}
 	checkCounts(t, s, "engagement deleted")
 
+	if s.pg {
+		return // PostgreSQL's schema starts with the counts: there is no schema 6 to migrate from
+	}
 	// A workspace of schema 6 gets the counts of its results from migration 0007 (run here
 	// on its own: the later migrations are not meant to run twice).
 	if _, err := s.db.ExecContext(ctx, "DROP TRIGGER result_counts_insert; DROP TRIGGER result_counts_delete; DROP TRIGGER result_counts_update; DROP TABLE result_counts"); err != nil {

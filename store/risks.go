@@ -310,7 +310,7 @@ func (s *Store) createRisk(ctx context.Context, r assessments.Risk) (assessments
 	}
 	var seq int
 	if err := s.h.QueryRowContext(ctx, `INSERT INTO risk_sequences(engagement_id, last) VALUES (?, 1)
-		ON CONFLICT (engagement_id) DO UPDATE SET last = last + 1 RETURNING last`, r.EngagementID).Scan(&seq); err != nil {
+		ON CONFLICT (engagement_id) DO UPDATE SET last = risk_sequences.last + 1 RETURNING last`, r.EngagementID).Scan(&seq); err != nil {
 		return r, fmt.Errorf("allocate a risk reference: %w", err)
 	}
 	r.Ref = assessments.RiskRef(seq)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -16,7 +17,7 @@ func riskTestStore(t *testing.T) (*Store, assessments.Engagement) {
 	t.Helper()
 	ctx := context.Background()
 	clock := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "ws.db"), Options{Author: "tester", Now: func() time.Time { return clock }})
+	s, err := Open(ctx, pgtest.Workspace(t, "ws.db"), Options{Author: "tester", Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

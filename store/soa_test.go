@@ -3,13 +3,13 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/pgtest"
 )
 
 func soaEntries(statuses ...assessments.Status) []assessments.SoAEntry {
@@ -74,7 +74,7 @@ func TestSoAVersionsIssueApproveFreeze(t *testing.T) {
 	if err := s.WithdrawSoA(ctx, ap.ID); !errors.As(err, &fe) {
 		t.Errorf("withdrawing an approved version: %v", err)
 	}
-	if _, err := s.DB().ExecContext(ctx, "UPDATE soa_versions SET change_summary = 'edited' WHERE id = ?", ap.ID); err == nil || !strings.Contains(err.Error(), "frozen") {
+	if _, err := s.Handler().ExecContext(ctx, "UPDATE soa_versions SET change_summary = 'edited' WHERE id = ?", ap.ID); err == nil || !strings.Contains(err.Error(), "frozen") {
 		t.Errorf("raw update of an approved version: %v", err)
 	}
 	// The next issue is v2, a draft; only one draft at a time.
@@ -82,7 +82,7 @@ func TestSoAVersionsIssueApproveFreeze(t *testing.T) {
 	if err != nil || again || v2.Version != 2 {
 		t.Fatalf("issue v2: %+v %v", v2, err)
 	}
-	if _, err := s.DB().ExecContext(ctx, `INSERT INTO soa_versions(id, engagement_id, standard, version, state, change_summary, entries, contents_sha256,
+	if _, err := s.Handler().ExecContext(ctx, `INSERT INTO soa_versions(id, engagement_id, standard, version, state, change_summary, entries, contents_sha256,
 		issued_at, issued_by, updated_at, updated_by) VALUES ('x', ?, ?, 3, 'draft', 's', '[]', ?, 'a', 'b', 'c', 'd')`, e.ID, catalogs.ISO27001, strings.Repeat("0", 64)); err == nil {
 		t.Error("a second draft was accepted")
 	}
@@ -128,7 +128,7 @@ func TestSoAVersionRefusals(t *testing.T) {
 		t.Errorf("approval before issue: %v", err)
 	}
 	// Contents edited behind annex's back no longer match their digest.
-	if _, err := s.DB().ExecContext(ctx, `UPDATE soa_versions SET entries = '[]' WHERE id = ?`, v.ID); err != nil {
+	if _, err := s.Handler().ExecContext(ctx, `UPDATE soa_versions SET entries = '[]' WHERE id = ?`, v.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.SoAVersion(ctx, v.ID); !errors.Is(err, ErrSoATampered) {
@@ -239,7 +239,7 @@ func TestReportControlSave(t *testing.T) {
 func TestPackRecords(t *testing.T) {
 	ctx := context.Background()
 	clock := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "ws.db"), Options{Author: "tester", Now: func() time.Time { return clock }})
+	s, err := Open(ctx, pgtest.Workspace(t, "ws.db"), Options{Author: "tester", Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package store keeps annex's domain in one SQLite file per workspace (modernc.org/sqlite,
-// pure Go). Migrations are embedded numbered SQL files tracked with PRAGMA user_version.
-// SQL stays here; callers see the types of package assessments.
+// pure Go), or for a team in a PostgreSQL schema (postgres.go). Migrations are embedded
+// numbered SQL files per dialect, tracked with PRAGMA user_version or the schema_migrations
+// table. SQL stays here; callers see the types of package assessments.
 package store
 
 import (
@@ -58,6 +59,9 @@ type Store struct {
 	readOnly    bool
 	readOnlyWhy string
 	notices     []string
+	// pg: the workspace lives in PostgreSQL (postgres.go); info describes server and role.
+	pg   bool
+	info ServerInfo
 }
 
 // Errors a caller may want to tell apart.
@@ -103,7 +107,13 @@ func DefaultPath() (string, error) {
 // untouched. A workspace that cannot be written (Options.ReadOnly, or a file or folder
 // without write permission) is opened read-only: every read works, every write returns
 // ErrReadOnly. Notices says what a person should know about the opening.
+//
+// A path starting with postgres:// or postgresql:// opens a team workspace in PostgreSQL
+// instead (postgres.go).
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path, opt)
+	}
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("workspace path %q contains '?' or '#'; choose a plain file name", path)
 	}
@@ -336,18 +346,41 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
+		if err := s.dbError(err); errors.Is(err, ErrUnavailable) {
+			return err
+		}
 		return fmt.Errorf("begin: %w", err)
 	}
 	bound := *s
 	bound.h, bound.tx = sqlTx, sqlTx
+	if s.pg {
+		// PostgreSQL: the workspace's write lock, as SQLite's BEGIN IMMEDIATE takes it.
+		bound.h = pgHandler{sqlTx}
+		if _, err := bound.h.ExecContext(ctx, pgLockSQL); err != nil {
+			_ = sqlTx.Rollback()
+			if errors.Is(err, ErrUnavailable) {
+				return err
+			}
+			return fmt.Errorf("begin: %w", err)
+		}
+	}
 	if err := fn(&bound); err != nil {
 		_ = sqlTx.Rollback()
-		return err
+		return s.dbError(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", s.dbError(err))
 	}
 	return nil
+}
+
+// dbError turns a PostgreSQL refusal or a lost connection into the store's errors; SQLite's
+// errors pass unchanged.
+func (s *Store) dbError(err error) error {
+	if !s.pg {
+		return err
+	}
+	return pgError(err)
 }
 
 type migration struct {
@@ -391,6 +424,9 @@ func SchemaVersion() int {
 }
 
 func (s *Store) userVersion(ctx context.Context) (int, error) {
+	if s.pg {
+		return s.pgVersion(ctx)
+	}
 	var v int
 	if err := s.h.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return 0, err
@@ -490,6 +526,9 @@ func (s *Store) migrate(ctx context.Context, readOnly bool) error {
 // AppID is the application id in the workspace's SQLite header (ApplicationID for a
 // workspace marked by annex, 0 for one made before annex marked its files).
 func (s *Store) AppID(ctx context.Context) (int, error) {
+	if s.pg {
+		return ApplicationID, nil // a PostgreSQL workspace is known by its meta table
+	}
 	var id int
 	err := s.h.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id)
 	return id, err
@@ -522,7 +561,19 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339Nano) }
 
 // IntegrityCheck runs PRAGMA integrity_check and returns its first line ("ok" when sound).
+//
+// On PostgreSQL the server keeps its own pages sound; the check reads every table's row
+// count through the handler (a damaged relation fails there) and says "ok".
 func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	if s.pg {
+		var n int
+		err := s.h.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM engagements) + (SELECT count(*) FROM results) + (SELECT count(*) FROM changes)
+			+ (SELECT count(*) FROM risks) + (SELECT count(*) FROM evidence) + (SELECT count(*) FROM evidence_blobs)`).Scan(&n)
+		if err != nil {
+			return "", s.dbError(err)
+		}
+		return "ok", nil
+	}
 	var res string
 	err := s.h.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
 	return res, err

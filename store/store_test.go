@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,9 +14,20 @@ import (
 	"github.com/annex-grc/annex/assessments"
 )
 
+// openTemp opens a workspace of the suite's backend (pgtest.Workspace).
 func openTemp(t *testing.T) (*Store, string) {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "ws.db")
+	return openAt(t, pgtest.Workspace(t, "ws.db"))
+}
+
+// openTempFile opens a SQLite workspace file, for tests of the file itself.
+func openTempFile(t *testing.T) (*Store, string) {
+	t.Helper()
+	return openAt(t, filepath.Join(t.TempDir(), "ws.db"))
+}
+
+func openAt(t *testing.T, p string) (*Store, string) {
+	t.Helper()
 	fixed := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	s, err := Open(context.Background(), p, Options{Author: "tester", Now: func() time.Time { return fixed }})
 	if err != nil {
@@ -29,8 +41,17 @@ func TestMigrateFromEmpty(t *testing.T) {
 	s, p := openTemp(t)
 	ctx := context.Background()
 	v, err := s.userVersion(ctx)
-	if err != nil || v != SchemaVersion() {
-		t.Fatalf("user_version = %d, %v; want %d", v, err, SchemaVersion())
+	if err != nil || v != s.LatestSchema() {
+		t.Fatalf("user_version = %d, %v; want %d", v, err, s.LatestSchema())
+	}
+	if s.pg {
+		s.Close()
+		s2, err := Open(ctx, p, Options{})
+		if err != nil {
+			t.Fatalf("reopen: %v", err)
+		}
+		s2.Close()
+		return
 	}
 	st, err := os.Stat(p)
 	if err != nil {
@@ -61,6 +82,10 @@ func TestMigrateFromEmpty(t *testing.T) {
 }
 
 func TestRefusesNewerWorkspace(t *testing.T) {
+	if pgtest.Postgres() {
+		testRefusesNewerPostgres(t)
+		return
+	}
 	s, p := openTemp(t)
 	ctx := context.Background()
 	if _, err := s.db.ExecContext(ctx, "PRAGMA user_version = 999"); err != nil {
@@ -309,7 +334,12 @@ func TestEditAndChangeRowsShareTransaction(t *testing.T) {
 	ctx := context.Background()
 	e := newEngagement(t, s)
 	// Make the change insert fail: the result must not be written either.
-	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER fail_changes BEFORE INSERT ON changes WHEN NEW.entity = 'result' BEGIN SELECT RAISE(ABORT, 'boom'); END`); err != nil {
+	fail := `CREATE TRIGGER fail_changes BEFORE INSERT ON changes WHEN NEW.entity = 'result' BEGIN SELECT RAISE(ABORT, 'boom'); END`
+	if s.pg {
+		fail = `CREATE FUNCTION fail_changes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$;
+			CREATE TRIGGER fail_changes BEFORE INSERT ON changes FOR EACH ROW WHEN (NEW.entity = 'result') EXECUTE FUNCTION fail_changes()`
+	}
+	if _, err := s.db.ExecContext(ctx, fail); err != nil {
 		t.Fatal(err)
 	}
 	k := assessments.Key{EngagementID: e.ID, Standard: "iso27001-2022", Ref: "A.5.1"}
@@ -344,5 +374,34 @@ func TestFindEngagement(t *testing.T) {
 	}
 	if _, err := s.FindEngagement(ctx, "Acme"); err == nil {
 		t.Error("ambiguous name resolved")
+	}
+}
+
+// testRefusesNewerPostgres: a PostgreSQL workspace whose schema_migrations names a version
+// this binary does not know is refused, and nothing in it changes.
+func testRefusesNewerPostgres(t *testing.T) {
+	s, p := openTemp(t)
+	ctx := context.Background()
+	if _, err := s.h.ExecContext(ctx, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (999, '0999_future.sql', 'x')"); err != nil {
+		t.Fatal(err)
+	}
+	snapshot := func() string {
+		var v string
+		if err := s.h.QueryRowContext(ctx, `SELECT (SELECT string_agg(version::text || name, ',' ORDER BY version) FROM schema_migrations)
+			|| (SELECT string_agg(key || value, ',' ORDER BY key) FROM meta) || (SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace)`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := snapshot()
+	_, err := Open(ctx, p, Options{})
+	if !errors.Is(err, ErrTooNew) {
+		t.Fatalf("err = %v, want ErrTooNew", err)
+	}
+	if !strings.Contains(err.Error(), "schema 999") {
+		t.Errorf("message = %q", err)
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("the refused workspace changed:\n%s\n%s", before, after)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,11 +20,10 @@ import (
 func twoProcesses(t *testing.T) (mine, theirs *Store, e assessments.Engagement) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	p := filepath.Join(dir, "ws.db")
+	p := pgtest.Workspace(t, "ws.db")
 	clock := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	open := func(author string) *Store {
-		s, err := Open(ctx, p, Options{Author: author, Now: func() time.Time { return clock }})
+		s, err := Open(ctx, pgtest.WorkspaceAs(t, p, author), Options{Author: author, Now: func() time.Time { return clock }})
 		if err != nil {
 			t.Fatal(err)
 		}

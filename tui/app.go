@@ -489,7 +489,7 @@ func (a *App) overlay(body string, w, h int) string {
 
 // errorSentence is the status-line text of an error: its message, starting upper-case.
 func errorSentence(err error) string {
-	s := err.Error()
+	s := store.Plain(err).Error() // a lost database server or its refusal, in words
 	if s == "" {
 		return "Something went wrong."
 	}

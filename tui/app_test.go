@@ -31,12 +31,21 @@ type harness struct {
 
 func newHarness(t *testing.T, w, h int, withDemo bool) *harness {
 	t.Helper()
+	return newHarnessAt(t, "", w, h, withDemo)
+}
+
+// newHarnessAt is newHarness on the workspace at loc ("" a new file in a temp folder).
+func newHarnessAt(t *testing.T, loc string, w, h int, withDemo bool) *harness {
+	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("TMPDIR", home) // views as of a baseline the walk opens are removed with the test
 	t.Setenv("NO_COLOR", "")
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(home, "ws.db"), store.Options{Author: "tester", Now: func() time.Time { return fixedNow }})
+	if loc == "" {
+		loc = filepath.Join(home, "ws.db")
+	}
+	s, err := store.Open(ctx, loc, store.Options{Author: "tester", Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}

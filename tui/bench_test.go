@@ -11,6 +11,7 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/store/demo"
 	"github.com/annex-grc/annex/tui/tuitest"
@@ -20,7 +21,7 @@ import (
 // standards answered in each (about 9,650 results), once per benchmark.
 func fiftyEngagements(b *testing.B) string {
 	b.Helper()
-	p := filepath.Join(b.TempDir(), "ws.db")
+	p := pgtest.Workspace(b, "ws.db") // a SQLite file, or a PostgreSQL schema with ANNEX_TEST_BACKEND=postgres
 	ctx := context.Background()
 	s, err := store.Open(ctx, p, store.Options{Author: "bench"})
 	if err != nil {
@@ -82,7 +83,7 @@ func BenchmarkColdStart(b *testing.B) {
 func BenchmarkGapKeyPress(b *testing.B) {
 	home := b.TempDir()
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(home, "ws.db"), store.Options{Author: "bench", Now: func() time.Time { return fixedNow }})
+	s, err := store.Open(ctx, pgtest.Workspace(b, "ws.db"), store.Options{Author: "bench", Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func (e *exitError) Error() string { return e.msg }
 
 // sentence turns an error chain into one line a consultant can read.
 func sentence(err error) string {
-	s := err.Error()
+	s := store.Plain(err).Error() // a lost database server or its refusal, in words
 	if s == "" {
 		return "something went wrong"
 	}
@@ -62,7 +62,7 @@ Run without a subcommand to open the workbench.`,
 			return a.runTUI(cmd.Context())
 		},
 	}
-	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "workspace file (default $ANNEX_DB, else ~/.local/share/annex/workspace.db)")
+	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "workspace file, or a PostgreSQL team workspace as postgres://ROLE@HOST/DATABASE (default $ANNEX_DB, else ~/.local/share/annex/workspace.db)")
 	root.PersistentFlags().StringVar(&a.author, "author", "", "name written into the change history (default $ANNEX_AUTHOR, else the OS user)")
 	root.PersistentFlags().BoolVar(&a.readOnly, "read-only", false, "open the workspace read-only: everything can be read, nothing is written")
 	root.AddCommand(a.versionCommand(), a.demoCommand(), a.summaryCommand())
@@ -141,7 +141,7 @@ func (a *cliApp) versionCommand() *cobra.Command {
 		Short: "Print annex's version and workspace schema version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(a.stdout, "annex %s (workspace schema %d)\n", version, store.SchemaVersion())
+			fmt.Fprintf(a.stdout, "annex %s (workspace schema %d; PostgreSQL schema %d)\n", version, store.SchemaVersion(), store.PostgresSchemaVersion())
 			return nil
 		},
 	}

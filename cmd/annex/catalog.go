@@ -55,7 +55,7 @@ func (a *cliApp) catalogSet(ctx context.Context) (*catalogs.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) && !store.IsPostgres(p) {
 		return a.catalogs(ctx, nil)
 	}
 	s, err := a.open(ctx)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -18,11 +19,13 @@ func newDoctorCmd(a *cliApp) *cobra.Command {
 	var fix bool
 	cmd := &cobra.Command{
 		Use:   "doctor [--fix]",
-		Short: "Check the workspace: schema, application id, file modes, integrity, change history",
-		Long: `Check the workspace without writing to it: its path, schema version, SQLite application id, the
-modes of the file and its -wal and -shm companions, SQLite's integrity_check, and the change
-history (hash chain, length, and the replay of every stored value). Exit 1 when something is
-wrong. With --fix, files that others can read are made owner-only (0600); nothing else changes.`,
+		Short: "Check the workspace: backend, schema, application id, file modes, integrity, change history, team",
+		Long: `Check the workspace without writing to it: its backend and place, schema version, SQLite
+application id, the modes of the file and its -wal and -shm companions, SQLite's integrity_check,
+and the change history (hash chain, length, and the replay of every stored value). On PostgreSQL:
+the server's version, your role (the history's author), whether you own the workspace, and the
+grants you may see. Exit 1 when something is wrong. With --fix, files that others can read are
+made owner-only (0600); nothing else changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -38,7 +41,8 @@ wrong. With --fix, files that others can read are made owner-only (0600); nothin
 				return err
 			}
 			defer s.Close()
-			if fix {
+			pg := s.Backend() == store.PostgreSQL
+			if fix && !pg {
 				changed, err := store.TightenModes(p)
 				if err != nil {
 					return err
@@ -48,19 +52,28 @@ wrong. With --fix, files that others can read are made owner-only (0600); nothin
 				}
 			}
 			row := func(label, value string) { fmt.Fprintf(a.stdout, "%-17s %s\n", label+":", value) }
-			abs, _ := filepath.Abs(p)
-			row("Workspace", out(abs))
+			row("Backend", string(s.Backend()))
+			if pg {
+				row("Workspace", out(s.Path()))
+			} else {
+				abs, _ := filepath.Abs(p)
+				row("Workspace", out(abs))
+			}
 			v, err := s.UserVersion(ctx)
 			if err != nil {
 				return err
 			}
-			row("Schema version", fmt.Sprintf("%d (this annex knows up to %d)", v, store.SchemaVersion()))
+			row("Schema version", fmt.Sprintf("%d (this annex knows up to %d)", v, s.LatestSchema()))
+			if pg {
+				problems = append(problems, doctorServer(ctx, a, s, row)...)
+			}
 			id, err := s.AppID(ctx)
 			if err != nil {
 				return err
 			}
-			switch id {
-			case store.ApplicationID:
+			switch {
+			case pg:
+			case id == store.ApplicationID:
 				row("Application id", fmt.Sprintf("%#x (annex)", id))
 			default:
 				row("Application id", fmt.Sprintf("%#x (made by an older annex; set on the next writable open)", id))
@@ -69,6 +82,9 @@ wrong. With --fix, files that others can read are made owner-only (0600); nothin
 				row("Workspace id", wid)
 			}
 			modes := store.Modes(p)
+			if pg {
+				modes = nil
+			}
 			files := make([]string, 0, len(modes))
 			for f := range modes {
 				files = append(files, f)
@@ -83,12 +99,18 @@ wrong. With --fix, files that others can read are made owner-only (0600); nothin
 				}
 				parts = append(parts, m)
 			}
-			row("File modes", out(strings.Join(parts, ", ")))
+			if !pg {
+				row("File modes", out(strings.Join(parts, ", ")))
+			}
 			ic, err := s.IntegrityCheck(ctx)
 			if err != nil {
 				return fmt.Errorf("integrity check: %w", err)
 			}
-			row("Integrity check", out(ic))
+			if pg {
+				row("Integrity check", "every table readable (PostgreSQL keeps its own pages sound)")
+			} else {
+				row("Integrity check", out(ic))
+			}
 			if ic != "ok" {
 				problems = append(problems, "SQLite's integrity check failed: "+ic)
 			}
@@ -128,4 +150,52 @@ wrong. With --fix, files that others can read are made owner-only (0600); nothin
 	}
 	cmd.Flags().BoolVar(&fix, "fix", false, "make the workspace file and its -wal and -shm owner-only (0600)")
 	return cmd
+}
+
+// doctorServer prints what a PostgreSQL workspace's doctor adds: server, role, ownership
+// and the grants the role may see. It returns problems found.
+func doctorServer(ctx context.Context, a *cliApp, s *store.Store, row func(label, value string)) []string {
+	info := s.Server()
+	row("Server", "PostgreSQL "+info.Version)
+	who := "member of the team"
+	if info.Admin {
+		who = "owner of the workspace (sees and grants everything)"
+	}
+	row("Role", text.OneLine(info.Role)+", "+who+"; the history's author")
+	row("Schema", text.OneLine(info.Schema))
+	grants, err := s.Grants(ctx, "")
+	if err != nil {
+		return []string{"the team grants cannot be read: " + err.Error()}
+	}
+	names := map[string]string{}
+	if all, err := s.Engagements(ctx); err == nil {
+		for _, e := range all {
+			names[e.ID] = e.Name
+		}
+	}
+	if len(grants) == 0 {
+		if info.Admin {
+			row("Grants", "none yet ('annex team grant ROLE ENGAGEMENT ACCESS' gives access)")
+		} else {
+			row("Grants", "none: you see no engagement")
+		}
+		return nil
+	}
+	for i, g := range grants {
+		label := ""
+		if i == 0 {
+			label = "Grants"
+		}
+		name := names[g.EngagementID]
+		if name == "" {
+			name = g.EngagementID
+		}
+		line := fmt.Sprintf("%s: %s of %q", text.OneLine(g.Role), g.Access, text.OneLine(name))
+		if label == "" {
+			fmt.Fprintf(a.stdout, "%-17s %s\n", "", line)
+		} else {
+			row(label, line)
+		}
+	}
+	return nil
 }

@@ -3,12 +3,12 @@ package demo
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
+	"github.com/annex-grc/annex/internal/pgtest"
 	"github.com/annex-grc/annex/store"
 )
 
@@ -16,7 +16,8 @@ import (
 func counts(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"engagements", "results", "risks", "ai_systems", "impact_assessments", "evidence", "evidence_links", "changes"} {
+	for _, table := range []string{"engagements", "results", "risks", "ai_systems", "impact_assessments", "evidence", "evidence_links", "changes",
+		"soa_versions", "treatment_actions", "baselines", "audits", "findings", "corrective_actions"} {
 		var n int
 		if err := s.DB().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -28,7 +29,7 @@ func counts(t *testing.T, s *store.Store) map[string]int {
 
 func open(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ws.db"), store.Options{Author: "tester"})
+	s, err := store.Open(context.Background(), pgtest.Workspace(t, "ws.db"), store.Options{Author: "tester"})
 	if err != nil {
 		t.Fatal(err)
 	}

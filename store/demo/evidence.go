@@ -93,7 +93,7 @@ var demoEvidenceItems = []demoEvidence{
 func addEvidence(ctx context.Context, s *store.Store, set *catalogs.Set, e assessments.Engagement, opt Options) error {
 	dir := opt.Dir
 	if dir == "" {
-		dir = EvidenceDir(s.Path())
+		dir = s.FileBase() + "-demo-evidence"
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create the demo evidence folder %s: %w", dir, err)

@@ -13,6 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/annex-grc/annex/assessments"
+	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
 	"github.com/annex-grc/annex/tui/gap"
 )
@@ -27,6 +28,15 @@ type Model struct {
 	height int
 	// later are the loads started once the tab on display has its data (see Init).
 	later []tea.Cmd
+	// access is what the connected role may do here (a team workspace's grant): an auditor or
+	// viewer sees "read only" in the header, and the database refuses its edits.
+	access store.Access
+}
+
+// accessMsg carries the connected role's access to the engagement.
+type accessMsg struct {
+	id     string
+	access store.Access
 }
 
 // New builds the screen with every tab the engagement has.
@@ -53,7 +63,15 @@ func (m *Model) Init() tea.Cmd {
 	if len(m.tabs) == 0 {
 		return nil
 	}
-	first := tea.Batch(m.tabs[m.active].Init(), m.tabs[m.active].Activate())
+	c, id := m.c, m.eng.ID
+	access := func() tea.Msg {
+		a, err := c.Store.Access(c.Ctx, id)
+		if err != nil {
+			return nil // the header just says nothing; every edit is still checked by the database
+		}
+		return accessMsg{id: id, access: a}
+	}
+	first := tea.Batch(m.tabs[m.active].Init(), m.tabs[m.active].Activate(), common.Send(m.Address(), access))
 	// The gap analyses load too (the header shows their coverage figure), once the tab on
 	// display has its data and is drawn: on a large engagement their reads would slow the
 	// first view.
@@ -205,6 +223,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, nil
 	case common.DataChangedMsg:
 		return m, m.tabs[m.active].Activate()
+	case accessMsg:
+		if msg.id == m.eng.ID {
+			m.access = msg.access
+		}
+		return m, nil
 	}
 	if len(m.tabs) == 0 {
 		return m, nil
@@ -328,6 +351,9 @@ func (m *Model) View() string {
 	title := st.Title.Render(common.OneLine(m.eng.Name))
 	if m.eng.Organisation != "" {
 		title += st.Muted.Render(" · " + common.OneLine(m.eng.Organisation))
+	}
+	if m.access != "" && !m.access.Writes() {
+		title += st.Warn.Render(" · read only (" + string(m.access) + ")")
 	}
 	if cov := m.coverageText(); cov != "" {
 		// Right-aligned when there is room; dropped on a narrow terminal (the gap tab shows it).

@@ -724,7 +724,7 @@ func (m *Model) openExport() tea.Cmd {
 	if m.exporting {
 		return common.InfoCmd("The kept copies are being exported.")
 	}
-	base := strings.TrimSuffix(m.c.Store.Path(), filepath.Ext(m.c.Store.Path()))
+	base := m.c.Store.FileBase()
 	dir := base + "-" + store.SafeFileName(strings.ToLower(strings.Fields(m.eng.Name + " x")[0])) + "-evidence"
 	d := dialog.NewForm(m.c.Styles, m.exportDialogID(), m.Address(), "Export the kept copies of "+common.OneLine(m.eng.Name),
 		"Each file kept in the workspace is written to the folder; files already there are not overwritten.",
