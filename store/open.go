@@ -129,7 +129,7 @@ func probe(ctx context.Context, path string, latest int) (fileKind, error) {
 }
 
 func tooNew(path string, v, latest int) error {
-	return fmt.Errorf("%s was %w (schema %d; this annex knows up to %d): update annex to open it; the file was not changed", path, ErrTooNew, v, latest)
+	return fmt.Errorf("%s is a %w (schema %d; this annex knows up to %d): update annex to open it; the file was not changed", path, ErrTooNew, v, latest)
 }
 
 // writable says why a workspace that exists cannot be written ("" when it can): the file

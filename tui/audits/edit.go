@@ -88,7 +88,7 @@ func (w *walk) editKey(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		return e.Commit()
 	case key.Matches(msg, k.SaveEdit):
 		return e.Save(false)
-	case msg.String() == "enter" && e.Field != fieldNotes:
+	case key.Matches(msg, k.EnterLeaves) && e.Field != fieldNotes:
 		return e.Commit()
 	case key.Matches(msg, k.SaveNext):
 		return w.move(m, 1)

@@ -24,8 +24,10 @@ type keyMap struct {
 	// in a field typed in place
 	SaveEdit, LeaveEdit, NextField key.Binding
 	SaveNext, SavePrev             key.Binding
+	EnterLeaves                    key.Binding // enter in a one-line field
 	// in a filter being typed
 	FilterDone, FilterClear key.Binding
+	FilterDown, FilterUp    key.Binding
 	// findings
 	NewAction, Advance, StepBack, Review key.Binding
 	RaiseRisk, LinkRisk                  key.Binding
@@ -58,6 +60,9 @@ func newKeyMap(base common.KeyMap) keyMap {
 		SavePrev:      key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "save, previous")),
 		FilterDone:    key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "keep filter")),
 		FilterClear:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		FilterDown:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "keep filter, down")),
+		FilterUp:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "keep filter, up")),
+		EnterLeaves:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save and leave")),
 		NewAction:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new corrective action")),
 		Advance:       key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "action: next state")),
 		StepBack:      key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "action: previous state")),

@@ -292,10 +292,10 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 			w.filter.SetValue("")
 			w.rebuild(m, w.selectedKey())
 			return nil
-		case msg.String() == "down" || msg.String() == "up":
+		case key.Matches(msg, k.FilterDown), key.Matches(msg, k.FilterUp):
 			w.filtering = false
 			w.filter.Blur()
-			if msg.String() == "up" {
+			if key.Matches(msg, k.FilterUp) {
 				return w.move(m, -1)
 			}
 			return w.move(m, 1)
