@@ -329,7 +329,7 @@ func planAnnexPDF(p *pdfDoc, v planView) {
 	if v.AnnexLines() {
 		p.Ln(2)
 		p.para(10.5, "B", fmt.Sprintf("All actions (%d)", len(v.Lines)))
-		p.table([]string{"Risk", "Action", "Owner", "Resources", "Start", "Due", "Status"}, []float64{15, 50, 24, 26, 18, 22, p.w - 155}, planRows(v.Lines, true))
+		p.table([]string{"Risk", "Action", "Owner", "Resources", "Start", "Due", "Status"}, []float64{15, 46, 24, 26, 22, 22, p.w - 155}, planRows(v.Lines, true))
 	}
 }
 
