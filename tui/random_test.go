@@ -3,7 +3,9 @@ package tui
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,9 +83,18 @@ func TestRandomKeysOnEveryScreen(t *testing.T) {
 	if testing.Short() {
 		keysPerScreen = 300
 	}
+	// Longer campaigns by hand: ANNEX_RANDOM_KEYS=5000 ANNEX_RANDOM_SEED=42 go test -run TestRandomKeys ./tui/
+	if n, err := strconv.Atoi(os.Getenv("ANNEX_RANDOM_KEYS")); err == nil && n > 0 {
+		keysPerScreen = n
+	}
+	var base uint64
+	if n, err := strconv.ParseUint(os.Getenv("ANNEX_RANDOM_SEED"), 10, 64); err == nil {
+		base = n
+		t.Logf("seed base %d", base)
+	}
 	t.Run("home-empty", func(t *testing.T) {
 		h := newHarness(t, 100, 30, false)
-		pressRandom(t, h, rand.New(rand.NewPCG(1, 1)), keysPerScreen, map[string]bool{"D": true})
+		pressRandom(t, h, rand.New(rand.NewPCG(base+1, 1)), keysPerScreen, map[string]bool{"D": true})
 		tuitest.CheckWorkspace(t, h.s)
 	})
 	probe := newHarness(t, 120, 40, true)
@@ -105,7 +116,7 @@ func TestRandomKeysOnEveryScreen(t *testing.T) {
 			h.run(must(e.SelectTab(title)))
 			// Leaving the engagement or adding demos is part of the walk, but rarely.
 			avoid := map[string]bool{"D": true}
-			pressRandom(t, h, rand.New(rand.NewPCG(uint64(i+2), 7)), keysPerScreen, avoid)
+			pressRandom(t, h, rand.New(rand.NewPCG(base+uint64(i+2), 7)), keysPerScreen, avoid)
 			tuitest.CheckWorkspace(t, h.s)
 		})
 	}
