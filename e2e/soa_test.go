@@ -3,6 +3,8 @@ package e2e
 import (
 	"archive/zip"
 	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +13,7 @@ import (
 // TestSoAJourney: the ISO 42001 Statement of Applicability of the demo becomes a
 // controlled document: issue v1 and approve it in the workbench, change two controls in the
 // gap analysis, issue v2, read the two controls in the changes between v1 and v2, export
-// the pack and verify it. The pack carries the approved v1 and the current draft, marked.
+// the pack signed with a minisign key and verify it with annex and with the minisign tool. The pack carries the approved v1 and the current draft, marked.
 func TestSoAJourney(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ws.db")
@@ -82,12 +84,11 @@ func TestSoAJourney(t *testing.T) {
 	s.keys("Escape")
 	s.waitFor("70 requirements")
 
-	// Export from the Export tab. Signing comes with another change: this build has no
-	// --sign, so the pack is exported unsigned.
-	if out, _, _ := run(t, "export", "--help"); strings.Contains(out, "--sign") {
-		t.Log("this build can sign packs; the journey still exports unsigned")
-	} else {
-		t.Log("annex export has no --sign in this build: the pack is exported unsigned")
+	// Export from the Export tab, signed with a key made by `annex key new`.
+	key := filepath.Join(dir, "lima.key")
+	t.Setenv("ANNEX_KEY_PASSPHRASE", "correct horse battery")
+	if _, stderr, code := run(t, "key", "new", "--out", key); code != 0 {
+		t.Fatalf("key new: exit %d: %s", code, stderr)
 	}
 	s.exToExportTab()
 	s.waitFor("As of ", ".zip")
@@ -96,14 +97,34 @@ func TestSoAJourney(t *testing.T) {
 	s.text(pack)
 	s.keys("Tab")
 	s.waitFor(pack)
+	s.keys("Tab", "Tab") // evidence files, encryption: as they are
+	s.text(key)
+	s.keys("Tab")
+	s.waitFor("Key passphrase")
+	s.text("correct horse battery")
 	s.keys("C-s")
-	s.waitFor("✓ Written", "✓ Verified: all")
+	s.waitFor("✓ Written", "signed with minisign key", "✓ Verified: all")
 	s.keys("C-c")
 	s.waitExit()
 
-	out, stderr, code := run(t, "verify", pack)
-	if code != 0 || !strings.Contains(out, "OK: all") {
-		t.Fatalf("annex verify: exit %d\n%s%s", code, out, stderr)
+	out, stderr, code := run(t, "verify", "--key", key+".pub", pack)
+	if code != 0 || !strings.Contains(out, "OK: all") || !strings.Contains(out, "signed by") {
+		t.Fatalf("annex verify --key: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, err := exec.LookPath("minisign"); err == nil {
+		x := t.TempDir()
+		in := zipFiles(t, pack)
+		for _, name := range []string{"manifest.json", "manifest.json.minisig"} {
+			if err := os.WriteFile(filepath.Join(x, name), []byte(in[name]), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mo, err := exec.Command("minisign", "-Vm", filepath.Join(x, "manifest.json"), "-x", filepath.Join(x, "manifest.json.minisig"), "-p", key+".pub").CombinedOutput()
+		if err != nil || !strings.Contains(string(mo), "Signature and comment signature verified") {
+			t.Errorf("minisign -V: %v\n%s", err, mo)
+		}
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("minisign is required in CI (.ci/run installs it)")
 	}
 	files := zipFiles(t, pack)
 	for _, want := range []string{"soa-iso42001-2023-v1.csv", "soa-iso42001-2023-v1.xlsx", "soa-iso42001-2023.csv", "soa-iso27001-2022-v1.csv", "risk-treatment-plan.csv"} {
