@@ -135,3 +135,76 @@ func TestSaveFinishingUnderAPushedScreen(t *testing.T) {
 		t.Fatalf("A.6.2.2 stored %q: a save was dropped under the pushed screen", got)
 	}
 }
+
+// TestTwoProcessesRenameAndReLead: two workbenches open the same engagement's form; one
+// renames it and saves, then the other, whose form still shows the old name, changes the
+// lead and saves. Both changes are stored (the second save writes only the field it
+// changed, so the rename is not reverted), and the history says each, once.
+func TestTwoProcessesRenameAndReLead(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ws.db")
+	if _, _, code := run(t, "demo", "--db", db); code != 0 {
+		t.Fatal("demo failed")
+	}
+	a := start(t, 120, 40, "--db", db)
+	b := start(t, 120, 40, "--db", db)
+	for _, s := range []*session{a, b} {
+		s.waitFor("Medivance Health — ISMS & AIMS readiness")
+		s.keys("e")
+		s.waitFor("Edit engagement", "Lead")
+	}
+	a.keys("C-u")
+	a.text("Medivance renamed")
+	a.keys("C-s")
+	a.waitFor("Medivance renamed")
+
+	b.keys("Tab", "Tab", "Tab", "Tab") // organisation, scope, standards, lead
+	b.keys("C-u")
+	b.text("Ana Lima")
+	b.keys("C-s")
+	scr := b.waitFor("Medivance renamed")
+	if strings.Contains(scr, "Edit engagement") {
+		t.Fatalf("the second save did not go through:\n%s", scr)
+	}
+	a.keys("C-c")
+	b.keys("C-c")
+	a.waitExit()
+	b.waitExit()
+
+	out, _, code := run(t, "log", "--db", db, "--json")
+	if code != 0 {
+		t.Fatalf("log exit %d", code)
+	}
+	var rows []struct {
+		Entity string `json:"entity"`
+		Field  string `json:"field"`
+		Old    string `json:"old"`
+		New    string `json:"new"`
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("log JSON: %v", err)
+	}
+	names, leads := 0, 0
+	for _, r := range rows {
+		if r.Entity != "engagement" || r.Old == "" {
+			continue
+		}
+		switch {
+		case r.Field == "name" && r.New == "Medivance renamed":
+			names++
+		case r.Field == "name":
+			t.Errorf("the name changed again: %q → %q", r.Old, r.New)
+		case r.Field == "lead" && r.New == "Ana Lima":
+			leads++
+		}
+	}
+	if names != 1 || leads != 1 {
+		t.Errorf("history has %d renames and %d lead changes; want one each", names, leads)
+	}
+	sum, _, _ := run(t, "summary", "--db", db, "--json")
+	if !strings.Contains(sum, "Medivance renamed") {
+		t.Errorf("the stored name is not the renamed one:\n%s", sum)
+	}
+	if out, stderr, code := run(t, "log", "--verify", "--db", db); code != 0 {
+		t.Errorf("log --verify: exit %d\n%s%s", code, out, stderr)
+	}
+}
