@@ -425,12 +425,33 @@ func oscalRisk(d *Data, r assessments.Risk, std string, origin []oOrigin) oRisk 
 		o.Remediations = []oResponse{{UUID: UUID5("treatment", r.ID, std), Lifecycle: lifecycle, Title: oscalLine("Treatment: " + r.Treatment.Label()),
 			Description: oscalText(firstNonEmpty(r.TreatmentPlan, "No treatment plan recorded."))}}
 	}
-	if r.ReviewDate != "" {
-		if t, err := assessments.ParseDate(r.ReviewDate); err == nil {
+	// The deadline is when the treatment plan's open steps are due to be done (the latest of
+	// their due dates); without a plan, the risk's review date.
+	deadline := r.ReviewDate
+	if last := lastOpenDue(d.Plan.Actions[r.ID]); last != "" {
+		deadline = last
+	}
+	if deadline != "" {
+		if t, err := assessments.ParseDate(deadline); err == nil {
 			o.Deadline = oscalTime(t)
 		}
 	}
 	return o
+}
+
+// lastOpenDue is the latest due date of the actions still planned or in progress ("" for
+// none).
+func lastOpenDue(actions []assessments.TreatmentAction) string {
+	last := ""
+	for _, a := range actions {
+		switch a.EffectiveStatus() {
+		case assessments.ActionPlanned, assessments.ActionInProgress:
+			if a.DueDate > last {
+				last = a.DueDate
+			}
+		}
+	}
+	return last
 }
 
 // oscalRisks lists the risks of the register relevant to a standard as OSCAL risks.
@@ -473,6 +494,17 @@ func oscalPOAMRisks(d *Data, origin []oOrigin) ([]oRisk, []poamRiskItem) {
 		}
 		for _, c := range r.Controls {
 			it.Props = append(it.Props, oProp{Name: "control-id", NS: annexNS, Value: ControlID(c.Standard, c.Ref)})
+		}
+		// The treatment plan's steps with their own dates: the milestones of this item.
+		for _, a := range d.Plan.Actions[r.ID] {
+			v := oscalLine(a.Title) + "; " + a.EffectiveStatus().Label()
+			if a.DueDate != "" {
+				v += "; due " + a.DueDate
+			}
+			if a.Owner != "" {
+				v += "; " + oscalLine(a.Owner)
+			}
+			it.Props = append(it.Props, oProp{Name: "treatment-action", NS: annexNS, Value: v})
 		}
 		items = append(items, it)
 	}

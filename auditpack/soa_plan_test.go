@@ -351,4 +351,28 @@ func TestTreatmentPlanFiles(t *testing.T) {
 	if got := sheetRows(t, x, "Treatment plan"); len(got) != len(rows) {
 		t.Errorf("the workbook's plan sheet has %d rows, the CSV %d", len(got), len(rows))
 	}
+	// The POA&M item of a treated risk names its plan's steps with their own dates.
+	poam, _ := p.File("oscal/poam.json")
+	if !bytes.Contains(poam, []byte(`"name":"treatment-action"`)) || !bytes.Contains(poam, []byte("Replace long-lived keys with short-lived SSO credentials; in progress; due ")) {
+		t.Error("poam.json does not carry the treatment actions of R-001")
+	}
+	// Its risk's deadline is the last due date of the plan's open steps, not the review date.
+	risks, _ := s.Risks(context.Background(), e.ID)
+	for _, r := range risks {
+		if r.Ref != "R-001" {
+			continue
+		}
+		last := ""
+		for _, a := range plans[r.ID] {
+			if st := a.EffectiveStatus(); (st == assessments.ActionPlanned || st == assessments.ActionInProgress) && a.DueDate > last {
+				last = a.DueDate
+			}
+		}
+		if last == "" || last == r.ReviewDate {
+			t.Fatalf("the demo's R-001 should have open actions due after its review date (%q, review %q)", last, r.ReviewDate)
+		}
+		if !bytes.Contains(poam, []byte(`"deadline":"`+last+`T00:00:00Z"`)) {
+			t.Errorf("R-001's deadline is not %s, the last due date of its open actions", last)
+		}
+	}
 }
