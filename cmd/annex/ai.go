@@ -92,15 +92,11 @@ next_review and review_overdue.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := a.open(ctx)
+			s, e, err := a.openEngagement(ctx, engagement)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			e, err := s.FindEngagement(ctx, engagement)
-			if err != nil {
-				return err
-			}
 			sum, err := s.ImpactAssessmentStatus(ctx, e.ID)
 			if err != nil {
 				return err

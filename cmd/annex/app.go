@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
 	"github.com/annex-grc/annex/internal/text"
 	"github.com/annex-grc/annex/store"
@@ -105,6 +106,21 @@ func (a *cliApp) open(ctx context.Context) (*store.Store, error) {
 		fmt.Fprintln(a.stderr, "annex: "+text.OneLine(n))
 	}
 	return s, nil
+}
+
+// openEngagement opens the workspace and finds the engagement named (by name or id; ""
+// for the only one). The caller closes the store; on an error it is closed already.
+func (a *cliApp) openEngagement(ctx context.Context, name string) (*store.Store, assessments.Engagement, error) {
+	s, err := a.open(ctx)
+	if err != nil {
+		return nil, assessments.Engagement{}, err
+	}
+	e, err := s.FindEngagement(ctx, name)
+	if err != nil {
+		s.Close()
+		return nil, assessments.Engagement{}, err
+	}
+	return s, e, nil
 }
 
 // catalogs loads the built-in catalogs plus the workspace's custom ones.

@@ -43,15 +43,11 @@ func newBaselineCreateCmd(a *cliApp) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.open(ctx)
+			s, e, err := a.openEngagement(ctx, engagement)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			e, err := s.FindEngagement(ctx, engagement)
-			if err != nil {
-				return err
-			}
 			b, err := s.CreateBaseline(ctx, e.ID, args[0])
 			if err != nil {
 				return validationSentence(err)
@@ -79,15 +75,11 @@ stands (c in the gap analysis) in the new cycle. The dashboard counts what is le
 				return errors.New("name the baseline the cycle starts from with --from")
 			}
 			ctx := cmd.Context()
-			s, err := a.open(ctx)
+			s, e, err := a.openEngagement(ctx, engagement)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			e, err := s.FindEngagement(ctx, engagement)
-			if err != nil {
-				return err
-			}
 			b, err := s.Baseline(ctx, e.ID, from)
 			if err != nil {
 				return err
@@ -133,15 +125,11 @@ there, unchanged, with the hash recorded). Exit 1 when an anchor does not hold.`
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := a.open(ctx)
+			s, e, err := a.openEngagement(ctx, engagement)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			e, err := s.FindEngagement(ctx, engagement)
-			if err != nil {
-				return err
-			}
 			set, err := a.catalogs(ctx, s)
 			if err != nil {
 				return err
@@ -256,15 +244,11 @@ JSON and CSV are the shapes of progress.json and progress.csv in the audit pack.
 				return errors.New("choose one of --json and --csv")
 			}
 			ctx := cmd.Context()
-			s, err := a.open(ctx)
+			s, e, err := a.openEngagement(ctx, engagement)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			e, err := s.FindEngagement(ctx, engagement)
-			if err != nil {
-				return err
-			}
 			set, err := a.catalogs(ctx, s)
 			if err != nil {
 				return err

@@ -99,15 +99,11 @@ spreadsheet does not run them as formulas.`,
 				return errors.New("choose one of --json and --csv")
 			}
 			ctx := cmd.Context()
-			s, err := a.open(ctx)
+			s, e, err := a.openEngagement(ctx, engagement)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			e, err := s.FindEngagement(ctx, engagement)
-			if err != nil {
-				return err
-			}
 			m, err := s.RiskMatrix(ctx, e.ID)
 			if err != nil {
 				return err
