@@ -14,12 +14,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,30 +72,7 @@ type ServerInfo struct {
 	Admin   bool   // the role owns the workspace (or is a member of its owner)
 }
 
-func pgMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(pgMigrationsFS, "pgmigrations")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		if !ok {
-			continue
-		}
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number", e.Name())
-		}
-		b, err := pgMigrationsFS.ReadFile("pgmigrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
-}
+func pgMigrations() ([]migration, error) { return readMigrations(pgMigrationsFS, "pgmigrations") }
 
 // PostgresSchemaVersion is the newest PostgreSQL schema this binary knows.
 func PostgresSchemaVersion() int {

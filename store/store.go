@@ -389,8 +389,12 @@ type migration struct {
 	sql     string
 }
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationsFS, "migrations")
+func migrations() ([]migration, error) { return readMigrations(migrationsFS, "migrations") }
+
+// readMigrations lists the numbered SQL files of an embedded folder in version order (the
+// SQLite and the PostgreSQL dialects each have one).
+func readMigrations(fsys fs.ReadFileFS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +408,7 @@ func migrations() ([]migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with a number", e.Name())
 		}
-		b, err := migrationsFS.ReadFile("migrations/" + e.Name())
+		b, err := fsys.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
