@@ -13,7 +13,6 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
-	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
 	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/form"
@@ -436,25 +435,13 @@ func (w *actWizard) save(target assessments.AIActStep, advance, exit bool) tea.C
 func (w *actWizard) saved_(msg actSavedMsg) tea.Cmd {
 	w.saving = false
 	if msg.err != nil {
-		var ve *assessments.ValidationError
-		var fe *assessments.FrozenError
-		var ce *store.ConflictError
-		switch {
-		case errors.As(msg.err, &fe):
-			w.general = fe.Error()
+		general, reload, cmd := saveFailed(w.form, msg.err)
+		w.general = general
+		if reload {
 			w.seq++
 			return w.reload()
-		case errors.As(msg.err, &ce):
-			w.general = sentence(msg.err) + " ctrl+s saves your version over it."
-			w.seq++
-			return w.reload()
-		case errors.As(msg.err, &ve):
-			w.general = "Not saved: " + ve.Message
-			return w.form.SetError(ve.Field, ve.Message)
-		default:
-			w.general = "Not saved: " + sentence(msg.err)
 		}
-		return nil
+		return cmd
 	}
 	w.saved = msg.r
 	w.pushUndo(msg.before, msg.r)
@@ -542,10 +529,8 @@ func (w *actWizard) unsavedWork() string {
 	if len(p) == 0 {
 		return ""
 	}
-	for _, f := range w.step.StepFields(w.act) {
-		if msg, ok := p[f]; ok {
-			return fmt.Sprintf("step %d of the EU AI Act classification of %s (%s)", int(w.step)+1, common.OneLine(w.sys.Name), msg)
-		}
+	if msg := stepProblem(p, w.step.StepFields(w.act)); msg != "" {
+		return fmt.Sprintf("step %d of the EU AI Act classification of %s (%s)", int(w.step)+1, common.OneLine(w.sys.Name), msg)
 	}
 	return fmt.Sprintf("step %d of the EU AI Act classification of %s", int(w.step)+1, common.OneLine(w.sys.Name))
 }
@@ -558,34 +543,15 @@ func (w *actWizard) keyMap() help.KeyMap {
 			withHelp(k.Classify, "c", "re-classify"), withHelp(k.Close, "esc", "close")}
 		return common.HelpMap{Short: short, Full: [][]key.Binding{full}}
 	}
-	inner := w.form.KeyMap()
-	fs := inner.ShortHelp()
-	if len(fs) == 0 || fs[0].Help().Key != "ctrl+s" {
-		return inner
-	}
 	save := k.SaveStep
 	if w.step == assessments.ActStepResult {
 		save = withHelp(k.SaveStep, "ctrl+s", "save, approve")
 	}
-	leave, fieldKeys := fs[1], []key.Binding{}
-	for _, b := range fs[2:] {
-		if b.Help().Key != "tab/↓" && b.Help().Key != "shift+tab/↑" {
-			fieldKeys = append(fieldKeys, b)
-		}
+	inner := w.form.KeyMap()
+	if hm, ok := stepEditHelp(inner, save, []key.Binding{k.Steps}, nil, [][]key.Binding{{save, k.NextStep, k.PrevStep}}); ok {
+		return hm
 	}
-	short := append([]key.Binding{save}, fieldKeys...)
-	short = append(short, k.Steps, leave)
-	full := [][]key.Binding{{save, k.NextStep, k.PrevStep}}
-	for _, g := range inner.FullHelp() {
-		var rest []key.Binding
-		for _, b := range g {
-			if b.Help().Key != "ctrl+s" {
-				rest = append(rest, b)
-			}
-		}
-		full = append(full, rest)
-	}
-	return common.HelpMap{Short: short, Full: full}
+	return inner // the form asks a question or shows a pick list
 }
 
 // ---- view ----

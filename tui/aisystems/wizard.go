@@ -13,7 +13,6 @@ import (
 
 	"github.com/annex-grc/annex/assessments"
 	"github.com/annex-grc/annex/catalogs"
-	"github.com/annex-grc/annex/store"
 	"github.com/annex-grc/annex/tui/common"
 	"github.com/annex-grc/annex/tui/dialog"
 	"github.com/annex-grc/annex/tui/form"
@@ -438,25 +437,13 @@ func (w *wizard) save(target assessments.ImpactStep, advance, exit bool) tea.Cmd
 func (w *wizard) stepSaved(msg stepSavedMsg) tea.Cmd {
 	w.saving = false
 	if msg.err != nil {
-		var ve *assessments.ValidationError
-		var fe *assessments.FrozenError
-		var ce *store.ConflictError
-		switch {
-		case errors.As(msg.err, &fe):
-			w.general = fe.Error()
+		general, reload, cmd := saveFailed(w.form, msg.err)
+		w.general = general
+		if reload {
 			w.seq++
 			return w.reload()
-		case errors.As(msg.err, &ce):
-			w.general = sentence(msg.err) + " ctrl+s saves your version over it."
-			w.seq++
-			return w.reload()
-		case errors.As(msg.err, &ve):
-			w.general = "Not saved: " + ve.Message
-			return w.form.SetError(ve.Field, ve.Message)
-		default:
-			w.general = "Not saved: " + sentence(msg.err)
 		}
-		return nil
+		return cmd
 	}
 	w.saved = msg.a
 	w.pushUndo(msg.before, msg.a)
@@ -575,10 +562,8 @@ func (w *wizard) unsavedWork() string {
 	if len(p) == 0 {
 		return ""
 	}
-	for _, f := range w.step.Fields() {
-		if msg, ok := p[f]; ok {
-			return fmt.Sprintf("%s of the impact assessment of %s (%s)", w.stepName(w.step), common.OneLine(w.sys.Name), msg)
-		}
+	if msg := stepProblem(p, w.step.Fields()); msg != "" {
+		return fmt.Sprintf("%s of the impact assessment of %s (%s)", w.stepName(w.step), common.OneLine(w.sys.Name), msg)
 	}
 	return fmt.Sprintf("%s of the impact assessment of %s", w.stepName(w.step), common.OneLine(w.sys.Name))
 }
@@ -597,45 +582,21 @@ func (w *wizard) keyMap() help.KeyMap {
 		full = append(full, k.ReAssess, withHelp(k.Close, "esc", "close"))
 		return common.HelpMap{Short: short, Full: [][]key.Binding{full}}
 	}
-	inner := w.form.KeyMap()
-	fs := inner.ShortHelp()
-	if len(fs) == 0 || fs[0].Help().Key != "ctrl+s" {
-		return inner // the form asks a question or shows a pick list
-	}
 	save := k.SaveStep
 	if w.step == assessments.StepDecision {
 		save = withHelp(k.SaveStep, "ctrl+s", "save, decide")
 	}
-	// The form's short help is save, esc, the field's own keys, then field movement.
-	leave, fieldKeys := fs[1], []key.Binding{}
-	for _, b := range fs[2:] {
-		if b.Help().Key != "tab/↓" && b.Help().Key != "shift+tab/↑" {
-			fieldKeys = append(fieldKeys, b)
-		}
-	}
-	short := append([]key.Binding{save}, fieldKeys...)
-	short = append(short, k.Steps)
+	before, after := []key.Binding{k.Steps}, []key.Binding(nil)
+	groups := [][]key.Binding{{save, k.NextStep, k.PrevStep}}
 	if w.step == assessments.StepImpacts {
-		short = append(short, k.Areas)
+		before, after = append(before, k.Areas), []key.Binding{k.RaiseRisk}
+		groups = append(groups, []key.Binding{k.NextArea, k.PrevArea, k.RaiseRisk})
 	}
-	short = append(short, leave)
-	if w.step == assessments.StepImpacts {
-		short = append(short, k.RaiseRisk)
+	inner := w.form.KeyMap()
+	if hm, ok := stepEditHelp(inner, save, before, after, groups); ok {
+		return hm
 	}
-	full := [][]key.Binding{{save, k.NextStep, k.PrevStep}}
-	if w.step == assessments.StepImpacts {
-		full = append(full, []key.Binding{k.NextArea, k.PrevArea, k.RaiseRisk})
-	}
-	for _, g := range inner.FullHelp() {
-		var rest []key.Binding
-		for _, b := range g {
-			if b.Help().Key != "ctrl+s" {
-				rest = append(rest, b)
-			}
-		}
-		full = append(full, rest)
-	}
-	return common.HelpMap{Short: short, Full: full}
+	return inner // the form asks a question or shows a pick list
 }
 
 func controlName(set *catalogs.Set, c assessments.ControlRef) string {
